@@ -1,0 +1,179 @@
+// Plain, validated parameter structs: what a scenario says, in typed units.
+//
+// The loader (sim/scenario/) turns YAML into these; the engine builds the models
+// from them. Nothing here knows about YAML, files or logging. Every field's
+// meaning, unit and default is declared once in sim/scenario/schema.cpp, which
+// also generates docs/scenario-format.md; the comments here only give units.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/calendar.hpp"
+#include "models/units.hpp"
+
+namespace gpusim {
+
+struct TimeSpec {
+  HourStamp start = 0;  // inclusive
+  HourStamp end = 0;    // exclusive; from `end` or `start + duration`
+  int step_hours = 1;   // 1 (hourly) or 24 (daily)
+  YearConvention year = YearConvention::calendar;
+};
+
+// f(u): the share of the idle→busy power swing drawn at load u (0..1).
+struct PowerCurvePoint {
+  double load = 0.0;                // u, fraction 0..1
+  std::optional<double> f;          // fraction 0..1 of (tdp − idle) …
+  std::optional<Power> gpu_power;   // … or the GPU's draw at that load
+};
+struct PowerCurveSpec {
+  enum class Kind { linear, square, cubic, table };
+  Kind kind = Kind::linear;
+  std::vector<PowerCurvePoint> points;  // for `table`, sorted by load
+};
+
+struct GpuModelSpec {
+  std::string id;
+  Power tdp;       // busy draw per GPU
+  Power idle;      // idle draw per GPU
+  Power overhead;  // server share per powered GPU (CPUs, memory, NICs, fans)
+  Money price;     // purchase price per GPU (default capex)
+  PowerCurveSpec power_curve;
+  std::string source;  // where the figures come from (facts.md row, status)
+};
+
+// 12 monthly values or one constant.
+struct MonthlyValue {
+  std::vector<double> monthly;  // empty: constant
+  double constant = 0.0;
+  double at_month(int month) const { return monthly.empty() ? constant : monthly[month - 1]; }
+};
+
+struct TariffSpec {
+  enum class Kind { flat, monthly, time_of_use };
+  Kind kind = Kind::flat;
+  EnergyPrice flat;
+  std::vector<EnergyPrice> monthly;  // 12 values
+  std::vector<EnergyPrice> weekday;  // 24 values, hour of day 0..23
+  std::vector<EnergyPrice> weekend;  // 24 values
+};
+
+struct SiteSpec {
+  std::string name;
+  MonthlyValue pue;                     // ≥ 1
+  std::optional<Power> it_power_cap;    // critical IT load cap
+  std::optional<Power> power_cap;       // facility (grid) draw cap
+  TariffSpec electricity;
+  std::optional<PowerPrice> colocation; // USD per leased W per month
+};
+
+struct RampPoint {
+  HourStamp at = 0;
+  double count = 0.0;
+};
+
+// A GPU count over time: constant, or linear between ramp points (zero before
+// the first, constant after the last).
+struct CountSchedule {
+  std::optional<double> constant;
+  std::vector<RampPoint> ramp;
+  bool is_ramp() const { return !ramp.empty(); }
+};
+
+struct FleetSpec {
+  std::string name;
+  std::string gpu;   // catalog id
+  std::string site;  // site name
+  CountSchedule schedule;  // `count` (+ `online`) or `ramp`
+  bool fit = false;        // `count: fit`: fill the site under its caps
+  HourStamp online = 0;    // when a constant `count` enters service
+  Money capex;             // per GPU (default: the catalog price)
+  Span life = Span::of_years(6);
+  double afr = 0.0;        // annual failure rate, fraction of GPUs per year
+  Span repair = Span::of_hours(72);
+  std::optional<PowerCurveSpec> power_curve;  // overrides the catalog's
+};
+
+enum class ContractKind { reserved, on_demand, spot };
+
+// A reserved contract or an on-demand / spot demand stream.
+struct ContractSpec {
+  std::string name;
+  std::string customer;  // default: name
+  ContractKind kind = ContractKind::reserved;
+  std::string pool;
+  CountSchedule gpus;                 // size as GPUs …
+  bool whole_pool = false;            // `gpus: all`: every available GPU of the pool
+  std::optional<GpuHours> gpu_hours;  // … or as GPU-hours spread over the term
+  std::optional<GpuHourPrice> price;  // price per GPU-hour …
+  std::optional<Money> value;         // … or total value (price derived)
+  std::optional<HourStamp> start;     // default: run start
+  std::optional<Span> term;           // start + term = end
+  std::optional<HourStamp> end;       // default: run end
+  double activity = 1.0;              // busy share of billed time
+  bool take_or_pay = true;            // reserved: bill what it gets even if idle
+  double noise = 0.0;                 // relative sd of demand per step (under a seed)
+};
+
+struct ExpenseSpec {
+  std::string name;
+  std::optional<MoneyRate> rate;   // an amount per year, spread over [start, end) …
+  std::optional<Money> amount;     // … or a one-off amount on `at`
+  std::optional<HourStamp> at;
+  std::optional<HourStamp> start;
+  std::optional<HourStamp> end;
+};
+
+struct DebtSpec {
+  enum class Amortization { bullet, linear, annuity };
+  std::string name;
+  Money principal;
+  double rate = 0.0;  // per year, on the outstanding balance
+  std::optional<HourStamp> start;  // drawn then; default run start
+  Span term = Span::of_years(5);
+  Amortization amortization = Amortization::bullet;
+};
+
+struct FinanceSpec {
+  std::vector<ExpenseSpec> opex;   // expenses (positive = cost)
+  std::vector<ExpenseSpec> other;  // other income (+) and expense (−)
+  std::vector<DebtSpec> debt;
+  double tax_rate = 0.0;       // on positive yearly pre-tax income
+  double discount_rate = 0.1;  // per year, for NPV
+};
+
+struct SolveSpec {
+  std::string vary;    // a scenario path, e.g. contracts.Others.gpus
+  std::string target;  // a result path, e.g. customers.Microsoft.revenue_share
+  double equals = 0.0; // in the result's unit (fractions for shares)
+  std::optional<std::string> low;   // bracket, in the varied key's unit
+  std::optional<std::string> high;
+};
+
+struct UncertainSpec {
+  enum class Dist { uniform, normal, triangular, lognormal };
+  std::string name;
+  std::string path;
+  Dist dist = Dist::uniform;
+  // Parameters as written (with units), validated against the path's key.
+  std::optional<std::string> low, high, mode, mean, sd;
+};
+
+struct ScenarioSpec {
+  std::string name;
+  std::string description;
+  TimeSpec time;
+  std::vector<GpuModelSpec> catalog;  // built-in entries merged with the file's
+  std::vector<SiteSpec> sites;
+  std::vector<FleetSpec> fleet;
+  std::vector<ContractSpec> contracts;
+  std::vector<ContractSpec> demand;
+  FinanceSpec finance;
+  std::optional<SolveSpec> solve;
+  std::vector<UncertainSpec> uncertain;
+  std::optional<unsigned long long> seed;  // draws noise and failures when set
+};
+
+}  // namespace gpusim

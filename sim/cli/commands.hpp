@@ -1,0 +1,28 @@
+// The gpusim commands, each a function from options to an exit status that
+// writes to the given streams (so tests can run them without a process).
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace gpusim::cli {
+
+struct ValidateOptions {
+  std::vector<std::string> files;
+  std::vector<std::string> overrides;
+  bool print = false;
+};
+int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& err);
+
+struct CatalogOptions {
+  std::string format = "table";
+};
+int run_catalog(const CatalogOptions& opts, std::ostream& out);
+
+struct DocsOptions {
+  std::string topic;
+};
+int run_docs(const DocsOptions& opts, std::ostream& out);
+
+}  // namespace gpusim::cli

@@ -1,0 +1,432 @@
+#include "sim/scenario/document.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace gpusim {
+
+namespace fs = std::filesystem;
+
+const DocNode* DocNode::find(const std::string& key) const {
+  if (kind != Kind::map) return nullptr;
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    if (keys[i] == key) return &children[i];
+  return nullptr;
+}
+
+DocNode* DocNode::find(const std::string& key) {
+  return const_cast<DocNode*>(static_cast<const DocNode*>(this)->find(key));
+}
+
+SourceLoc DocNode::key_loc(const std::string& key) const {
+  if (kind == Kind::map)
+    for (std::size_t i = 0; i < keys.size(); ++i)
+      if (keys[i] == key) return key_locs[i];
+  return loc;
+}
+
+std::string DocNode::item_name() const {
+  const DocNode* n = find("name");
+  return n && n->is_scalar() ? n->scalar : std::string();
+}
+
+void DocNode::set(const std::string& key, DocNode value, const SourceLoc& where) {
+  if (kind != Kind::map) {
+    kind = Kind::map;
+    scalar.clear();
+    children.clear();
+    keys.clear();
+    key_locs.clear();
+  }
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] == key) {
+      children[i] = std::move(value);
+      key_locs[i] = where;
+      return;
+    }
+  }
+  keys.push_back(key);
+  key_locs.push_back(where);
+  children.push_back(std::move(value));
+}
+
+void DocNode::erase(const std::string& key) {
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] == key) {
+      keys.erase(keys.begin() + static_cast<std::ptrdiff_t>(i));
+      key_locs.erase(key_locs.begin() + static_cast<std::ptrdiff_t>(i));
+      children.erase(children.begin() + static_cast<std::ptrdiff_t>(i));
+      return;
+    }
+  }
+}
+
+namespace {
+
+struct Converter {
+  std::shared_ptr<const std::string> file;
+  Diagnostics& diags;
+  const DocLimits& limits;
+  std::size_t nodes = 0;
+  bool failed = false;
+
+  SourceLoc at(const YAML::Mark& m) const {
+    // yaml-cpp marks are 0-based; a null mark (-1) becomes line 0.
+    return {file, m.line >= 0 ? m.line + 1 : 0, m.column >= 0 ? m.column + 1 : 0};
+  }
+
+  DocNode convert(const YAML::Node& n, int depth) {
+    DocNode out;
+    if (failed) return out;
+    out.loc = at(n.Mark());
+    if (++nodes > limits.max_nodes) {
+      diags.error(out.loc, "",
+                  "the document expands to more than " + std::to_string(limits.max_nodes) +
+                      " values (an alias bomb?); a scenario is much smaller");
+      failed = true;
+      return out;
+    }
+    if (depth > limits.max_depth) {
+      diags.error(out.loc, "",
+                  "values nested more than " + std::to_string(limits.max_depth) +
+                      " levels deep; a scenario needs a handful");
+      failed = true;
+      return out;
+    }
+    switch (n.Type()) {
+      case YAML::NodeType::Undefined:
+      case YAML::NodeType::Null:
+        out.kind = DocNode::Kind::null;
+        break;
+      case YAML::NodeType::Scalar:
+        out.kind = DocNode::Kind::scalar;
+        out.scalar = n.Scalar();
+        break;
+      case YAML::NodeType::Sequence:
+        out.kind = DocNode::Kind::seq;
+        for (const auto& item : n) {
+          out.children.push_back(convert(item, depth + 1));
+          if (failed) break;
+        }
+        break;
+      case YAML::NodeType::Map: {
+        out.kind = DocNode::Kind::map;
+        std::set<std::string> seen;
+        for (const auto& kv : n) {
+          const YAML::Node& k = kv.first;
+          const SourceLoc kloc = at(k.Mark());
+          if (!k.IsScalar()) {
+            diags.error(kloc, "", "a key must be a plain name, not a list or map");
+            continue;
+          }
+          if (!seen.insert(k.Scalar()).second) {
+            diags.error(kloc, k.Scalar(), "duplicate key (each key may appear once in a map)");
+            continue;
+          }
+          out.keys.push_back(k.Scalar());
+          out.key_locs.push_back(kloc);
+          out.children.push_back(convert(kv.second, depth + 1));
+          if (failed) break;
+        }
+        break;
+      }
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+DocNode parse_yaml_text(const std::string& text, const std::string& file, Diagnostics& diags,
+                        const DocLimits& limits) {
+  auto fname = std::make_shared<const std::string>(file);
+  const SourceLoc whole{fname, 0, 0};
+  if (text.find('\0') != std::string::npos) {
+    diags.error(whole, "", "not a text file (it contains NUL bytes); expected a YAML scenario");
+    return {};
+  }
+  if (text.size() > limits.max_file_bytes) {
+    diags.error(whole, "",
+                "file is " + std::to_string(text.size()) + " bytes; a scenario may be at most " +
+                    std::to_string(limits.max_file_bytes) + " bytes");
+    return {};
+  }
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    SourceLoc loc{fname, e.mark.line >= 0 ? e.mark.line + 1 : 0,
+                  e.mark.column >= 0 ? e.mark.column + 1 : 0};
+    diags.error(loc, "", "malformed YAML: " + e.msg);
+    return {};
+  } catch (const std::exception& e) {
+    diags.error(whole, "", std::string("malformed YAML: ") + e.what());
+    return {};
+  }
+  Converter conv{fname, diags, limits};
+  try {
+    DocNode out = conv.convert(root, 0);
+    if (out.loc.line == 0) out.loc = {fname, 1, 1};
+    return out;
+  } catch (const YAML::Exception& e) {
+    diags.error(whole, "", "malformed YAML: " + e.msg);
+    return {};
+  }
+}
+
+namespace {
+
+bool is_named_list(const DocNode& n) {
+  if (!n.is_seq()) return false;
+  return std::all_of(n.children.begin(), n.children.end(),
+                     [](const DocNode& c) { return c.is_map() && !c.item_name().empty(); });
+}
+
+DocNode load_recursive(const std::string& path, const SourceLoc& from, Diagnostics& diags,
+                       const DocLimits& limits, std::vector<std::string>& stack) {
+  std::error_code ec;
+  const fs::path canonical = fs::weakly_canonical(fs::path(path), ec);
+  const std::string key = ec ? path : canonical.string();
+  if (std::find(stack.begin(), stack.end(), key) != stack.end()) {
+    std::string chain;
+    for (const auto& s : stack) chain += fs::path(s).filename().string() + " -> ";
+    chain += fs::path(key).filename().string();
+    diags.error(from, "extends", "extends forms a cycle: " + chain);
+    return {};
+  }
+  if (static_cast<int>(stack.size()) >= limits.max_extends_depth) {
+    diags.error(from, "extends",
+                "extends chain deeper than " + std::to_string(limits.max_extends_depth) + " files");
+    return {};
+  }
+  if (fs::is_directory(path, ec)) {
+    diags.error(from.file ? from : SourceLoc{std::make_shared<const std::string>(path), 0, 0},
+                from.file ? "extends" : "", "'" + path + "' is a directory, not a scenario file");
+    return {};
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (from.file)
+      diags.error(from, "extends", "cannot read '" + path + "' (no such file, or not readable)");
+    else
+      diags.error({std::make_shared<const std::string>(path), 0, 0}, "",
+                  "cannot read the file (no such file, or not readable)");
+    return {};
+  }
+  std::string text;
+  {
+    // Read at most one byte past the limit, so a huge file is not slurped.
+    text.resize(limits.max_file_bytes + 1);
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+  }
+  DocNode doc = parse_yaml_text(text, path, diags, limits);
+  if (doc.is_null()) return doc;
+  const DocNode* ext = doc.find("extends");
+  if (!ext) return doc;
+  if (!ext->is_scalar() || ext->scalar.empty()) {
+    diags.error(ext->loc, "extends", "expected the path of a scenario file to extend");
+    doc.erase("extends");
+    return doc;
+  }
+  fs::path base_path = fs::path(ext->scalar);
+  if (base_path.is_relative()) base_path = fs::path(path).parent_path() / base_path;
+  stack.push_back(key);
+  DocNode base = load_recursive(base_path.lexically_normal().string(), ext->loc, diags, limits, stack);
+  stack.pop_back();
+  doc.erase("extends");
+  if (base.is_null()) return doc;
+  if (!base.is_map()) return doc;  // the base's own error says why
+  merge_documents(base, doc);
+  base.loc = doc.loc;
+  return base;
+}
+
+}  // namespace
+
+void merge_documents(DocNode& base, const DocNode& over) {
+  if (base.is_map() && over.is_map()) {
+    for (std::size_t i = 0; i < over.keys.size(); ++i) {
+      DocNode* existing = base.find(over.keys[i]);
+      if (existing) {
+        merge_documents(*existing, over.children[i]);
+        base.set(over.keys[i], *existing, over.key_locs[i]);
+      } else {
+        base.set(over.keys[i], over.children[i], over.key_locs[i]);
+      }
+    }
+    return;
+  }
+  if (is_named_list(base) && is_named_list(over)) {
+    for (const DocNode& item : over.children) {
+      const std::string name = item.item_name();
+      auto it = std::find_if(base.children.begin(), base.children.end(),
+                             [&](const DocNode& b) { return b.item_name() == name; });
+      if (it != base.children.end()) {
+        merge_documents(*it, item);
+      } else {
+        base.children.push_back(item);
+      }
+    }
+    base.loc = over.loc;
+    return;
+  }
+  base = over;
+}
+
+DocNode load_document(const std::string& path, Diagnostics& diags, const DocLimits& limits) {
+  std::vector<std::string> stack;
+  return load_recursive(path, SourceLoc{}, diags, limits, stack);
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool bracket = false;
+  bool closed = false;  // the previous segment was bracketed
+  for (char c : path) {
+    if (bracket) {
+      if (c == ']') {
+        bracket = false;
+        out.push_back(cur);
+        cur.clear();
+        closed = true;
+      } else {
+        cur += c;
+      }
+    } else if (c == '[') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+      bracket = true;
+    } else if (c == '.') {
+      if (!closed) out.push_back(cur);
+      cur.clear();
+      closed = false;
+    } else {
+      cur += c;
+      closed = false;
+    }
+  }
+  if (!closed) out.push_back(cur);
+  return out;
+}
+
+void apply_override(DocNode& root, const std::string& assignment, Diagnostics& diags) {
+  const auto eq = assignment.find('=');
+  const auto origin = std::make_shared<const std::string>("--set " + assignment.substr(0, eq));
+  const SourceLoc where{origin, 1, 1};
+  if (eq == std::string::npos || eq == 0) {
+    diags.error({std::make_shared<const std::string>("--set"), 0, 0}, "",
+                "'" + assignment + "': expected PATH=VALUE, e.g. contracts.Microsoft.price=2.1 USD/gpu-h");
+    return;
+  }
+  const std::string path = assignment.substr(0, eq);
+  const std::string value_text = assignment.substr(eq + 1);
+  const std::vector<std::string> segments = split_path(path);
+  for (const auto& s : segments) {
+    if (s.empty()) {
+      diags.error(where, path, "empty segment in the path (expected names separated by dots)");
+      return;
+    }
+  }
+  Diagnostics value_diags;
+  DocNode value = parse_yaml_text(value_text, *origin, value_diags);
+  if (!value_diags.empty() || value.is_null()) {
+    value = DocNode{};
+    value.kind = DocNode::Kind::scalar;
+    value.scalar = value_text;
+  }
+  // Every value of the override points at the command line.
+  std::vector<DocNode*> todo{&value};
+  while (!todo.empty()) {
+    DocNode* n = todo.back();
+    todo.pop_back();
+    n->loc = where;
+    for (auto& kl : n->key_locs) kl = where;
+    for (auto& c : n->children) todo.push_back(&c);
+  }
+
+  DocNode* node = &root;
+  std::string walked;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const std::string& seg = segments[i];
+    const bool last = i + 1 == segments.size();
+    if (node->is_seq()) {
+      auto it = std::find_if(node->children.begin(), node->children.end(),
+                             [&](const DocNode& c) { return c.item_name() == seg; });
+      if (it == node->children.end()) {
+        std::string names;
+        for (const auto& c : node->children)
+          names += (names.empty() ? "" : ", ") + c.item_name();
+        diags.error(where, path,
+                    "no item named '" + seg + "' in " + walked +
+                        (names.empty() ? " (the list is empty)" : " (items: " + names + ")"));
+        return;
+      }
+      if (last) {
+        *it = value;
+        return;
+      }
+      node = &*it;
+    } else if (node->is_map() || node->is_null()) {
+      DocNode* child = node->find(seg);
+      if (last) {
+        node->set(seg, value, where);
+        return;
+      }
+      if (!child) {
+        DocNode fresh;
+        fresh.kind = DocNode::Kind::map;
+        fresh.loc = where;
+        node->set(seg, fresh, where);
+        child = node->find(seg);
+      }
+      node = child;
+    } else {
+      diags.error(where, path,
+                  "'" + walked + "' is a single value ('" + node->scalar +
+                      "'), so it has no key '" + seg + "'");
+      return;
+    }
+    walked += (walked.empty() ? "" : ".") + seg;
+  }
+}
+
+namespace {
+void emit(YAML::Emitter& out, const DocNode& n) {
+  switch (n.kind) {
+    case DocNode::Kind::null:
+      out << YAML::Null;
+      break;
+    case DocNode::Kind::scalar:
+      out << n.scalar;
+      break;
+    case DocNode::Kind::seq:
+      out << YAML::BeginSeq;
+      for (const auto& c : n.children) emit(out, c);
+      out << YAML::EndSeq;
+      break;
+    case DocNode::Kind::map:
+      out << YAML::BeginMap;
+      for (std::size_t i = 0; i < n.keys.size(); ++i) {
+        out << YAML::Key << n.keys[i] << YAML::Value;
+        emit(out, n.children[i]);
+      }
+      out << YAML::EndMap;
+      break;
+  }
+}
+}  // namespace
+
+std::string to_yaml(const DocNode& node) {
+  YAML::Emitter out;
+  emit(out, node);
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace gpusim

@@ -1,0 +1,1179 @@
+#include "sim/scenario/loader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include "models/catalog.hpp"
+
+namespace gpusim {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// A declaration's common part; the typed builders below add the reader.
+struct Decl {
+  const char* name;
+  const char* description;
+  std::optional<std::string> default_value = std::nullopt;  // parsed when absent
+  const char* default_doc = nullptr;  // shown when the default is derived
+  bool required = false;
+  double min = -kInf;
+  double max = kInf;
+  const char* range_doc = "";
+  const char* default_unit = "";
+};
+
+template <class S>
+Field<S> base_field(const Decl& d, std::string type_doc, KeyType key_type) {
+  Field<S> f;
+  f.name = d.name;
+  f.description = d.description;
+  f.default_value = d.default_value;
+  f.required = d.required;
+  f.default_doc = d.required ? "required"
+                  : d.default_doc ? d.default_doc
+                  : d.default_value ? *d.default_value
+                                    : "none";
+  f.type_doc = std::move(type_doc);
+  if (*d.range_doc) f.type_doc += "; " + std::string(d.range_doc);
+  f.key_type = std::move(key_type);
+  return f;
+}
+
+std::string quantity_type_doc(UnitKind kind, const char* default_unit) {
+  std::string t = unit_kind_noun(kind);
+  if (t.rfind("a ", 0) == 0) t = t.substr(2);
+  else if (t.rfind("an ", 0) == 0) t = t.substr(3);
+  t += " (" + unit_kind_choices(kind) + ")";
+  if (*default_unit) t += ", bare number in " + std::string(default_unit);
+  return t;
+}
+
+// A number with a unit, stored as double in the base unit via `store`.
+template <class S, class Store>
+Field<S> number_field(const Decl& d, UnitKind kind, Store store) {
+  Field<S> f = base_field<S>(d, quantity_type_doc(kind, d.default_unit),
+                             {KeyType::Shape::quantity, kind, d.default_unit});
+  const double lo = d.min, hi = d.max;
+  const std::string range = d.range_doc;
+  const std::string unit = d.default_unit;
+  f.read = [=](ReadContext& ctx, const DocNode& n, S& s) {
+    auto v = read_number_as(ctx, n, kind, unit);
+    if (!v) return;
+    if (!check_range(ctx, n, *v, lo, hi, range.empty() ? "a value in range" : range)) return;
+    store(s, *v);
+  };
+  return f;
+}
+
+template <class S, class D>
+Field<S> quantity(const Decl& d, UnitKind kind, Quantity<D> S::*m) {
+  return number_field<S>(d, kind, [m](S& s, double v) { s.*m = Quantity<D>(v); });
+}
+template <class S, class D>
+Field<S> quantity(const Decl& d, UnitKind kind, std::optional<Quantity<D>> S::*m) {
+  return number_field<S>(d, kind, [m](S& s, double v) { s.*m = Quantity<D>(v); });
+}
+template <class S>
+Field<S> plain(const Decl& d, UnitKind kind, double S::*m) {
+  return number_field<S>(d, kind, [m](S& s, double v) { s.*m = v; });
+}
+
+template <class S>
+Field<S> span_field(const Decl& d, Span S::*m) {
+  Field<S> f = base_field<S>(d, quantity_type_doc(UnitKind::duration, d.default_unit),
+                             {KeyType::Shape::quantity, UnitKind::duration, d.default_unit});
+  const std::string unit = d.default_unit;
+  f.read = [=](ReadContext& ctx, const DocNode& n, S& s) {
+    if (auto v = read_span(ctx, n, unit)) s.*m = *v;
+  };
+  return f;
+}
+template <class S>
+Field<S> span_field(const Decl& d, std::optional<Span> S::*m) {
+  Field<S> f = base_field<S>(d, quantity_type_doc(UnitKind::duration, d.default_unit),
+                             {KeyType::Shape::quantity, UnitKind::duration, d.default_unit});
+  const std::string unit = d.default_unit;
+  f.read = [=](ReadContext& ctx, const DocNode& n, S& s) {
+    if (auto v = read_span(ctx, n, unit)) s.*m = *v;
+  };
+  return f;
+}
+
+template <class S, class M>
+Field<S> date_field(const Decl& d, M S::*m) {
+  Field<S> f = base_field<S>(d, "date (YYYY-MM-DD or YYYY-MM-DDTHH:00)", {KeyType::Shape::date});
+  f.read = [=](ReadContext& ctx, const DocNode& n, S& s) {
+    if (auto v = read_date(ctx, n)) s.*m = *v;
+  };
+  return f;
+}
+
+template <class S, class M>
+Field<S> text_field(const Decl& d, M S::*m) {
+  Field<S> f = base_field<S>(d, "text", {KeyType::Shape::text});
+  f.read = [=](ReadContext& ctx, const DocNode& n, S& s) {
+    if (auto v = read_text(ctx, n)) {
+      if (v->empty()) {
+        ctx.error(n.loc, "empty text (expected " + std::string(d.description) + ")");
+        return;
+      }
+      s.*m = *v;
+    }
+  };
+  return f;
+}
+
+template <class S>
+Field<S> bool_field(const Decl& d, bool S::*m) {
+  Field<S> f = base_field<S>(d, "true or false", {KeyType::Shape::boolean});
+  f.read = [=](ReadContext& ctx, const DocNode& n, S& s) {
+    if (auto v = read_bool(ctx, n)) s.*m = *v;
+  };
+  return f;
+}
+
+template <class E>
+using Choices = std::vector<std::pair<std::string, E>>;
+
+template <class S, class E>
+Field<S> choice_field(const Decl& d, E S::*m, Choices<E> choices) {
+  std::vector<std::string> names;
+  for (const auto& c : choices) names.push_back(c.first);
+  std::string doc = "one of: ";
+  for (std::size_t i = 0; i < names.size(); ++i) doc += (i ? ", " : "") + names[i];
+  Field<S> f = base_field<S>(d, doc, {KeyType::Shape::choice});
+  f.read = [=](ReadContext& ctx, const DocNode& n, S& s) {
+    if (n.is_scalar()) {
+      for (const auto& c : choices) {
+        if (c.first == n.scalar) {
+          s.*m = c.second;
+          return;
+        }
+      }
+    }
+    ctx.error(n.loc, (n.is_scalar() ? "unknown " + std::string(d.name) + " '" + n.scalar + "'" +
+                                          did_you_mean(n.scalar, names)
+                                    : "expected a name, found " + Section<S>::describe(n)) +
+                         " (expected one of: " + join_names(names) + ")");
+  };
+  return f;
+}
+
+template <class S>
+Field<S> custom_field(const Decl& d, std::string type_doc,
+                      std::function<void(ReadContext&, const DocNode&, S&)> read,
+                      KeyType key_type = {KeyType::Shape::structured}) {
+  Field<S> f = base_field<S>(d, std::move(type_doc), std::move(key_type));
+  f.read = std::move(read);
+  return f;
+}
+
+// ---- Structured values ----
+
+std::optional<PowerCurveSpec> read_power_curve(ReadContext& ctx, const DocNode& n) {
+  PowerCurveSpec c;
+  if (n.is_scalar()) {
+    if (n.scalar == "linear") c.kind = PowerCurveSpec::Kind::linear;
+    else if (n.scalar == "square") c.kind = PowerCurveSpec::Kind::square;
+    else if (n.scalar == "cubic") c.kind = PowerCurveSpec::Kind::cubic;
+    else {
+      ctx.error(n.loc, "unknown power_curve '" + n.scalar + "'" +
+                           did_you_mean(n.scalar, {"linear", "square", "cubic"}) +
+                           " (expected linear, square, cubic, or a table: a list of "
+                           "{load: %, f: fraction} or {load: %, power: W})");
+      return std::nullopt;
+    }
+    return c;
+  }
+  if (!n.is_seq() || n.children.size() < 2) {
+    ctx.error(n.loc, "expected linear, square, cubic, or a table of at least two points "
+                     "{load: %, f: fraction} or {load: %, power: W}");
+    return std::nullopt;
+  }
+  c.kind = PowerCurveSpec::Kind::table;
+  const std::string base = ctx.path;
+  bool ok = true;
+  for (std::size_t i = 0; i < n.children.size(); ++i) {
+    const DocNode& p = n.children[i];
+    ctx.path = base + "[" + std::to_string(i) + "]";
+    if (!p.is_map()) {
+      ctx.error(p.loc, "expected {load: %, f: fraction} or {load: %, power: W}");
+      ok = false;
+      continue;
+    }
+    for (std::size_t k = 0; k < p.keys.size(); ++k) {
+      if (p.keys[k] != "load" && p.keys[k] != "f" && p.keys[k] != "power") {
+        ctx.diags.error(p.key_locs[k], ctx.path + "." + p.keys[k],
+                        "unknown key" + did_you_mean(p.keys[k], {"load", "f", "power"}) +
+                            " (valid keys: load, f, power)");
+        ok = false;
+      }
+    }
+    const DocNode* load = p.find("load");
+    const DocNode* f = p.find("f");
+    const DocNode* power = p.find("power");
+    if (!load || (!f == !power)) {
+      ctx.error(p.loc, "a table point needs 'load' and exactly one of 'f' or 'power'");
+      ok = false;
+      continue;
+    }
+    PowerCurvePoint pt;
+    const std::string point = ctx.path;
+    ctx.path = point + ".load";
+    auto u = read_number_as(ctx, *load, UnitKind::fraction, "");
+    if (!u || !check_range(ctx, *load, *u, 0, 1, "0 to 100%")) {
+      ok = false;
+      continue;
+    }
+    pt.load = *u;
+    if (f) {
+      ctx.path = point + ".f";
+      auto fv = read_number_as(ctx, *f, UnitKind::fraction, "");
+      if (!fv || !check_range(ctx, *f, *fv, 0, 1, "0 to 100%")) {
+        ok = false;
+        continue;
+      }
+      pt.f = *fv;
+    } else {
+      ctx.path = point + ".power";
+      auto pw = read_number_as(ctx, *power, UnitKind::power, "W");
+      if (!pw || !check_range(ctx, *power, *pw, 0, kInf, "0 W or more")) {
+        ok = false;
+        continue;
+      }
+      pt.gpu_power = Power(*pw);
+    }
+    if (!c.points.empty() && pt.load <= c.points.back().load) {
+      ctx.path = point + ".load";
+      ctx.error(load->loc, "loads must increase along the table");
+      ok = false;
+      continue;
+    }
+    c.points.push_back(pt);
+  }
+  ctx.path = base;
+  if (!ok) return std::nullopt;
+  if (c.points.front().load != 0.0 || c.points.back().load != 1.0) {
+    ctx.error(n.loc, "the table must run from load 0% to load 100% (curves do not extrapolate)");
+    return std::nullopt;
+  }
+  return c;
+}
+
+std::optional<std::vector<double>> read_number_list(ReadContext& ctx, const DocNode& n, std::size_t count,
+                                                    UnitKind kind, const char* unit, double lo,
+                                                    const std::string& range) {
+  if (!n.is_seq() || n.children.size() != count) {
+    ctx.error(n.loc, "expected a list of " + std::to_string(count) + " values, found " +
+                         (n.is_seq() ? std::to_string(n.children.size()) + " values"
+                                     : Section<int>::describe(n)));
+    return std::nullopt;
+  }
+  std::vector<double> out;
+  bool ok = true;
+  const std::string base = ctx.path;
+  for (std::size_t i = 0; i < n.children.size(); ++i) {
+    ctx.path = base + "[" + std::to_string(i) + "]";
+    auto v = read_number_as(ctx, n.children[i], kind, unit);
+    if (!v || !check_range(ctx, n.children[i], *v, lo, kInf, range)) {
+      ok = false;
+      continue;
+    }
+    out.push_back(*v);
+  }
+  ctx.path = base;
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+std::optional<MonthlyValue> read_pue(ReadContext& ctx, const DocNode& n) {
+  MonthlyValue mv;
+  if (n.is_seq()) {
+    auto v = read_number_list(ctx, n, 12, UnitKind::ratio, "", 1.0, "1 or more");
+    if (!v) return std::nullopt;
+    mv.monthly = *v;
+    return mv;
+  }
+  auto v = read_number_as(ctx, n, UnitKind::ratio, "");
+  if (!v || !check_range(ctx, n, *v, 1.0, 10.0, "a PUE from 1 to 10")) return std::nullopt;
+  mv.constant = *v;
+  return mv;
+}
+
+std::optional<TariffSpec> read_tariff(ReadContext& ctx, const DocNode& n) {
+  TariffSpec t;
+  auto to_prices = [](const std::vector<double>& v) {
+    std::vector<EnergyPrice> out;
+    for (double x : v) out.emplace_back(x);
+    return out;
+  };
+  if (n.is_seq()) {
+    auto v = read_number_list(ctx, n, 12, UnitKind::energy_price, "USD/kWh", 0.0, "0 or more");
+    if (!v) return std::nullopt;
+    t.kind = TariffSpec::Kind::monthly;
+    t.monthly = to_prices(*v);
+    return t;
+  }
+  if (n.is_map()) {
+    for (std::size_t k = 0; k < n.keys.size(); ++k) {
+      if (n.keys[k] != "weekday" && n.keys[k] != "weekend") {
+        ctx.diags.error(n.key_locs[k], ctx.path + "." + n.keys[k],
+                        "unknown key" + did_you_mean(n.keys[k], {"weekday", "weekend"}) +
+                            " (valid keys: weekday, weekend)");
+        return std::nullopt;
+      }
+    }
+    const DocNode* wd = n.find("weekday");
+    const DocNode* we = n.find("weekend");
+    if (!wd || !we) {
+      ctx.error(n.loc, "a time-of-use tariff needs 'weekday' and 'weekend', each 24 hourly prices");
+      return std::nullopt;
+    }
+    const std::string base = ctx.path;
+    ctx.path = base + ".weekday";
+    auto a = read_number_list(ctx, *wd, 24, UnitKind::energy_price, "USD/kWh", 0.0, "0 or more");
+    ctx.path = base + ".weekend";
+    auto b = read_number_list(ctx, *we, 24, UnitKind::energy_price, "USD/kWh", 0.0, "0 or more");
+    ctx.path = base;
+    if (!a || !b) return std::nullopt;
+    t.kind = TariffSpec::Kind::time_of_use;
+    t.weekday = to_prices(*a);
+    t.weekend = to_prices(*b);
+    return t;
+  }
+  auto v = read_number_as(ctx, n, UnitKind::energy_price, "USD/kWh");
+  if (!v || !check_range(ctx, n, *v, 0, kInf, "0 USD/kWh or more")) return std::nullopt;
+  t.kind = TariffSpec::Kind::flat;
+  t.flat = EnergyPrice(*v);
+  return t;
+}
+
+// An expense or other-income amount: a rate (USD/y, USD/month) or a one-off USD.
+void read_amount(ReadContext& ctx, const DocNode& n, ExpenseSpec& e) {
+  if (!n.is_scalar()) {
+    ctx.error(n.loc, "expected an amount per year (USD/y, USD/month) or a one-off amount (USD) "
+                     "with 'at'");
+    return;
+  }
+  const std::string key = "amount";
+  QuantityResult rate = parse_quantity(n.scalar, UnitKind::money_rate, key, "USD/y");
+  if (rate.ok()) {
+    e.rate = MoneyRate(rate.value);
+    return;
+  }
+  QuantityResult once = parse_quantity(n.scalar, UnitKind::money, key, "");
+  if (once.ok() && n.scalar.find("USD") != std::string::npos) {
+    e.amount = Money(once.value);
+    return;
+  }
+  ctx.error(n.loc, rate.error.rfind("'USD' is an amount of money", 0) == 0
+                       ? once.error
+                       : "'" + n.scalar + "': expected an amount per year (USD/y or USD/month) "
+                                          "or a one-off amount in USD with 'at'");
+}
+
+// ---- The sections ----
+
+struct TimeSpecRaw {
+  HourStamp start = 0;
+  std::optional<HourStamp> end;
+  std::optional<Span> duration;
+  Span step = Span::of_hours(1);
+  YearConvention year = YearConvention::calendar;
+};
+
+// The top level as read, before cross-checks and derived defaults.
+struct RawScenario {
+  ScenarioSpec spec;
+  TimeSpecRaw time;
+  bool has_time = false;
+};
+
+struct Schema {
+  Section<RawScenario> top{"top level", "A scenario file is a map with these keys."};
+  Section<TimeSpecRaw> time{"time", "The time grid."};
+  Section<GpuModelSpec> catalog{"catalog entries",
+                                "`catalog:` maps a GPU id to these keys; an id in the built-in "
+                                "catalog (`gpusim catalog`) is overridden key by key, a new id "
+                                "needs tdp, idle, overhead and price."};
+  Section<SiteSpec> site{"sites[]", "Data-center sites: power caps, PUE, electricity and colocation prices."};
+  Section<FleetSpec> fleet{"fleet[]", "GPU pools: a catalog model at a site, deployed over time."};
+  Section<ContractSpec> contract{"contracts[]", "Rental contracts, allocated in file order."};
+  Section<ContractSpec> demand{"demand[]", "On-demand and spot markets, served after reserved contracts."};
+  Section<FinanceSpec> finance{"finance", "Costs other than energy and colocation, debt, tax and discounting."};
+  Section<ExpenseSpec> opex{"finance.opex[]", "Fixed operating expenses (positive = cost)."};
+  Section<ExpenseSpec> other{"finance.other[]", "Other income (+) and expense (-) below operating income."};
+  Section<DebtSpec> debt{"finance.debt[]", "Debt tranches."};
+  Section<SolveSpec> solve{"solve", "Goal-seek: vary one key until a result equals a target."};
+  Section<UncertainSpec> uncertain{"uncertain[]", "Inputs drawn once per Monte Carlo run (`gpusim mc`)."};
+
+  Schema();
+  void read_catalog(ReadContext& ctx, const DocNode& n, std::vector<GpuModelSpec>& out) const;
+};
+
+void Schema::read_catalog(ReadContext& ctx, const DocNode& n, std::vector<GpuModelSpec>& out) const {
+  if (n.is_null()) return;
+  if (!n.is_map()) {
+    ctx.error(n.loc, "expected a map from GPU id to {tdp, idle, overhead, price, ...}, found " +
+                         Section<int>::describe(n));
+    return;
+  }
+  const std::string base = ctx.path;
+  for (std::size_t i = 0; i < n.keys.size(); ++i) {
+    const std::string& id = n.keys[i];
+    const DocNode& entry = n.children[i];
+    ctx.path = base + "." + id;
+    ctx.locations[ctx.path] = entry.loc;
+    auto it = std::find_if(out.begin(), out.end(), [&](const GpuModelSpec& g) { return g.id == id; });
+    const bool is_new = it == out.end();
+    GpuModelSpec g;
+    if (is_new) {
+      g.id = id;
+    } else {
+      g = *it;
+    }
+    if (!entry.is_map()) {
+      ctx.error(entry.loc, "expected a map with keys " + join_names(catalog.keys()) + ", found " +
+                               Section<int>::describe(entry));
+      continue;
+    }
+    if (is_new) {
+      for (const char* key : {"tdp", "idle", "overhead", "price"}) {
+        if (!entry.find(key))
+          ctx.error(entry.loc, std::string("missing required key '") + key +
+                                   "' (a new GPU model needs tdp, idle, overhead and price)");
+      }
+    }
+    // Keys absent from an override keep the built-in values, so no defaults apply here.
+    const std::size_t before = ctx.diags.size();
+    GpuModelSpec read = g;
+    for (const auto& f : catalog.fields()) {
+      const DocNode* v = entry.find(f.name);
+      ctx.path = base + "." + id + "." + f.name;
+      if (v) {
+        ctx.locations[ctx.path] = v->loc;
+        f.read(ctx, *v, read);
+      }
+    }
+    for (std::size_t k = 0; k < entry.keys.size(); ++k) {
+      if (!catalog.field(entry.keys[k]))
+        ctx.diags.error(entry.key_locs[k], base + "." + id + "." + entry.keys[k],
+                        "unknown key" + did_you_mean(entry.keys[k], catalog.keys()) +
+                            " (valid keys: " + join_names(catalog.keys()) + ")");
+    }
+    if (ctx.diags.size() != before) continue;
+    if (is_new) out.push_back(read);
+    else *it = read;
+  }
+  ctx.path = base;
+}
+
+const Choices<ContractKind> kContractKinds{
+    {"reserved", ContractKind::reserved}, {"on_demand", ContractKind::on_demand}, {"spot", ContractKind::spot}};
+
+void add_contract_fields(Section<ContractSpec>& s, bool is_demand) {
+  s.add(text_field<ContractSpec>({.name = "name", .description = "unique name; the customer's name unless `customer` is given", .required = true}, &ContractSpec::name));
+  s.add(text_field<ContractSpec>({.name = "customer", .description = "customer it bills, for revenue shares (several contracts may share one)", .default_doc = "the name"}, &ContractSpec::customer));
+  s.add(choice_field<ContractSpec>({.name = "kind", .description = is_demand ? "on_demand (served after reserved) or spot (served last)" : "reserved (take-or-pay, served first in file order), on_demand or spot", .default_value = std::string(is_demand ? "on_demand" : "reserved")}, &ContractSpec::kind, kContractKinds));
+  s.add(text_field<ContractSpec>({.name = "pool", .description = "the fleet pool whose GPUs it uses", .required = true}, &ContractSpec::pool));
+  s.add(custom_field<ContractSpec>({.name = "gpus", .description = is_demand ? "GPUs demanded: a count, or a ramp" : "GPUs contracted: a count, a ramp, or `all` (every available GPU of the pool); or give gpu_hours", .default_doc = "none"},
+                                   is_demand ? "count (250k) or ramp [{at: DATE, count: N}, ...]" : "count (250k), all, or ramp [{at: DATE, count: N}, ...]",
+                                   [is_demand](ReadContext& ctx, const DocNode& n, ContractSpec& c) {
+                                     if (auto v = read_count_schedule(ctx, n, nullptr, is_demand ? nullptr : &c.whole_pool)) c.gpus = *v;
+                                   },
+                                   KeyType{KeyType::Shape::quantity, UnitKind::count, ""}));
+  if (!is_demand) {
+    s.add(quantity<ContractSpec>({.name = "gpu_hours", .description = "size as GPU-hours, spread evenly over the contract's term (instead of gpus)", .min = 0, .range_doc = "0 or more"}, UnitKind::gpu_hours, &ContractSpec::gpu_hours));
+  }
+  s.add(quantity<ContractSpec>({.name = "price", .description = "price per GPU-hour billed", .min = 0, .range_doc = "0 or more", .default_unit = "USD/gpu-h"}, UnitKind::gpu_hour_price, &ContractSpec::price));
+  if (!is_demand) {
+    s.add(quantity<ContractSpec>({.name = "value", .description = "total contract value; the price is derived as value / contracted GPU-hours (instead of price)", .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &ContractSpec::value));
+  }
+  s.add(date_field<ContractSpec>({.name = "start", .description = "first hour it bills", .default_doc = "run start"}, &ContractSpec::start));
+  if (!is_demand) {
+    s.add(span_field<ContractSpec>({.name = "term", .description = "length; start + term = end (instead of end)", .default_unit = "y"}, &ContractSpec::term));
+  }
+  s.add(date_field<ContractSpec>({.name = "end", .description = "first hour it no longer bills", .default_doc = "run end"}, &ContractSpec::end));
+  s.add(plain<ContractSpec>({.name = "activity", .description = "share of billed GPU-hours in which its GPUs are busy (drives power)", .default_value = std::string("100%"), .min = 0, .max = 1, .range_doc = "0 to 100%"}, UnitKind::fraction, &ContractSpec::activity));
+  if (!is_demand) {
+    s.add(bool_field<ContractSpec>({.name = "take_or_pay", .description = "reserved: bills every GPU-hour it gets, busy or not; false bills only busy hours", .default_value = std::string("true")}, &ContractSpec::take_or_pay));
+  } else {
+    s.add(plain<ContractSpec>({.name = "noise", .description = "relative standard deviation of demand each step, drawn only under a seed", .default_value = std::string("0%"), .min = 0, .max = 10, .range_doc = "0 to 1000%"}, UnitKind::fraction, &ContractSpec::noise));
+  }
+}
+
+void add_expense_fields(Section<ExpenseSpec>& s, const char* sign_doc) {
+  s.add(text_field<ExpenseSpec>({.name = "name", .description = "unique name", .required = true}, &ExpenseSpec::name));
+  s.add(custom_field<ExpenseSpec>({.name = "amount", .description = sign_doc, .required = true},
+                                  "amount per year (USD/y, USD/month; bare number in USD/y) or one-off amount (USD) with `at`",
+                                  [](ReadContext& ctx, const DocNode& n, ExpenseSpec& e) { read_amount(ctx, n, e); },
+                                  KeyType{KeyType::Shape::quantity, UnitKind::money_rate, "USD/y"}));
+  s.add(date_field<ExpenseSpec>({.name = "at", .description = "date of a one-off amount"}, &ExpenseSpec::at));
+  s.add(date_field<ExpenseSpec>({.name = "start", .description = "a yearly amount accrues from here", .default_doc = "run start"}, &ExpenseSpec::start));
+  s.add(date_field<ExpenseSpec>({.name = "end", .description = "a yearly amount accrues until here (exclusive)", .default_doc = "run end"}, &ExpenseSpec::end));
+}
+
+Schema::Schema() {
+  using R = RawScenario;
+  top.add(custom_field<R>({.name = "name", .description = "the scenario's title", .required = true}, "text",
+                          [](ReadContext& ctx, const DocNode& n, R& r) {
+                            if (auto v = read_text(ctx, n)) r.spec.name = *v;
+                          }));
+  top.add(custom_field<R>({.name = "description", .description = "what the scenario models and where its numbers come from", .default_doc = "empty"}, "text",
+                          [](ReadContext& ctx, const DocNode& n, R& r) {
+                            if (auto v = read_text(ctx, n)) r.spec.description = *v;
+                          }));
+  top.add(custom_field<R>({.name = "extends", .description = "a scenario file (relative to this one) whose keys this file overrides: maps key by key, named lists item by item"}, "file path",
+                          [](ReadContext&, const DocNode&, R&) {}));
+  top.add(custom_field<R>({.name = "time", .description = "the time grid (see time)", .required = true}, "map",
+                          [this](ReadContext& ctx, const DocNode& n, R& r) {
+                            r.has_time = true;
+                            time.read(ctx, n, r.time);
+                          }));
+  top.add(custom_field<R>({.name = "catalog", .description = "GPU models to add or override, by id (see catalog entries)", .default_doc = "the built-in catalog"}, "map of id to entry",
+                          [this](ReadContext& ctx, const DocNode& n, R& r) { read_catalog(ctx, n, r.spec.catalog); }));
+  top.add(custom_field<R>({.name = "sites", .description = "data-center sites (see sites[])", .default_doc = "none"}, "list",
+                          [this](ReadContext& ctx, const DocNode& n, R& r) { read_named_list(ctx, n, site, r.spec.sites); }));
+  top.add(custom_field<R>({.name = "fleet", .description = "GPU pools (see fleet[])", .default_doc = "none"}, "list",
+                          [this](ReadContext& ctx, const DocNode& n, R& r) { read_named_list(ctx, n, fleet, r.spec.fleet); }));
+  top.add(custom_field<R>({.name = "contracts", .description = "reserved contracts and other rentals (see contracts[])", .default_doc = "none"}, "list",
+                          [this](ReadContext& ctx, const DocNode& n, R& r) { read_named_list(ctx, n, contract, r.spec.contracts); }));
+  top.add(custom_field<R>({.name = "demand", .description = "on-demand and spot markets (see demand[])", .default_doc = "none"}, "list",
+                          [this](ReadContext& ctx, const DocNode& n, R& r) { read_named_list(ctx, n, demand, r.spec.demand); }));
+  top.add(custom_field<R>({.name = "finance", .description = "opex, other items, debt, tax and discount rate (see finance)", .default_doc = "no opex, debt or tax; 10% discount rate"}, "map",
+                          [this](ReadContext& ctx, const DocNode& n, R& r) { finance.read(ctx, n, r.spec.finance); }));
+  top.add(custom_field<R>({.name = "solve", .description = "a goal-seek run by `gpusim run` (see solve)", .default_doc = "none"}, "map",
+                          [this](ReadContext& ctx, const DocNode& n, R& r) {
+                            SolveSpec s;
+                            solve.read(ctx, n, s);
+                            r.spec.solve = s;
+                          }));
+  top.add(custom_field<R>({.name = "uncertain", .description = "Monte Carlo inputs (see uncertain[])", .default_doc = "none"}, "list",
+                          [this](ReadContext& ctx, const DocNode& n, R& r) { read_named_list(ctx, n, uncertain, r.spec.uncertain); }));
+  top.add(custom_field<R>({.name = "seed", .description = "random seed: when set, demand noise and failures are drawn (otherwise expected values)", .default_doc = "none (deterministic)"}, "whole number 0 to 2^64-1",
+                          [](ReadContext& ctx, const DocNode& n, R& r) {
+                            if (n.is_scalar() && !n.scalar.empty() &&
+                                std::all_of(n.scalar.begin(), n.scalar.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+                                n.scalar.size() <= 20) {
+                              try {
+                                r.spec.seed = std::stoull(n.scalar);
+                                return;
+                              } catch (const std::exception&) {
+                              }
+                            }
+                            ctx.error(n.loc, "expected a whole number from 0 to 18446744073709551615");
+                          }));
+
+  time.add(date_field<TimeSpecRaw>({.name = "start", .description = "first hour of the run (inclusive)", .required = true}, &TimeSpecRaw::start));
+  time.add(date_field<TimeSpecRaw>({.name = "end", .description = "end of the run (exclusive); or give duration"}, &TimeSpecRaw::end));
+  time.add(span_field<TimeSpecRaw>({.name = "duration", .description = "length of the run; or give end", .default_unit = "h"}, &TimeSpecRaw::duration));
+  time.add(span_field<TimeSpecRaw>({.name = "step", .description = "step length: 1h or 1d", .default_value = std::string("1h"), .default_unit = "h"}, &TimeSpecRaw::step));
+  time.add(choice_field<TimeSpecRaw>({.name = "year", .description = "length of a year for `y` durations and `/y` rates: the calendar's (8,760 or 8,784 h) or always 8,760 h (the articles' convention)", .default_value = std::string("calendar")},
+                                     &TimeSpecRaw::year, Choices<YearConvention>{{"calendar", YearConvention::calendar}, {"365d", YearConvention::days365}}));
+
+  using G = GpuModelSpec;
+  catalog.add(quantity<G>({.name = "tdp", .description = "a busy GPU's draw", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &G::tdp));
+  catalog.add(quantity<G>({.name = "idle", .description = "an idle GPU's draw", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &G::idle));
+  catalog.add(quantity<G>({.name = "overhead", .description = "server share per powered GPU: CPUs, memory, NICs, fans", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &G::overhead));
+  catalog.add(quantity<G>({.name = "price", .description = "purchase price per GPU (a pool's default capex)", .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &G::price));
+  catalog.add(custom_field<G>({.name = "power_curve", .description = "f(u): share of the idle-to-busy swing drawn at load u", .default_value = std::string("linear")},
+                              "linear, square, cubic, or a table [{load: %, f: fraction | power: W}, ...] from 0% to 100%",
+                              [](ReadContext& ctx, const DocNode& n, G& g) {
+                                if (auto c = read_power_curve(ctx, n)) g.power_curve = *c;
+                              }));
+  catalog.add(text_field<G>({.name = "source", .description = "where the figures come from", .default_doc = "empty"}, &G::source));
+
+  site.add(text_field<SiteSpec>({.name = "name", .description = "unique name", .required = true}, &SiteSpec::name));
+  site.add(custom_field<SiteSpec>({.name = "pue", .description = "facility power / IT power; a constant or 12 monthly values (Jan..Dec). Default: new large builds <= 1.3 (Uptime, facts.md: confirmed)", .default_value = std::string("1.3")},
+                                  "ratio >= 1, or a list of 12",
+                                  [](ReadContext& ctx, const DocNode& n, SiteSpec& s) {
+                                    if (auto v = read_pue(ctx, n)) s.pue = *v;
+                                  },
+                                  KeyType{KeyType::Shape::quantity, UnitKind::ratio, ""}));
+  site.add(quantity<SiteSpec>({.name = "it_power_cap", .description = "cap on critical IT load; also the leased kW for colocation", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &SiteSpec::it_power_cap));
+  site.add(quantity<SiteSpec>({.name = "power_cap", .description = "cap on facility (grid) draw", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &SiteSpec::power_cap));
+  site.add(custom_field<SiteSpec>({.name = "electricity", .description = "tariff: flat, 12 monthly prices, or time-of-use {weekday: [24], weekend: [24]}. Default: US industrial average 2023, 8.06 c/kWh (EIA, facts.md: confirmed)", .default_value = std::string("0.0806 USD/kWh")},
+                                  "energy price (USD/kWh), a list of 12, or {weekday: [24], weekend: [24]}",
+                                  [](ReadContext& ctx, const DocNode& n, SiteSpec& s) {
+                                    if (auto t = read_tariff(ctx, n)) s.electricity = *t;
+                                  },
+                                  KeyType{KeyType::Shape::quantity, UnitKind::energy_price, "USD/kWh"}));
+  site.add(quantity<SiteSpec>({.name = "colocation", .description = "colocation rent per leased kW per month (leased kW: it_power_cap, else the installed full-load IT power)", .min = 0, .range_doc = "0 or more", .default_unit = "USD/kW/month"}, UnitKind::power_price, &SiteSpec::colocation));
+
+  using F = FleetSpec;
+  fleet.add(text_field<F>({.name = "name", .description = "unique name", .required = true}, &F::name));
+  fleet.add(text_field<F>({.name = "gpu", .description = "a GPU model id from the catalog", .required = true}, &F::gpu));
+  fleet.add(text_field<F>({.name = "site", .description = "the site it is installed at", .required = true}, &F::site));
+  fleet.add(custom_field<F>({.name = "count", .description = "GPUs installed from `online`; `fit`: the most whole GPUs whose full-load draw fits the site's caps; or a ramp", .default_doc = "none (give count or ramp)"},
+                            "count (250k), fit, or ramp",
+                            [](ReadContext& ctx, const DocNode& n, F& f) {
+                              if (auto v = read_count_schedule(ctx, n, &f.fit, nullptr)) f.schedule = *v;
+                            },
+                            KeyType{KeyType::Shape::quantity, UnitKind::count, ""}));
+  fleet.add(date_field<F>({.name = "online", .description = "when a constant count enters service (may be before the run: then no capex in the run)", .default_doc = "run start"}, &F::online));
+  fleet.add(custom_field<F>({.name = "ramp", .description = "installed GPUs over time, linear between points, zero before the first, constant after the last", .default_doc = "none"},
+                            "[{at: DATE, count: N}, ...]",
+                            [](ReadContext& ctx, const DocNode& n, F& f) {
+                              if (auto v = read_ramp(ctx, n)) f.schedule.ramp = *v;
+                            }));
+  fleet.add(quantity<F>({.name = "capex", .description = "purchase cost per GPU, paid when it enters service", .default_doc = "the catalog price", .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &F::capex));
+  fleet.add(span_field<F>({.name = "life", .description = "straight-line depreciation life. Default: 6 y (CoreWeave, Microsoft, Google; facts.md: confirmed)", .default_value = std::string("6y"), .default_unit = "y"}, &F::life));
+  fleet.add(plain<F>({.name = "afr", .description = "annual failure rate: share of GPUs failing per year", .default_value = std::string("0%"), .min = 0, .max = 10, .range_doc = "0 to 1000%/y"}, UnitKind::rate_per_year, &F::afr));
+  fleet.add(span_field<F>({.name = "repair", .description = "time a failed GPU is down", .default_value = std::string("3d"), .default_unit = "h"}, &F::repair));
+  fleet.add(custom_field<F>({.name = "power_curve", .description = "overrides the catalog model's power_curve", .default_doc = "the catalog's"},
+                            "as catalog power_curve",
+                            [](ReadContext& ctx, const DocNode& n, F& f) {
+                              if (auto c = read_power_curve(ctx, n)) f.power_curve = *c;
+                            }));
+
+  add_contract_fields(contract, false);
+  add_contract_fields(demand, true);
+
+  finance.add(custom_field<FinanceSpec>({.name = "opex", .description = "fixed operating expenses (see finance.opex[])", .default_doc = "none"}, "list",
+                                        [this](ReadContext& ctx, const DocNode& n, FinanceSpec& f) { read_named_list(ctx, n, opex, f.opex); }));
+  finance.add(custom_field<FinanceSpec>({.name = "other", .description = "other income and expense (see finance.other[])", .default_doc = "none"}, "list",
+                                        [this](ReadContext& ctx, const DocNode& n, FinanceSpec& f) { read_named_list(ctx, n, other, f.other); }));
+  finance.add(custom_field<FinanceSpec>({.name = "debt", .description = "debt tranches (see finance.debt[])", .default_doc = "none"}, "list",
+                                        [this](ReadContext& ctx, const DocNode& n, FinanceSpec& f) { read_named_list(ctx, n, debt, f.debt); }));
+  finance.add(plain<FinanceSpec>({.name = "tax_rate", .description = "tax on positive pre-tax income, per calendar year of the run", .default_value = std::string("0%"), .min = 0, .max = 1, .range_doc = "0 to 100%"}, UnitKind::fraction, &FinanceSpec::tax_rate));
+  finance.add(plain<FinanceSpec>({.name = "discount_rate", .description = "yearly rate for NPV", .default_value = std::string("10%"), .min = -0.99, .max = 10, .range_doc = "-99% to 1000%"}, UnitKind::rate_per_year, &FinanceSpec::discount_rate));
+
+  add_expense_fields(opex, "cost per year, or a one-off cost with `at`");
+  add_expense_fields(other, "income (+) or expense (-) per year, or one-off with `at`");
+
+  using D = DebtSpec;
+  debt.add(text_field<D>({.name = "name", .description = "unique name", .required = true}, &D::name));
+  debt.add(quantity<D>({.name = "principal", .description = "amount borrowed", .required = true, .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &D::principal));
+  debt.add(plain<D>({.name = "rate", .description = "interest per year on the outstanding balance", .required = true, .min = 0, .max = 10, .range_doc = "0 to 1000%/y"}, UnitKind::rate_per_year, &D::rate));
+  debt.add(date_field<D>({.name = "start", .description = "drawn on this date (may be before the run: then only its interest and repayments fall in the run)", .default_doc = "run start"}, &D::start));
+  debt.add(span_field<D>({.name = "term", .description = "time to final repayment", .default_value = std::string("5y"), .default_unit = "y"}, &D::term));
+  debt.add(choice_field<D>({.name = "amortization", .description = "bullet: all principal at the end; linear: equal principal each step; annuity: equal payments", .default_value = std::string("bullet")},
+                           &D::amortization, Choices<D::Amortization>{{"bullet", D::Amortization::bullet}, {"linear", D::Amortization::linear}, {"annuity", D::Amortization::annuity}}));
+
+  solve.add(text_field<SolveSpec>({.name = "vary", .description = "the scenario key to vary, by path (contracts.Others.gpus)", .required = true}, &SolveSpec::vary));
+  solve.add(text_field<SolveSpec>({.name = "target", .description = "the result to hit, by its JSON summary path (customers.Microsoft.revenue_share)", .required = true}, &SolveSpec::target));
+  solve.add(custom_field<SolveSpec>({.name = "equals", .description = "the target value in the summary's units (shares as %, money in USD)", .required = true},
+                                    "number, optionally with %, k/M/B or the summary's unit",
+                                    [](ReadContext& ctx, const DocNode& n, SolveSpec& s) {
+                                      if (!n.is_scalar()) {
+                                        ctx.error(n.loc, "expected a number such as 62% or 0 USD");
+                                        return;
+                                      }
+                                      std::string text = n.scalar;
+                                      double scale = 1.0;
+                                      for (const char* unit : {" USD", "USD", "%", " MW", " kWh", " gpu-h"}) {
+                                        const std::string u = unit;
+                                        if (text.size() > u.size() && text.compare(text.size() - u.size(), u.size(), u) == 0) {
+                                          text = text.substr(0, text.size() - u.size());
+                                          if (u == "%") scale = 0.01;
+                                          break;
+                                        }
+                                      }
+                                      auto v = parse_plain_number(text);
+                                      if (!v || !std::isfinite(*v)) {
+                                        ctx.error(n.loc, "'" + n.scalar + "' is not a number (expected e.g. 62%, 0 USD, 1.5B USD)");
+                                        return;
+                                      }
+                                      s.equals = *v * scale;
+                                    }));
+  solve.add(custom_field<SolveSpec>({.name = "low", .description = "lower end of the search, in the varied key's unit", .default_doc = "derived from the current value"}, "value in the varied key's unit",
+                                    [](ReadContext& ctx, const DocNode& n, SolveSpec& s) {
+                                      if (auto v = read_text(ctx, n)) s.low = *v;
+                                    }));
+  solve.add(custom_field<SolveSpec>({.name = "high", .description = "upper end of the search, in the varied key's unit", .default_doc = "derived from the current value"}, "value in the varied key's unit",
+                                    [](ReadContext& ctx, const DocNode& n, SolveSpec& s) {
+                                      if (auto v = read_text(ctx, n)) s.high = *v;
+                                    }));
+
+  using U = UncertainSpec;
+  uncertain.add(text_field<U>({.name = "name", .description = "unique name", .required = true}, &U::name));
+  uncertain.add(text_field<U>({.name = "path", .description = "the scenario key drawn, by path (demand.od.price)", .required = true}, &U::path));
+  uncertain.add(choice_field<U>({.name = "dist", .description = "uniform (low, high), normal (mean, sd), triangular (low, mode, high), lognormal (mean, sd of the value itself)", .required = true},
+                                &U::dist, Choices<U::Dist>{{"uniform", U::Dist::uniform}, {"normal", U::Dist::normal}, {"triangular", U::Dist::triangular}, {"lognormal", U::Dist::lognormal}}));
+  for (auto [key, member] : {std::pair{"low", &U::low}, std::pair{"high", &U::high}, std::pair{"mode", &U::mode},
+                             std::pair{"mean", &U::mean}, std::pair{"sd", &U::sd}}) {
+    auto m = member;
+    uncertain.add(custom_field<U>({.name = key, .description = "a parameter of the distribution, in the key's unit", .default_doc = "none"},
+                                  "value in the key's unit",
+                                  [m](ReadContext& ctx, const DocNode& n, U& u) {
+                                    if (auto v = read_text(ctx, n)) u.*m = *v;
+                                  }));
+  }
+}
+
+}  // namespace
+}  // namespace gpusim
+
+namespace gpusim {
+namespace {
+
+const Schema& schema() {
+  static const Schema kSchema;  // immutable after construction
+  return kSchema;
+}
+
+SourceLoc loc_of(const LocationIndex& locs, const std::string& path) {
+  auto it = locs.find(path);
+  if (it != locs.end()) return it->second;
+  // Fall back to the closest enclosing key that was written.
+  std::string p = path;
+  while (true) {
+    const auto dot = p.rfind('.');
+    if (dot == std::string::npos) break;
+    p = p.substr(0, dot);
+    it = locs.find(p);
+    if (it != locs.end()) return it->second;
+  }
+  return {};
+}
+
+bool has_key(const LocationIndex& locs, const std::string& path) { return locs.count(path) > 0; }
+
+std::vector<std::string> names_of(const auto& items) {
+  std::vector<std::string> out;
+  for (const auto& i : items) out.push_back(i.name);
+  return out;
+}
+
+void resolve_time(RawScenario& raw, Diagnostics& diags, const LocationIndex& locs, SourceLoc top) {
+  if (!raw.has_time) return;
+  const TimeSpecRaw& t = raw.time;
+  TimeSpec& out = raw.spec.time;
+  out.start = t.start;
+  out.year = t.year;
+  if (t.step.unit != Span::Unit::hours || (t.step.amount != 1.0 && t.step.amount != 24.0)) {
+    diags.error(loc_of(locs, "time.step"), "time.step",
+                "unsupported step (expected 1h or 1d)");
+    return;
+  }
+  out.step_hours = static_cast<int>(t.step.amount);
+  if (t.end && t.duration) {
+    diags.error(loc_of(locs, "time.duration"), "time.duration",
+                "give end or duration, not both");
+    return;
+  }
+  if (!t.end && !t.duration) {
+    diags.error(loc_of(locs, "time").line ? loc_of(locs, "time") : top, "time",
+                "missing required key 'end' or 'duration' (the run's length)");
+    return;
+  }
+  double end = t.end ? static_cast<double>(*t.end) : end_of_span(t.start, *t.duration, t.year);
+  const std::string key = t.end ? "time.end" : "time.duration";
+  if (end <= static_cast<double>(t.start)) {
+    diags.error(loc_of(locs, key), key,
+                t.end ? "end " + format_date(*t.end) + " is not after start " + format_date(t.start)
+                      : std::string("the duration must be more than 0"));
+    return;
+  }
+  if (end != std::floor(end)) {
+    diags.error(loc_of(locs, key), key, "the run must be a whole number of hours");
+    return;
+  }
+  out.end = static_cast<HourStamp>(end);
+  if ((out.end - out.start) % out.step_hours != 0) {
+    diags.error(loc_of(locs, key), key,
+                "the run (" + std::to_string(out.end - out.start) +
+                    " h) is not a whole number of " + std::to_string(out.step_hours) + " h steps");
+    return;
+  }
+  const double steps = static_cast<double>(out.end - out.start) / out.step_hours;
+  if (steps > 2.0e6) {
+    diags.error(loc_of(locs, key), key,
+                "the run has " + std::to_string(static_cast<long long>(steps)) +
+                    " steps; at most 2,000,000 (use step: 1d for long runs)");
+  }
+}
+
+void check_fleet(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs) {
+  std::vector<std::string> gpu_ids;
+  for (const auto& g : s.catalog) gpu_ids.push_back(g.id);
+  for (auto& f : s.fleet) {
+    const std::string p = "fleet." + f.name;
+    auto g = std::find_if(s.catalog.begin(), s.catalog.end(), [&](const auto& m) { return m.id == f.gpu; });
+    if (has_key(locs, p + ".gpu") && g == s.catalog.end()) {
+      diags.error(loc_of(locs, p + ".gpu"), p + ".gpu",
+                  "unknown GPU model '" + f.gpu + "'" + did_you_mean(f.gpu, gpu_ids) +
+                      " (catalog: " + join_names(gpu_ids) + ")");
+    }
+    if (has_key(locs, p + ".site") &&
+        std::none_of(s.sites.begin(), s.sites.end(), [&](const auto& x) { return x.name == f.site; })) {
+      diags.error(loc_of(locs, p + ".site"), p + ".site",
+                  "no site named '" + f.site + "'" + did_you_mean(f.site, names_of(s.sites)) +
+                      (s.sites.empty() ? " (no sites are defined)"
+                                       : " (sites: " + join_names(names_of(s.sites)) + ")"));
+    }
+    const bool has_count = has_key(locs, p + ".count");
+    const bool has_ramp = has_key(locs, p + ".ramp");
+    if (has_count && has_ramp) {
+      diags.error(loc_of(locs, p + ".ramp"), p + ".ramp", "give count or ramp, not both");
+    } else if (!has_count && !has_ramp) {
+      diags.error(loc_of(locs, p), p, "missing required key 'count' or 'ramp' (how many GPUs, when)");
+    }
+    if (has_key(locs, p + ".online") && (f.schedule.is_ramp() || f.fit)) {
+      diags.error(loc_of(locs, p + ".online"), p + ".online",
+                  f.fit ? "online goes with a numeric count (a fitted pool is online from the run start)"
+                        : "online goes with a constant count; a ramp gives its own dates");
+    }
+    if (!has_key(locs, p + ".online")) f.online = s.time.start;
+    if (f.fit) {
+      auto site = std::find_if(s.sites.begin(), s.sites.end(), [&](const auto& x) { return x.name == f.site; });
+      if (site != s.sites.end() && !site->it_power_cap && !site->power_cap) {
+        diags.error(loc_of(locs, p + ".count"), p + ".count",
+                    "count: fit needs its site '" + f.site + "' to have it_power_cap or power_cap");
+      }
+    }
+    if (!has_key(locs, p + ".capex") && g != s.catalog.end()) f.capex = g->price;
+    if (f.life.amount <= 0) {
+      diags.error(loc_of(locs, p + ".life"), p + ".life", "life must be more than 0");
+    }
+  }
+}
+
+void check_contracts(ScenarioSpec& s, std::vector<ContractSpec>& list, const std::string& list_name,
+                     Diagnostics& diags, const LocationIndex& locs) {
+  const bool is_demand = list_name == "demand";
+  for (auto& c : list) {
+    const std::string p = list_name + "." + c.name;
+    if (c.customer.empty()) c.customer = c.name;
+    if (has_key(locs, p + ".pool") &&
+        std::none_of(s.fleet.begin(), s.fleet.end(), [&](const auto& f) { return f.name == c.pool; })) {
+      diags.error(loc_of(locs, p + ".pool"), p + ".pool",
+                  "no fleet pool named '" + c.pool + "'" + did_you_mean(c.pool, names_of(s.fleet)) +
+                      (s.fleet.empty() ? " (the fleet is empty)"
+                                       : " (pools: " + join_names(names_of(s.fleet)) + ")"));
+    }
+    if (is_demand && c.kind == ContractKind::reserved) {
+      diags.error(loc_of(locs, p + ".kind"), p + ".kind",
+                  "demand is on_demand or spot; reserved contracts go under contracts");
+    }
+    const bool has_gpus = has_key(locs, p + ".gpus");
+    const bool has_hours = has_key(locs, p + ".gpu_hours");
+    if (has_gpus && has_hours) {
+      diags.error(loc_of(locs, p + ".gpu_hours"), p + ".gpu_hours",
+                  "give gpus or gpu_hours, not both");
+    } else if (!has_gpus && !has_hours) {
+      diags.error(loc_of(locs, p), p,
+                  is_demand ? "missing required key 'gpus' (how many GPUs are demanded)"
+                            : "missing required key 'gpus' or 'gpu_hours' (the contract's size)");
+    }
+    if (has_hours && c.kind != ContractKind::reserved) {
+      diags.error(loc_of(locs, p + ".gpu_hours"), p + ".gpu_hours",
+                  "gpu_hours sizes a reserved contract; on_demand and spot give gpus");
+    }
+    const bool has_price = has_key(locs, p + ".price");
+    const bool has_value = has_key(locs, p + ".value");
+    if (has_price && has_value) {
+      diags.error(loc_of(locs, p + ".value"), p + ".value", "give price or value, not both");
+    } else if (!has_price && !has_value) {
+      diags.error(loc_of(locs, p), p,
+                  is_demand ? "missing required key 'price' (USD/gpu-h)"
+                            : "missing required key 'price' or 'value' (what it pays)");
+    }
+    if (has_value && c.kind != ContractKind::reserved) {
+      diags.error(loc_of(locs, p + ".value"), p + ".value",
+                  "value prices a reserved contract; on_demand and spot give price");
+    }
+    if (has_key(locs, p + ".term") && has_key(locs, p + ".end")) {
+      diags.error(loc_of(locs, p + ".term"), p + ".term", "give term or end, not both");
+    }
+    if (!is_demand && c.kind != ContractKind::reserved && has_key(locs, p + ".take_or_pay")) {
+      diags.error(loc_of(locs, p + ".take_or_pay"), p + ".take_or_pay",
+                  "take_or_pay applies to reserved contracts only");
+    }
+    const HourStamp start = c.start.value_or(s.time.start);
+    HourStamp end = c.end.value_or(s.time.end);
+    if (c.term) {
+      const double e = end_of_span(start, *c.term, s.time.year);
+      end = static_cast<HourStamp>(std::llround(e));
+    }
+    if (end <= start) {
+      const std::string key = has_key(locs, p + ".term") ? p + ".term"
+                              : has_key(locs, p + ".end") ? p + ".end"
+                                                          : p + ".start";
+      diags.error(loc_of(locs, key), key,
+                  "the contract ends (" + format_date(end) + ") before it starts (" + format_date(start) + ")");
+    }
+  }
+}
+
+void check_finance(FinanceSpec& f, Diagnostics& diags, const LocationIndex& locs) {
+  for (auto [list, name] : {std::pair{&f.opex, "finance.opex"}, std::pair{&f.other, "finance.other"}}) {
+    for (auto& e : *list) {
+      const std::string p = std::string(name) + "." + e.name;
+      if (e.amount && !e.at) {
+        diags.error(loc_of(locs, p + ".amount"), p + ".amount",
+                    "a one-off amount in USD needs 'at' (its date); a yearly amount is written USD/y");
+      }
+      if (e.rate && e.at) {
+        diags.error(loc_of(locs, p + ".at"), p + ".at",
+                    "'at' dates a one-off amount in USD; this amount is per year (use start/end)");
+      }
+      if (e.amount && (e.start || e.end)) {
+        diags.error(loc_of(locs, p + (e.start ? ".start" : ".end")), p + (e.start ? ".start" : ".end"),
+                    "start/end bound a yearly amount; a one-off amount has 'at'");
+      }
+      if (e.start && e.end && *e.end <= *e.start) {
+        diags.error(loc_of(locs, p + ".end"), p + ".end", "end is not after start");
+      }
+    }
+  }
+  for (auto& d : f.debt) {
+    const std::string p = "finance.debt." + d.name;
+    if (d.term.amount <= 0) diags.error(loc_of(locs, p + ".term"), p + ".term", "term must be more than 0");
+  }
+}
+
+void check_paths(const ScenarioSpec& s, const DocNode& doc, Diagnostics& diags, const LocationIndex& locs) {
+  if (s.solve) {
+    std::string err;
+    if (!numeric_key_type(doc, s.solve->vary, err))
+      diags.error(loc_of(locs, "solve.vary"), "solve.vary", err);
+  }
+  for (const auto& u : s.uncertain) {
+    const std::string p = "uncertain." + u.name;
+    std::string err;
+    auto type = numeric_key_type(doc, u.path, err);
+    if (!type) {
+      if (has_key(locs, p + ".path")) diags.error(loc_of(locs, p + ".path"), p + ".path", err);
+      continue;
+    }
+    using Dist = UncertainSpec::Dist;
+    std::vector<std::string> need;
+    switch (u.dist) {
+      case Dist::uniform: need = {"low", "high"}; break;
+      case Dist::normal: need = {"mean", "sd"}; break;
+      case Dist::triangular: need = {"low", "mode", "high"}; break;
+      case Dist::lognormal: need = {"mean", "sd"}; break;
+    }
+    const std::pair<const char*, const std::optional<std::string>*> params[] = {
+        {"low", &u.low}, {"high", &u.high}, {"mode", &u.mode}, {"mean", &u.mean}, {"sd", &u.sd}};
+    std::map<std::string, double> values;
+    for (const auto& [key, val] : params) {
+      const bool needed = std::find(need.begin(), need.end(), key) != need.end();
+      const std::string kp = p + "." + key;
+      if (needed && !*val) {
+        diags.error(loc_of(locs, p), p, std::string("missing required key '") + key + "' (the " +
+                                            (u.dist == Dist::uniform ? "uniform" : u.dist == Dist::normal ? "normal"
+                                             : u.dist == Dist::triangular ? "triangular" : "lognormal") +
+                                            " distribution takes " + join_names(need) + ")");
+      } else if (!needed && *val) {
+        diags.error(loc_of(locs, kp), kp,
+                    std::string("'") + key + "' does not belong to this distribution (it takes " +
+                        join_names(need) + ")");
+      } else if (*val) {
+        const std::string leaf = u.path.substr(u.path.rfind('.') + 1);
+        const QuantityResult r = parse_quantity(**val, type->unit, leaf, type->default_unit);
+        if (!r.ok()) diags.error(loc_of(locs, kp), kp, r.error);
+        else values[key] = r.value;
+      }
+    }
+    if (values.count("low") && values.count("high") && values["low"] >= values["high"])
+      diags.error(loc_of(locs, p + ".high"), p + ".high", "high must be more than low");
+    if (values.count("mode") && values.count("low") && values.count("high") &&
+        (values["mode"] < values["low"] || values["mode"] > values["high"]))
+      diags.error(loc_of(locs, p + ".mode"), p + ".mode", "mode must lie between low and high");
+    if (values.count("sd") && values["sd"] <= 0)
+      diags.error(loc_of(locs, p + ".sd"), p + ".sd", "sd must be more than 0");
+    if (u.dist == Dist::lognormal && values.count("mean") && values["mean"] <= 0)
+      diags.error(loc_of(locs, p + ".mean"), p + ".mean", "a lognormal's mean must be more than 0");
+  }
+}
+
+}  // namespace
+
+ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations) {
+  Diagnostics diags;
+  LocationIndex local;
+  LocationIndex& locs = locations ? *locations : local;
+  ReadContext ctx{diags, locs, ""};
+  RawScenario raw;
+  raw.spec.catalog = builtin_catalog();
+  if (document.is_null()) {
+    diags.error(document.loc, "", "the scenario is empty (expected a map with at least name and time)");
+    diags.throw_if_any();
+  }
+  schema().top.read(ctx, document, raw);
+  if (!diags.empty() && !document.is_map()) diags.throw_if_any();
+  resolve_time(raw, diags, locs, document.loc);
+  if (diags.empty()) {
+    check_fleet(raw.spec, diags, locs);
+    check_contracts(raw.spec, raw.spec.contracts, "contracts", diags, locs);
+    check_contracts(raw.spec, raw.spec.demand, "demand", diags, locs);
+    check_finance(raw.spec.finance, diags, locs);
+    check_paths(raw.spec, document, diags, locs);
+  }
+  diags.throw_if_any();
+  return std::move(raw.spec);
+}
+
+LoadedScenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  Diagnostics diags;
+  LoadedScenario out;
+  out.file = path;
+  out.document = load_document(path, diags);
+  diags.throw_if_any();
+  for (const auto& o : overrides) apply_override(out.document, o, diags);
+  diags.throw_if_any();
+  out.spec = read_scenario(out.document, &out.locations);
+  return out;
+}
+
+std::optional<KeyType> numeric_key_type(const DocNode& document, const std::string& path,
+                                        std::string& error) {
+  const Schema& sc = schema();
+  const std::vector<std::string> seg = split_path(path);
+  auto item_exists = [&](const std::string& list, const std::string& name, const DocNode* parent) {
+    const DocNode* l = parent ? parent->find(list) : nullptr;
+    if (l && l->is_seq())
+      for (const auto& c : l->children)
+        if (c.item_name() == name) return true;
+    return false;
+  };
+  auto items_of = [&](const std::string& list, const DocNode* parent) {
+    std::vector<std::string> out;
+    const DocNode* l = parent ? parent->find(list) : nullptr;
+    if (l && l->is_seq())
+      for (const auto& c : l->children) out.push_back(c.item_name());
+    return out;
+  };
+  auto field_type = [&](const auto& section, const std::string& key, const std::string& where)
+      -> std::optional<KeyType> {
+    const auto* f = section.field(key);
+    if (!f) {
+      error = "'" + path + "': " + where + " has no key '" + key + "'" + did_you_mean(key, section.keys()) +
+              " (keys: " + join_names(section.keys()) + ")";
+      return std::nullopt;
+    }
+    if (f->key_type.shape != KeyType::Shape::quantity) {
+      error = "'" + path + "' is not a number that can be varied (it is " + f->type_doc + ")";
+      return std::nullopt;
+    }
+    return f->key_type;
+  };
+  auto list_item = [&](const std::string& list, const DocNode* parent, std::size_t i) -> bool {
+    if (seg.size() <= i + 1) {
+      error = "'" + path + "': name an item of " + list + " and one of its keys";
+      return false;
+    }
+    if (!item_exists(list, seg[i], parent)) {
+      const auto names = items_of(list, parent);
+      error = "'" + path + "': no item named '" + seg[i] + "' in " + list +
+              (names.empty() ? " (the list is empty)" : " (items: " + join_names(names) + ")");
+      return false;
+    }
+    return true;
+  };
+  if (seg.empty() || seg[0].empty()) {
+    error = "empty path";
+    return std::nullopt;
+  }
+  const std::string& head = seg[0];
+  const std::vector<std::string> roots{"time", "catalog", "sites", "fleet", "contracts", "demand", "finance"};
+  if (head == "time" && seg.size() == 2) return field_type(sc.time, seg[1], "time");
+  if (head == "catalog" && seg.size() == 3) return field_type(sc.catalog, seg[2], "a catalog entry");
+  if ((head == "sites" || head == "fleet" || head == "contracts" || head == "demand") && seg.size() >= 2) {
+    if (!list_item(head, &document, 1)) return std::nullopt;
+    if (seg.size() != 3) {
+      error = "'" + path + "': expected " + head + ".NAME.KEY";
+      return std::nullopt;
+    }
+    if (head == "sites") return field_type(sc.site, seg[2], "a site");
+    if (head == "fleet") return field_type(sc.fleet, seg[2], "a fleet pool");
+    if (head == "contracts") return field_type(sc.contract, seg[2], "a contract");
+    return field_type(sc.demand, seg[2], "a demand");
+  }
+  if (head == "finance" && seg.size() >= 2) {
+    const std::string& sub = seg[1];
+    if (sub == "opex" || sub == "other" || sub == "debt") {
+      if (!list_item("finance." + sub, document.find("finance"), 2)) {
+        if (error.find("no item named") != std::string::npos) {
+          const auto names = items_of(sub, document.find("finance"));
+          error = "'" + path + "': no item named '" + (seg.size() > 2 ? seg[2] : "") + "' in finance." + sub +
+                  (names.empty() ? " (the list is empty)" : " (items: " + join_names(names) + ")");
+        }
+        return std::nullopt;
+      }
+      if (seg.size() != 4) {
+        error = "'" + path + "': expected finance." + sub + ".NAME.KEY";
+        return std::nullopt;
+      }
+      if (sub == "debt") return field_type(sc.debt, seg[3], "a debt tranche");
+      return field_type(sub == "opex" ? sc.opex : sc.other, seg[3], "finance." + sub + " items");
+    }
+    if (seg.size() == 2) return field_type(sc.finance, sub, "finance");
+  }
+  error = "'" + path + "' names no numeric key (paths look like " +
+          "contracts.NAME.price, fleet.NAME.count, sites.NAME.pue, time.start is not numeric; roots: " +
+          join_names(roots) + ")";
+  return std::nullopt;
+}
+
+std::string scenario_format_markdown() {
+  const Schema& sc = schema();
+  std::string out;
+  out += "# Scenario format\n\n";
+  out += "<!-- Generated by `gpusim docs scenario-format` from the key declarations in "
+         "sim/scenario/loader.cpp; a test checks this file matches. Do not edit by hand. -->\n\n";
+  out += "A scenario is one YAML file. Quantities carry their unit in the value, so a file reads "
+         "like the article: `6 GW`, `700 W`, `2.50 USD/gpu-h`, `0.08 USD/kWh`, `150 USD/kW/month`, "
+         "`1.3B USD`, `300M gpu-h`, `62%`, `6y`, `3d`. A number may carry a multiplier written "
+         "against it: `k` (thousand), `M` (million), `B` (billion), `T` (trillion) — `250k`, "
+         "`1.3B USD`. Thousands separators `250,000` and `250_000` are accepted. A bare number "
+         "is read in the key's default unit, named in its type below.\n\n";
+  out += "## Units\n\n| dimension | units |\n|---|---|\n";
+  for (UnitKind k : {UnitKind::power, UnitKind::energy, UnitKind::money, UnitKind::energy_price,
+                     UnitKind::gpu_hour_price, UnitKind::power_price, UnitKind::money_rate,
+                     UnitKind::gpu_hours, UnitKind::duration, UnitKind::fraction,
+                     UnitKind::rate_per_year, UnitKind::count, UnitKind::ratio}) {
+    out += "| " + unit_kind_noun(k) + " | " + unit_kind_choices(k) + " |\n";
+  }
+  out += "\nDurations in years (`y`) and amounts per year (`/y`) use the calendar (2024 has "
+         "8,784 hours) unless `time.year: 365d` asks for the articles' convention, a year of "
+         "8,760 hours. `d` is 24 h, `w` is 168 h.\n\n";
+  out += "Lists of named things (sites, fleet, contracts, demand, opex, other, debt, uncertain) "
+         "are addressed by name in paths: `contracts.Microsoft.price`, `fleet.h100.count`, "
+         "`sites.us.pue`, `finance.opex.staff.amount`; a segment holding dots goes in brackets: "
+         "`finance.other[fair value v2].amount`. The same paths serve `--set`, `--vary`, "
+         "`solve.vary` and `uncertain[].path`.\n\n";
+  out += "`extends: FILE` merges this file over FILE: maps key by key, named lists item by item "
+         "(same name: keys override; new name: appended); anything else is replaced.\n\n";
+  auto table = [&](const std::string& title, const std::string& desc, const std::vector<FieldDoc>& docs) {
+    out += "## " + title + "\n\n" + desc + "\n\n| key | type | default | meaning |\n|---|---|---|---|\n";
+    for (const auto& d : docs) {
+      auto esc = [](std::string s) {
+        std::string r;
+        for (char c : s) {
+          if (c == '|') r += "\\|";
+          else r += c;
+        }
+        return r;
+      };
+      out += "| `" + d.name + "` | " + esc(d.type_doc) + " | " + esc(d.default_doc) + " | " +
+             esc(d.description) + " |\n";
+    }
+    out += "\n";
+  };
+  table(sc.top.name(), sc.top.description(), sc.top.docs());
+  table(sc.time.name(), sc.time.description(), sc.time.docs());
+  table(sc.catalog.name(), sc.catalog.description(), sc.catalog.docs());
+  table(sc.site.name(), sc.site.description(), sc.site.docs());
+  table(sc.fleet.name(), sc.fleet.description(), sc.fleet.docs());
+  table(sc.contract.name(), sc.contract.description(), sc.contract.docs());
+  table(sc.demand.name(), sc.demand.description(), sc.demand.docs());
+  table(sc.finance.name(), sc.finance.description(), sc.finance.docs());
+  table(sc.opex.name(), sc.opex.description(), sc.opex.docs());
+  table(sc.other.name(), sc.other.description(), sc.other.docs());
+  table(sc.debt.name(), sc.debt.description(), sc.debt.docs());
+  table(sc.solve.name(), sc.solve.description(), sc.solve.docs());
+  table(sc.uncertain.name(), sc.uncertain.description(), sc.uncertain.docs());
+  out += "A ramp is a list of `{at: DATE, count: N}` points with increasing dates: the count "
+         "interpolates linearly between points, is zero before the first and constant after "
+         "the last.\n";
+  return out;
+}
+
+}  // namespace gpusim

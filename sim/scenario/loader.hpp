@@ -1,0 +1,41 @@
+// Scenario loading: file → document (with `extends` and `--set`) → typed,
+// validated ScenarioSpec. Every error is collected in one pass and thrown as a
+// ScenarioError listing them all.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/scenario.hpp"
+#include "sim/scenario/diagnostics.hpp"
+#include "sim/scenario/document.hpp"
+#include "sim/scenario/schema.hpp"
+
+namespace gpusim {
+
+struct LoadedScenario {
+  std::string file;
+  DocNode document;          // merged, with overrides applied (for re-reading in sweeps)
+  ScenarioSpec spec;
+  LocationIndex locations;   // key path → where it is written
+};
+
+// Loads, merges `extends`, applies `overrides` ("PATH=VALUE"), reads and
+// validates. Throws ScenarioError with every problem found.
+LoadedScenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
+
+// Reads and validates an already merged document (used after overrides by
+// sweeps, Monte Carlo and goal-seek). Throws ScenarioError.
+ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations = nullptr);
+
+// The type of the key at a name-addressed path of `document`
+// ("contracts.Others.gpus"), for keys that hold one number with a unit.
+// nullopt and a message in `error` when the path names no such key.
+std::optional<KeyType> numeric_key_type(const DocNode& document, const std::string& path,
+                                        std::string& error);
+
+// docs/scenario-format.md, generated from the key declarations.
+std::string scenario_format_markdown();
+
+}  // namespace gpusim

@@ -1,0 +1,275 @@
+#include "sim/scenario/quantity.hpp"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace gpusim {
+
+namespace {
+
+struct UnitDef {
+  std::string_view name;
+  UnitKind kind;
+  double factor;  // base units per one of this unit
+  bool years = false;  // durations: counts years
+};
+
+// Every unit gpusim reads. The first unit of each kind listed in kChoices is the
+// one shown in messages; the factor-1 unit is the base.
+constexpr std::array kUnits{
+    UnitDef{"W", UnitKind::power, 1.0},
+    UnitDef{"kW", UnitKind::power, 1e3},
+    UnitDef{"MW", UnitKind::power, 1e6},
+    UnitDef{"GW", UnitKind::power, 1e9},
+    UnitDef{"TW", UnitKind::power, 1e12},
+    UnitDef{"Wh", UnitKind::energy, 1.0},
+    UnitDef{"kWh", UnitKind::energy, 1e3},
+    UnitDef{"MWh", UnitKind::energy, 1e6},
+    UnitDef{"GWh", UnitKind::energy, 1e9},
+    UnitDef{"TWh", UnitKind::energy, 1e12},
+    UnitDef{"USD", UnitKind::money, 1.0},
+    UnitDef{"USD/Wh", UnitKind::energy_price, 1.0},
+    UnitDef{"USD/kWh", UnitKind::energy_price, 1e-3},
+    UnitDef{"USD/MWh", UnitKind::energy_price, 1e-6},
+    UnitDef{"USD/gpu-h", UnitKind::gpu_hour_price, 1.0},
+    UnitDef{"USD/GPU-h", UnitKind::gpu_hour_price, 1.0},
+    UnitDef{"USD/gpu-hour", UnitKind::gpu_hour_price, 1.0},
+    UnitDef{"USD/W/month", UnitKind::power_price, 1.0},
+    UnitDef{"USD/kW/month", UnitKind::power_price, 1e-3},
+    UnitDef{"USD/MW/month", UnitKind::power_price, 1e-6},
+    UnitDef{"USD/y", UnitKind::money_rate, 1.0},
+    UnitDef{"USD/year", UnitKind::money_rate, 1.0},
+    UnitDef{"USD/month", UnitKind::money_rate, 12.0},
+    UnitDef{"gpu-h", UnitKind::gpu_hours, 1.0},
+    UnitDef{"GPU-h", UnitKind::gpu_hours, 1.0},
+    UnitDef{"gpu-hours", UnitKind::gpu_hours, 1.0},
+    UnitDef{"h", UnitKind::duration, 1.0},
+    UnitDef{"d", UnitKind::duration, 24.0},
+    UnitDef{"w", UnitKind::duration, 168.0},
+    UnitDef{"y", UnitKind::duration, 1.0, true},
+    UnitDef{"%", UnitKind::fraction, 0.01},
+    UnitDef{"%/y", UnitKind::rate_per_year, 0.01},
+    UnitDef{"gpus", UnitKind::count, 1.0},
+    UnitDef{"GPUs", UnitKind::count, 1.0},
+};
+
+const UnitDef* find_unit(std::string_view name) {
+  for (const auto& u : kUnits)
+    if (u.name == name) return &u;
+  return nullptr;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// Reads the leading number: digits with optional '_' or well-formed ',' thousands
+// separators, a fraction and an exponent. Returns the characters consumed (0: none).
+std::size_t read_number(std::string_view s, double& out, bool& bad) {
+  std::size_t i = 0;
+  std::string digits;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) digits += s[i++];
+  const std::size_t int_start = i;
+  int group = -1;  // digits since the last comma; -1 before any comma
+  while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '_' || s[i] == ',')) {
+    if (s[i] == ',') {
+      if (i == int_start || (group != -1 && group != 3)) bad = true;
+      group = 0;
+    } else if (s[i] != '_') {
+      digits += s[i];
+      if (group != -1) ++group;
+    }
+    ++i;
+  }
+  if (group != -1 && group != 3) bad = true;
+  bool any_digit = i > int_start;
+  if (i < s.size() && s[i] == '.') {
+    digits += s[i++];
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) {
+      digits += s[i++];
+      any_digit = true;
+    }
+  }
+  if (!any_digit) return 0;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    std::size_t j = i + 1;
+    if (j < s.size() && (s[j] == '+' || s[j] == '-')) ++j;
+    if (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) {
+      digits += s.substr(i, j - i);
+      i = j;
+      while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) digits += s[i++];
+    }
+  }
+  const char* first = digits.data();
+  if (*first == '+') ++first;
+  const auto res = std::from_chars(first, digits.data() + digits.size(), out);
+  if (res.ec == std::errc::result_out_of_range) {
+    out = HUGE_VAL;
+  } else if (res.ec != std::errc() || res.ptr != digits.data() + digits.size()) {
+    bad = true;
+  }
+  return i;
+}
+
+double multiplier_of(char c) {
+  switch (c) {
+    case 'k': return 1e3;
+    case 'M': return 1e6;
+    case 'B': return 1e9;
+    case 'T': return 1e12;
+    default: return 0.0;
+  }
+}
+
+}  // namespace
+
+std::string unit_kind_noun(UnitKind kind) {
+  switch (kind) {
+    case UnitKind::power: return "a power";
+    case UnitKind::energy: return "an energy";
+    case UnitKind::money: return "an amount of money";
+    case UnitKind::energy_price: return "an energy price";
+    case UnitKind::gpu_hour_price: return "a price per GPU-hour";
+    case UnitKind::power_price: return "a price per kW of capacity per month";
+    case UnitKind::money_rate: return "an amount per year";
+    case UnitKind::gpu_hours: return "a number of GPU-hours";
+    case UnitKind::duration: return "a duration";
+    case UnitKind::fraction: return "a percentage";
+    case UnitKind::rate_per_year: return "a rate per year";
+    case UnitKind::count: return "a count";
+    case UnitKind::ratio: return "a plain number";
+  }
+  return "a value";
+}
+
+std::string unit_kind_choices(UnitKind kind) {
+  switch (kind) {
+    case UnitKind::power: return "W, kW, MW or GW";
+    case UnitKind::energy: return "Wh, kWh, MWh, GWh or TWh";
+    case UnitKind::money: return "USD, e.g. 30000 USD or 1.3B USD";
+    case UnitKind::energy_price: return "USD/kWh or USD/MWh";
+    case UnitKind::gpu_hour_price: return "USD/gpu-h";
+    case UnitKind::power_price: return "USD/kW/month or USD/MW/month";
+    case UnitKind::money_rate: return "USD/y or USD/month";
+    case UnitKind::gpu_hours: return "gpu-h, e.g. 300M gpu-h";
+    case UnitKind::duration: return "h, d, w or y";
+    case UnitKind::fraction: return "a percentage such as 62% or a fraction such as 0.62";
+    case UnitKind::rate_per_year: return "a percentage per year such as 11% or 11%/y";
+    case UnitKind::count: return "a number, optionally with k, M or B (250k)";
+    case UnitKind::ratio: return "a plain number such as 1.3";
+  }
+  return "";
+}
+
+std::string base_unit_name(UnitKind kind) {
+  for (const auto& u : kUnits)
+    if (u.kind == kind && u.factor == 1.0 && !u.years) return std::string(u.name);
+  return "";
+}
+
+std::optional<double> parse_plain_number(std::string_view text) {
+  text = trim(text);
+  double v = 0.0;
+  bool bad = false;
+  const std::size_t n = read_number(text, v, bad);
+  if (n == 0 || bad) return std::nullopt;
+  std::string_view rest = text.substr(n);
+  if (!rest.empty()) {
+    const double m = multiplier_of(rest.front());
+    if (m == 0.0 || rest.size() != 1) return std::nullopt;
+    v *= m;
+  }
+  return v;
+}
+
+QuantityResult parse_quantity(std::string_view text, UnitKind kind, std::string_view key,
+                              std::string_view default_unit) {
+  QuantityResult r;
+  const std::string k(key);
+  const std::string want = k + " is " + unit_kind_noun(kind) + ": " + unit_kind_choices(kind);
+  const std::string_view s = trim(text);
+  if (s.empty()) {
+    r.error = "missing value (" + want + ")";
+    return r;
+  }
+  double number = 0.0;
+  bool bad = false;
+  const std::size_t n = read_number(s, number, bad);
+  if (n == 0) {
+    const std::string_view lower_s = s;
+    if (lower_s == "nan" || lower_s == "NaN" || lower_s == ".nan" || lower_s == ".NaN" ||
+        lower_s == "inf" || lower_s == ".inf" || lower_s == "-.inf" || lower_s == "Infinity") {
+      r.error = "'" + std::string(s) + "' is not a finite number (" + want + ")";
+    } else {
+      r.error = "'" + std::string(s) + "' is not a number (" + want + ")";
+    }
+    return r;
+  }
+  if (bad) {
+    r.error = "'" + std::string(s) + "' is not a well-formed number (" + want + ")";
+    return r;
+  }
+  if (!std::isfinite(number)) {
+    r.error = "'" + std::string(s) + "' is too large to be a finite number (" + want + ")";
+    return r;
+  }
+  std::string_view rest = s.substr(n);
+  std::string_view unit = trim(rest);
+  double mult = 1.0;
+  // "6MW" is 6 MW, "250k" is 250 thousand, "300M gpu-h" is 300 million GPU-hours:
+  // a whole remainder that is a unit wins; otherwise a leading k/M/B/T multiplies.
+  if (!unit.empty() && !find_unit(unit) && !rest.empty() && multiplier_of(rest.front()) != 0.0) {
+    mult = multiplier_of(rest.front());
+    unit = trim(rest.substr(1));
+  }
+  if (unit.empty()) unit = default_unit;
+  double factor = 1.0;
+  bool years = false;
+  if (!unit.empty()) {
+    const UnitDef* u = find_unit(unit);
+    // `%` also serves a per-year rate; a bare count may say "GPUs".
+    if (u && u->kind == UnitKind::fraction && kind == UnitKind::rate_per_year) {
+      factor = u->factor;
+    } else if (!u) {
+      r.error = "unknown unit '" + std::string(unit) + "'; " + want;
+      return r;
+    } else if (u->kind != kind) {
+      std::string noun = unit_kind_noun(u->kind);
+      // "a power" -> "power" in "`Wh` is energy"
+      const auto sp = noun.find(' ');
+      if (sp != std::string::npos && (noun.rfind("a ", 0) == 0 || noun.rfind("an ", 0) == 0))
+        noun = noun.substr(sp + 1);
+      r.error = "'" + std::string(unit) + "' is " + noun + "; " + want;
+      return r;
+    } else {
+      factor = u->factor;
+      years = u->years;
+    }
+  } else if (kind == UnitKind::duration) {
+    factor = 1.0;  // hours
+  }
+  const double value = number * mult * factor;
+  if (!std::isfinite(value)) {
+    r.error = "'" + std::string(s) + "' is too large to be a finite number (" + want + ")";
+    return r;
+  }
+  r.value = value;
+  if (kind == UnitKind::duration) r.span = years ? Span::of_years(value) : Span::of_hours(value);
+  return r;
+}
+
+std::string format_base_quantity(double value, UnitKind kind, Span::Unit span_unit) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.17g", value);
+  std::string out = buf;
+  if (kind == UnitKind::duration) return out + (span_unit == Span::Unit::years ? "y" : "h");
+  const std::string unit = base_unit_name(kind);
+  if (kind == UnitKind::fraction || kind == UnitKind::rate_per_year || unit.empty()) return out;
+  return out + " " + unit;
+}
+
+}  // namespace gpusim

@@ -1,0 +1,253 @@
+#include "sim/scenario/schema.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace gpusim {
+
+namespace {
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+}  // namespace
+
+std::string did_you_mean(const std::string& key, const std::vector<std::string>& valid) {
+  std::string best;
+  std::size_t best_d = 3;
+  for (const auto& v : valid) {
+    const std::size_t d = edit_distance(key, v);
+    if (d < best_d || (d == best_d && best.empty() && key.size() >= 3 && v.rfind(key, 0) == 0)) {
+      best = v;
+      best_d = d;
+    }
+  }
+  if (best.empty()) {
+    for (const auto& v : valid)
+      if (key.size() >= 3 && v.rfind(key, 0) == 0) return "; did you mean '" + v + "'?";
+    return "";
+  }
+  return "; did you mean '" + best + "'?";
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i) out += ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+bool check_range(ReadContext& ctx, const DocNode& node, double value, double lo, double hi,
+                 const std::string& what) {
+  if (value < lo || value > hi) {
+    ctx.error(node.loc, "'" + node.scalar + "' is out of range (expected " + what + ")");
+    return false;
+  }
+  return true;
+}
+
+std::optional<double> read_number_as(ReadContext& ctx, const DocNode& node, UnitKind kind,
+                                     const std::string& default_unit) {
+  if (!node.is_scalar()) {
+    ctx.error(node.loc, "expected " + unit_kind_noun(kind) + " (" + unit_kind_choices(kind) +
+                            "), found " + Section<int>::describe(node));
+    return std::nullopt;
+  }
+  const std::string key = ctx.path.substr(ctx.path.rfind('.') == std::string::npos ? 0 : ctx.path.rfind('.') + 1);
+  const QuantityResult r = parse_quantity(node.scalar, kind, key, default_unit);
+  if (!r.ok()) {
+    ctx.error(node.loc, r.error);
+    return std::nullopt;
+  }
+  return r.value;
+}
+
+std::optional<Span> read_span(ReadContext& ctx, const DocNode& node, const std::string& default_unit) {
+  if (!node.is_scalar()) {
+    ctx.error(node.loc, "expected a duration (h, d, w or y), found " + Section<int>::describe(node));
+    return std::nullopt;
+  }
+  const std::string key = ctx.path.substr(ctx.path.rfind('.') == std::string::npos ? 0 : ctx.path.rfind('.') + 1);
+  const QuantityResult r = parse_quantity(node.scalar, UnitKind::duration, key, default_unit);
+  if (!r.ok()) {
+    ctx.error(node.loc, r.error);
+    return std::nullopt;
+  }
+  if (r.span.amount < 0) {
+    ctx.error(node.loc, "'" + node.scalar + "' is negative (expected a duration of 0 or more)");
+    return std::nullopt;
+  }
+  const double years = r.span.unit == Span::Unit::years ? r.span.amount : r.span.amount / 8760.0;
+  if (years > 1000) {
+    ctx.error(node.loc, "'" + node.scalar + "' is out of range (expected at most 1000 years)");
+    return std::nullopt;
+  }
+  return r.span;
+}
+
+std::string parse_date(const std::string& text, HourStamp& out) {
+  int y = 0, m = 0, d = 0, hh = 0, mm = 0;
+  char tail = 0;
+  int n = std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail);
+  bool ok = false;
+  if (n == 3 && text.size() == 10) {
+    ok = true;
+  } else if (n == 4 && (tail == 'T' || tail == ' ') && text.size() == 16) {
+    char c1 = 0;
+    if (std::sscanf(text.c_str() + 11, "%2d:%2d%c", &hh, &mm, &c1) == 2) ok = true;
+  }
+  if (!ok) return "'" + text + "' is not a date (expected YYYY-MM-DD or YYYY-MM-DDTHH:00)";
+  if (y < 1900 || y > 2200) return "'" + text + "': year out of range (expected 1900 to 2200)";
+  if (m < 1 || m > 12) return "'" + text + "': month out of range (expected 01 to 12)";
+  if (d < 1 || d > days_in_month(y, m))
+    return "'" + text + "': day out of range (that month has " + std::to_string(days_in_month(y, m)) +
+           " days)";
+  if (hh < 0 || hh > 23) return "'" + text + "': hour out of range (expected 00 to 23)";
+  if (mm != 0) return "'" + text + "': steps are whole hours (expected minutes :00)";
+  out = to_hours({y, m, d, hh});
+  return "";
+}
+
+std::optional<HourStamp> read_date(ReadContext& ctx, const DocNode& node) {
+  if (!node.is_scalar()) {
+    ctx.error(node.loc, "expected a date (YYYY-MM-DD), found " + Section<int>::describe(node));
+    return std::nullopt;
+  }
+  HourStamp h = 0;
+  const std::string err = parse_date(node.scalar, h);
+  if (!err.empty()) {
+    ctx.error(node.loc, err);
+    return std::nullopt;
+  }
+  return h;
+}
+
+std::optional<std::string> read_text(ReadContext& ctx, const DocNode& node) {
+  if (!node.is_scalar()) {
+    ctx.error(node.loc, "expected a text value, found " + Section<int>::describe(node));
+    return std::nullopt;
+  }
+  return node.scalar;
+}
+
+std::optional<bool> read_bool(ReadContext& ctx, const DocNode& node) {
+  if (node.is_scalar()) {
+    const std::string& s = node.scalar;
+    if (s == "true" || s == "yes" || s == "on") return true;
+    if (s == "false" || s == "no" || s == "off") return false;
+  }
+  ctx.error(node.loc, "expected true or false, found " + Section<int>::describe(node));
+  return std::nullopt;
+}
+
+namespace {
+std::optional<double> read_count_value(ReadContext& ctx, const DocNode& node) {
+  auto v = read_number_as(ctx, node, UnitKind::count, "");
+  if (!v) return std::nullopt;
+  if (*v < 0) {
+    ctx.error(node.loc, "'" + node.scalar + "' is negative (expected a count of 0 or more)");
+    return std::nullopt;
+  }
+  if (*v > 1e12) {
+    ctx.error(node.loc, "'" + node.scalar + "' is out of range (expected at most 1T)");
+    return std::nullopt;
+  }
+  return v;
+}
+}  // namespace
+
+std::optional<std::vector<RampPoint>> read_ramp(ReadContext& ctx, const DocNode& node) {
+  if (!node.is_seq() || node.children.empty()) {
+    ctx.error(node.loc, "expected a ramp: a list of {at: DATE, count: N}, found " +
+                            Section<int>::describe(node));
+    return std::nullopt;
+  }
+  std::vector<RampPoint> out;
+  bool ok = true;
+  const std::string base = ctx.path;
+  for (std::size_t i = 0; i < node.children.size(); ++i) {
+    const DocNode& p = node.children[i];
+    ctx.path = base + "[" + std::to_string(i) + "]";
+    if (!p.is_map()) {
+      ctx.error(p.loc, "expected {at: DATE, count: N}, found " + Section<int>::describe(p));
+      ok = false;
+      continue;
+    }
+    for (std::size_t k = 0; k < p.keys.size(); ++k) {
+      if (p.keys[k] != "at" && p.keys[k] != "count") {
+        ctx.diags.error(p.key_locs[k], ctx.path + "." + p.keys[k],
+                        "unknown key" + did_you_mean(p.keys[k], {"at", "count"}) +
+                            " (valid keys: at, count)");
+        ok = false;
+      }
+    }
+    const DocNode* at = p.find("at");
+    const DocNode* count = p.find("count");
+    if (!at || !count) {
+      ctx.error(p.loc, std::string("missing required key '") + (at ? "count" : "at") +
+                           "' (a ramp point is {at: DATE, count: N})");
+      ok = false;
+      continue;
+    }
+    const std::string point = ctx.path;
+    ctx.path = point + ".at";
+    auto when = read_date(ctx, *at);
+    ctx.path = point + ".count";
+    auto n = read_count_value(ctx, *count);
+    if (!when || !n) {
+      ok = false;
+      continue;
+    }
+    if (!out.empty() && *when <= out.back().at) {
+      ctx.path = point + ".at";
+      ctx.error(at->loc, "'" + at->scalar + "' is not after the previous point (" +
+                             format_date(out.back().at) + "); ramp dates must increase");
+      ok = false;
+      continue;
+    }
+    out.push_back({*when, *n});
+  }
+  ctx.path = base;
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+std::optional<CountSchedule> read_count_schedule(ReadContext& ctx, const DocNode& node, bool* fit,
+                                                 bool* all) {
+  CountSchedule s;
+  if (node.is_scalar() && (node.scalar == "fit" || node.scalar == "all")) {
+    bool* flag = node.scalar == "fit" ? fit : all;
+    if (!flag) {
+      ctx.error(node.loc, node.scalar == "fit"
+                              ? "'fit' is only for a fleet's count (expected a number of GPUs or a ramp)"
+                              : "'all' is only for a contract's gpus (expected a number of GPUs or a ramp)");
+      return std::nullopt;
+    }
+    *flag = true;
+    return s;
+  }
+  if (node.is_seq()) {
+    auto ramp = read_ramp(ctx, node);
+    if (!ramp) return std::nullopt;
+    s.ramp = std::move(*ramp);
+    return s;
+  }
+  auto v = read_count_value(ctx, node);
+  if (!v) return std::nullopt;
+  s.constant = *v;
+  return s;
+}
+
+}  // namespace gpusim

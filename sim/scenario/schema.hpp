@@ -1,0 +1,206 @@
+// Key declarations: each scenario key is declared once — name, type and unit,
+// default or required, range, one-line description — and that declaration
+// parses it, validates it and documents it (docs/scenario-format.md is
+// generated from the same tables by `gpusim docs scenario-format`).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/calendar.hpp"
+#include "models/scenario.hpp"
+#include "models/units.hpp"
+#include "sim/scenario/diagnostics.hpp"
+#include "sim/scenario/document.hpp"
+#include "sim/scenario/quantity.hpp"
+
+namespace gpusim {
+
+// Where each key of the final scenario was written: "fleet.h100.count" → file:line:col.
+using LocationIndex = std::map<std::string, SourceLoc>;
+
+// What a key holds, for `--vary`, `uncertain:` and `solve.vary`, which write
+// numbers into keys: the unit kind and the default unit of a bare number.
+struct KeyType {
+  enum class Shape { quantity, date, text, choice, boolean, structured };
+  Shape shape = Shape::quantity;
+  UnitKind unit = UnitKind::ratio;
+  std::string default_unit;  // a bare number's unit, "" = base
+};
+
+struct ReadContext {
+  Diagnostics& diags;
+  LocationIndex& locations;
+  std::string path;  // key path of the value being read
+  void error(const SourceLoc& loc, const std::string& message) { diags.error(loc, path, message); }
+};
+
+// One declared key of a map-shaped section whose values go into S.
+template <class S>
+struct Field {
+  std::string name;
+  std::string type_doc;                   // "power (W, kW, MW or GW)"
+  std::optional<std::string> default_value;  // parsed when the key is absent
+  std::string default_doc;                // "required", "run start", … (docs only)
+  bool required = false;
+  std::string description;
+  KeyType key_type;
+  std::function<void(ReadContext&, const DocNode&, S&)> read;
+};
+
+struct FieldDoc {
+  std::string name, type_doc, default_doc, description;
+};
+
+// "did you mean 'price'?" for a near miss (edit distance ≤ 2, or a prefix).
+std::string did_you_mean(const std::string& key, const std::vector<std::string>& valid);
+std::string join_names(const std::vector<std::string>& names);
+
+template <class S>
+class Section {
+ public:
+  Section(std::string name, std::string description)
+      : name_(std::move(name)), description_(std::move(description)) {}
+
+  Section& add(Field<S> f) {
+    fields_.push_back(std::move(f));
+    return *this;
+  }
+
+  const std::string& name() const { return name_; }
+  const std::string& description() const { return description_; }
+  const std::vector<Field<S>>& fields() const { return fields_; }
+  const Field<S>* field(const std::string& key) const {
+    for (const auto& f : fields_)
+      if (f.name == key) return &f;
+    return nullptr;
+  }
+  std::vector<std::string> keys() const {
+    std::vector<std::string> out;
+    for (const auto& f : fields_) out.push_back(f.name);
+    return out;
+  }
+  std::vector<FieldDoc> docs() const {
+    std::vector<FieldDoc> out;
+    for (const auto& f : fields_) out.push_back({f.name, f.type_doc, f.default_doc, f.description});
+    return out;
+  }
+
+  // Reads a map node: every key must be declared; required keys must be present;
+  // absent keys with a default read their default. Errors go to ctx.
+  void read(ReadContext& ctx, const DocNode& node, S& out) const {
+    if (!node.is_map()) {
+      ctx.error(node.loc, "expected a map with keys " + join_names(keys()) + ", found " +
+                              describe(node));
+      return;
+    }
+    const std::string base = ctx.path;
+    for (std::size_t i = 0; i < node.keys.size(); ++i) {
+      const std::string& key = node.keys[i];
+      if (!field(key)) {
+        ctx.diags.error(node.key_locs[i], join(base, key),
+                        "unknown key" + did_you_mean(key, keys()) + " (valid keys: " +
+                            join_names(keys()) + ")");
+      }
+    }
+    for (const auto& f : fields_) {
+      ctx.path = join(base, f.name);
+      const DocNode* value = node.find(f.name);
+      if (value) {
+        ctx.locations[ctx.path] = value->loc;
+        f.read(ctx, *value, out);
+      } else if (f.required) {
+        ctx.error(node.loc, "missing required key '" + f.name + "' (" + f.description + ")");
+      } else if (f.default_value) {
+        DocNode def;
+        def.kind = DocNode::Kind::scalar;
+        def.scalar = *f.default_value;
+        f.read(ctx, def, out);
+      }
+    }
+    ctx.path = base;
+  }
+
+  static std::string join(const std::string& base, const std::string& key) {
+    return base.empty() ? key : base + "." + key;
+  }
+  static std::string describe(const DocNode& n) {
+    switch (n.kind) {
+      case DocNode::Kind::null: return "nothing";
+      case DocNode::Kind::scalar: return "'" + n.scalar + "'";
+      case DocNode::Kind::seq: return "a list";
+      case DocNode::Kind::map: return "a map";
+    }
+    return "?";
+  }
+
+ private:
+  std::string name_;
+  std::string description_;
+  std::vector<Field<S>> fields_;
+};
+
+// Reads a list of named maps ("sites", "fleet", …): each item must have a unique
+// `name`; its keys are read by `section` under the path LIST.NAME.
+template <class S>
+void read_named_list(ReadContext& ctx, const DocNode& node, const Section<S>& section,
+                     std::vector<S>& out) {
+  if (node.is_null()) return;
+  if (!node.is_seq()) {
+    ctx.error(node.loc, "expected a list of maps, each with a name, found " +
+                            Section<S>::describe(node));
+    return;
+  }
+  const std::string base = ctx.path;
+  std::map<std::string, SourceLoc> seen;
+  for (std::size_t i = 0; i < node.children.size(); ++i) {
+    const DocNode& item = node.children[i];
+    const std::string name = item.item_name();
+    const std::string label = name.empty() ? "[" + std::to_string(i) + "]" : name;
+    ctx.path = base + "." + label;
+    if (!item.is_map()) {
+      ctx.error(item.loc, "expected a map with keys " + join_names(section.keys()) + ", found " +
+                              Section<S>::describe(item));
+      continue;
+    }
+    if (!name.empty()) {
+      auto [it, fresh] = seen.emplace(name, item.loc);
+      if (!fresh) {
+        ctx.error(item.key_loc("name"),
+                  "duplicate name '" + name + "' (first used at " + it->second.str() +
+                      "; names in a list must be unique)");
+      }
+    }
+    ctx.locations[ctx.path] = item.loc;
+    S spec{};
+    section.read(ctx, item, spec);
+    out.push_back(std::move(spec));
+  }
+  ctx.path = base;
+}
+
+// ---- Value readers (report errors to ctx, return nullopt on error) ----
+
+std::optional<double> read_number_as(ReadContext& ctx, const DocNode& node, UnitKind kind,
+                                     const std::string& default_unit);
+std::optional<Span> read_span(ReadContext& ctx, const DocNode& node, const std::string& default_unit);
+std::optional<HourStamp> read_date(ReadContext& ctx, const DocNode& node);
+std::optional<std::string> read_text(ReadContext& ctx, const DocNode& node);
+std::optional<bool> read_bool(ReadContext& ctx, const DocNode& node);
+// A count, a ramp, or (where the flag is given) the words `fit` / `all`.
+std::optional<CountSchedule> read_count_schedule(ReadContext& ctx, const DocNode& node, bool* fit,
+                                                 bool* all);
+// A ramp: a list of {at: DATE, count: N} with dates strictly increasing.
+std::optional<std::vector<RampPoint>> read_ramp(ReadContext& ctx, const DocNode& node);
+// Parses "2024-01-01" or "2024-01-01T06:00"; "" on success, else what is wrong.
+std::string parse_date(const std::string& text, HourStamp& out);
+
+// Inclusive range check; `what` names the range in messages ("0 to 100%").
+bool check_range(ReadContext& ctx, const DocNode& node, double value, double lo, double hi,
+                 const std::string& what);
+
+}  // namespace gpusim
