@@ -3,7 +3,9 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cctype>
 #include <cstdio>
+#include <cstdlib>
 
 namespace gpusim {
 
@@ -108,7 +110,8 @@ std::size_t read_number(std::string_view s, double& out, bool& bad) {
   if (*first == '+') ++first;
   const auto res = std::from_chars(first, digits.data() + digits.size(), out);
   if (res.ec == std::errc::result_out_of_range) {
-    out = HUGE_VAL;
+    // Too large (±HUGE_VAL) or too small (0 or a denormal): strtod tells which.
+    out = std::strtod(digits.c_str(), nullptr);
   } else if (res.ec != std::errc() || res.ptr != digits.data() + digits.size()) {
     bad = true;
   }
@@ -200,9 +203,13 @@ QuantityResult parse_quantity(std::string_view text, UnitKind kind, std::string_
   bool bad = false;
   const std::size_t n = read_number(s, number, bad);
   if (n == 0) {
-    const std::string_view lower_s = s;
-    if (lower_s == "nan" || lower_s == "NaN" || lower_s == ".nan" || lower_s == ".NaN" ||
-        lower_s == "inf" || lower_s == ".inf" || lower_s == "-.inf" || lower_s == "Infinity") {
+    // YAML's .nan/.inf in any case and sign, and the C spellings nan/inf/infinity.
+    std::string lower;
+    for (char c : s) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string_view word = lower;
+    if (!word.empty() && (word.front() == '+' || word.front() == '-')) word.remove_prefix(1);
+    if (!word.empty() && word.front() == '.') word.remove_prefix(1);
+    if (word == "nan" || word == "inf" || word == "infinity") {
       r.error = "'" + std::string(s) + "' is not a finite number (" + want + ")";
     } else {
       r.error = "'" + std::string(s) + "' is not a number (" + want + ")";
