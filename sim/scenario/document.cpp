@@ -131,6 +131,9 @@ struct Converter {
           out.keys.push_back(k.Scalar());
           out.key_locs.push_back(kloc);
           out.children.push_back(convert(kv.second, depth + 1));
+          // An empty value ("price:") carries yaml-cpp's mark of whatever follows,
+          // often the next line; point at its key instead.
+          if (out.children.back().is_null()) out.children.back().loc = kloc;
           if (failed) break;
         }
         break;

@@ -60,13 +60,14 @@ bool check_range(ReadContext& ctx, const DocNode& node, double value, double lo,
 
 std::optional<double> read_number_as(ReadContext& ctx, const DocNode& node, UnitKind kind,
                                      const std::string& default_unit) {
-  if (!node.is_scalar()) {
+  if (!node.is_scalar() && !node.is_null()) {
     ctx.error(node.loc, "expected " + unit_kind_noun(kind) + " (" + unit_kind_choices(kind) +
                             "), found " + Section<int>::describe(node));
     return std::nullopt;
   }
   const std::string key = ctx.path.substr(ctx.path.rfind('.') == std::string::npos ? 0 : ctx.path.rfind('.') + 1);
-  const QuantityResult r = parse_quantity(node.scalar, kind, key, default_unit);
+  // A key written without a value ("price:") is null: the same "missing value" as "".
+  const QuantityResult r = parse_quantity(node.is_null() ? std::string() : node.scalar, kind, key, default_unit);
   if (!r.ok()) {
     ctx.error(node.loc, r.error);
     return std::nullopt;
@@ -75,12 +76,13 @@ std::optional<double> read_number_as(ReadContext& ctx, const DocNode& node, Unit
 }
 
 std::optional<Span> read_span(ReadContext& ctx, const DocNode& node, const std::string& default_unit) {
-  if (!node.is_scalar()) {
+  if (!node.is_scalar() && !node.is_null()) {
     ctx.error(node.loc, "expected a duration (h, d, w or y), found " + Section<int>::describe(node));
     return std::nullopt;
   }
   const std::string key = ctx.path.substr(ctx.path.rfind('.') == std::string::npos ? 0 : ctx.path.rfind('.') + 1);
-  const QuantityResult r = parse_quantity(node.scalar, UnitKind::duration, key, default_unit);
+  const QuantityResult r =
+      parse_quantity(node.is_null() ? std::string() : node.scalar, UnitKind::duration, key, default_unit);
   if (!r.ok()) {
     ctx.error(node.loc, r.error);
     return std::nullopt;

@@ -160,8 +160,8 @@ void read_named_list(ReadContext& ctx, const DocNode& node, const Section<S>& se
   for (std::size_t i = 0; i < node.children.size(); ++i) {
     const DocNode& item = node.children[i];
     const std::string name = item.item_name();
-    const std::string label = name.empty() ? "[" + std::to_string(i) + "]" : name;
-    ctx.path = base + "." + label;
+    // An item without a name is addressed by its index: "contracts[0]".
+    ctx.path = name.empty() ? base + "[" + std::to_string(i) + "]" : base + "." + name;
     if (!item.is_map()) {
       ctx.error(item.loc, "expected a map with keys " + join_names(section.keys()) + ", found " +
                               Section<S>::describe(item));
