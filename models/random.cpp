@@ -1,0 +1,176 @@
+// Portable random numbers: xoshiro256**, splitmix64 streams and distributions
+// written out by formula. The equations are at the top of models/random.hpp
+// and in docs/model-random.md.
+#include "models/random.hpp"
+
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+#include <string>
+
+namespace gpusim {
+
+namespace {
+
+constexpr std::uint64_t kGoldenGamma = 0x9E3779B97F4A7C15ULL;  // 2^64 / φ, odd
+constexpr double kTwoPi = 2.0 * std::numbers::pi;
+constexpr double kTwoToMinus53 = 1.0 / 9007199254740992.0;  // 2^-53
+
+constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+void require(bool condition, const char* function, const std::string& message) {
+  if (!condition) throw std::invalid_argument(std::string(function) + ": " + message);
+}
+
+// Floor of a finite double already known to lie in [0, 2^62]: exact in int64.
+std::int64_t floor_to_count(double x) { return static_cast<std::int64_t>(std::floor(x)); }
+
+}  // namespace
+
+std::uint64_t mix64(std::uint64_t x) {
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+std::uint64_t splitmix64_next(std::uint64_t& state) {
+  state += kGoldenGamma;
+  return mix64(state);
+}
+
+Rng::Rng(std::uint64_t seed) {
+  // Four consecutive splitmix64 outputs are distinct images of distinct inputs
+  // under a bijection, so at most one is zero: the state is never all zero.
+  for (std::uint64_t& word : state_) word = splitmix64_next(seed);
+}
+
+Rng Rng::stream(std::uint64_t seed, std::uint64_t run_index, std::uint64_t purpose) {
+  // Each level takes output number (index + 1) of splitmix64 started at the
+  // previous key: mix64(key + (index + 1)·γ). Adding (not xor-ing two mixed
+  // words) keeps it asymmetric: seed 1 run 1 is not seed 2 run 2.
+  const std::uint64_t seed_key = mix64(seed + kGoldenGamma);
+  const std::uint64_t run_key = mix64(seed_key + (run_index + 1) * kGoldenGamma);
+  return Rng(mix64(run_key + (purpose + 1) * kGoldenGamma));
+}
+
+Rng make_stream(std::uint64_t seed, std::uint64_t run_index, std::uint64_t purpose) {
+  return Rng::stream(seed, run_index, purpose);
+}
+
+Rng Rng::from_state(const State& state) {
+  require(state[0] != 0 || state[1] != 0 || state[2] != 0 || state[3] != 0, "Rng::from_state",
+          "the all-zero state is a fixed point of xoshiro256**");
+  Rng rng;
+  rng.state_ = state;
+  return rng;
+}
+
+std::uint64_t Rng::next_u64() {
+  auto& s = state_;
+  const std::uint64_t result = rotl(s[1] * 5, 7) * 9;
+  const std::uint64_t t = s[1] << 17;
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl(s[3], 45);
+  return result;
+}
+
+double Rng::uniform01() { return static_cast<double>(next_u64() >> 11) * kTwoToMinus53; }
+
+double uniform(Rng& rng, double low, double high) {
+  require(low <= high, "uniform", "needs low <= high");
+  return low + (high - low) * rng.uniform01();
+}
+
+double standard_normal(Rng& rng) {
+  const double u1 = 1.0 - rng.uniform01();  // in (0, 1], so ln(u1) is finite
+  const double u2 = rng.uniform01();
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
+}
+
+double normal(Rng& rng, double mean, double sd) {
+  require(sd >= 0.0, "normal", "needs sd >= 0");
+  return mean + sd * standard_normal(rng);
+}
+
+double triangular(Rng& rng, double low, double mode, double high) {
+  require(low <= mode && mode <= high, "triangular", "needs low <= mode <= high");
+  const double u = rng.uniform01();
+  const double width = high - low;
+  if (width == 0.0) return low;
+  if (u < (mode - low) / width) return low + std::sqrt(u * width * (mode - low));
+  return high - std::sqrt((1.0 - u) * width * (high - mode));
+}
+
+LognormalParams lognormal_params(double mean, double sd) {
+  require(mean > 0.0, "lognormal", "needs mean > 0");
+  require(sd >= 0.0, "lognormal", "needs sd >= 0");
+  const double ratio = sd / mean;
+  const double sigma2 = std::log1p(ratio * ratio);  // ln(1 + sd²/mean²)
+  return {std::log(mean) - 0.5 * sigma2, std::sqrt(sigma2)};
+}
+
+double lognormal(Rng& rng, double mean, double sd) {
+  const LognormalParams params = lognormal_params(mean, sd);
+  // Always two u64 per draw, even at sd = 0, so later draws do not shift.
+  const double z = standard_normal(rng);
+  if (sd == 0.0) return mean;
+  return std::exp(params.mu + params.sigma * z);
+}
+
+std::int64_t poisson(Rng& rng, double lambda) {
+  require(lambda >= 0.0 && lambda < 1e15, "poisson", "needs 0 <= lambda < 1e15");
+  if (lambda == 0.0) return 0;
+  if (lambda < kCountInversionMaxMean) {
+    // Sequential search: P(0) = e^-λ, P(k+1) = P(k)·λ/(k+1).
+    const double u = rng.uniform01();
+    double probability = std::exp(-lambda);
+    double cumulative = probability;
+    std::int64_t count = 0;
+    while (u >= cumulative && probability > 0.0) {
+      ++count;
+      probability *= lambda / static_cast<double>(count);
+      cumulative += probability;
+    }
+    return count;
+  }
+  const double x = lambda + std::sqrt(lambda) * standard_normal(rng) + 0.5;
+  return x <= 0.0 ? 0 : floor_to_count(x);
+}
+
+std::int64_t binomial(Rng& rng, std::int64_t trials, double probability) {
+  require(trials >= 0 && trials <= (std::int64_t{1} << 52), "binomial",
+          "needs 0 <= trials <= 2^52");
+  require(probability >= 0.0 && probability <= 1.0, "binomial", "needs 0 <= probability <= 1");
+  // Draw the rarer outcome and mirror: keeps (1 − q)^n far from underflow.
+  const bool mirrored = probability > 0.5;
+  const double q = mirrored ? 1.0 - probability : probability;
+  const double n = static_cast<double>(trials);
+  const double mean = n * q;
+  std::int64_t count = 0;
+  if (trials == 0 || q == 0.0) {
+    count = 0;
+  } else if (mean < kCountInversionMaxMean) {
+    // Sequential search: P(0) = (1 − q)^n, P(k+1) = P(k)·(n − k)/(k + 1)·q/(1 − q).
+    // With q ≤ ½ and nq < 50, P(0) ≥ e^(−2 ln2 · 50) ≈ 9e−31: no underflow.
+    const double u = rng.uniform01();
+    const double odds = q / (1.0 - q);
+    double pmf = std::exp(n * std::log1p(-q));
+    double cumulative = pmf;
+    while (u >= cumulative && count < trials && pmf > 0.0) {
+      pmf *= static_cast<double>(trials - count) / static_cast<double>(count + 1) * odds;
+      ++count;
+      cumulative += pmf;
+    }
+  } else {
+    const double sd = std::sqrt(mean * (1.0 - q));
+    const double x = mean + sd * standard_normal(rng) + 0.5;
+    count = x <= 0.0 ? 0 : (x >= n ? trials : floor_to_count(x));
+  }
+  return mirrored ? trials - count : count;
+}
+
+}  // namespace gpusim

@@ -1,0 +1,149 @@
+// Portable random numbers for noise inside a run and Monte Carlo across runs.
+//
+// The same seed gives the same numbers on any compiler, standard library,
+// platform and thread count, because every step is written out here instead of
+// borrowed from <random> (whose distributions are implementation-defined).
+//
+// Generator: xoshiro256** 1.0 (Blackman & Vigna), 256-bit state s[0..3]:
+//   out   = rotl(s1 × 5, 7) × 9                      (mod 2^64)
+//   t     = s1 << 17
+//   s2 ^= s0;  s3 ^= s1;  s1 ^= s2;  s0 ^= s3;  s2 ^= t;  s3 = rotl(s3, 45)
+// Seeding: s[0..3] = the first four outputs of splitmix64 started at `seed`:
+//   x += 0x9E3779B97F4A7C15;  z = x
+//   z = (z ^ (z >> 30)) × 0xBF58476D1CE4E5B9
+//   z = (z ^ (z >> 27)) × 0x94D049BB133111EB
+//   out = z ^ (z >> 31)                      (the last three lines are mix64(x))
+// Uniform double: u = (next_u64() >> 11) × 2^-53, so u ∈ [0, 1) on a 2^-53 grid.
+//
+// Streams: run i, purpose p of a scenario seeded with `seed` draws from
+//   k_seed = mix64(seed + γ)                      γ = 0x9E3779B97F4A7C15
+//   k_run  = mix64(k_seed + (i + 1)·γ)            (mod 2^64)
+//   key    = mix64(k_run + (p + 1)·γ)
+//   Rng(key)
+// i.e. each level is output number (index + 1) of splitmix64 started at the
+// previous key. Run i always gets the same numbers, whichever thread runs it
+// and in whatever order. For a fixed seed, distinct runs (and, for a fixed
+// run, distinct purposes) get distinct keys: γ is odd and mix64 a bijection.
+//
+// Distributions (u, u1, u2 independent uniform01 draws; z a standard normal):
+//   uniform(a, b)        = a + (b − a)·u
+//   standard_normal      = √(−2 ln(1 − u1)) · cos(2π u2)   (Box–Muller; the sine
+//                          partner is discarded, so each draw uses exactly two u64)
+//   normal(m, s)         = m + s·z
+//   triangular(a, c, b)  = a + √(u (b−a)(c−a))        if u < (c−a)/(b−a)
+//                          b − √((1−u)(b−a)(b−c))      otherwise   (inverse CDF)
+//   lognormal(m, s)      = exp(μ + σ z),  σ² = ln(1 + s²/m²),  μ = ln m − σ²/2
+//                          (m, s: mean and sd of the value itself, not of its log)
+//   poisson(λ)           λ < 50: inversion (sequential search of the CDF from 0)
+//                        λ ≥ 50: max(0, ⌊λ + √λ·z + ½⌋)   (normal, continuity-corrected)
+//   binomial(n, p)       drawn for q = min(p, 1 − p) and mirrored (n − k) when p > ½;
+//                        n·q < 50: inversion (sequential search from 0);
+//                        n·q ≥ 50: clamp(⌊nq + √(nq(1−q))·z + ½⌋, 0, n)
+// The rounding ⌊x + ½⌋ of a normal x is the continuity correction: it gives
+// P(K ≤ k) = Φ((k + ½ − mean)/sd). Its mean is exact (up to the clamp) and its
+// variance is sd² + 1/12, i.e. within 0.2% at the switch-over mean of 50.
+//
+// sqrt is correctly rounded by IEEE 754; log, exp and cos come from <cmath> and
+// may differ in the last bit between C libraries (glibc, musl, MSVC), which is
+// the one caveat to bit-identical results across platforms.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+namespace gpusim {
+
+// One splitmix64 step: advances `state` by the golden gamma and returns the
+// mixed value. The seeding function of xoshiro256**.
+std::uint64_t splitmix64_next(std::uint64_t& state);
+
+// The splitmix64 finaliser (a bijection on 64-bit words); splitmix64_next
+// returns mix64(state) after advancing it.
+std::uint64_t mix64(std::uint64_t x);
+
+// A 64-bit name hash (FNV-1a) to turn a purpose such as "demand_noise" into a
+// stream purpose id. constexpr so the ids are fixed at compile time.
+constexpr std::uint64_t purpose_id(std::string_view name) {
+  std::uint64_t hash = 0xCBF29CE484222325ULL;  // FNV offset basis
+  for (const char c : name) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001B3ULL;  // FNV prime
+  }
+  return hash;
+}
+
+// xoshiro256**: a small value type with explicit state. Copy it to replay the
+// same numbers; no hidden or shared state, so one Rng per thread/run.
+class Rng {
+ public:
+  using State = std::array<std::uint64_t, 4>;
+
+  // Seeds the state with four splitmix64 outputs from `seed` (any value).
+  explicit Rng(std::uint64_t seed);
+
+  // The generator for Monte Carlo run `run_index` (0, 1, 2, …) and purpose
+  // `purpose` (e.g. purpose_id("failures")) of a scenario seeded with `seed`.
+  // Independent of thread count and of the order runs are computed in.
+  static Rng stream(std::uint64_t seed, std::uint64_t run_index, std::uint64_t purpose = 0);
+
+  // A generator with exactly this state (for reference vectors). The state must
+  // not be all zero (xoshiro's one fixed point); throws std::invalid_argument.
+  static Rng from_state(const State& state);
+
+  // The next 64 random bits.
+  std::uint64_t next_u64();
+
+  // A double uniform in [0, 1): the top 53 bits of next_u64() times 2^-53.
+  double uniform01();
+
+  const State& state() const { return state_; }
+  bool operator==(const Rng&) const = default;
+
+ private:
+  Rng() = default;
+  State state_{};
+};
+
+// Same as Rng::stream(seed, run_index, purpose).
+Rng make_stream(std::uint64_t seed, std::uint64_t run_index, std::uint64_t purpose);
+
+// Uniform on [low, high); low ≤ high, any unit (the result has the unit of low).
+double uniform(Rng& rng, double low, double high);
+
+// Standard normal N(0, 1) by Box–Muller (cosine branch; two u64 per draw).
+double standard_normal(Rng& rng);
+
+// Normal N(mean, sd²): mean any value; sd ≥ 0 in mean's unit (sd = 0 → mean).
+double normal(Rng& rng, double mean, double sd);
+
+// Triangular on [low, high] with peak at mode; low ≤ mode ≤ high, any unit.
+// Mean (low + mode + high)/3. Inverse CDF, one u64 per draw.
+double triangular(Rng& rng, double low, double mode, double high);
+
+// Lognormal with the given mean > 0 and sd ≥ 0 OF THE VALUE (not of its log),
+// both in the value's unit. Parameters of the underlying normal below.
+struct LognormalParams {
+  double mu = 0.0;     // mean of ln X (ln of the value's unit)
+  double sigma = 0.0;  // sd of ln X, ≥ 0 (dimensionless)
+};
+// σ² = ln(1 + sd²/mean²), μ = ln(mean) − σ²/2. Throws on mean ≤ 0 or sd < 0.
+LognormalParams lognormal_params(double mean, double sd);
+double lognormal(Rng& rng, double mean, double sd);
+
+// Poisson count with mean lambda ≥ 0 (events per draw). Exact inversion for
+// lambda < 50, continuity-corrected normal otherwise (see the top of the file).
+std::int64_t poisson(Rng& rng, double lambda);
+
+// Binomial count of successes in `trials` ≥ 0 trials of probability
+// `probability` ∈ [0, 1] — e.g. GPUs of a pool that fail in one step, with
+// probability = 1 − (1 − afr)^(step/year). Exact inversion while the smaller of
+// the two means is below 50, continuity-corrected normal clamped to
+// [0, trials] above. Suits trials up to ~1e9 at any probability.
+std::int64_t binomial(Rng& rng, std::int64_t trials, double probability);
+
+// The switch-over mean of poisson() and binomial() between inversion and the
+// normal approximation.
+inline constexpr double kCountInversionMaxMean = 50.0;
+
+}  // namespace gpusim
