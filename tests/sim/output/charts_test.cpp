@@ -1,0 +1,247 @@
+#include "sim/output/charts.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <string>
+
+namespace gpusim {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_file(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+// A fresh directory per test, removed afterwards.
+class ChartsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!gnuplot_available()) GTEST_SKIP() << "gnuplot is not on PATH";
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           ("gpusim-charts-test-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    if (!dir_.empty()) fs::remove_all(dir_);
+  }
+  fs::path dir_;
+};
+
+// ---- sample inputs, shaped like gpusim's own charts -------------------------------
+
+ChartText price_text() {
+  return {"H100 rental price_index vs. \"spot\" <2024>", "Month since launch",
+          "Price (USD/GPU-h)", "gpusim scenario base.yaml"};
+}
+
+void draw_line_chart(const fs::path& path) {
+  Series on_demand{"on-demand", {}, {}};
+  Series reserved{"1-year reserved", {}, {}};
+  for (int month = 0; month <= 36; ++month) {
+    on_demand.x.push_back(month);
+    on_demand.y.push_back(8.0 * std::exp(-month / 18.0) + 1.7);
+    reserved.x.push_back(month);
+    reserved.y.push_back(5.0 * std::exp(-month / 24.0) + 1.5);
+  }
+  LineChartOptions options;
+  options.vertical_lines = {{12, "Blackwell ships"}, {30, "contract ends"}};
+  options.horizontal_lines = {{2.2, "break-even 2.20"}};
+  options.points = {{24, 2.9, "article: 22%"}};
+  write_line_chart(path, price_text(), {on_demand, reserved}, options);
+}
+
+void draw_heatmap(const fs::path& path) {
+  std::vector<double> price = {1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0};  // uneven spacing on purpose
+  std::vector<double> utilisation = {0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
+  std::vector<std::vector<double>> npv;
+  for (double u : utilisation) {
+    std::vector<double> row;
+    for (double p : price) row.push_back(p * u * 1000 - 1600);  // USD millions
+    npv.push_back(row);
+  }
+  HeatmapOptions options;
+  options.contour = ReferenceLine{0, "break-even (NPV = 0)"};
+  options.marked_point = LabelledPoint{2.4, 0.72, "today"};
+  write_heatmap(path,
+                {"NPV by price and utilisation", "Price (USD/GPU-h)", "Utilisation (fraction)",
+                 "gpusim sweep"},
+                price, utilisation, npv, "NPV (USD millions)", options);
+}
+
+void draw_bar_chart(const fs::path& path) {
+  BarChartOptions options;
+  options.error_ranges = {{2.0, 2.6}, {2.5, 3.4}, {1.9, 2.4}, {3.0, 4.5}};
+  options.band = Band{1.70, 8.00, "H100 rental 2023–2026"};
+  write_bar_chart(path,
+                  {"Break-even price by scenario", "", "Price (USD/GPU-h)", "gpusim scenarios"},
+                  {"base", "high_power", "cheap_debt", "low utilisation"}, {2.3, 2.9, 2.1, 3.7}, options);
+}
+
+void draw_waterfall(const fs::path& path) {
+  write_waterfall(path,
+                  {"Year 1 income statement", "", "USD millions", "gpusim scenario base.yaml"},
+                  {{"Revenue", 1250, true},
+                   {"Power", -180, false},
+                   {"Depreciation", -620, false},
+                   {"Operations", -95, false},
+                   {"Operating income", 355, true},
+                   {"Interest", -210, false},
+                   {"Tax credit", 15, false},
+                   {"Net income", 160, true}});
+}
+
+void draw_fan_chart(const fs::path& path) {
+  std::vector<std::string> months;
+  FanPanel revenue{"Monthly revenue", "USD millions", {}, {}, {}};
+  FanPanel net{"Net income", "USD millions", {}, {}, {}};
+  FanPanel cash{"Cumulative cash", "USD millions", {}, {}, {}};
+  double cumulative = -900;
+  for (int m = 0; m < 60; ++m) {
+    char label[16];
+    std::snprintf(label, sizeof label, "%04d-%02d", 2026 + m / 12, 1 + m % 12);
+    months.push_back(label);
+    const double r = 100 - m * 0.8;
+    revenue.p50.push_back(r);
+    revenue.p5.push_back(r * (0.95 - m * 0.004));
+    revenue.p95.push_back(r * (1.05 + m * 0.004));
+    const double n = r - 80;
+    net.p50.push_back(n);
+    net.p5.push_back(n - 5 - m * 0.3);
+    net.p95.push_back(n + 5 + m * 0.3);
+    cumulative += n;
+    cash.p50.push_back(cumulative);
+    cash.p5.push_back(cumulative - 10 * m);
+    cash.p95.push_back(cumulative + 10 * m);
+  }
+  write_fan_chart(path, {"Cash flow outlook, 1,000 Monte Carlo paths", "Month", "", "gpusim montecarlo"},
+                  months, {revenue, net, cash});
+}
+
+struct ChartKind {
+  const char* name;
+  std::function<void(const fs::path&)> draw;
+  const char* title;  // as it must appear in the SVG (XML-escaped)
+};
+
+const std::vector<ChartKind>& chart_kinds() {
+  static const std::vector<ChartKind> kinds = {
+      {"line", draw_line_chart, "H100 rental price_index vs. \"spot\" &lt;2024>"},
+      {"heatmap", draw_heatmap, "NPV by price and utilisation"},
+      {"bar", draw_bar_chart, "Break-even price by scenario"},
+      {"waterfall", draw_waterfall, "Year 1 income statement"},
+      {"fan", draw_fan_chart, "Cash flow outlook, 1,000 Monte Carlo paths"},
+  };
+  return kinds;
+}
+
+// ---- tests -------------------------------------------------------------------------
+
+TEST_F(ChartsTest, EachKindWritesAnSvgWithItsTitle) {
+  for (const auto& kind : chart_kinds()) {
+    SCOPED_TRACE(kind.name);
+    const fs::path path = dir_ / (std::string(kind.name) + ".svg");
+    kind.draw(path);
+    ASSERT_TRUE(fs::exists(path));
+    const std::string svg = read_file(path);
+    EXPECT_GT(svg.size(), 1000u);
+    EXPECT_NE(svg.find("<svg"), std::string::npos);
+    EXPECT_NE(svg.find("</svg>"), std::string::npos);
+    EXPECT_NE(svg.find(kind.title), std::string::npos) << "title missing from " << path;
+    EXPECT_NE(svg.find("Source: "), std::string::npos);
+  }
+  // Only the charts are left: no staging files beside them.
+  int files = 0;
+  for (const auto& entry : fs::directory_iterator(dir_)) {
+    EXPECT_EQ(entry.path().extension(), ".svg") << entry.path();
+    ++files;
+  }
+  EXPECT_EQ(files, static_cast<int>(chart_kinds().size()));
+}
+
+TEST_F(ChartsTest, IdenticalInputGivesByteIdenticalSvg) {
+  for (const auto& kind : chart_kinds()) {
+    SCOPED_TRACE(kind.name);
+    // Different target paths, so different scratch directories; the SVG must not care.
+    const fs::path first = dir_ / (std::string(kind.name) + "-1.svg");
+    const fs::path second = dir_ / (std::string(kind.name) + "-2.svg");
+    kind.draw(first);
+    kind.draw(second);
+    EXPECT_EQ(read_file(first), read_file(second));
+  }
+}
+
+TEST_F(ChartsTest, RedrawReplacesAnExistingChart) {
+  const fs::path path = dir_ / "chart.svg";
+  { std::ofstream(path) << "old"; }
+  draw_bar_chart(path);
+  EXPECT_NE(read_file(path), "old");
+}
+
+TEST_F(ChartsTest, MissingDirectoryThrowsAndLeavesNoFile) {
+  for (const auto& kind : chart_kinds()) {
+    SCOPED_TRACE(kind.name);
+    const fs::path missing = dir_ / "no-such-dir";
+    const fs::path path = missing / "chart.svg";
+    try {
+      kind.draw(path);
+      ADD_FAILURE() << "no exception";
+    } catch (const ChartError& error) {
+      const std::string message = error.what();
+      EXPECT_NE(message.find(path.string()), std::string::npos) << message;
+      EXPECT_NE(message.find("does not exist"), std::string::npos) << message;
+    }
+    EXPECT_FALSE(fs::exists(missing));
+  }
+  EXPECT_TRUE(fs::is_empty(dir_));
+}
+
+TEST_F(ChartsTest, MismatchedSeriesLengthsAreRejected) {
+  const fs::path path = dir_ / "line.svg";
+  try {
+    write_line_chart(path, {"t", "x", "y", ""}, {{"revenue", {1, 2, 3}, {1, 2}}});
+    FAIL() << "no exception";
+  } catch (const ChartError& error) {
+    EXPECT_NE(std::string(error.what()).find("series 'revenue' has 3 x values but 2 y values"),
+              std::string::npos)
+        << error.what();
+  }
+  EXPECT_FALSE(fs::exists(path));
+}
+
+TEST_F(ChartsTest, FanChartNeedsOneToThreePanels) {
+  const std::vector<double> values = {1, 2};
+  const FanPanel panel{"p", "", values, values, values};
+  EXPECT_THROW(write_fan_chart(dir_ / "none.svg", {}, {"a", "b"}, {}), ChartError);
+  EXPECT_THROW(write_fan_chart(dir_ / "four.svg", {}, {"a", "b"}, {panel, panel, panel, panel}), ChartError);
+  write_fan_chart(dir_ / "one.svg", {"One panel", "", "USD", ""}, {"a", "b"}, {panel});
+  EXPECT_TRUE(fs::exists(dir_ / "one.svg"));
+}
+
+TEST_F(ChartsTest, QuotesAndNewlinesInTextCannotBreakTheScript) {
+  // A quote ends a gnuplot string and a newline ends a command: both must be defused.
+  const fs::path path = dir_ / "quotes.svg";
+  write_bar_chart(path, {"it's a 'test'\nset output '/tmp/evil.svg'", "", "", ""}, {"a'b"}, {1});
+  const std::string svg = read_file(path);
+  EXPECT_NE(svg.find("it's a 'test' set output '/tmp/evil.svg'"), std::string::npos);
+}
+
+TEST_F(ChartsTest, NonFiniteValuesAreGaps) {
+  const fs::path path = dir_ / "gap.svg";
+  write_line_chart(path, {"Gap", "x", "y", ""}, {{"s", {0, 1, 2, 3}, {1, NAN, INFINITY, 2}}});
+  EXPECT_GT(fs::file_size(path), 0u);
+}
+
+}  // namespace
+}  // namespace gpusim
