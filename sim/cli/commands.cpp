@@ -2,9 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
 
 #include "models/catalog.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/engine/solve.hpp"
+#include "sim/output/summary.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/printer.hpp"
 
@@ -26,6 +30,108 @@ int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& e
     }
   }
   return status;
+}
+
+namespace {
+
+// A model error as a located diagnostic: the key it blames, where it is written.
+std::string located(const LoadedScenario& loaded, const ModelError& e) {
+  std::string path = e.path();
+  while (true) {
+    auto it = loaded.locations.find(path);
+    if (it != loaded.locations.end()) return Diagnostic{it->second, e.path(), e.what()}.str();
+    const auto dot = path.rfind('.');
+    if (dot == std::string::npos) break;
+    path = path.substr(0, dot);
+  }
+  return loaded.file + ": error: " + e.path() + ": " + e.what();
+}
+
+bool parse_period(const std::string& text, Period& out) {
+  const std::pair<const char*, Period> names[] = {{"step", Period::step}, {"day", Period::day},
+                                                  {"month", Period::month}, {"quarter", Period::quarter},
+                                                  {"year", Period::year}};
+  for (const auto& [name, p] : names)
+    if (text == name) {
+      out = p;
+      return true;
+    }
+  return false;
+}
+
+int print_results(const Results& r, const std::string& format, const std::string& out_dir, Period every,
+                  std::ostream& out) {
+  const Json summary = summary_json(r);
+  if (!out_dir.empty()) {
+    write_files_atomically(out_dir, {{"summary.json", summary.dump(2) + "\n"},
+                                     {"timeseries.csv", timeseries_csv(r, every)},
+                                     {"customers.csv", customers_csv(r)}});
+  }
+  if (format == "json") out << summary.dump(2) << "\n";
+  else out << summary_table(r);
+  return 0;
+}
+
+}  // namespace
+
+int run_run(const RunOptions& opts, std::ostream& out, std::ostream& err) {
+  Period every = Period::month;
+  if (!parse_period(opts.every, every)) {
+    err << "gpusim run: --every must be step, day, month, quarter or year\n";
+    return 2;
+  }
+  const LoadedScenario loaded = load_scenario(opts.scenario, opts.overrides);
+  Results r;
+  try {
+    r = run_document(loaded.document);
+  } catch (const ModelError& e) {
+    err << located(loaded, e) << "\n1 error; nothing was written\n";
+    return 2;
+  }
+  return print_results(r, opts.format, opts.out_dir, every, out);
+}
+
+int run_solve(const SolveOptions& opts, std::ostream& out, std::ostream& err) {
+  const auto eq = opts.target.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    err << "gpusim solve: --target must be METRIC=VALUE, e.g. finance.net_income_usd=0\n";
+    return 2;
+  }
+  SolveRequest req;
+  req.vary = opts.vary;
+  req.target = opts.target.substr(0, eq);
+  std::string value = opts.target.substr(eq + 1);
+  double scale = 1.0;
+  if (!value.empty() && value.back() == '%') {
+    value.pop_back();
+    scale = 0.01;
+  }
+  for (const char* unit : {" USD", "USD", " MW", " kWh", " gpu-h"}) {
+    const std::string u = unit;
+    if (value.size() > u.size() && value.compare(value.size() - u.size(), u.size(), u) == 0) {
+      value = value.substr(0, value.size() - u.size());
+      break;
+    }
+  }
+  const auto v = parse_plain_number(value);
+  if (!v || !std::isfinite(*v)) {
+    err << "gpusim solve: --target value '" << opts.target.substr(eq + 1)
+        << "' is not a number (e.g. 0, 62%, 1.5B USD)\n";
+    return 2;
+  }
+  req.equals = *v * scale;
+  if (!opts.low.empty()) req.low = opts.low;
+  if (!opts.high.empty()) req.high = opts.high;
+  LoadedScenario loaded = load_scenario(opts.scenario, opts.overrides);
+  loaded.document.erase("solve");
+  Results r;
+  try {
+    r = solve_scenario(loaded.document, req);
+  } catch (const ModelError& e) {
+    err << located(loaded, e) << "\n1 error; nothing was written\n";
+    return 2;
+  }
+  return print_results(r, opts.format, "", Period::month, out);
 }
 
 int run_catalog(const CatalogOptions& opts, std::ostream& out) {

@@ -15,6 +15,25 @@ struct ValidateOptions {
 };
 int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& err);
 
+struct RunOptions {
+  std::string scenario;
+  std::vector<std::string> overrides;
+  std::string format = "table";  // table | json
+  std::string out_dir;           // empty: no files
+  std::string every = "month";   // step | day | month | quarter | year
+};
+int run_run(const RunOptions& opts, std::ostream& out, std::ostream& err);
+
+struct SolveOptions {
+  std::string scenario;
+  std::vector<std::string> overrides;
+  std::string vary;
+  std::string target;  // METRIC=VALUE
+  std::string low, high;
+  std::string format = "table";
+};
+int run_solve(const SolveOptions& opts, std::ostream& out, std::ostream& err);
+
 struct CatalogOptions {
   std::string format = "table";
 };

@@ -18,6 +18,25 @@ int main(int argc, char** argv) {
   app.footer("Exit status: 0 ok; 1 a check failed; 2 bad input; 3 internal error.\n"
              "Docs: docs/cli.md, docs/scenario-format.md, docs/model.md.");
 
+  RunOptions run;
+  auto* r = app.add_subcommand("run", "Run a scenario: utilization ladder, power, energy, money");
+  r->add_option("scenario", run.scenario, "Scenario file")->required();
+  r->add_option("--set", run.overrides, "Override a key: PATH=VALUE (repeatable)");
+  r->add_option("--format", run.format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
+  r->add_option("--out", run.out_dir, "Write summary.json, timeseries.csv, customers.csv to DIR");
+  r->add_option("--every", run.every, "Time series period: step, day, month (default), quarter, year")
+      ->check(CLI::IsMember({"step", "day", "month", "quarter", "year"}));
+
+  SolveOptions solve;
+  auto* s = app.add_subcommand("solve", "Goal-seek: vary one key until a result equals a target");
+  s->add_option("scenario", solve.scenario, "Scenario file")->required();
+  s->add_option("--vary", solve.vary, "Scenario key path to vary, e.g. contracts.Others.price")->required();
+  s->add_option("--target", solve.target, "METRIC=VALUE, e.g. finance.net_income_usd=0")->required();
+  s->add_option("--low", solve.low, "Lower end of the search, in the key's unit");
+  s->add_option("--high", solve.high, "Upper end of the search, in the key's unit");
+  s->add_option("--set", solve.overrides, "Override a key: PATH=VALUE (repeatable)");
+  s->add_option("--format", solve.format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
+
   ValidateOptions validate;
   auto* v = app.add_subcommand("validate", "Check scenario files; print 'FILE: ok' or every error");
   v->add_option("files", validate.files, "Scenario files")->required();
@@ -42,6 +61,8 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (*r) return run_run(run, std::cout, std::cerr);
+    if (*s) return run_solve(solve, std::cout, std::cerr);
     if (*v) return run_validate(validate, std::cout, std::cerr);
     if (*c) return run_catalog(catalog, std::cout);
     if (*d) return run_docs(docs, std::cout);

@@ -1,0 +1,33 @@
+// Power draw of a GPU pool.
+//
+// Per pool, at load u = busy ÷ available (0..1):
+//   IT power = available × (idle + (tdp − idle) × f(u) + overhead)
+//   facility power = IT power × PUE
+// f is the pool's power curve: linear f(u) = u (then IT power = busy × tdp +
+// (available − busy) × idle + available × overhead), square u², cubic u³, or a
+// table of (u, f) points interpolated linearly, a point given as a GPU's draw P
+// meaning f = (P − idle) ÷ (tdp − idle). GPUs down for repair draw nothing.
+#pragma once
+
+#include "models/scenario.hpp"
+
+namespace gpusim {
+
+class PowerModel {
+ public:
+  PowerModel(Power tdp, Power idle, Power overhead, PowerCurveSpec curve);
+
+  // f(u) for u in [0, 1] (clamped).
+  double curve(double load) const;
+  // IT power in W of `available` powered GPUs of which `busy` compute (averages).
+  double it_power_w(double available, double busy) const;
+  // A GPU's full-load IT draw in W: tdp + overhead.
+  double full_load_w() const { return tdp_w_ + overhead_w_; }
+
+ private:
+  double tdp_w_, idle_w_, overhead_w_;
+  PowerCurveSpec::Kind kind_;
+  std::vector<double> table_u_, table_f_;
+};
+
+}  // namespace gpusim

@@ -1,0 +1,535 @@
+#include "sim/engine/engine.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "models/finance.hpp"
+#include "models/power.hpp"
+#include "models/schedule.hpp"
+#include "models/tariff.hpp"
+
+namespace gpusim {
+
+using Eigen::ArrayXd;
+using Eigen::Index;
+
+void StepSeries::resize(Index n) {
+  for (ArrayXd* a : {&installed_gpus, &available_gpus, &contracted_gpus, &billed_gpu_hours,
+                     &busy_gpu_hours, &shortfall_gpu_hours, &unserved_gpu_hours, &it_power_w,
+                     &facility_power_w, &it_energy_wh, &facility_energy_wh, &revenue_usd,
+                     &energy_cost_usd, &colocation_usd, &opex_usd, &depreciation_usd, &interest_usd,
+                     &other_usd, &tax_usd, &capex_usd, &debt_drawn_usd, &debt_repaid_usd}) {
+    a->setZero(n);
+  }
+}
+
+ArrayXd StepSeries::operating_income_usd() const {
+  return revenue_usd - energy_cost_usd - colocation_usd - opex_usd - depreciation_usd;
+}
+
+ArrayXd StepSeries::net_income_usd() const {
+  return operating_income_usd() - interest_usd + other_usd - tax_usd;
+}
+
+ArrayXd StepSeries::cash_flow_usd() const {
+  return revenue_usd - energy_cost_usd - colocation_usd - opex_usd - interest_usd + other_usd -
+         tax_usd - capex_usd + debt_drawn_usd - debt_repaid_usd;
+}
+
+namespace {
+
+struct Grid {
+  HourStamp start = 0;
+  int dt = 1;
+  Index n = 0;
+  YearConvention year = YearConvention::calendar;
+  std::vector<int> month;          // 1..12 per step
+  std::vector<int> year_of;        // calendar year per step
+  ArrayXd year_hours;              // denominator of "/y" rates per step
+  ArrayXd month_hours;             // denominator of "/month" rates per step
+
+  double t0(Index k) const { return static_cast<double>(start + k * dt); }
+  double t1(Index k) const { return static_cast<double>(start + (k + 1) * dt); }
+  double end() const { return t0(n); }
+  // Steps overlapping [a, b): [first, last).
+  std::pair<Index, Index> range(double a, double b) const {
+    const double s = static_cast<double>(start);
+    const Index first = std::clamp<Index>(static_cast<Index>(std::floor((a - s) / dt)), 0, n);
+    const Index last = std::clamp<Index>(static_cast<Index>(std::ceil((b - s) / dt)), 0, n);
+    return {first, std::max(first, last)};
+  }
+};
+
+Grid make_grid(const TimeSpec& t) {
+  Grid g;
+  g.start = t.start;
+  g.dt = t.step_hours;
+  g.n = (t.end - t.start) / t.step_hours;
+  g.year = t.year;
+  g.month.resize(static_cast<std::size_t>(g.n));
+  g.year_of.resize(static_cast<std::size_t>(g.n));
+  g.year_hours.resize(g.n);
+  g.month_hours.resize(g.n);
+  for (Index k = 0; k < g.n; ++k) {
+    const HourStamp h = g.start + k * g.dt;
+    const CivilDate d = civil_from_hours(h);
+    g.month[static_cast<std::size_t>(k)] = d.month;
+    g.year_of[static_cast<std::size_t>(k)] = d.year;
+    g.year_hours[k] = year_hours_at(h, t.year);
+    g.month_hours[k] = t.year == YearConvention::days365 ? 730.0 : 24.0 * days_in_month(d.year, d.month);
+  }
+  return g;
+}
+
+std::string mw_text(double w) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3f MW", w / 1e6);
+  return buf;
+}
+
+const GpuModelSpec& gpu_of(const ScenarioSpec& s, const FleetSpec& f) {
+  for (const auto& g : s.catalog)
+    if (g.id == f.gpu) return g;
+  throw ModelError("fleet." + f.name + ".gpu", "unknown GPU model '" + f.gpu + "'");
+}
+
+double max_pue(const SiteSpec& site) {
+  if (site.pue.monthly.empty()) return site.pue.constant;
+  return *std::max_element(site.pue.monthly.begin(), site.pue.monthly.end());
+}
+
+struct Pool {
+  const FleetSpec* spec = nullptr;
+  const GpuModelSpec* gpu = nullptr;
+  std::size_t site = 0;
+  CountCurve curve;
+  PowerModel power;
+  double repair_hours = 0.0;
+  ArrayXd installed, available, busy;  // per step, GPUs (averages)
+  double down_share(double year_hours) const {
+    return std::min(1.0, spec->afr * repair_hours / year_hours);
+  }
+};
+
+CountCurve curve_of(const CountSchedule& s, double from) {
+  if (s.is_ramp()) {
+    std::vector<CurvePoint> pts;
+    for (const auto& p : s.ramp) pts.push_back({static_cast<double>(p.at), p.count});
+    return CountCurve(std::move(pts));
+  }
+  return CountCurve::constant_from(from, s.constant.value_or(0.0));
+}
+
+// Builds every pool's installed-GPU curve, fitting `count: fit` pools to their
+// site's caps after the other pools at that site.
+std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g) {
+  std::vector<Pool> pools;
+  for (const auto& f : s.fleet) {
+    const GpuModelSpec& gpu = gpu_of(s, f);
+    const auto site_it = std::find_if(s.sites.begin(), s.sites.end(),
+                                      [&](const SiteSpec& x) { return x.name == f.site; });
+    if (site_it == s.sites.end()) throw ModelError("fleet." + f.name + ".site", "no site named '" + f.site + "'");
+    Pool p{&f, &gpu, static_cast<std::size_t>(site_it - s.sites.begin()), {},
+           PowerModel(gpu.tdp, gpu.idle, gpu.overhead, f.power_curve.value_or(gpu.power_curve)),
+           span_hours(s.time.start, f.repair, s.time.year), {}, {}, {}};
+    if (!f.fit) p.curve = curve_of(f.schedule, static_cast<double>(f.online));
+    pools.push_back(std::move(p));
+  }
+  std::vector<bool> site_has_fit(s.sites.size(), false);
+  for (auto& p : pools) {
+    if (!p.spec->fit) continue;
+    const SiteSpec& site = s.sites[p.site];
+    if (site_has_fit[p.site])
+      throw ModelError("fleet." + p.spec->name + ".count",
+                       "site '" + site.name + "' already has a pool with count: fit; one per site");
+    site_has_fit[p.site] = true;
+    // Peak full-load IT draw of the other pools at the site.
+    double others_w = 0.0;
+    for (const auto& q : pools)
+      if (&q != &p && q.site == p.site && !q.spec->fit) others_w += q.curve.max_value() * q.power.full_load_w();
+    double room_w = std::numeric_limits<double>::infinity();
+    if (site.it_power_cap) room_w = std::min(room_w, site.it_power_cap->value - others_w);
+    if (site.power_cap) room_w = std::min(room_w, site.power_cap->value / max_pue(site) - others_w);
+    // The most whole GPUs that fit (a tiny tolerance absorbs rounding of exact fits).
+    const double n = std::max(0.0, std::floor(room_w / p.power.full_load_w() * (1 + 1e-12)));
+    p.curve = CountCurve::constant_from(static_cast<double>(s.time.start), n);
+  }
+  for (auto& p : pools) {
+    p.installed.resize(g.n);
+    p.available.resize(g.n);
+    p.busy.setZero(g.n);
+    for (Index k = 0; k < g.n; ++k) {
+      p.installed[k] = p.curve.integral(g.t0(k), g.t1(k)) / g.dt;
+      p.available[k] = p.installed[k] * (1.0 - p.down_share(g.year_hours[k]));
+    }
+  }
+  return pools;
+}
+
+void check_site_caps(const ScenarioSpec& s, const std::vector<Pool>& pools, const Grid& g,
+                     const std::vector<ArrayXd>& pue) {
+  for (std::size_t si = 0; si < s.sites.size(); ++si) {
+    const SiteSpec& site = s.sites[si];
+    if (!site.it_power_cap && !site.power_cap) continue;
+    ArrayXd full_load = ArrayXd::Zero(g.n);
+    std::string blame;
+    for (const auto& p : pools) {
+      if (p.site != si) continue;
+      full_load += p.installed * p.power.full_load_w();
+      if (blame.empty() || !p.spec->fit) blame = "fleet." + p.spec->name + ".count";
+    }
+    for (Index k = 0; k < g.n; ++k) {
+      const double tolerance = 1e-9;
+      if (site.it_power_cap && full_load[k] > site.it_power_cap->value * (1 + tolerance)) {
+        throw ModelError("sites." + site.name + ".it_power_cap",
+                         "site '" + site.name + "': the fleet's full-load IT power " + mw_text(full_load[k]) +
+                             " exceeds it_power_cap " + mw_text(site.it_power_cap->value) + " by " +
+                             mw_text(full_load[k] - site.it_power_cap->value) + " on " +
+                             format_date(g.start + k * g.dt));
+      }
+      const double facility = full_load[k] * pue[si][k];
+      if (site.power_cap && facility > site.power_cap->value * (1 + tolerance)) {
+        throw ModelError("sites." + site.name + ".power_cap",
+                         "site '" + site.name + "': the fleet's full-load facility power " + mw_text(facility) +
+                             " exceeds power_cap " + mw_text(site.power_cap->value) + " by " +
+                             mw_text(facility - site.power_cap->value) + " on " +
+                             format_date(g.start + k * g.dt));
+      }
+    }
+  }
+}
+
+struct ContractRun {
+  const ContractSpec* spec = nullptr;
+  const char* list = "contracts";
+  std::size_t pool = 0;
+  double start = 0, end = 0;  // window, hours
+  CountCurve curve;           // gpus as a curve (constant or ramp); unused for gpu_hours/all
+  double rate_gpus = 0;       // gpu_hours spread evenly: GPUs
+  double price = 0;           // USD per GPU-hour
+};
+
+// GPUs the contract asks for, averaged over step k.
+double desired_at(const ContractRun& c, const Pool& pool, const Grid& g, Index k) {
+  const double a = std::max(g.t0(k), c.start), b = std::min(g.t1(k), c.end);
+  if (b <= a) return 0.0;
+  if (c.spec->whole_pool) return pool.available[k] * (b - a) / g.dt;
+  if (c.spec->gpu_hours) return c.rate_gpus * (b - a) / g.dt;
+  return c.curve.integral(a, b) / g.dt;
+}
+
+// GPU-hours the contract asks for over its whole window (for `value` pricing).
+double contracted_over_window(const ContractRun& c, const Pool& pool, const ScenarioSpec& s) {
+  if (c.spec->gpu_hours) return c.spec->gpu_hours->value;
+  if (c.spec->whole_pool) {
+    const double down = pool.down_share(year_hours_at(static_cast<HourStamp>(c.start), s.time.year));
+    return pool.curve.integral(c.start, c.end) * (1.0 - down);
+  }
+  return c.curve.integral(c.start, c.end);
+}
+
+std::vector<ContractRun> build_contracts(const ScenarioSpec& s, const std::vector<Pool>& pools) {
+  std::vector<ContractRun> out;
+  auto add = [&](const ContractSpec& c, const char* list) {
+    ContractRun r;
+    r.spec = &c;
+    r.list = list;
+    const auto it = std::find_if(pools.begin(), pools.end(), [&](const Pool& p) { return p.spec->name == c.pool; });
+    if (it == pools.end()) throw ModelError(std::string(list) + "." + c.name + ".pool", "no pool '" + c.pool + "'");
+    r.pool = static_cast<std::size_t>(it - pools.begin());
+    const HourStamp start = c.start.value_or(s.time.start);
+    r.start = static_cast<double>(start);
+    r.end = c.term ? end_of_span(start, *c.term, s.time.year) : static_cast<double>(c.end.value_or(s.time.end));
+    if (!c.gpu_hours && !c.whole_pool) r.curve = curve_of(c.gpus, r.start);
+    if (c.gpu_hours) r.rate_gpus = c.gpu_hours->value / (r.end - r.start);
+    if (c.price) {
+      r.price = c.price->value;
+    } else if (c.value) {
+      const double hours = contracted_over_window(r, *it, s);
+      if (hours <= 0)
+        throw ModelError(std::string(list) + "." + c.name + ".value",
+                         "the contract asks for no GPU-hours, so its value gives no price per GPU-hour");
+      r.price = c.value->value / hours;
+    }
+    out.push_back(std::move(r));
+  };
+  // Allocation order: reserved (file order), then on-demand, then spot.
+  for (ContractKind kind : {ContractKind::reserved, ContractKind::on_demand, ContractKind::spot}) {
+    for (const auto& c : s.contracts)
+      if (c.kind == kind) add(c, "contracts");
+    for (const auto& c : s.demand)
+      if (c.kind == kind) add(c, "demand");
+  }
+  return out;
+}
+
+double expense_between(const ExpenseSpec& e, const Grid& g, Index k, double run_start, double run_end) {
+  if (e.amount) {
+    const double at = static_cast<double>(*e.at);
+    return (at >= g.t0(k) && at < g.t1(k)) ? e.amount->value : 0.0;
+  }
+  const double a = e.start ? static_cast<double>(*e.start) : run_start;
+  const double b = e.end ? static_cast<double>(*e.end) : run_end;
+  return e.rate->value * overlap(g.t0(k), g.t1(k), a, b) / g.year_hours[k];
+}
+
+double years_between(double from_h, double to_h, YearConvention conv) {
+  // Discounting clock: 8,760 h a year under 365d, else the mean Gregorian year.
+  return (to_h - from_h) / (conv == YearConvention::days365 ? 8760.0 : 8765.82);
+}
+
+}  // namespace
+
+Results run_scenario(const ScenarioSpec& s) {
+  const Grid g = make_grid(s.time);
+  Results r;
+  r.scenario = s.name;
+  r.time = s.time;
+  StepSeries& ts = r.series;
+  ts.resize(g.n);
+  const double run_start = g.t0(0), run_end = g.end();
+
+  // Per-site PUE and tariff per step.
+  std::vector<ArrayXd> pue(s.sites.size()), price(s.sites.size());
+  for (std::size_t si = 0; si < s.sites.size(); ++si) {
+    pue[si].resize(g.n);
+    price[si].resize(g.n);
+    for (Index k = 0; k < g.n; ++k) {
+      pue[si][k] = s.sites[si].pue.at_month(g.month[static_cast<std::size_t>(k)]);
+      price[si][k] = average_price(s.sites[si].electricity, g.start + k * g.dt, g.dt);
+    }
+  }
+
+  std::vector<Pool> pools = build_pools(s, g);
+  check_site_caps(s, pools, g, pue);
+  std::vector<ContractRun> contracts = build_contracts(s, pools);
+
+  // Allocation: per pool, contracts in allocation order take what is left.
+  std::vector<ArrayXd> left(pools.size());
+  for (std::size_t i = 0; i < pools.size(); ++i) left[i] = pools[i].available;
+  std::vector<ContractResult> contract_results(contracts.size());
+  for (std::size_t ci = 0; ci < contracts.size(); ++ci) {
+    const ContractRun& c = contracts[ci];
+    Pool& pool = pools[c.pool];
+    ContractResult& cr = contract_results[ci];
+    cr.name = c.spec->name;
+    cr.customer = c.spec->customer;
+    cr.list = c.list;
+    cr.kind = c.spec->kind;
+    cr.pool = c.spec->pool;
+    cr.price_usd_per_gpu_hour = c.price;
+    const auto [k0, k1] = g.range(c.start, c.end);
+    const bool reserved = c.spec->kind == ContractKind::reserved;
+    for (Index k = k0; k < k1; ++k) {
+      const double want = desired_at(c, pool, g, k);
+      if (want <= 0) continue;
+      const double got = std::min(want, left[c.pool][k]);
+      left[c.pool][k] -= got;
+      const double busy = got * c.spec->activity;
+      const double billed = (reserved && !c.spec->take_or_pay) ? busy : got;
+      const double dt = g.dt;
+      pool.busy[k] += busy;
+      ts.billed_gpu_hours[k] += billed * dt;
+      ts.busy_gpu_hours[k] += busy * dt;
+      ts.revenue_usd[k] += billed * dt * c.price;
+      if (reserved) {
+        ts.contracted_gpus[k] += want;
+        ts.shortfall_gpu_hours[k] += (want - got) * dt;
+      } else {
+        ts.unserved_gpu_hours[k] += (want - got) * dt;
+      }
+      cr.contracted_gpu_hours += want * dt;
+      cr.billed_gpu_hours += billed * dt;
+      cr.busy_gpu_hours += busy * dt;
+      cr.shortfall_gpu_hours += (want - got) * dt;
+      cr.revenue_usd += billed * dt * c.price;
+    }
+  }
+
+  // Power, energy, colocation per site; capex and depreciation per pool.
+  std::vector<SiteResult> sites(s.sites.size());
+  std::vector<ArrayXd> site_it(s.sites.size(), ArrayXd::Zero(g.n));
+  std::vector<ArrayXd> site_full_load(s.sites.size(), ArrayXd::Zero(g.n));
+  for (auto& p : pools) {
+    PoolResult pr;
+    pr.name = p.spec->name;
+    pr.gpu = p.spec->gpu;
+    pr.site = p.spec->site;
+    pr.installed_end = p.curve.value_at(run_end - 1e-9);
+    pr.gpu_hours_installed = p.installed.sum() * g.dt;
+    pr.gpu_hours_available = p.available.sum() * g.dt;
+    pr.gpu_hours_busy = p.busy.sum() * g.dt;
+    if (p.spec->fit) pr.fitted_count = p.curve.max_value();
+    for (Index k = 0; k < g.n; ++k) site_it[p.site][k] += p.power.it_power_w(p.available[k], p.busy[k]);
+    site_full_load[p.site] += p.installed * p.power.full_load_w();
+    ts.installed_gpus += p.installed;
+    ts.available_gpus += p.available;
+    const double capex_per_gpu = p.spec->capex.value;
+    for (const Purchase& buy : purchases_of(p.curve)) {
+      const double life_h = span_hours(static_cast<HourStamp>(std::floor(buy.start)), p.spec->life, s.time.year);
+      const auto [k0, k1] = g.range(buy.start, buy.end + life_h + g.dt);
+      for (Index k = k0; k < k1; ++k) {
+        const double bought = purchased_between(buy, g.t0(k), g.t1(k)) * capex_per_gpu;
+        const double dep = depreciated_between(buy, life_h, g.t0(k), g.t1(k)) * capex_per_gpu;
+        ts.capex_usd[k] += bought;
+        ts.depreciation_usd[k] += dep;
+        pr.capex_usd += bought;
+        pr.depreciation_usd += dep;
+      }
+      // A purchase at the very end of the run (e.g. at `end`) falls outside every step.
+    }
+    r.pools.push_back(std::move(pr));
+  }
+  for (std::size_t si = 0; si < s.sites.size(); ++si) {
+    const SiteSpec& site = s.sites[si];
+    SiteResult& sr = sites[si];
+    sr.name = site.name;
+    const ArrayXd facility = site_it[si] * pue[si];
+    const ArrayXd cost = facility * g.dt * price[si];
+    ts.it_power_w += site_it[si];
+    ts.facility_power_w += facility;
+    ts.energy_cost_usd += cost;
+    sr.it_peak_mw = site_it[si].size() ? site_it[si].maxCoeff() / 1e6 : 0.0;
+    sr.facility_peak_mw = facility.size() ? facility.maxCoeff() / 1e6 : 0.0;
+    sr.it_kwh = site_it[si].sum() * g.dt / 1e3;
+    sr.facility_kwh = facility.sum() * g.dt / 1e3;
+    sr.energy_cost_usd = cost.sum();
+    if (site.colocation) {
+      for (Index k = 0; k < g.n; ++k) {
+        const double leased_w = site.it_power_cap ? site.it_power_cap->value : site_full_load[si][k];
+        const double rent = leased_w * site.colocation->value * g.dt / g.month_hours[k];
+        ts.colocation_usd[k] += rent;
+        sr.colocation_usd += rent;
+      }
+    }
+  }
+  r.sites = std::move(sites);
+  ts.it_energy_wh = ts.it_power_w * g.dt;
+  ts.facility_energy_wh = ts.facility_power_w * g.dt;
+
+  // Opex, other items, debt.
+  for (Index k = 0; k < g.n; ++k) {
+    for (const auto& e : s.finance.opex) ts.opex_usd[k] += expense_between(e, g, k, run_start, run_end);
+    for (const auto& e : s.finance.other) ts.other_usd[k] += expense_between(e, g, k, run_start, run_end);
+  }
+  for (const auto& d : s.finance.debt) {
+    const HourStamp start = d.start.value_or(s.time.start);
+    const DebtModel debt(d.principal.value, d.rate, static_cast<double>(start),
+                         span_hours(start, d.term, s.time.year), hours_in_year_from(start, s.time.year),
+                         d.amortization);
+    for (Index k = 0; k < g.n; ++k) {
+      ts.interest_usd[k] += debt.interest_between(g.t0(k), g.t1(k));
+      ts.debt_drawn_usd[k] += debt.drawn_between(g.t0(k), g.t1(k));
+      ts.debt_repaid_usd[k] += debt.repaid_between(g.t0(k), g.t1(k));
+    }
+  }
+
+  // Tax on each calendar year's positive pre-tax income, charged in its last step.
+  if (s.finance.tax_rate > 0 && g.n > 0) {
+    const ArrayXd pretax = ts.operating_income_usd() - ts.interest_usd + ts.other_usd;
+    double year_sum = 0.0;
+    for (Index k = 0; k < g.n; ++k) {
+      year_sum += pretax[k];
+      const bool last_of_year = k + 1 == g.n || g.year_of[static_cast<std::size_t>(k + 1)] != g.year_of[static_cast<std::size_t>(k)];
+      if (last_of_year) {
+        ts.tax_usd[k] = s.finance.tax_rate * std::max(0.0, year_sum);
+        year_sum = 0.0;
+      }
+    }
+  }
+
+  // Customers, in order of first appearance in the file.
+  std::vector<std::string> order;
+  for (const auto* list : {&s.contracts, &s.demand})
+    for (const auto& c : *list)
+      if (std::find(order.begin(), order.end(), c.customer) == order.end()) order.push_back(c.customer);
+  const double total_revenue = ts.revenue_usd.sum();
+  for (const auto& name : order) {
+    CustomerResult cu;
+    cu.name = name;
+    for (const auto& cr : contract_results) {
+      if (cr.customer != name) continue;
+      cu.gpu_hours += cr.billed_gpu_hours;
+      cu.revenue_usd += cr.revenue_usd;
+    }
+    cu.revenue_share = total_revenue > 0 ? cu.revenue_usd / total_revenue : 0.0;
+    r.customers.push_back(cu);
+  }
+  // Contract results in file order (contracts, then demand), not allocation order.
+  for (const auto* list : {&s.contracts, &s.demand})
+    for (const auto& c : *list)
+      for (std::size_t i = 0; i < contracts.size(); ++i)
+        if (contracts[i].spec == &c) r.contracts.push_back(contract_results[i]);
+
+  // Summary scalars.
+  Summary& m = r.summary;
+  m.hours = run_end - run_start;
+  m.steps = static_cast<long long>(g.n);
+  m.gpu_hours_installed = ts.installed_gpus.sum() * g.dt;
+  m.gpu_hours_available = ts.available_gpus.sum() * g.dt;
+  m.gpu_hours_contracted = ts.contracted_gpus.sum() * g.dt;
+  m.gpu_hours_billed = ts.billed_gpu_hours.sum();
+  m.gpu_hours_busy = ts.busy_gpu_hours.sum();
+  m.shortfall_gpu_hours = ts.shortfall_gpu_hours.sum();
+  m.unserved_gpu_hours = ts.unserved_gpu_hours.sum();
+  m.installed_avg = m.gpu_hours_installed / m.hours;
+  for (const auto& p : r.pools) m.installed_end += p.installed_end;
+  auto share = [&](double x) { return m.gpu_hours_installed > 0 ? x / m.gpu_hours_installed : 0.0; };
+  m.utilization_available = share(m.gpu_hours_available);
+  m.utilization_contracted = share(m.gpu_hours_contracted);
+  m.utilization_billed = share(m.gpu_hours_billed);
+  m.utilization_busy = share(m.gpu_hours_busy);
+  m.it_kwh = ts.it_energy_wh.sum() / 1e3;
+  m.facility_kwh = ts.facility_energy_wh.sum() / 1e3;
+  m.it_avg_mw = m.it_kwh * 1e3 / m.hours / 1e6;
+  m.facility_avg_mw = m.facility_kwh * 1e3 / m.hours / 1e6;
+  m.it_peak_mw = g.n ? ts.it_power_w.maxCoeff() / 1e6 : 0.0;
+  m.facility_peak_mw = g.n ? ts.facility_power_w.maxCoeff() / 1e6 : 0.0;
+  m.energy_cost_usd = ts.energy_cost_usd.sum();
+  m.revenue_usd = total_revenue;
+  m.colocation_usd = ts.colocation_usd.sum();
+  m.opex_usd = ts.opex_usd.sum();
+  m.depreciation_usd = ts.depreciation_usd.sum();
+  m.operating_income_usd = m.revenue_usd - m.energy_cost_usd - m.colocation_usd - m.opex_usd - m.depreciation_usd;
+  m.interest_usd = ts.interest_usd.sum();
+  m.other_usd = ts.other_usd.sum();
+  m.tax_usd = ts.tax_usd.sum();
+  m.net_income_usd = m.operating_income_usd - m.interest_usd + m.other_usd - m.tax_usd;
+  m.ebitda_usd = m.operating_income_usd + m.depreciation_usd;
+  m.capex_usd = ts.capex_usd.sum();
+  m.debt_drawn_usd = ts.debt_drawn_usd.sum();
+  m.debt_repaid_usd = ts.debt_repaid_usd.sum();
+  if (m.revenue_usd != 0) {
+    m.operating_margin = m.operating_income_usd / m.revenue_usd;
+    m.net_margin = m.net_income_usd / m.revenue_usd;
+  }
+  // Cash flows by calendar month, each discounted from the middle of its month.
+  const ArrayXd cash = ts.cash_flow_usd();
+  m.cash_flow_usd = cash.sum();
+  Leg monthly, monthly_end;
+  double cumulative = 0.0, min_cum = 0.0;
+  for (Index k = 0; k < g.n;) {
+    Index j = k;
+    double sum = 0.0;
+    while (j < g.n && g.month[static_cast<std::size_t>(j)] == g.month[static_cast<std::size_t>(k)] &&
+           g.year_of[static_cast<std::size_t>(j)] == g.year_of[static_cast<std::size_t>(k)]) {
+      sum += cash[j];
+      cumulative += cash[j];
+      min_cum = std::min(min_cum, cumulative);
+      ++j;
+    }
+    const double mid = 0.5 * (g.t0(k) + g.t0(j));
+    monthly.push_back({years_between(run_start, mid, s.time.year), sum});
+    monthly_end.push_back({years_between(run_start, g.t0(j), s.time.year), sum});
+    k = j;
+  }
+  m.min_cumulative_cash_usd = min_cum;
+  m.npv_usd = npv(monthly, s.finance.discount_rate);
+  m.irr = irr(monthly);
+  m.payback_years = payback_years(monthly_end, 0.0);
+  return r;
+}
+
+}  // namespace gpusim

@@ -1,0 +1,124 @@
+// What a run produces: per-step totals over the fleet, per-item totals, and the
+// summary scalars of the JSON contract (design.md). Results are values; writers
+// in sim/output/ only format them.
+#pragma once
+
+#include <Eigen/Core>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "models/scenario.hpp"
+
+namespace gpusim {
+
+// Per-step series, one entry per step (length = number of steps). GPU counts
+// are averages over the step; GPU-hours, energy and money are totals in it.
+struct StepSeries {
+  Eigen::ArrayXd installed_gpus, available_gpus, contracted_gpus;
+  Eigen::ArrayXd billed_gpu_hours, busy_gpu_hours, shortfall_gpu_hours, unserved_gpu_hours;
+  Eigen::ArrayXd it_power_w, facility_power_w;        // averages over the step
+  Eigen::ArrayXd it_energy_wh, facility_energy_wh;
+  Eigen::ArrayXd revenue_usd, energy_cost_usd, colocation_usd, opex_usd, depreciation_usd;
+  Eigen::ArrayXd interest_usd, other_usd, tax_usd, capex_usd, debt_drawn_usd, debt_repaid_usd;
+
+  void resize(Eigen::Index steps);
+  // Derived series.
+  Eigen::ArrayXd operating_income_usd() const;  // revenue − energy − colocation − opex − depreciation
+  Eigen::ArrayXd net_income_usd() const;        // operating − interest + other − tax
+  Eigen::ArrayXd cash_flow_usd() const;         // cash: + draws − repaid − capex, no depreciation
+};
+
+struct CustomerResult {
+  std::string name;
+  double gpu_hours = 0.0;  // billed
+  double revenue_usd = 0.0;
+  double revenue_share = 0.0;  // of total revenue, 0..1
+};
+
+struct ContractResult {
+  std::string name, customer, list;  // list: "contracts" or "demand"
+  ContractKind kind = ContractKind::reserved;
+  std::string pool;
+  double price_usd_per_gpu_hour = 0.0;  // given, or derived from value
+  double contracted_gpu_hours = 0.0;    // what it asked for within the run
+  double billed_gpu_hours = 0.0;
+  double busy_gpu_hours = 0.0;
+  double shortfall_gpu_hours = 0.0;     // reserved: committed but not delivered; else unserved
+  double revenue_usd = 0.0;
+};
+
+struct PoolResult {
+  std::string name, gpu, site;
+  double installed_end = 0.0;
+  double gpu_hours_installed = 0.0;
+  double gpu_hours_available = 0.0;
+  double gpu_hours_busy = 0.0;
+  double capex_usd = 0.0;
+  double depreciation_usd = 0.0;
+  std::optional<double> fitted_count;  // for `count: fit`
+};
+
+struct SiteResult {
+  std::string name;
+  double it_peak_mw = 0.0, facility_peak_mw = 0.0;
+  double it_kwh = 0.0, facility_kwh = 0.0, energy_cost_usd = 0.0, colocation_usd = 0.0;
+};
+
+// The scalars of `--format json` (design.md); money in USD, energy in kWh,
+// power in MW, shares as fractions. Optional ones are null when undefined
+// (a margin without revenue, an IRR without a sign change).
+struct Summary {
+  double hours = 0.0;
+  long long steps = 0;
+  double installed_avg = 0, installed_end = 0, gpu_hours_installed = 0, gpu_hours_available = 0,
+         gpu_hours_contracted = 0, gpu_hours_billed = 0, gpu_hours_busy = 0, shortfall_gpu_hours = 0,
+         unserved_gpu_hours = 0;
+  double utilization_available = 0, utilization_contracted = 0, utilization_billed = 0, utilization_busy = 0;
+  double it_avg_mw = 0, it_peak_mw = 0, facility_avg_mw = 0, facility_peak_mw = 0;
+  double it_kwh = 0, facility_kwh = 0, energy_cost_usd = 0;
+  double revenue_usd = 0, colocation_usd = 0, opex_usd = 0, depreciation_usd = 0,
+         operating_income_usd = 0, interest_usd = 0, other_usd = 0, tax_usd = 0, net_income_usd = 0,
+         ebitda_usd = 0, capex_usd = 0, cash_flow_usd = 0, debt_drawn_usd = 0, debt_repaid_usd = 0,
+         npv_usd = 0, min_cumulative_cash_usd = 0;
+  std::optional<double> operating_margin, net_margin, irr, payback_years;
+};
+
+struct SolveResult {
+  std::string vary, target;
+  double value = 0.0;     // of the varied key, in its base unit
+  std::string value_text; // as written back into the scenario ("52345.6 gpus")
+  double target_value = 0.0;
+  double achieved = 0.0;
+  int evaluations = 0;
+};
+
+struct Results {
+  std::string scenario;
+  TimeSpec time;
+  StepSeries series;
+  Summary summary;
+  std::vector<CustomerResult> customers;
+  std::vector<ContractResult> contracts;
+  std::vector<PoolResult> pools;
+  std::vector<SiteResult> sites;
+  std::optional<SolveResult> solve;
+
+  HourStamp step_start(Eigen::Index k) const { return time.start + k * time.step_hours; }
+};
+
+// A scenario that validates but cannot run as written (a site over its power
+// cap, say). `path` names the key to blame, for the CLI to locate it.
+class ModelError : public std::runtime_error {
+ public:
+  ModelError(std::string path, const std::string& message)
+      : std::runtime_error(message), path_(std::move(path)) {}
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace gpusim

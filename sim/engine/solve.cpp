@@ -1,0 +1,209 @@
+#include "sim/engine/solve.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "sim/engine/engine.hpp"
+#include "sim/output/summary.hpp"
+#include "sim/scenario/loader.hpp"
+#include "sim/scenario/printer.hpp"
+
+namespace gpusim {
+
+namespace {
+
+const DocNode* find_path(const DocNode& doc, const std::vector<std::string>& seg) {
+  const DocNode* node = &doc;
+  for (const auto& s : seg) {
+    if (node->is_map()) {
+      node = node->find(s);
+    } else if (node->is_seq()) {
+      const DocNode* next = nullptr;
+      for (const auto& c : node->children)
+        if (c.item_name() == s) next = &c;
+      node = next;
+    } else {
+      return nullptr;
+    }
+    if (!node) return nullptr;
+  }
+  return node;
+}
+
+struct Objective {
+  const DocNode& document;
+  const SolveRequest& request;
+  KeyType type;
+  Span::Unit span_unit = Span::Unit::hours;
+  int evaluations = 0;
+
+  std::string text_of(double x) const { return format_base_quantity(x, type.unit, span_unit); }
+
+  Results run_at(double x) {
+    ++evaluations;
+    DocNode doc = document;
+    Diagnostics diags;
+    apply_override(doc, request.vary + "=" + text_of(x), diags);
+    diags.throw_if_any();
+    doc.erase("solve");
+    return run_scenario(read_scenario(doc));
+  }
+
+  double value_at(double x) {
+    const Results r = run_at(x);
+    const Json summary = summary_json(r);
+    const auto v = metric_value(summary, request.target);
+    if (!v) {
+      const auto names = metric_names(summary);
+      throw ModelError("solve.target", "'" + request.target + "' is not a result" +
+                                           did_you_mean(request.target, names) +
+                                           " (results are the JSON summary's paths, e.g. "
+                                           "finance.net_income_usd, utilization.billed, "
+                                           "customers.NAME.revenue_share)");
+    }
+    return *v - request.equals;
+  }
+};
+
+double parse_bound(const std::string& text, const KeyType& type, const std::string& path, const char* which) {
+  const QuantityResult r = parse_quantity(text, type.unit, path, type.default_unit);
+  if (!r.ok()) throw ModelError(std::string("solve.") + which, r.error);
+  return r.value;
+}
+
+// Brent's method on [a, b] with f(a), f(b) of opposite signs.
+double brent(Objective& f, double a, double b, double fa, double fb) {
+  double c = a, fc = fa, d = b - a, e = d;
+  for (int iter = 0; iter < 200; ++iter) {
+    if ((fb > 0) == (fc > 0)) {
+      c = a;
+      fc = fa;
+      d = e = b - a;
+    }
+    if (std::fabs(fc) < std::fabs(fb)) {
+      a = b;
+      b = c;
+      c = a;
+      fa = fb;
+      fb = fc;
+      fc = fa;
+    }
+    const double tol = 1e-9 * std::max(std::fabs(b), 1e-12) * 0.5;
+    const double m = 0.5 * (c - b);
+    if (std::fabs(m) <= tol || fb == 0.0) return b;
+    if (std::fabs(e) >= tol && std::fabs(fa) > std::fabs(fb)) {
+      double p, q, r;
+      const double s = fb / fa;
+      if (a == c) {
+        p = 2 * m * s;
+        q = 1 - s;
+      } else {
+        q = fa / fc;
+        r = fb / fc;
+        p = s * (2 * m * q * (q - r) - (b - a) * (r - 1));
+        q = (q - 1) * (r - 1) * (s - 1);
+      }
+      if (p > 0) q = -q;
+      else p = -p;
+      if (2 * p < std::min(3 * m * q - std::fabs(tol * q), std::fabs(e * q))) {
+        e = d;
+        d = p / q;
+      } else {
+        d = m;
+        e = m;
+      }
+    } else {
+      d = m;
+      e = m;
+    }
+    a = b;
+    fa = fb;
+    b += std::fabs(d) > tol ? d : (m > 0 ? tol : -tol);
+    fb = f.value_at(b);
+  }
+  return b;
+}
+
+}  // namespace
+
+Results solve_scenario(const DocNode& document, const SolveRequest& request) {
+  std::string err;
+  const auto type = numeric_key_type(document, request.vary, err);
+  if (!type) throw ModelError("solve.vary", err);
+  Objective f{document, request, *type};
+  // The current value (0 when the key is not written).
+  double current = 0.0;
+  if (const DocNode* node = find_path(document, split_path(request.vary)); node && node->is_scalar()) {
+    const QuantityResult q = parse_quantity(node->scalar, type->unit, request.vary, type->default_unit);
+    if (q.ok()) {
+      current = q.value;
+      if (type->unit == UnitKind::duration) f.span_unit = q.span.unit;
+    }
+  }
+  double lo = request.low ? parse_bound(*request.low, *type, request.vary, "low") : 0.0;
+  double hi = request.high ? parse_bound(*request.high, *type, request.vary, "high")
+                           : std::max(2.0 * std::fabs(current), 1.0);
+  if (hi <= lo) throw ModelError("solve.high", "the search range is empty (high must be more than low)");
+  double f_lo = f.value_at(lo);
+  double f_hi = f.value_at(hi);
+  // Widen upwards when no bound was given and no sign change is in sight.
+  for (int i = 0; !request.high && (f_lo > 0) == (f_hi > 0) && f_lo != 0 && f_hi != 0 && i < 40; ++i) {
+    hi *= 2;
+    f_hi = f.value_at(hi);
+  }
+  double a = lo, fa = f_lo, b = hi, fb = f_hi;
+  bool bracketed = false;
+  double lowest = std::min(f_lo, f_hi), highest = std::max(f_lo, f_hi);
+  {
+    // Scan for the first sign change, so that a non-monotone target finds the
+    // root nearest the low end of the range.
+    const int parts = 16;
+    double prev_x = lo, prev_f = f_lo;
+    for (int i = 1; i <= parts; ++i) {
+      const double x = i == parts ? hi : lo + (hi - lo) * i / parts;
+      const double fx = i == parts ? f_hi : f.value_at(x);
+      lowest = std::min(lowest, fx);
+      highest = std::max(highest, fx);
+      if (prev_f == 0 || fx == 0 || (prev_f > 0) != (fx > 0)) {
+        a = prev_x;
+        fa = prev_f;
+        b = x;
+        fb = fx;
+        bracketed = true;
+        break;
+      }
+      prev_x = x;
+      prev_f = fx;
+    }
+  }
+  if (!bracketed) {
+    throw ModelError("solve.target",
+                     "no value of " + request.vary + " from " + f.text_of(lo) + " to " + f.text_of(hi) +
+                         " makes " + request.target + " equal " + format_number(request.equals) +
+                         " (over that range it goes from " + format_number(lowest + request.equals) +
+                         " to " + format_number(highest + request.equals) +
+                         "); give solve.low/high (or --low/--high) to search elsewhere");
+  }
+  const double x = fa == 0 ? a : fb == 0 ? b : brent(f, a, b, fa, fb);
+  Results r = f.run_at(x);
+  SolveResult s;
+  s.vary = request.vary;
+  s.target = request.target;
+  s.value = x;
+  s.value_text = f.text_of(x);
+  s.target_value = request.equals;
+  s.achieved = *metric_value(summary_json(r), request.target);
+  s.evaluations = f.evaluations;
+  r.solve = s;
+  return r;
+}
+
+Results run_document(const DocNode& document) {
+  const ScenarioSpec spec = read_scenario(document);
+  if (!spec.solve) return run_scenario(spec);
+  return solve_scenario(document, {spec.solve->vary, spec.solve->target, spec.solve->equals,
+                                   spec.solve->low, spec.solve->high});
+}
+
+}  // namespace gpusim

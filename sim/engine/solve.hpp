@@ -1,0 +1,32 @@
+// Goal-seek: vary one scenario key until one result equals a target.
+//
+// The key is written back into the scenario document (as `--set` would) and the
+// scenario re-read and re-run for each trial value. The search brackets a root
+// (the given low/high, or 0 to twice the current value, doubling up to 40
+// times), scans 16 sub-intervals for the first sign change (so non-monotone
+// targets work), then narrows with Brent's method to 1e-9 relative.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "sim/engine/results.hpp"
+#include "sim/scenario/document.hpp"
+
+namespace gpusim {
+
+struct SolveRequest {
+  std::string vary;    // scenario key path
+  std::string target;  // summary metric path
+  double equals = 0.0;
+  std::optional<std::string> low, high;  // in the key's unit, as written
+};
+
+// Solves and returns the results of the final run, with `solve` filled in.
+// Throws ModelError (path "solve.…") when the target cannot be reached.
+Results solve_scenario(const DocNode& document, const SolveRequest& request);
+
+// Runs the scenario document: solving it when it has a `solve:` block.
+Results run_document(const DocNode& document);
+
+}  // namespace gpusim
