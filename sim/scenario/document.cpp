@@ -322,7 +322,8 @@ std::vector<std::string> split_path(const std::string& path) {
 void apply_override(DocNode& root, const std::string& assignment, Diagnostics& diags) {
   const auto eq = assignment.find('=');
   const auto origin = std::make_shared<const std::string>("--set " + assignment.substr(0, eq));
-  const SourceLoc where{origin, 1, 1};
+  // No line or column: the place is the command-line argument itself.
+  const SourceLoc where{origin, 0, 0};
   if (eq == std::string::npos || eq == 0) {
     diags.error({std::make_shared<const std::string>("--set"), 0, 0}, "",
                 "'" + assignment + "': expected PATH=VALUE, e.g. contracts.Microsoft.price=2.1 USD/gpu-h");
@@ -337,8 +338,10 @@ void apply_override(DocNode& root, const std::string& assignment, Diagnostics& d
       return;
     }
   }
+  // `PATH=~` (YAML null) removes the key, e.g. a pool's count before giving a ramp.
+  const bool remove = value_text == "~" || value_text == "null";
   Diagnostics value_diags;
-  DocNode value = parse_yaml_text(value_text, *origin, value_diags);
+  DocNode value = remove ? DocNode{} : parse_yaml_text(value_text, *origin, value_diags);
   if (!value_diags.empty() || value.is_null()) {
     value = DocNode{};
     value.kind = DocNode::Kind::scalar;
@@ -354,6 +357,10 @@ void apply_override(DocNode& root, const std::string& assignment, Diagnostics& d
     for (auto& c : n->children) todo.push_back(&c);
   }
 
+  // Keys holding lists of named items: a path enters them by name, so one that
+  // is absent is an empty list, not a map to create.
+  static constexpr const char* kNamedLists[] = {"sites", "fleet", "contracts", "demand",
+                                                "uncertain", "opex", "other", "debt"};
   DocNode* node = &root;
   std::string walked;
   for (std::size_t i = 0; i < segments.size(); ++i) {
@@ -372,14 +379,24 @@ void apply_override(DocNode& root, const std::string& assignment, Diagnostics& d
         return;
       }
       if (last) {
-        *it = value;
+        if (remove) node->children.erase(it);
+        else *it = value;
         return;
       }
       node = &*it;
     } else if (node->is_map() || node->is_null()) {
       DocNode* child = node->find(seg);
       if (last) {
-        node->set(seg, value, where);
+        if (remove) node->erase(seg);
+        else node->set(seg, value, where);
+        return;
+      }
+      const bool named_list = std::any_of(std::begin(kNamedLists), std::end(kNamedLists),
+                                          [&](const char* k) { return seg == k; });
+      if (named_list && (!child || child->is_null())) {
+        diags.error(where, path,
+                    "no item named '" + segments[i + 1] + "' in " + (walked.empty() ? "" : walked + ".") +
+                        seg + " (the list is empty)");
         return;
       }
       if (!child) {

@@ -64,6 +64,7 @@ std::vector<std::string> split_path(const std::string& path);
 // Applies `--set PATH=VALUE`: VALUE is read as YAML (so a flow list or map
 // works) and replaces or adds the key at PATH. Lists are entered by item name;
 // a name or map that does not exist is an error that lists what exists there.
+// VALUE `~` (or `null`) removes the key or item at PATH instead.
 // The key itself is checked against the schema later, when the document is read.
 void apply_override(DocNode& root, const std::string& assignment, Diagnostics& diags);
 

@@ -757,7 +757,7 @@ void resolve_time(RawScenario& raw, Diagnostics& diags, const LocationIndex& loc
     return;
   }
   if (!t.end && !t.duration) {
-    diags.error(loc_of(locs, "time").line ? loc_of(locs, "time") : top, "time",
+    diags.error(loc_of(locs, "time").file ? loc_of(locs, "time") : top, "time",
                 "missing required key 'end' or 'duration' (the run's length)");
     return;
   }
@@ -1026,6 +1026,7 @@ std::optional<KeyType> numeric_key_type(const DocNode& document, const std::stri
                                         std::string& error) {
   const Schema& sc = schema();
   const std::vector<std::string> seg = split_path(path);
+  // `list` is the key in `parent` ("opex" under finance); messages name it in full.
   auto item_exists = [&](const std::string& list, const std::string& name, const DocNode* parent) {
     const DocNode* l = parent ? parent->find(list) : nullptr;
     if (l && l->is_seq())
@@ -1054,14 +1055,15 @@ std::optional<KeyType> numeric_key_type(const DocNode& document, const std::stri
     }
     return f->key_type;
   };
-  auto list_item = [&](const std::string& list, const DocNode* parent, std::size_t i) -> bool {
+  auto list_item = [&](const std::string& list, const std::string& full_name, const DocNode* parent,
+                       std::size_t i) -> bool {
     if (seg.size() <= i + 1) {
-      error = "'" + path + "': name an item of " + list + " and one of its keys";
+      error = "'" + path + "': name an item of " + full_name + " and one of its keys";
       return false;
     }
     if (!item_exists(list, seg[i], parent)) {
       const auto names = items_of(list, parent);
-      error = "'" + path + "': no item named '" + seg[i] + "' in " + list +
+      error = "'" + path + "': no item named '" + seg[i] + "' in " + full_name +
               (names.empty() ? " (the list is empty)" : " (items: " + join_names(names) + ")");
       return false;
     }
@@ -1076,7 +1078,7 @@ std::optional<KeyType> numeric_key_type(const DocNode& document, const std::stri
   if (head == "time" && seg.size() == 2) return field_type(sc.time, seg[1], "time");
   if (head == "catalog" && seg.size() == 3) return field_type(sc.catalog, seg[2], "a catalog entry");
   if ((head == "sites" || head == "fleet" || head == "contracts" || head == "demand") && seg.size() >= 2) {
-    if (!list_item(head, &document, 1)) return std::nullopt;
+    if (!list_item(head, head, &document, 1)) return std::nullopt;
     if (seg.size() != 3) {
       error = "'" + path + "': expected " + head + ".NAME.KEY";
       return std::nullopt;
@@ -1089,14 +1091,7 @@ std::optional<KeyType> numeric_key_type(const DocNode& document, const std::stri
   if (head == "finance" && seg.size() >= 2) {
     const std::string& sub = seg[1];
     if (sub == "opex" || sub == "other" || sub == "debt") {
-      if (!list_item("finance." + sub, document.find("finance"), 2)) {
-        if (error.find("no item named") != std::string::npos) {
-          const auto names = items_of(sub, document.find("finance"));
-          error = "'" + path + "': no item named '" + (seg.size() > 2 ? seg[2] : "") + "' in finance." + sub +
-                  (names.empty() ? " (the list is empty)" : " (items: " + join_names(names) + ")");
-        }
-        return std::nullopt;
-      }
+      if (!list_item(sub, "finance." + sub, document.find("finance"), 2)) return std::nullopt;
       if (seg.size() != 4) {
         error = "'" + path + "': expected finance." + sub + ".NAME.KEY";
         return std::nullopt;
