@@ -7,6 +7,7 @@
 
 #include "models/finance.hpp"
 #include "models/power.hpp"
+#include "models/random.hpp"
 #include "models/schedule.hpp"
 #include "models/tariff.hpp"
 
@@ -124,7 +125,7 @@ CountCurve curve_of(const CountSchedule& s, double from) {
 
 // Builds every pool's installed-GPU curve, fitting `count: fit` pools to their
 // site's caps after the other pools at that site.
-std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g) {
+std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const EngineOptions& options) {
   std::vector<Pool> pools;
   for (const auto& f : s.fleet) {
     const GpuModelSpec& gpu = gpu_of(s, f);
@@ -156,13 +157,34 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g) {
     const double n = std::max(0.0, std::floor(room_w / p.power.full_load_w() * (1 + 1e-12)));
     p.curve = CountCurve::constant_from(static_cast<double>(s.time.start), n);
   }
-  for (auto& p : pools) {
+  for (std::size_t i = 0; i < pools.size(); ++i) {
+    Pool& p = pools[i];
     p.installed.resize(g.n);
     p.available.resize(g.n);
     p.busy.setZero(g.n);
+    for (Index k = 0; k < g.n; ++k) p.installed[k] = p.curve.integral(g.t0(k), g.t1(k)) / g.dt;
+    if (!s.seed || p.spec->afr == 0.0) {
+      // Expected values: the share down is afr × repair ÷ year.
+      for (Index k = 0; k < g.n; ++k) p.available[k] = p.installed[k] * (1.0 - p.down_share(g.year_hours[k]));
+      continue;
+    }
+    // Drawn failures: each step, Binomial(GPUs up, afr × step ÷ year) GPUs fail
+    // at its start and stay down for `repair` (rounded to whole steps, ≥ 1).
+    Rng rng = make_stream(*s.seed, options.run_index, purpose_id("failures") + i);
+    const Index repair_steps = std::max<Index>(1, static_cast<Index>(std::llround(p.repair_hours / g.dt)));
+    std::vector<double> returning(static_cast<std::size_t>(repair_steps), 0.0);
+    double down = 0.0;
     for (Index k = 0; k < g.n; ++k) {
-      p.installed[k] = p.curve.integral(g.t0(k), g.t1(k)) / g.dt;
-      p.available[k] = p.installed[k] * (1.0 - p.down_share(g.year_hours[k]));
+      double& slot = returning[static_cast<std::size_t>(k % repair_steps)];
+      down -= slot;  // back from repair
+      slot = 0.0;
+      down = std::min(std::max(down, 0.0), p.installed[k]);
+      const double up = p.installed[k] - down;
+      const double prob = std::min(1.0, p.spec->afr * g.dt / g.year_hours[k]);
+      const double failed = static_cast<double>(binomial(rng, static_cast<std::int64_t>(std::floor(up)), prob));
+      down += failed;
+      slot = failed;
+      p.available[k] = std::max(0.0, p.installed[k] - down);
     }
   }
   return pools;
@@ -217,6 +239,11 @@ double desired_at(const ContractRun& c, const Pool& pool, const Grid& g, Index k
   if (b <= a) return 0.0;
   if (c.spec->whole_pool) return pool.available[k] * (b - a) / g.dt;
   if (c.spec->gpu_hours) return c.rate_gpus * (b - a) / g.dt;
+  const auto& pts = c.curve.points();
+  if (pts.size() == 1) {  // a constant count from its first point: skip the search
+    const double from = std::max(a, pts.front().t);
+    return b > from ? pts.front().value * (b - from) / g.dt : 0.0;
+  }
   return c.curve.integral(a, b) / g.dt;
 }
 
@@ -282,7 +309,7 @@ double years_between(double from_h, double to_h, YearConvention conv) {
 
 }  // namespace
 
-Results run_scenario(const ScenarioSpec& s) {
+Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
   const Grid g = make_grid(s.time);
   Results r;
   r.scenario = s.name;
@@ -302,7 +329,7 @@ Results run_scenario(const ScenarioSpec& s) {
     }
   }
 
-  std::vector<Pool> pools = build_pools(s, g);
+  std::vector<Pool> pools = build_pools(s, g, options);
   check_site_caps(s, pools, g, pue);
   std::vector<ContractRun> contracts = build_contracts(s, pools);
 
@@ -322,8 +349,12 @@ Results run_scenario(const ScenarioSpec& s) {
     cr.price_usd_per_gpu_hour = c.price;
     const auto [k0, k1] = g.range(c.start, c.end);
     const bool reserved = c.spec->kind == ContractKind::reserved;
+    // Demand noise, drawn only under a seed: demand × max(0, 1 + noise × z), z ~ N(0, 1).
+    const bool noisy = s.seed && c.spec->noise > 0;
+    Rng rng = make_stream(s.seed.value_or(0), options.run_index, purpose_id("demand noise") + ci);
     for (Index k = k0; k < k1; ++k) {
-      const double want = desired_at(c, pool, g, k);
+      double want = desired_at(c, pool, g, k);
+      if (noisy) want *= std::max(0.0, 1.0 + c.spec->noise * standard_normal(rng));
       if (want <= 0) continue;
       const double got = std::min(want, left[c.pool][k]);
       left[c.pool][k] -= got;

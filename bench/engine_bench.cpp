@@ -1,0 +1,49 @@
+// Engine benchmarks on scenarios/bench/gigawatt.yaml: a 6 GW campus, 72
+// cohorts, 2,000 reserved contracts, on-demand and spot, 6 years hourly.
+// Run: cmake -S . -B build-bench -DGPUSIM_BUILD_BENCH=ON && cmake --build build-bench -j2
+//      --target engine_bench && ./build-bench/bench/engine_bench
+#include <benchmark/benchmark.h>
+
+#include "sim/engine/engine.hpp"
+#include "sim/output/summary.hpp"
+#include "sim/scenario/loader.hpp"
+
+namespace {
+
+const std::string kGigawatt = std::string(GPUSIM_SOURCE_DIR) + "/scenarios/bench/gigawatt.yaml";
+
+// Load, validate, run and summarize: what `gpusim run` does.
+void BM_LoadAndRunGigawatt(benchmark::State& state) {
+  for (auto _ : state) {
+    const gpusim::LoadedScenario loaded = gpusim::load_scenario(kGigawatt);
+    const gpusim::Results r = gpusim::run_scenario(loaded.spec);
+    benchmark::DoNotOptimize(gpusim::summary_json(r));
+  }
+}
+BENCHMARK(BM_LoadAndRunGigawatt)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
+// The engine alone.
+void BM_RunGigawatt(benchmark::State& state) {
+  const gpusim::LoadedScenario loaded = gpusim::load_scenario(kGigawatt);
+  for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_scenario(loaded.spec));
+}
+BENCHMARK(BM_RunGigawatt)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
+// The engine at daily steps (what a Monte Carlo run of it costs).
+void BM_RunGigawattDaily(benchmark::State& state) {
+  const gpusim::LoadedScenario loaded = gpusim::load_scenario(kGigawatt, {"time.step=1d"});
+  for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_scenario(loaded.spec));
+}
+BENCHMARK(BM_RunGigawattDaily)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
+// The CoreWeave 2024 scenario with its goal-seek.
+void BM_SolveCoreweave(benchmark::State& state) {
+  const gpusim::LoadedScenario loaded =
+      gpusim::load_scenario(std::string(GPUSIM_SOURCE_DIR) + "/scenarios/articles/coreweave-2024-utilization.yaml");
+  for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_document(loaded.document));
+}
+BENCHMARK(BM_SolveCoreweave)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
+}  // namespace
+
+BENCHMARK_MAIN();
