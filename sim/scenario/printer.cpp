@@ -6,6 +6,8 @@
 #include <charconv>
 #include <cstdio>
 #include <cmath>
+#include <cstdlib>
+#include <optional>
 
 namespace gpusim {
 
@@ -22,20 +24,47 @@ std::string format_number(double v) {
 
 namespace {
 
+// The shortest number that the loader, multiplying it by `factor` (the unit's
+// base units), turns back into exactly `value`; nullopt when there is none (then
+// the caller prints in the base unit). Without this, 0.06 USD/kWh is stored as
+// 6e-5 USD/Wh and printed as 0.060000000000000005, drifting on every round trip.
+std::optional<std::string> exact_in_unit(double value, double factor) {
+  const double scaled = value / factor;
+  for (int digits = 1; digits <= 17; ++digits) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*g", digits, scaled);
+    const double x = std::strtod(buf, nullptr);
+    if (x * factor == value) return format_number(x);
+  }
+  return std::nullopt;
+}
+
 std::string power(Power p) {
   const double w = p.value;
-  if (std::fabs(w) >= 1e9 && std::fmod(w, 1e6) == 0) return format_number(w / 1e9) + " GW";
-  if (std::fabs(w) >= 1e6 && std::fmod(w, 1e3) == 0) return format_number(w / 1e6) + " MW";
+  if (std::fabs(w) >= 1e9)
+    if (auto gw = exact_in_unit(w, 1e9)) return *gw + " GW";
+  if (std::fabs(w) >= 1e6)
+    if (auto mw = exact_in_unit(w, 1e6)) return *mw + " MW";
   return format_number(w) + " W";
 }
 std::string money(Money m) { return format_number(m.value) + " USD"; }
-std::string percent(double f) { return format_number(f * 100) + "%"; }
+std::string percent(double f) {
+  if (auto pct = exact_in_unit(f, 0.01)) return *pct + "%";
+  return format_number(f);  // a bare fraction reads back exactly
+}
 std::string span(const Span& s) {
   if (s.unit == Span::Unit::years) return format_number(s.amount) + "y";
   if (s.amount >= 24 && std::fmod(s.amount, 24) == 0) return format_number(s.amount / 24) + "d";
   return format_number(s.amount) + "h";
 }
-std::string energy_price(EnergyPrice p) { return format_number(in_usd_per_kwh(p)) + " USD/kWh"; }
+std::string energy_price(EnergyPrice p) {
+  if (auto kwh = exact_in_unit(p.value, 1e-3)) return *kwh + " USD/kWh";
+  return format_number(p.value) + " USD/Wh";
+}
+std::string power_price(PowerPrice p) {
+  if (auto kw = exact_in_unit(p.value, 1e-3)) return *kw + " USD/kW/month";
+  return format_number(p.value) + " USD/W/month";
+}
 std::string count(double c) { return format_number(c); }
 
 const char* kind_name(ContractKind k) {
@@ -152,7 +181,7 @@ std::string print_scenario(const ScenarioSpec& s) {
     }
     if (site.colocation)
       out << YAML::Key << "colocation" << YAML::Value
-          << format_number(in_usd_per_kw_month(*site.colocation)) + " USD/kW/month";
+          << power_price(*site.colocation);
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;
