@@ -59,6 +59,42 @@ std::string quote(std::string_view text) {
   return out;
 }
 
+// A gnuplot double-quoted string of several lines: backslash and double quote
+// escaped, lines joined with gnuplot's \n escape.
+std::string quote_lines(const std::vector<std::string>& lines) {
+  std::string out = "\"";
+  for (std::size_t l = 0; l < lines.size(); ++l) {
+    if (l) out += "\\n";
+    for (char c : lines[l]) {
+      if (c == '\\' || c == '"') {
+        out += '\\';
+        out += c;
+      } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+        out += ' ';
+      } else {
+        out += c;
+      }
+    }
+  }
+  out += "\"";
+  return out;
+}
+
+// Text split at the space nearest its middle, for a two-line tick label.
+std::vector<std::string> split_in_two(const std::string& text) {
+  std::size_t best = std::string::npos;
+  const double middle = static_cast<double>(text.size()) / 2;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != ' ') continue;
+    if (best == std::string::npos ||
+        std::fabs(static_cast<double>(i) - middle) < std::fabs(static_cast<double>(best) - middle)) {
+      best = i;
+    }
+  }
+  if (best == std::string::npos) return {text};
+  return {text.substr(0, best), text.substr(best + 1)};
+}
+
 // Shortest round-trip form, independent of the C locale; "NaN" (missing to
 // gnuplot) for non-finite values.
 std::string num(double value) {
@@ -68,12 +104,17 @@ std::string num(double value) {
   return std::string(buf, res.ptr);
 }
 
-// A value printed on a chart: thousands separators and 0–2 decimals by size,
-// e.g. 1234.5 → "1,235", 12.34 → "12.3", -0.456 → "-0.46".
-std::string format_amount(double value, bool with_plus_sign) {
+// Decimals for values printed on a chart, from the largest magnitude among
+// them so one chart prints all its values alike: ≥ 100 → 0, ≥ 10 → 1, else 2.
+int decimals_for(double largest_magnitude) {
+  return largest_magnitude >= 100 ? 0 : largest_magnitude >= 10 ? 1 : 2;
+}
+
+// A value printed on a chart, with thousands separators, e.g. 1234.5 with 0
+// decimals → "1,235", -0.456 with 2 → "-0.46".
+std::string format_amount(double value, int decimals, bool with_plus_sign) {
   if (!std::isfinite(value)) return "n/a";
   const double magnitude = std::fabs(value);
-  const int decimals = magnitude >= 100 ? 0 : magnitude >= 10 ? 1 : 2;
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof buf, magnitude, std::chars_format::fixed, decimals);
   std::string digits(buf, res.ptr);
@@ -160,9 +201,28 @@ std::string source_line(const std::string& source) {
   return "Source: " + source;
 }
 
-// Terminal, fonts, title, axis labels, grid, source line: everything every chart
-// shares. The output file name is relative to the scratch directory.
+// Where the top of a chart goes, in pixels from the top edge: the title, then
+// the legend in one row under it (where it covers no data), then the plot.
+struct HeaderLayout {
+  double title_px;
+  double key_px;
+  double plot_top_px;
+};
+
+HeaderLayout header_layout(const ChartText& text) {
+  if (text.title.empty()) return {0, 20, 44};
+  return {28, 58, 82};
+}
+
+std::string screen_y(double px_from_top, int height_px) {
+  return num(1.0 - px_from_top / static_cast<double>(height_px));
+}
+
+// Terminal, fonts, title, legend place, axis labels, grid, source line:
+// everything every chart shares. The output file name is relative to the
+// scratch directory.
 std::string preamble(const ChartText& text, int height_px, bool with_axis_labels = true) {
+  const HeaderLayout header = header_layout(text);
   std::ostringstream gp;
   gp << "set encoding utf8\n"
      << "set terminal svg size " << chart_width_px << "," << height_px
@@ -171,12 +231,17 @@ std::string preamble(const ChartText& text, int height_px, bool with_axis_labels
      << "set border 3 lc rgb '#666666'\n"
      << "set tics nomirror out scale 0.6 textcolor rgb '#222222'\n"
      << "set grid xtics ytics lt 1 lw 1 lc rgb '#E3E3E3'\n"
-     << "set key noautotitle box lc rgb '#BBBBBB' opaque samplen 2.5 spacing 1.2 "
-        "font ',12'\n"
+     << "set key noautotitle at screen 0.5, screen " << screen_y(header.key_px, height_px)
+     << " center center horizontal noopaque nobox samplen 2.5 width 1 font ',12'\n"
+     << "set tmargin at screen " << screen_y(header.plot_top_px, height_px) << "\n"
+     << "set style textbox opaque noborder margins 1.5,1\n"
      << "set xzeroaxis lt 1 lw 1 lc rgb '#888888'\n"
-     << "set tmargin 3.5\n"
      << "set rmargin 4\n";
-  if (!text.title.empty()) gp << "set title " << quote(text.title) << " font 'Arial Bold,16'\n";
+  // A screen label rather than `set title`, which gnuplot puts above an outside legend.
+  if (!text.title.empty()) {
+    gp << "set label 98 " << quote(text.title) << " at screen 0.5, screen "
+       << screen_y(header.title_px, height_px) << " center font 'Arial Bold,16'\n";
+  }
   if (with_axis_labels) {
     if (!text.x_label.empty()) gp << "set xlabel " << quote(text.x_label) << "\n";
     if (!text.y_label.empty()) gp << "set ylabel " << quote(text.y_label) << "\n";
@@ -190,20 +255,43 @@ std::string preamble(const ChartText& text, int height_px, bool with_axis_labels
   return gp.str();
 }
 
-// Labels for category axes: one tic per index, rotated when they would collide.
-std::string category_tics(const std::vector<std::string>& names) {
-  std::size_t longest = 0;
-  for (const auto& name : names) longest = std::max(longest, name.size());
-  // About 7.5 px per character at 13 pt against the plot's ~800 px width.
-  const double slot_px = 800.0 / static_cast<double>(std::max<std::size_t>(names.size(), 1));
-  const bool rotate = static_cast<double>(longest) * 7.5 > slot_px * 0.95;
+// Labels for category axes, one tic per index. A label too wide for its slot
+// is split over two lines; if one is still too wide, all are rotated. Sets the
+// bottom margin too: gnuplot does not make room for two-line or rotated tics.
+std::string category_tics(const std::vector<std::string>& names, const ChartText& text) {
+  // About 7 px per character at 13 pt against the plot's ~790 px width.
+  const double slot_px = 790.0 / static_cast<double>(std::max<std::size_t>(names.size(), 1));
+  const auto fits = [&](const std::string& line) { return static_cast<double>(line.size()) * 7.0 <= slot_px * 0.95; };
+  std::vector<std::vector<std::string>> labels;
+  bool rotate = false;
+  for (const auto& name : names) {
+    labels.push_back(fits(name) ? std::vector<std::string>{name} : split_in_two(name));
+    for (const auto& line : labels.back()) rotate = rotate || !fits(line);
+  }
   std::ostringstream gp;
   gp << "set xtics scale 0 (";
   for (std::size_t i = 0; i < names.size(); ++i) {
-    gp << (i ? ", " : "") << quote(names[i]) << " " << i;
+    gp << (i ? ", " : "") << (rotate ? quote(names[i]) : quote_lines(labels[i])) << " " << i;
   }
   gp << ")" << (rotate ? " rotate by 30 right" : "") << "\n"
      << "set grid noxtics\n";
+  // In character heights: the tic labels, then the x label and the source line.
+  std::size_t longest = 0;
+  std::size_t tic_lines = 1;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    longest = std::max(longest, names[i].size());
+    tic_lines = std::max(tic_lines, labels[i].size());
+  }
+  // A rotated label drops by its width × sin 30° (≈ 7 px per character, 16 px a line).
+  const double tics_height = rotate ? 1 + static_cast<double>(longest) * 7.0 * 0.5 / 19 : static_cast<double>(tic_lines);
+  const double margin = 1.5 + tics_height + (text.x_label.empty() ? 0 : 1.5) + (text.source.empty() ? 0 : 1.5);
+  gp << "set bmargin " << num(std::ceil(margin)) << "\n";
+  if (rotate) {
+    // The first label reaches left of its tic by its width × cos 30°, less the
+    // half slot before that tic; the left margin must hold it (≈ 7.5 px a character).
+    const double overhang_px = static_cast<double>(names.front().size()) * 7.0 * 0.87 - slot_px / 2;
+    gp << "set lmargin " << num(std::clamp(std::ceil(overhang_px / 7.5) + 1, 10.0, 40.0)) << "\n";
+  }
   return gp.str();
 }
 
@@ -364,7 +452,6 @@ void write_line_chart(const fs::path& path, const ChartText& text,
   const auto x_range = x_extent.lo == x_extent.hi ? padded_range(x_extent) : std::pair{x_extent.lo, x_extent.hi};
   const auto y_range = padded_range(y_extent, 0.06);
   gp << range_command("x", x_range) << range_command("y", y_range);
-  gp << "set key top left\n";
 
   int label_id = 1;
   for (std::size_t i = 0; i < options.vertical_lines.size(); ++i) {
@@ -377,7 +464,7 @@ void write_line_chart(const fs::path& path, const ChartText& text,
       gp << "set label " << label_id++ << " " << quote(line.label) << " at first " << num(line.value)
          << ", graph 1 " << (near_right ? "right offset -0.6," : "left offset 0.6,")
          << num(-1.0 - 1.2 * static_cast<double>(i % 3)) << " font ',11' textcolor rgb '"
-         << annotation_colour << "' front\n";
+         << annotation_colour << "' boxed front\n";
     }
   }
   for (const auto& line : options.horizontal_lines) {
@@ -386,14 +473,14 @@ void write_line_chart(const fs::path& path, const ChartText& text,
     if (!line.label.empty()) {
       gp << "set label " << label_id++ << " " << quote(line.label) << " at graph 0.99, first "
          << num(line.value) << " right offset 0,0.7 font ',11' textcolor rgb '" << annotation_colour
-         << "' front\n";
+         << "' boxed front\n";
     }
   }
   for (const auto& point : options.points) {
     const bool near_right = (point.x - x_range.first) > 0.7 * (x_range.second - x_range.first);
     gp << "set label " << label_id++ << " " << quote(point.label) << " at first " << num(point.x)
        << ", first " << num(point.y) << (near_right ? " right offset -1,1" : " left offset 1,1")
-       << " point pt 7 ps 1.3 lc rgb '#000000' font ',12' textcolor rgb '#000000' front\n";
+       << " point pt 7 ps 1.3 lc rgb '#000000' font ',12' textcolor rgb '#000000' boxed front\n";
   }
 
   gp << "plot ";
@@ -438,14 +525,20 @@ void write_heatmap(const fs::path& path, const ChartText& text, const std::vecto
     z_hi += 1;
   }
 
+  // splot's automatic margins waste a third of the canvas: place everything.
+  const double plot_top = 1.0 - header_layout(text).plot_top_px / chart_height_px;
+  const double plot_bottom = text.source.empty() ? 0.13 : 0.16;
   std::ostringstream gp;
   gp << preamble(text, chart_height_px);
   gp << "set xrange [" << num(x.front()) << ":" << num(x.back()) << "]\n"
      << "set yrange [" << num(y.front()) << ":" << num(y.back()) << "]\n"
      << "set cbrange [" << num(z_lo) << ":" << num(z_hi) << "]\n"
      << "set cblabel " << quote(z_label) << "\n"
-     << "set colorbox user origin screen 0.87, screen 0.2 size screen 0.025, screen 0.62\n"
-     << "set rmargin at screen 0.80\n"
+     << "set lmargin at screen 0.10\n"
+     << "set rmargin at screen 0.82\n"
+     << "set bmargin at screen " << num(plot_bottom) << "\n"
+     << "set colorbox user origin screen 0.85, screen " << num(plot_bottom) << " size screen 0.025, screen "
+     << num(plot_top - plot_bottom) << "\n"
      << "set grid noxtics noytics\n"
      << "set tics front\n";
   const bool diverging = options.contour && options.contour->value > z_lo && options.contour->value < z_hi;
@@ -457,8 +550,7 @@ void write_heatmap(const fs::path& path, const ChartText& text, const std::vecto
     gp << "set palette defined (0 '#440154', 0.25 '#3B528B', 0.5 '#21918C', 0.75 '#5EC962', 1 '#FDE725')\n";
   }
   gp << "set view map\n"
-     << "set pm3d map corners2color mean\n"
-     << "set key outside top center horizontal\n";
+     << "set pm3d map corners2color mean\n";
 
   std::vector<DataFile> files = {{"grid.dat", data.str()}};
   if (options.contour) {
@@ -477,12 +569,12 @@ void write_heatmap(const fs::path& path, const ChartText& text, const std::vecto
     const bool near_right = (point.x - x.front()) > 0.7 * (x.back() - x.front());
     gp << "set label 1 " << quote(point.label) << " at " << num(point.x) << ", " << num(point.y) << ", "
        << num(z_hi) << (near_right ? " right offset -1,1" : " left offset 1,1")
-       << " point pt 7 ps 1.5 lc rgb '#000000' font 'Arial Bold,12' textcolor rgb '#000000' front\n";
+       << " point pt 7 ps 1.5 lc rgb '#000000' font 'Arial Bold,12' textcolor rgb '#000000' boxed front\n";
   }
   gp << "splot 'grid.dat' using 1:2:3 with pm3d notitle";
   if (options.contour) {
     const std::string title = options.contour->label.empty()
-                                  ? z_label + " = " + format_amount(options.contour->value, false)
+                                  ? z_label + " = " + format_amount(options.contour->value, decimals_for(std::fabs(options.contour->value)), false)
                                   : options.contour->label;
     gp << ", \\\n      'contour.dat' using 1:2:(" << num(z_hi)
        << ") with lines lw 3 lc rgb '#000000' title " << quote(title);
@@ -524,11 +616,11 @@ void write_bar_chart(const fs::path& path, const ChartText& text, const std::vec
   }
 
   std::ostringstream gp;
-  gp << preamble(text, chart_height_px) << category_tics(categories)
+  gp << preamble(text, chart_height_px) << category_tics(categories, text)
      << "set xrange [-0.6:" << num(static_cast<double>(values.size()) - 0.4) << "]\n"
      << range_command("y", padded_range(y_extent, 0.08))
      << "set boxwidth 0.6\n"
-     << (options.error_ranges.empty() && !options.band ? "set key off\n" : "set key top right\n");
+     << (options.error_ranges.empty() && !options.band ? "set key off\n" : "");
   std::string band_plot;
   if (options.band) {
     gp << "set object 1 rectangle from graph 0, first " << num(options.band->low) << " to graph 1, first "
@@ -540,7 +632,7 @@ void write_bar_chart(const fs::path& path, const ChartText& text, const std::vec
   gp << "plot 'bars.dat' using 1:2 with boxes fillcolor rgb '" << bar_colour
      << "' fillstyle solid 0.9 noborder notitle";
   if (!options.error_ranges.empty()) {
-    gp << ", \\\n     'bars.dat' using 1:2:3:4 with yerrorbars lw 1.5 lc rgb '#222222' pt 0 title 'range'";
+    gp << ", \\\n     'bars.dat' using 1:3:(0):($4-$3) with vectors heads size screen 0.008,90 lw 1.5 lc rgb '#222222' title 'range'";
   }
   gp << band_plot << "\n";
   render(path, gp.str(), {{"bars.dat", data.str()}});
@@ -557,6 +649,9 @@ void write_waterfall(const fs::path& path, const ChartText& text, const std::vec
   Extent y_extent;
   y_extent.add(0);
   double running = 0;
+  double largest_amount = 0;
+  for (const auto& step : steps) largest_amount = std::max(largest_amount, std::fabs(step.amount));
+  const int decimals = decimals_for(largest_amount);
   std::vector<std::string> labels;
   std::ostringstream value_labels;
   for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -583,7 +678,7 @@ void write_waterfall(const fs::path& path, const ChartText& text, const std::vec
     if (i + 1 < steps.size()) connectors << num(x + 0.3) << " " << num(running) << " " << num(x + 0.7) << "\n";
     // The amount above a rising bar, below a falling one.
     const bool goes_down = step.is_total ? step.amount < 0 : step.amount < 0;
-    value_labels << "set label " << (i + 1) << " " << quote(format_amount(step.amount, !step.is_total))
+    value_labels << "set label " << (i + 1) << " " << quote(format_amount(step.amount, decimals, !step.is_total))
                  << " at " << i << ", " << num(goes_down ? std::min(bottom, top) : std::max(bottom, top))
                  << " center offset 0," << (goes_down ? "-0.8" : "0.8") << " font ',11' textcolor rgb '"
                  << annotation_colour << "' front\n";
@@ -591,9 +686,9 @@ void write_waterfall(const fs::path& path, const ChartText& text, const std::vec
   const auto y_range = padded_range(y_extent, 0.10);
 
   std::ostringstream gp;
-  gp << preamble(text, chart_height_px) << category_tics(labels)
+  gp << preamble(text, chart_height_px) << category_tics(labels, text)
      << "set xrange [-0.6:" << num(static_cast<double>(steps.size()) - 0.4) << "]\n"
-     << range_command("y", y_range) << value_labels.str() << "set key top right\n";
+     << range_command("y", y_range) << value_labels.str();
   const auto block = [](const std::ostringstream& rows) {
     return rows.str().empty() ? std::string("NaN NaN NaN\n") : rows.str();
   };
@@ -654,31 +749,26 @@ void write_fan_chart(const fs::path& path, const ChartText& text, const std::vec
     blank_tics << (i ? ", " : "") << "'' " << i;
   }
 
-  // Screen layout in pixels, top to bottom: title, panels (each with a title
-  // line), x tic labels, x label and source line.
+  // Screen layout in pixels, top to bottom: title, legend, panels (each with a
+  // title line), x tic labels, x label and source line.
   const int height_px = fan_chart_height_px[panels.size() - 1];
-  const double top_px = text.title.empty() ? 20 : 56;
+  const double top_px = header_layout(text).plot_top_px + 22;  // room for the panel's title
   const double bottom_px = 92;
   const double panel_gap_px = 44;
   const double panel_px =
       (height_px - top_px - bottom_px - panel_gap_px * static_cast<double>(panels.size() - 1)) /
       static_cast<double>(panels.size());
-  const auto screen_y = [&](double px_from_top) { return num(1.0 - px_from_top / height_px); };
 
+  // Labels are drawn with every panel of a multiplot: the title (label 98) and
+  // legend go with the first panel only, the source line with the last.
   ChartText shared = text;
-  shared.title.clear();   // drawn once as a screen label, not per panel
-  shared.source.clear();  // drawn once, with the last panel
+  shared.source.clear();
   std::ostringstream gp;
   gp << preamble(shared, height_px, false)
      << "set xrange [0:" << count - 1 << "]\n"
      << "set lmargin at screen 0.11\n"
      << "set rmargin at screen 0.96\n"
-     << "set key top left\n";
-  if (!text.title.empty()) {
-    gp << "set label 98 " << quote(text.title) << " at screen 0.5, screen " << screen_y(30)
-       << " center font 'Arial Bold,16'\n";
-  }
-  gp << "set multiplot\n";
+     << "set multiplot\n";
   for (std::size_t p = 0; p < panels.size(); ++p) {
     const auto& panel = panels[p];
     const bool last = p + 1 == panels.size();
@@ -687,8 +777,8 @@ void write_fan_chart(const fs::path& path, const ChartText& text, const std::vec
     y_extent.add(panel.p5);
     y_extent.add(panel.p50);
     y_extent.add(panel.p95);
-    gp << "set tmargin at screen " << screen_y(top) << "\n"
-       << "set bmargin at screen " << screen_y(top + panel_px) << "\n"
+    gp << "set tmargin at screen " << screen_y(top, height_px) << "\n"
+       << "set bmargin at screen " << screen_y(top + panel_px, height_px) << "\n"
        << "set xtics (" << (last ? tics.str() : blank_tics.str()) << ")\n"
        << "set title " << quote(panel.title) << " font 'Arial Bold,13' offset 0,-0.3\n"
        << "set ylabel " << quote(panel.y_label.empty() ? text.y_label : panel.y_label) << "\n"
