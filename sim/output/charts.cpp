@@ -370,7 +370,8 @@ void render(const fs::path& target, const std::string& script,
   const fs::path directory = target.parent_path().empty() ? fs::path(".") : target.parent_path();
   std::error_code error;
   if (!fs::is_directory(directory, error)) {
-    throw ChartError(what + ": directory " + directory.string() + " does not exist");
+    throw ChartError(what + ": directory " + directory.string() +
+                     (fs::exists(directory, error) ? " is not a directory" : " does not exist"));
   }
 
   ScratchDir scratch(target);

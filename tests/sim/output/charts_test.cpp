@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -205,6 +206,60 @@ TEST_F(ChartsTest, MissingDirectoryThrowsAndLeavesNoFile) {
     EXPECT_FALSE(fs::exists(missing));
   }
   EXPECT_TRUE(fs::is_empty(dir_));
+}
+
+// Puts a stand-in `gnuplot` first on PATH for one test, then restores PATH.
+class FakeGnuplot {
+ public:
+  FakeGnuplot(const fs::path& dir, const std::string& shell_body) : old_path_(std::getenv("PATH")) {
+    fs::create_directories(dir);
+    { std::ofstream(dir / "gnuplot") << "#!/bin/sh\n" << shell_body << "\n"; }
+    fs::permissions(dir / "gnuplot", fs::perms::owner_all);
+    setenv("PATH", (dir.string() + ":" + old_path_).c_str(), 1);
+  }
+  ~FakeGnuplot() { setenv("PATH", old_path_.c_str(), 1); }
+
+ private:
+  std::string old_path_;
+};
+
+TEST_F(ChartsTest, GnuplotFailureReportsItsStderrAndLeavesNoFile) {
+  const fs::path path = dir_ / "out" / "chart.svg";
+  fs::create_directories(path.parent_path());
+  FakeGnuplot fake(dir_ / "bin", "echo '\"chart.gp\" line 12: undefined variable: boom' >&2; exit 1");
+  try {
+    draw_line_chart(path);
+    FAIL() << "no exception";
+  } catch (const ChartError& error) {
+    const std::string message = error.what();
+    EXPECT_NE(message.find("gnuplot failed (exit status 1)"), std::string::npos) << message;
+    EXPECT_NE(message.find("line 12: undefined variable: boom"), std::string::npos) << message;
+  }
+  EXPECT_TRUE(fs::is_empty(path.parent_path()));
+}
+
+TEST_F(ChartsTest, GnuplotWritingNoSvgIsAnError) {
+  const fs::path path = dir_ / "out" / "chart.svg";
+  fs::create_directories(path.parent_path());
+  FakeGnuplot fake(dir_ / "bin", "exit 0");
+  try {
+    draw_waterfall(path);
+    FAIL() << "no exception";
+  } catch (const ChartError& error) {
+    EXPECT_NE(std::string(error.what()).find("gnuplot wrote no SVG"), std::string::npos) << error.what();
+  }
+  EXPECT_TRUE(fs::is_empty(path.parent_path()));
+}
+
+TEST_F(ChartsTest, MissingGnuplotIsNamed) {
+  FakeGnuplot fake(dir_ / "bin", "exit 127");  // what the shell returns for an unknown command
+  EXPECT_FALSE(gnuplot_available());
+  try {
+    draw_bar_chart(dir_ / "chart.svg");
+    FAIL() << "no exception";
+  } catch (const ChartError& error) {
+    EXPECT_NE(std::string(error.what()).find("gnuplot not found on PATH"), std::string::npos) << error.what();
+  }
 }
 
 TEST_F(ChartsTest, MismatchedSeriesLengthsAreRejected) {
