@@ -239,7 +239,7 @@ std::string preamble(const ChartText& text, int height_px, bool with_axis_labels
      << "set rmargin 4\n";
   // A screen label rather than `set title`, which gnuplot puts above an outside legend.
   if (!text.title.empty()) {
-    gp << "set label 98 " << quote(text.title) << " at screen 0.5, screen "
+    gp << "set label 9998 " << quote(text.title) << " at screen 0.5, screen "
        << screen_y(header.title_px, height_px) << " center font 'Arial Bold,16'\n";
   }
   if (with_axis_labels) {
@@ -248,7 +248,7 @@ std::string preamble(const ChartText& text, int height_px, bool with_axis_labels
   }
   const std::string source = source_line(text.source);
   if (!source.empty()) {
-    gp << "set label 99 " << quote(source)
+    gp << "set label 9999 " << quote(source)
        << " at screen 0.012, screen 0.018 left font ',10' textcolor rgb '#666666'\n"
        << "set bmargin 5\n";
   }
@@ -454,7 +454,6 @@ void write_line_chart(const fs::path& path, const ChartText& text,
   const auto y_range = padded_range(y_extent, 0.06);
   gp << range_command("x", x_range) << range_command("y", y_range);
 
-  int label_id = 1;
   for (std::size_t i = 0; i < options.vertical_lines.size(); ++i) {
     const auto& line = options.vertical_lines[i];
     gp << "set arrow from first " << num(line.value) << ", graph 0 to first " << num(line.value)
@@ -462,7 +461,7 @@ void write_line_chart(const fs::path& path, const ChartText& text,
     if (!line.label.empty()) {
       // Staggered downwards so neighbouring lines' labels do not overprint.
       const bool near_right = (line.value - x_range.first) > 0.75 * (x_range.second - x_range.first);
-      gp << "set label " << label_id++ << " " << quote(line.label) << " at first " << num(line.value)
+      gp << "set label " << quote(line.label) << " at first " << num(line.value)
          << ", graph 1 " << (near_right ? "right offset -0.6," : "left offset 0.6,")
          << num(-1.0 - 1.2 * static_cast<double>(i % 3)) << " font ',11' textcolor rgb '"
          << annotation_colour << "' boxed front\n";
@@ -472,14 +471,14 @@ void write_line_chart(const fs::path& path, const ChartText& text,
     gp << "set arrow from graph 0, first " << num(line.value) << " to graph 1, first "
        << num(line.value) << " nohead dt 2 lw 1.5 lc rgb '#555555' back\n";
     if (!line.label.empty()) {
-      gp << "set label " << label_id++ << " " << quote(line.label) << " at graph 0.99, first "
+      gp << "set label " << quote(line.label) << " at graph 0.99, first "
          << num(line.value) << " right offset 0,0.7 font ',11' textcolor rgb '" << annotation_colour
          << "' boxed front\n";
     }
   }
   for (const auto& point : options.points) {
     const bool near_right = (point.x - x_range.first) > 0.7 * (x_range.second - x_range.first);
-    gp << "set label " << label_id++ << " " << quote(point.label) << " at first " << num(point.x)
+    gp << "set label " << quote(point.label) << " at first " << num(point.x)
        << ", first " << num(point.y) << (near_right ? " right offset -1,1" : " left offset 1,1")
        << " point pt 7 ps 1.3 lc rgb '#000000' font ',12' textcolor rgb '#000000' boxed front\n";
   }
@@ -568,7 +567,7 @@ void write_heatmap(const fs::path& path, const ChartText& text, const std::vecto
   if (options.marked_point) {
     const auto& point = *options.marked_point;
     const bool near_right = (point.x - x.front()) > 0.7 * (x.back() - x.front());
-    gp << "set label 1 " << quote(point.label) << " at " << num(point.x) << ", " << num(point.y) << ", "
+    gp << "set label " << quote(point.label) << " at " << num(point.x) << ", " << num(point.y) << ", "
        << num(z_hi) << (near_right ? " right offset -1,1" : " left offset 1,1")
        << " point pt 7 ps 1.5 lc rgb '#000000' font 'Arial Bold,12' textcolor rgb '#000000' boxed front\n";
   }
@@ -679,7 +678,7 @@ void write_waterfall(const fs::path& path, const ChartText& text, const std::vec
     if (i + 1 < steps.size()) connectors << num(x + 0.3) << " " << num(running) << " " << num(x + 0.7) << "\n";
     // The amount above a rising bar, below a falling one.
     const bool goes_down = step.is_total ? step.amount < 0 : step.amount < 0;
-    value_labels << "set label " << (i + 1) << " " << quote(format_amount(step.amount, decimals, !step.is_total))
+    value_labels << "set label " << quote(format_amount(step.amount, decimals, !step.is_total))
                  << " at " << i << ", " << num(goes_down ? std::min(bottom, top) : std::max(bottom, top))
                  << " center offset 0," << (goes_down ? "-0.8" : "0.8") << " font ',11' textcolor rgb '"
                  << annotation_colour << "' front\n";
@@ -760,7 +759,7 @@ void write_fan_chart(const fs::path& path, const ChartText& text, const std::vec
       (height_px - top_px - bottom_px - panel_gap_px * static_cast<double>(panels.size() - 1)) /
       static_cast<double>(panels.size());
 
-  // Labels are drawn with every panel of a multiplot: the title (label 98) and
+  // Labels are drawn with every panel of a multiplot: the title (label 9998) and
   // legend go with the first panel only, the source line with the last.
   ChartText shared = text;
   shared.source.clear();
@@ -789,11 +788,11 @@ void write_fan_chart(const fs::path& path, const ChartText& text, const std::vec
     if (last) {  // the source line once, under the last panel
       const std::string source = source_line(text.source);
       if (!source.empty()) {
-        gp << "set label 99 " << quote(source)
+        gp << "set label 9999 " << quote(source)
            << " at screen 0.012, screen 0.018 left font ',10' textcolor rgb '#666666'\n";
       }
     }
-    if (p == 1) gp << "unset label 98\n";
+    if (p == 1) gp << "unset label 9998\n";
     gp << "plot 'panel" << p << ".dat' using 1:2:4 with filledcurves fillcolor rgb '" << fan_band_colour
        << "' fillstyle solid 0.7 noborder title '5th–95th percentile', \\\n"
        << "     '' using 1:3 with lines lw 2.5 lc rgb '" << fan_median_colour << "' title 'median'\n";

@@ -2,9 +2,9 @@
 //
 // Each write_* function writes its data and a gnuplot script to a private
 // temporary directory, runs `gnuplot -d script.gp` (no user init files), checks
-// the exit status and the SVG, and renames the SVG into `path` atomically: a
-// failed call leaves no file at `path` and throws ChartError with what failed
-// (and gnuplot's stderr). The SVG depends only on the arguments and the gnuplot
+// the exit status and the SVG, then copies it beside `path` (a uniquely named
+// "<path>.<…>.tmp") and renames it over `path`: a failed call leaves `path` as
+// it was and throws ChartError saying what failed (with gnuplot's stderr). The SVG depends only on the arguments and the gnuplot
 // version: identical input gives byte-identical files.
 //
 // Text is drawn literally (gnuplot's enhanced mode is off, so `_`, `^`, `@` and
@@ -77,7 +77,9 @@ struct HeatmapOptions {
 
 // z has one row per y value and one column per x value: z[j][i] is the value at
 // (x[i], y[j]). x and y must be strictly increasing (spacing may vary) and hold
-// at least 2 values each. Colours are interpolated between grid points.
+// at least 2 values each. Each cell between four neighbouring grid points is
+// coloured by their mean z. With a contour value inside the z range the palette
+// diverges there (red below, white at it, blue above); otherwise it is viridis.
 void write_heatmap(const std::filesystem::path& path, const ChartText& text,
                    const std::vector<double>& x, const std::vector<double>& y,
                    const std::vector<std::vector<double>>& z, const std::string& z_label,
