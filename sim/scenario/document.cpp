@@ -1,5 +1,6 @@
 #include "sim/scenario/document.hpp"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -162,6 +163,13 @@ DocNode parse_yaml_text(const std::string& text, const std::string& file, Diagno
   YAML::Node root;
   try {
     root = YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp 0.7 stops at 2,000 levels with the message "bad file"; say what is wrong.
+    SourceLoc loc{fname, e.mark.line >= 0 ? e.mark.line + 1 : 0, e.mark.column >= 0 ? e.mark.column + 1 : 0};
+    diags.error(loc, "",
+                "values nested more than " + std::to_string(limits.max_depth) +
+                    " levels deep; a scenario needs a handful");
+    return {};
   } catch (const YAML::Exception& e) {
     SourceLoc loc{fname, e.mark.line >= 0 ? e.mark.line + 1 : 0,
                   e.mark.column >= 0 ? e.mark.column + 1 : 0};
