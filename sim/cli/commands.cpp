@@ -2,12 +2,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <cstdio>
 
 #include "models/catalog.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/solve.hpp"
+#include "sim/figures/article_charts.hpp"
+#include "sim/figures/registry.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/printer.hpp"
@@ -100,26 +105,16 @@ int run_solve(const SolveOptions& opts, std::ostream& out, std::ostream& err) {
   SolveRequest req;
   req.vary = opts.vary;
   req.target = opts.target.substr(0, eq);
-  std::string value = opts.target.substr(eq + 1);
-  double scale = 1.0;
-  if (!value.empty() && value.back() == '%') {
-    value.pop_back();
-    scale = 0.01;
-  }
-  for (const char* unit : {" USD", "USD", " MW", " kWh", " gpu-h"}) {
-    const std::string u = unit;
-    if (value.size() > u.size() && value.compare(value.size() - u.size(), u.size(), u) == 0) {
-      value = value.substr(0, value.size() - u.size());
-      break;
-    }
-  }
-  const auto v = parse_plain_number(value);
-  if (!v || !std::isfinite(*v)) {
-    err << "gpusim solve: --target value '" << opts.target.substr(eq + 1)
-        << "' is not a number (e.g. 0, 62%, 1.5B USD)\n";
+  const std::string value = opts.target.substr(eq + 1);
+  if (const auto v = parse_result_value(value)) {
+    req.equals = *v;
+  } else if (value.find('.') != std::string::npos && std::isalpha(static_cast<unsigned char>(value.front()))) {
+    req.equals_metric = value;
+  } else {
+    err << "gpusim solve: --target value '" << value
+        << "' is not a number or a result path (e.g. 0, 62%, 1.5B USD, finance.revenue_usd)\n";
     return 2;
   }
-  req.equals = *v * scale;
   if (!opts.low.empty()) req.low = opts.low;
   if (!opts.high.empty()) req.high = opts.high;
   LoadedScenario loaded = load_scenario(opts.scenario, opts.overrides);
@@ -132,6 +127,43 @@ int run_solve(const SolveOptions& opts, std::ostream& out, std::ostream& err) {
     return 2;
   }
   return print_results(r, opts.format, "", Period::month, out);
+}
+
+int run_figures_command(const FiguresOptions& opts, std::ostream& out, std::ostream& err) {
+  const std::vector<FigureSpec> specs = load_registry(opts.registry);
+  std::vector<FigureResult> results;
+  try {
+    results = run_figures(specs, opts.only, opts.threads);
+  } catch (const ModelError& e) {
+    err << opts.registry << ": error: " << e.path() << ": " << e.what() << "\n";
+    return 2;
+  }
+  std::vector<ChartFile> charts;
+  if (!opts.out_dir.empty() || !opts.markdown.empty()) {
+    const std::string dir = opts.out_dir.empty() ? std::filesystem::path(opts.markdown).parent_path().string() : opts.out_dir;
+    const std::string scenarios = std::filesystem::path(opts.registry).parent_path().string();
+    try {
+      if (opts.only.empty()) charts = write_article_charts(scenarios, dir, results, opts.threads);
+      write_files_atomically(dir, {{"figures.csv", figures_csv(results)}, {"figures.json", figures_json(results).dump(2) + "\n"}});
+      if (!opts.markdown.empty()) {
+        const auto md = std::filesystem::path(opts.markdown);
+        write_files_atomically(md.parent_path().empty() ? "." : md.parent_path().string(),
+                               {{md.filename().string(), figures_markdown(results, charts, md.parent_path().string())}});
+      }
+    } catch (const ModelError& e) {
+      err << "gpusim figures: error: " << e.path() << ": " << e.what() << "\n";
+      return 2;
+    }
+  }
+  if (opts.format == "json") out << figures_json(results).dump(2) << "\n";
+  else {
+    out << figures_table(results);
+    if (!opts.out_dir.empty()) out << "Table: " << opts.out_dir << "/figures.csv\n";
+    for (const auto& c : charts) out << "Chart: " << c.path << "\n";
+    if (!opts.markdown.empty()) out << "Page: " << opts.markdown << "\n";
+  }
+  const bool all_ok = std::all_of(results.begin(), results.end(), [](const FigureResult& r) { return r.ok; });
+  return all_ok ? 0 : 1;
 }
 
 int run_catalog(const CatalogOptions& opts, std::ostream& out) {

@@ -34,6 +34,16 @@ struct SolveOptions {
 };
 int run_solve(const SolveOptions& opts, std::ostream& out, std::ostream& err);
 
+struct FiguresOptions {
+  std::string registry = "scenarios/figures.yaml";
+  std::vector<std::string> only;
+  std::string format = "table";
+  std::string out_dir;   // figures.csv, figures.json and the charts
+  std::string markdown;  // the generated figures page (e.g. docs/figures.md)
+  unsigned threads = 0;
+};
+int run_figures_command(const FiguresOptions& opts, std::ostream& out, std::ostream& err);
+
 struct CatalogOptions {
   std::string format = "table";
 };

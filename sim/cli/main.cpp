@@ -37,6 +37,15 @@ int main(int argc, char** argv) {
   s->add_option("--set", solve.overrides, "Override a key: PATH=VALUE (repeatable)");
   s->add_option("--format", solve.format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
 
+  FiguresOptions figures;
+  auto* f = app.add_subcommand("figures", "Regenerate the article figures: published beside reproduced, charts");
+  f->add_option("--registry", figures.registry, "Figure registry (default scenarios/figures.yaml)");
+  f->add_option("--only", figures.only, "Only this figure id (repeatable)");
+  f->add_option("--format", figures.format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
+  f->add_option("--out", figures.out_dir, "Write figures.csv, figures.json and the charts (SVG) to DIR");
+  f->add_option("--markdown", figures.markdown, "Write the figures page (with the charts) to FILE");
+  f->add_option("--threads", figures.threads, "Worker threads (default: all cores)");
+
   ValidateOptions validate;
   auto* v = app.add_subcommand("validate", "Check scenario files; print 'FILE: ok' or every error");
   v->add_option("files", validate.files, "Scenario files")->required();
@@ -61,6 +70,7 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (*f) return run_figures_command(figures, std::cout, std::cerr);
     if (*r) return run_run(run, std::cout, std::cerr);
     if (*s) return run_solve(solve, std::cout, std::cerr);
     if (*v) return run_validate(validate, std::cout, std::cerr);

@@ -497,6 +497,7 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
   // Summary scalars.
   Summary& m = r.summary;
   m.hours = run_end - run_start;
+  m.years = (static_cast<double>(g.dt) / g.year_hours).sum();
   m.steps = static_cast<long long>(g.n);
   m.gpu_hours_installed = ts.installed_gpus.sum() * g.dt;
   m.gpu_hours_available = ts.available_gpus.sum() * g.dt;
@@ -535,6 +536,28 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
   if (m.revenue_usd != 0) {
     m.operating_margin = m.operating_income_usd / m.revenue_usd;
     m.net_margin = m.net_income_usd / m.revenue_usd;
+  }
+  if (m.gpu_hours_billed > 0) m.revenue_per_gpu_hour_usd = m.revenue_usd / m.gpu_hours_billed;
+  if (m.years > 0) m.revenue_run_rate_usd = m.revenue_usd / m.years;
+  if (m.facility_peak_mw > 0 && m.years > 0) m.revenue_per_gw_year_usd = m.revenue_usd / (m.facility_peak_mw / 1e3 * m.years);
+  if (m.facility_peak_mw > 0) m.other_per_gw_usd = m.other_usd / (m.facility_peak_mw / 1e3);
+  {
+    // Revenue of each calendar year lying wholly inside the run.
+    std::vector<std::pair<int, double>> full_years;
+    for (Index k = 0; k < g.n;) {
+      const int y = g.year_of[static_cast<std::size_t>(k)];
+      Index j = k;
+      double sum = 0.0;
+      while (j < g.n && g.year_of[static_cast<std::size_t>(j)] == y) sum += ts.revenue_usd[j++];
+      const double year_start = static_cast<double>(to_hours({y, 1, 1, 0}));
+      const double year_end = static_cast<double>(to_hours({y + 1, 1, 1, 0}));
+      if (g.t0(k) == year_start && g.t0(j) == year_end) full_years.emplace_back(y, sum);
+      k = j;
+    }
+    if (full_years.size() >= 2 && full_years.front().second > 0 && full_years.back().second > 0) {
+      const double span = full_years.back().first - full_years.front().first;
+      m.revenue_growth_per_year = std::pow(full_years.back().second / full_years.front().second, 1.0 / span) - 1.0;
+    }
   }
   // Cash flows by calendar month, each discounted from the middle of its month.
   const ArrayXd cash = ts.cash_flow_usd();

@@ -72,6 +72,7 @@ struct SiteResult {
 // (a margin without revenue, an IRR without a sign change).
 struct Summary {
   double hours = 0.0;
+  double years = 0.0;  // Σ step ÷ hours in its year (8,760 under 365d; the calendar's otherwise)
   long long steps = 0;
   double installed_avg = 0, installed_end = 0, gpu_hours_installed = 0, gpu_hours_available = 0,
          gpu_hours_contracted = 0, gpu_hours_billed = 0, gpu_hours_busy = 0, shortfall_gpu_hours = 0,
@@ -84,6 +85,13 @@ struct Summary {
          ebitda_usd = 0, capex_usd = 0, cash_flow_usd = 0, debt_drawn_usd = 0, debt_repaid_usd = 0,
          npv_usd = 0, min_cumulative_cash_usd = 0;
   std::optional<double> operating_margin, net_margin, irr, payback_years;
+  // Ratios the articles use (null when their denominator is 0):
+  std::optional<double> revenue_per_gpu_hour_usd;  // revenue ÷ billed GPU-hours
+  std::optional<double> revenue_per_gw_year_usd;   // revenue ÷ (peak facility GW × years)
+  std::optional<double> revenue_run_rate_usd;      // revenue ÷ years
+  std::optional<double> other_per_gw_usd;          // other items ÷ peak facility GW
+  // (last ÷ first full calendar year's revenue)^(1 ÷ years between) − 1; needs two full years
+  std::optional<double> revenue_growth_per_year;
 };
 
 struct SolveResult {

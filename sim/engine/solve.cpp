@@ -50,19 +50,26 @@ struct Objective {
     return run_scenario(read_scenario(doc));
   }
 
-  double value_at(double x) {
-    const Results r = run_at(x);
-    const Json summary = summary_json(r);
-    const auto v = metric_value(summary, request.target);
+  static double metric_or_throw(const Json& summary, const std::string& path, const char* key) {
+    const auto v = metric_value(summary, path);
     if (!v) {
       const auto names = metric_names(summary);
-      throw ModelError("solve.target", "'" + request.target + "' is not a result" +
-                                           did_you_mean(request.target, names) +
-                                           " (results are the JSON summary's paths, e.g. "
-                                           "finance.net_income_usd, utilization.billed, "
-                                           "customers.NAME.revenue_share)");
+      throw ModelError(std::string("solve.") + key,
+                       "'" + path + "' is not a result" + did_you_mean(path, names) +
+                           " (results are the JSON summary's paths, e.g. finance.net_income_usd, "
+                           "utilization.billed, customers.NAME.revenue_share)");
     }
-    return *v - request.equals;
+    return *v;
+  }
+
+  // The target's value in this summary.
+  double goal(const Json& summary) const {
+    return request.equals_metric ? metric_or_throw(summary, *request.equals_metric, "equals") : request.equals;
+  }
+
+  double value_at(double x) {
+    const Json summary = summary_json(run_at(x));
+    return metric_or_throw(summary, request.target, "target") - goal(summary);
   }
 };
 
@@ -180,10 +187,10 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request) {
   if (!bracketed) {
     throw ModelError("solve.target",
                      "no value of " + request.vary + " from " + f.text_of(lo) + " to " + f.text_of(hi) +
-                         " makes " + request.target + " equal " + format_number(request.equals) +
-                         " (over that range it goes from " + format_number(lowest + request.equals) +
-                         " to " + format_number(highest + request.equals) +
-                         "); give solve.low/high (or --low/--high) to search elsewhere");
+                         " makes " + request.target + " equal " +
+                         (request.equals_metric ? *request.equals_metric : format_number(request.equals)) +
+                         " (over that range the difference goes from " + format_number(lowest) + " to " +
+                         format_number(highest) + "); give solve.low/high (or --low/--high) to search elsewhere");
   }
   const double x = fa == 0 ? a : fb == 0 ? b : brent(f, a, b, fa, fb);
   Results r = f.run_at(x);
@@ -192,8 +199,9 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request) {
   s.target = request.target;
   s.value = x;
   s.value_text = f.text_of(x);
-  s.target_value = request.equals;
-  s.achieved = *metric_value(summary_json(r), request.target);
+  const Json final_summary = summary_json(r);
+  s.target_value = f.goal(final_summary);
+  s.achieved = *metric_value(final_summary, request.target);
   s.evaluations = f.evaluations;
   r.solve = s;
   return r;
@@ -203,7 +211,7 @@ Results run_document(const DocNode& document) {
   const ScenarioSpec spec = read_scenario(document);
   if (!spec.solve) return run_scenario(spec);
   return solve_scenario(document, {spec.solve->vary, spec.solve->target, spec.solve->equals,
-                                   spec.solve->low, spec.solve->high});
+                                   spec.solve->equals_metric, spec.solve->low, spec.solve->high});
 }
 
 }  // namespace gpusim

@@ -19,6 +19,7 @@ struct SolveRequest {
   std::string vary;    // scenario key path
   std::string target;  // summary metric path
   double equals = 0.0;
+  std::optional<std::string> equals_metric;  // when set, the target is this result's value
   std::optional<std::string> low, high;  // in the key's unit, as written
 };
 

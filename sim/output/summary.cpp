@@ -32,6 +32,7 @@ Json summary_json(const Results& r) {
   j["time"] = {{"start", format_date(r.time.start)},
                {"end", format_date(r.time.end)},
                {"hours", m.hours},
+               {"years", m.years},
                {"steps", m.steps},
                {"step_hours", r.time.step_hours}};
   j["gpus"] = {{"installed_avg", m.installed_avg},
@@ -72,7 +73,12 @@ Json summary_json(const Results& r) {
                   {"cash_flow_usd", m.cash_flow_usd},
                   {"min_cumulative_cash_usd", m.min_cumulative_cash_usd},
                   {"debt_drawn_usd", m.debt_drawn_usd},
-                  {"debt_repaid_usd", m.debt_repaid_usd}};
+                  {"debt_repaid_usd", m.debt_repaid_usd},
+                  {"revenue_per_gpu_hour_usd", opt(m.revenue_per_gpu_hour_usd)},
+                  {"revenue_per_gw_year_usd", opt(m.revenue_per_gw_year_usd)},
+                  {"revenue_run_rate_usd", opt(m.revenue_run_rate_usd)},
+                  {"revenue_growth_per_year", opt(m.revenue_growth_per_year)},
+                  {"other_per_gw_usd", opt(m.other_per_gw_usd)}};
   Json customers = Json::array();
   for (const auto& c : r.customers)
     customers.push_back({{"name", c.name},

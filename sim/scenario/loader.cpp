@@ -1,6 +1,7 @@
 #include "sim/scenario/loader.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -656,29 +657,25 @@ Schema::Schema() {
 
   solve.add(text_field<SolveSpec>({.name = "vary", .description = "the scenario key to vary, by path (contracts.Others.gpus)", .required = true}, &SolveSpec::vary));
   solve.add(text_field<SolveSpec>({.name = "target", .description = "the result to hit, by its JSON summary path (customers.Microsoft.revenue_share)", .required = true}, &SolveSpec::target));
-  solve.add(custom_field<SolveSpec>({.name = "equals", .description = "the target value in the summary's units (shares as %, money in USD)", .required = true},
-                                    "number, optionally with %, k/M/B or the summary's unit",
+  solve.add(custom_field<SolveSpec>({.name = "equals", .description = "the target: a value in the summary's units (62% or 0.62 for shares, USD for money), or another result's path (contracts.C1.price_usd_per_gpu_hour)", .required = true},
+                                    "number (optionally with %, k/M/B, USD) or a result path",
                                     [](ReadContext& ctx, const DocNode& n, SolveSpec& s) {
                                       if (!n.is_scalar()) {
-                                        ctx.error(n.loc, "expected a number such as 62% or 0 USD");
+                                        ctx.error(n.loc, "expected a number such as 62% or 0 USD, or a result path");
                                         return;
                                       }
-                                      std::string text = n.scalar;
-                                      double scale = 1.0;
-                                      for (const char* unit : {" USD", "USD", "%", " MW", " kWh", " gpu-h"}) {
-                                        const std::string u = unit;
-                                        if (text.size() > u.size() && text.compare(text.size() - u.size(), u.size(), u) == 0) {
-                                          text = text.substr(0, text.size() - u.size());
-                                          if (u == "%") scale = 0.01;
-                                          break;
-                                        }
-                                      }
-                                      auto v = parse_plain_number(text);
-                                      if (!v || !std::isfinite(*v)) {
-                                        ctx.error(n.loc, "'" + n.scalar + "' is not a number (expected e.g. 62%, 0 USD, 1.5B USD)");
+                                      if (auto v = parse_result_value(n.scalar)) {
+                                        s.equals = *v;
                                         return;
                                       }
-                                      s.equals = *v * scale;
+                                      const std::string& t = n.scalar;
+                                      const bool path_like = t.find('.') != std::string::npos &&
+                                          std::isalpha(static_cast<unsigned char>(t.front()));
+                                      if (!path_like) {
+                                        ctx.error(n.loc, "'" + t + "' is not a number or a result path (expected e.g. 62%, 0 USD, 1.5B USD, finance.revenue_usd)");
+                                        return;
+                                      }
+                                      s.equals_metric = t;
                                     }));
   solve.add(custom_field<SolveSpec>({.name = "low", .description = "lower end of the search, in the varied key's unit", .default_doc = "derived from the current value"}, "value in the varied key's unit",
                                     [](ReadContext& ctx, const DocNode& n, SolveSpec& s) {

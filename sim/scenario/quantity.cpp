@@ -269,6 +269,22 @@ QuantityResult parse_quantity(std::string_view text, UnitKind kind, std::string_
   return r;
 }
 
+std::optional<double> parse_result_value(std::string_view text) {
+  std::string t(trim(text));
+  double scale = 1.0;
+  for (const char* unit : {"%", " USD", "USD", " MW", " kWh", " gpu-h", " USD/gpu-h"}) {
+    const std::string u = unit;
+    if (t.size() > u.size() && t.compare(t.size() - u.size(), u.size(), u) == 0) {
+      t = t.substr(0, t.size() - u.size());
+      if (u == "%") scale = 0.01;
+      break;
+    }
+  }
+  const auto v = parse_plain_number(t);
+  if (!v || !std::isfinite(*v)) return std::nullopt;
+  return *v * scale;
+}
+
 std::string format_base_quantity(double value, UnitKind kind, Span::Unit span_unit) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.17g", value);

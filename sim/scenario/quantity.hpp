@@ -55,6 +55,11 @@ QuantityResult parse_quantity(std::string_view text, UnitKind kind, std::string_
 // Parses a number with an optional k/M/B/T multiplier and nothing else.
 std::optional<double> parse_plain_number(std::string_view text);
 
+// A value in a result's units, as a goal-seek target or a published figure is
+// written: a number with optional k/M/B/T, then optionally %, USD, MW, kWh or
+// gpu-h ("62%" → 0.62, "1.5B USD" → 1.5e9). nullopt when it is not one.
+std::optional<double> parse_result_value(std::string_view text);
+
 // Formats a base-unit value back in the base unit, so that parse_quantity reads
 // it back exactly (17 significant digits): "700 W", "2.5 USD/gpu-h", "6y".
 std::string format_base_quantity(double value, UnitKind kind, Span::Unit span_unit = Span::Unit::hours);

@@ -1,0 +1,147 @@
+#include "sim/analysis/sweep.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "sim/engine/solve.hpp"
+#include "sim/scenario/loader.hpp"
+
+namespace gpusim {
+
+namespace {
+ScenarioError vary_error(const std::string& spec, const std::string& message) {
+  const auto eq = spec.find('=');
+  const std::string path = eq == std::string::npos ? spec : spec.substr(0, eq);
+  Diagnostic d;
+  d.loc.file = std::make_shared<const std::string>("--vary " + path);
+  d.path = path;
+  d.message = message;
+  return ScenarioError({d});
+}
+}  // namespace
+
+VaryAxis parse_vary(const DocNode& document, const std::string& spec) {
+  const auto eq = spec.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+    throw vary_error(spec, "expected PATH=FROM:TO:STEP or PATH=V1,V2,... (e.g. contracts.Others.price=1.5:4:0.5)");
+  VaryAxis axis;
+  axis.path = spec.substr(0, eq);
+  const std::string values = spec.substr(eq + 1);
+  std::string err;
+  const auto type = numeric_key_type(document, axis.path, err);
+  if (!type) throw vary_error(spec, err);
+  const std::string leaf = axis.path.substr(axis.path.rfind('.') + 1);
+  auto parse = [&](const std::string& text) {
+    const QuantityResult q = parse_quantity(text, type->unit, leaf, type->default_unit);
+    if (!q.ok()) throw vary_error(spec, q.error);
+    return q;
+  };
+  if (values.find(':') != std::string::npos && values.find(',') == std::string::npos) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+      const auto colon = values.find(':', start);
+      parts.push_back(values.substr(start, colon - start));
+      if (colon == std::string::npos) break;
+      start = colon + 1;
+    }
+    if (parts.size() != 3) throw vary_error(spec, "a range is FROM:TO:STEP (three values)");
+    const QuantityResult from = parse(parts[0]), to = parse(parts[1]), step = parse(parts[2]);
+    if (step.value <= 0) throw vary_error(spec, "STEP must be more than 0");
+    if (to.value < from.value) throw vary_error(spec, "TO must not be less than FROM");
+    const double count = std::floor((to.value - from.value) / step.value * (1 + 1e-12) + 1e-9) + 1;
+    if (count > 1e6) throw vary_error(spec, "more than 1,000,000 values; use a larger STEP");
+    const Span::Unit unit = type->unit == UnitKind::duration ? from.span.unit : Span::Unit::hours;
+    for (int i = 0; i < static_cast<int>(count); ++i) {
+      const double v = from.value + i * step.value;
+      axis.values.push_back(v);
+      axis.texts.push_back(format_base_quantity(v, type->unit, unit));
+    }
+  } else {
+    std::size_t start = 0;
+    while (start <= values.size()) {
+      const auto comma = values.find(',', start);
+      const std::string text = values.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      const QuantityResult q = parse(text);
+      axis.values.push_back(q.value);
+      axis.texts.push_back(text);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return axis;
+}
+
+std::vector<std::vector<std::string>> grid_overrides(const std::vector<VaryAxis>& axes) {
+  std::vector<std::vector<std::string>> points{{}};
+  for (const auto& axis : axes) {
+    std::vector<std::vector<std::string>> next;
+    for (const auto& p : points) {
+      for (const auto& text : axis.texts) {
+        auto q = p;
+        q.push_back(axis.path + "=" + text);
+        next.push_back(std::move(q));
+      }
+    }
+    points = std::move(next);
+  }
+  return points;
+}
+
+void parallel_for(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& job,
+                  const std::function<void(std::size_t, std::size_t)>& progress) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(count, 1)));
+  std::atomic<std::size_t> next{0}, done{0};
+  std::mutex error_mutex;
+  std::exception_ptr first_error;
+  std::size_t first_error_index = count;
+  std::mutex progress_mutex;
+  auto worker = [&] {
+    while (true) {
+      const std::size_t i = next.fetch_add(1);
+      if (i >= count) return;
+      try {
+        job(i);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (i < first_error_index) {
+          first_error_index = i;
+          first_error = std::current_exception();
+        }
+      }
+      const std::size_t d = done.fetch_add(1) + 1;
+      if (progress) {
+        std::lock_guard<std::mutex> lock(progress_mutex);
+        progress(d, count);
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  if (first_error) std::rethrow_exception(first_error);
+}
+
+std::vector<Json> run_points(const DocNode& document, const std::vector<std::vector<std::string>>& points,
+                             unsigned threads, const std::function<void(std::size_t, std::size_t)>& progress) {
+  std::vector<Json> out(points.size());
+  parallel_for(
+      points.size(), threads,
+      [&](std::size_t i) {
+        DocNode doc = document;
+        Diagnostics diags;
+        for (const auto& o : points[i]) apply_override(doc, o, diags);
+        diags.throw_if_any();
+        out[i] = summary_json(run_document(doc));
+      },
+      progress);
+  return out;
+}
+
+}  // namespace gpusim
