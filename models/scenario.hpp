@@ -147,7 +147,8 @@ struct FinanceSpec {
 struct SolveSpec {
   std::string vary;    // a scenario path, e.g. contracts.Others.gpus
   std::string target;  // a result path, e.g. customers.Microsoft.revenue_share
-  double equals = 0.0; // in the result's unit (fractions for shares)
+  double equals = 0.0; // in the result's unit (fractions for shares) …
+  std::optional<std::string> equals_metric;  // … or another result, by path
   std::optional<std::string> low;   // bracket, in the varied key's unit
   std::optional<std::string> high;
 };
