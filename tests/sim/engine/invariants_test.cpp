@@ -1,0 +1,622 @@
+// Invariants of the engine over many random valid scenarios.
+//
+// A fixed-seed generator (splitmix64, written here so that the scenarios are
+// the same on every machine) writes 300 scenario files: 1–3 sites with and
+// without caps and colocation, 1–4 pools with constant counts or ramps on
+// midnights, 0–5 contracts and demands of random kinds, sizes, prices,
+// activities and windows, opex, other items, debt and tax. Each runs at 1 h and
+// 1 d steps and must satisfy, at both:
+//   billed ≤ available ≤ installed (each step and in total); busy ≤ billed;
+//   busy = activity × billed (take-or-pay, on-demand, spot), billed = busy (not take-or-pay);
+//   revenue = Σ billed × price, per contract and in total; customer shares sum to 1;
+//   energy = power × step; facility = IT × PUE; with linear curves, a site's IT energy
+//   = Σ its pools' available × (idle + overhead) + busy × (tdp − idle);
+//   a flat tariff's cost = facility kWh × price;
+//   tax = rate × each calendar year's positive pre-tax income;
+//   net income, operating income and EBITDA identities; Σ cash flows = the time
+//   series' last cumulative cash = the sum of its parts.
+// And the two step sizes agree to 1e-9 when no tariff is time-of-use, every power
+// curve is linear (the engine draws power on step averages of u) and no contract
+// or demand goes short in any hour (the engine allocates on step averages).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdint>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "models/catalog.hpp"
+#include "models/schedule.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/output/summary.hpp"
+#include "sim/scenario/loader.hpp"
+
+namespace gpusim {
+namespace {
+
+// splitmix64 (Steele, Lea, Flood 2014): a portable, fixed sequence.
+class SplitMix64 {
+ public:
+  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next() {
+    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [0, 1) from the top 53 bits.
+  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+  // Uniform integer in [lo, hi] (the modulo bias is irrelevant here).
+  long long between(long long lo, long long hi) {
+    return lo + static_cast<long long>(next() % static_cast<std::uint64_t>(hi - lo + 1));
+  }
+  bool chance(double p) { return uniform() < p; }
+
+ private:
+  std::uint64_t state_;
+};
+
+struct GpuPower {
+  double tdp = 0, idle = 0, overhead = 0;
+  double full_load() const { return tdp + overhead; }
+};
+
+struct PoolPlan {
+  std::string name, gpu;
+  int site = 0;
+  CountCurve curve;  // installed GPUs (for sizing caps and contracts)
+  bool fit = false;
+  bool linear = true;
+};
+
+struct SitePlan {
+  std::string name;
+  std::vector<double> pue;  // 1 value or 12
+  bool time_of_use = false;
+  bool flat = false;
+  double flat_price = 0;    // USD/kWh when flat
+};
+
+struct ContractPlan {
+  std::string name;
+  bool reserved = true, take_or_pay = true;
+  double activity = 1;
+};
+
+struct Generated {
+  std::string yaml;  // with STEP for the step
+  std::vector<SitePlan> sites;
+  std::vector<PoolPlan> pools;
+  std::vector<ContractPlan> contracts;  // contracts, then demand (file order)
+  bool steps_comparable = true;         // no time-of-use, only linear power curves
+};
+
+std::string num(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.12g", v);
+  return buf;
+}
+
+std::string date(HourStamp h) { return format_date(h); }
+
+const std::map<std::string, GpuPower>& gpu_table() {
+  static const std::map<std::string, GpuPower> table = [] {
+    std::map<std::string, GpuPower> t;
+    for (const auto& g : builtin_catalog()) t[g.id] = {g.tdp.value, g.idle.value, g.overhead.value};
+    t["T1"] = {1000, 200, 300};
+    return t;
+  }();
+  return table;
+}
+
+// Minimum of a piecewise-linear curve over [a, b).
+double min_over(const CountCurve& c, double a, double b) {
+  double m = std::min(c.value_at(a), c.value_at(b - 1e-6));
+  for (const auto& p : c.points())
+    if (p.t > a && p.t < b) m = std::min(m, c.value_at(p.t));
+  return m;
+}
+
+double max_over_all(const CountCurve& c) { return c.max_value(); }
+
+Generated generate(SplitMix64& rng) {
+  Generated g;
+  std::ostringstream y;
+  const int year = static_cast<int>(rng.between(2023, 2024));
+  const HourStamp start = to_hours({year, static_cast<int>(rng.between(1, 12)), static_cast<int>(rng.between(1, 28)), 0});
+  // Mostly short runs; a quarter cross at least one new year (for tax by calendar year).
+  const long long days = rng.chance(0.25) ? rng.between(200, 420) : rng.between(10, 120);
+  const HourStamp end = start + days * 24;
+  const bool y365 = rng.chance(0.5);
+  auto random_day = [&](HourStamp from, HourStamp to) {  // a midnight in [from, to]
+    return from + rng.between(0, (to - from) / 24) * 24;
+  };
+  const bool tight = rng.chance(0.75);
+
+  y << "name: random\n";
+  y << "time: {start: " << date(start) << ", end: " << date(end) << ", step: STEP"
+    << (y365 ? ", year: 365d" : "") << "}\n";
+  y << "catalog:\n  T1: {tdp: 1000 W, idle: 200 W, overhead: 300 W, price: 10000 USD}\n";
+
+  // Pools first (in memory), so that caps can be set above their full load.
+  const std::vector<std::string> gpus = {"T1", "H100-SXM", "B200", "MI300X"};
+  const int n_sites = static_cast<int>(rng.between(1, 3));
+  const int n_pools = static_cast<int>(rng.between(1, 4));
+  std::ostringstream fleet;
+  for (int i = 0; i < n_pools; ++i) {
+    PoolPlan p;
+    p.name = "p" + std::to_string(i);
+    p.gpu = gpus[static_cast<std::size_t>(rng.between(0, 3))];
+    p.site = static_cast<int>(rng.between(0, n_sites - 1));
+    fleet << "  - {name: " << p.name << ", gpu: " << p.gpu << ", site: s" << p.site;
+    const double r = rng.uniform();
+    if (r < 0.08 && i == 0) {
+      // A fitted pool: sized by the engine to its site's caps (set below), from the start.
+      p.fit = true;
+      fleet << ", count: fit";
+    } else if (r < 0.55) {
+      const double count = static_cast<double>(rng.between(10, 5000));
+      HourStamp online = start;
+      if (rng.chance(0.5)) online = random_day(start - 400 * 24, end - 24);
+      fleet << ", count: " << num(count) << ", online: " << date(online);
+      p.curve = CountCurve::constant_from(static_cast<double>(online), count);
+    } else {
+      const int n_points = static_cast<int>(rng.between(2, 4));
+      std::vector<HourStamp> at;
+      HourStamp t = random_day(start - 60 * 24, start + (end - start) / 2);
+      for (int k = 0; k < n_points; ++k) {
+        at.push_back(t);
+        t += rng.between(1, std::max<long long>(1, days / 2)) * 24;
+      }
+      std::vector<CurvePoint> pts;
+      fleet << ", ramp: [";
+      for (int k = 0; k < n_points; ++k) {
+        const double count = static_cast<double>(rng.between(0, 5000));
+        pts.push_back({static_cast<double>(at[static_cast<std::size_t>(k)]), count});
+        fleet << (k ? ", " : "") << "{at: " << date(at[static_cast<std::size_t>(k)]) << ", count: " << num(count) << "}";
+      }
+      fleet << "]";
+      p.curve = CountCurve(pts);
+    }
+    if (rng.chance(0.5)) fleet << ", capex: " << rng.between(0, 40000) << " USD";
+    if (rng.chance(0.6)) {
+      if (rng.chance(0.7)) fleet << ", life: " << rng.between(1, 6) << "y";
+      else fleet << ", life: " << rng.between(30, 2000) << "d";
+    }
+    if (rng.chance(0.5)) fleet << ", afr: " << rng.between(1, 20) << "%, repair: " << rng.between(1, 10) << "d";
+    if (rng.chance(0.08)) {
+      p.linear = false;
+      fleet << ", power_curve: " << (rng.chance(0.5) ? "square" : "cubic");
+    }
+    fleet << "}\n";
+    g.pools.push_back(p);
+  }
+
+  // Sites.
+  y << "sites:\n";
+  for (int s = 0; s < n_sites; ++s) {
+    SitePlan site;
+    site.name = "s" + std::to_string(s);
+    y << "  - {name: " << site.name;
+    if (rng.chance(0.3)) {
+      y << ", pue: [";
+      for (int m = 0; m < 12; ++m) {
+        site.pue.push_back(1.0 + 0.01 * static_cast<double>(rng.between(0, 60)));
+        y << (m ? ", " : "") << num(site.pue.back());
+      }
+      y << "]";
+    } else {
+      site.pue.push_back(1.0 + 0.01 * static_cast<double>(rng.between(0, 60)));
+      y << ", pue: " << num(site.pue.back());
+    }
+    double max_pue = 0;
+    for (double v : site.pue) max_pue = std::max(max_pue, v);
+    const double e = rng.uniform();
+    if (e < 0.5) {
+      site.flat = true;
+      site.flat_price = 0.001 * static_cast<double>(rng.between(30, 200));
+      y << ", electricity: " << num(site.flat_price) << " USD/kWh";
+    } else if (e < 0.8) {
+      y << ", electricity: [";
+      for (int m = 0; m < 12; ++m) y << (m ? ", " : "") << num(0.001 * static_cast<double>(rng.between(30, 200))) << " USD/kWh";
+      y << "]";
+    } else if (rng.chance(0.5)) {
+      site.time_of_use = true;
+      g.steps_comparable = false;
+      y << ", electricity: {weekday: [";
+      for (int h = 0; h < 24; ++h) y << (h ? ", " : "") << num(0.001 * static_cast<double>(rng.between(30, 300)));
+      y << "], weekend: [";
+      for (int h = 0; h < 24; ++h) y << (h ? ", " : "") << num(0.001 * static_cast<double>(rng.between(30, 300)));
+      y << "]}";
+    } else {
+      site.flat = true;
+      site.flat_price = 0.0806;  // the default tariff
+    }
+    // Caps above the site's peak full-load draw (a fitted pool then fills the room left).
+    double full_w = 0;
+    bool has_fit = false;
+    for (const auto& p : g.pools) {
+      if (p.site != s) continue;
+      if (p.fit) has_fit = true;
+      else full_w += max_over_all(p.curve) * gpu_table().at(p.gpu).full_load();
+    }
+    const bool it_cap = has_fit || rng.chance(0.4);
+    const bool power_cap = !has_fit ? rng.chance(0.2) : rng.chance(0.3);
+    if (it_cap) y << ", it_power_cap: " << num(std::ceil(full_w * (1.1 + rng.uniform()) + 1e6)) << " W";
+    if (power_cap) y << ", power_cap: " << num(std::ceil(full_w * max_pue * (1.1 + rng.uniform()) + 2e6)) << " W";
+    if (rng.chance(0.4)) y << ", colocation: " << rng.between(50, 250) << " USD/kW/month";
+    y << "}\n";
+    g.sites.push_back(site);
+  }
+  for (const auto& p : g.pools)
+    if (!p.linear) g.steps_comparable = false;
+  y << "fleet:\n" << fleet.str();
+
+  // Contracts and demand.
+  const int n_contracts = static_cast<int>(rng.between(0, 5));
+  std::ostringstream contracts, demand;
+  std::vector<ContractPlan> in_contracts, in_demand;
+  for (int i = 0; i < n_contracts; ++i) {
+    ContractPlan c;
+    c.name = "c" + std::to_string(i);
+    const PoolPlan& pool = g.pools[static_cast<std::size_t>(rng.between(0, n_pools - 1))];
+    const double kind_roll = rng.uniform();
+    const std::string kind = kind_roll < 0.6 ? "reserved" : kind_roll < 0.85 ? "on_demand" : "spot";
+    c.reserved = kind == "reserved";
+    const bool to_demand = !c.reserved && rng.chance(0.7);
+    std::ostringstream& out = to_demand ? demand : contracts;
+    out << "  - {name: " << c.name << ", pool: " << pool.name;
+    if (!to_demand || kind != "on_demand") out << ", kind: " << kind;
+    if (rng.chance(0.3)) out << ", customer: cust" << rng.between(0, 2);
+    // Window on midnights.
+    HourStamp a = start, b = end;
+    bool has_start = false;
+    if (rng.chance(0.5)) {
+      a = random_day(start - 30 * 24, end - 24);
+      has_start = true;
+      out << ", start: " << date(a);
+    }
+    const double w = rng.uniform();
+    if (w < 0.3) {
+      b = random_day(std::max(a, start) + 24, end + 60 * 24);
+      out << ", end: " << date(b);
+    } else if (w < 0.45 && !to_demand) {
+      const long long term_days = rng.between(1, days + 60);
+      b = a + term_days * 24;
+      out << ", term: " << term_days << "d";
+    } else if (w < 0.5 && !to_demand && has_start) {
+      // A term in years: under the calendar it ends on the same date a year later.
+      out << ", term: 1y";
+      b = static_cast<HourStamp>(end_of_span(a, Span::of_years(1), y365 ? YearConvention::days365 : YearConvention::calendar));
+    }
+    const double lo = static_cast<double>(std::max(a, start)), hi = static_cast<double>(std::min(b, end));
+    // Size: in tight scenarios each contract wants at most a fifth of the pool's
+    // minimum (after the worst repair share) over its window, so none goes short.
+    double room = pool.fit ? 0.0 : min_over(pool.curve, lo, hi) * 0.95 / 5.0;
+    if (!tight) room = pool.fit ? 1000.0 : std::max(1.0, max_over_all(pool.curve)) * rng.uniform();
+    const double size = std::floor(room * rng.uniform());
+    const double s = rng.uniform();
+    bool sized_in_hours = false;
+    if (s < 0.1 && !tight && !to_demand) {
+      out << ", gpus: all";
+    } else if (s < 0.35 && c.reserved && b > a) {
+      out << ", gpu_hours: " << num(size * static_cast<double>(b - a)) << " gpu-h";
+      sized_in_hours = true;
+    } else if (s < 0.6 && hi > lo) {
+      // A ramp inside the window, never above `size`.
+      const HourStamp r0 = random_day(static_cast<HourStamp>(lo), static_cast<HourStamp>(hi));
+      const HourStamp r1 = r0 + rng.between(1, 60) * 24;
+      out << ", gpus: [{at: " << date(r0) << ", count: " << num(std::floor(size * rng.uniform())) << "}, {at: "
+          << date(r1) << ", count: " << num(size) << "}]";
+    } else {
+      out << ", gpus: " << num(size);
+    }
+    if (c.reserved && rng.chance(0.3) && (sized_in_hours || size > 0)) {
+      out << ", value: " << rng.between(1000, 50000000) << " USD";
+    } else {
+      out << ", price: " << num(0.01 * static_cast<double>(rng.between(0, 600))) << " USD/gpu-h";
+    }
+    if (rng.chance(0.6)) {
+      c.activity = 0.01 * static_cast<double>(rng.between(0, 100));
+      out << ", activity: " << num(c.activity * 100) << "%";
+    }
+    if (c.reserved && rng.chance(0.25)) {
+      c.take_or_pay = false;
+      out << ", take_or_pay: false";
+    }
+    out << "}\n";
+    (to_demand ? in_demand : in_contracts).push_back(c);
+  }
+  // A contract with `value` but no GPU-hours in its window cannot be priced; the
+  // generator only gives `value` to contracts sized > 0, but a ramp may still ask
+  // for nothing inside the run — the engine then reports it (checked below).
+  if (!in_contracts.empty()) y << "contracts:\n" << contracts.str();
+  if (!in_demand.empty()) y << "demand:\n" << demand.str();
+  g.contracts = in_contracts;
+  g.contracts.insert(g.contracts.end(), in_demand.begin(), in_demand.end());
+
+  // Finance.
+  y << "finance:\n";
+  const int n_opex = static_cast<int>(rng.between(0, 2));
+  if (n_opex) {
+    y << "  opex:\n";
+    for (int i = 0; i < n_opex; ++i) {
+      y << "    - {name: o" << i;
+      if (rng.chance(0.3)) {
+        y << ", amount: " << rng.between(1000, 1000000) << " USD, at: " << date(random_day(start, end - 24));
+      } else {
+        y << ", amount: " << rng.between(100000, 100000000) << " USD/y";
+        if (rng.chance(0.4)) {
+          const HourStamp a = random_day(start - 30 * 24, end - 24);
+          y << ", start: " << date(a) << ", end: " << date(a + rng.between(1, 400) * 24);
+        }
+      }
+      y << "}\n";
+    }
+  }
+  const int n_other = static_cast<int>(rng.between(0, 2));
+  if (n_other) {
+    y << "  other:\n";
+    for (int i = 0; i < n_other; ++i) {
+      const long long amount = rng.between(-5000000, 5000000);
+      if (rng.chance(0.5)) y << "    - {name: x" << i << ", amount: " << amount << " USD, at: " << date(random_day(start, end - 24)) << "}\n";
+      else y << "    - {name: x" << i << ", amount: " << amount << " USD/y}\n";
+    }
+  }
+  const int n_debt = static_cast<int>(rng.between(0, 2));
+  if (n_debt) {
+    y << "  debt:\n";
+    const char* kinds[] = {"bullet", "linear", "annuity"};
+    for (int i = 0; i < n_debt; ++i) {
+      y << "    - {name: d" << i << ", principal: " << rng.between(1, 500) << "M USD, rate: " << rng.between(0, 15)
+        << "%, amortization: " << kinds[rng.between(0, 2)];
+      if (rng.chance(0.6)) y << ", start: " << date(random_day(start - 400 * 24, end - 24));
+      if (rng.chance(0.5)) y << ", term: " << rng.between(1, 5) << "y";
+      else y << ", term: " << rng.between(10, 700) << "d";
+      y << "}\n";
+    }
+  }
+  if (rng.chance(0.5)) y << "  tax_rate: " << rng.between(0, 40) << "%\n";
+  y << "  discount_rate: " << rng.between(0, 20) << "%\n";
+  g.yaml = y.str();
+  return g;
+}
+
+std::string with_step(std::string text, const std::string& step) {
+  text.replace(text.find("STEP"), 4, step);
+  return text;
+}
+
+// |a − b| ≤ 1e-9 × scale, scale at least |expected| (and any gross magnitude given).
+::testing::AssertionResult near(double actual, double expected, double gross = 0.0) {
+  const double scale = std::max({std::fabs(expected), std::fabs(actual), gross, 1e-6});
+  if (std::fabs(actual - expected) <= 1e-9 * scale) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "actual " << num(actual) << " expected " << num(expected)
+                                       << " (difference " << actual - expected << ", scale " << scale << ")";
+}
+
+// The last row's cumulative_cash_usd of the monthly time series CSV.
+double last_cumulative_cash(const Results& r) {
+  const std::string csv = timeseries_csv(r, Period::month);
+  std::istringstream in(csv);
+  std::string header, line, last;
+  std::getline(in, header);
+  while (std::getline(in, line))
+    if (!line.empty()) last = line;
+  const auto comma = last.rfind(',');
+  return std::stod(last.substr(comma + 1));
+}
+
+void check_invariants(const Generated& g, const ScenarioSpec& spec, const Results& r) {
+  const StepSeries& ts = r.series;
+  const Summary& m = r.summary;
+  const double dt = r.time.step_hours;
+  const Eigen::Index n = ts.revenue_usd.size();
+  ASSERT_EQ(n, m.steps);
+  const double money_gross = std::fabs(m.revenue_usd) + std::fabs(m.energy_cost_usd) + std::fabs(m.colocation_usd) +
+                             std::fabs(m.opex_usd) + std::fabs(m.depreciation_usd) + std::fabs(m.interest_usd) +
+                             std::fabs(m.other_usd) + std::fabs(m.tax_usd) + std::fabs(m.capex_usd) +
+                             std::fabs(m.debt_drawn_usd) + std::fabs(m.debt_repaid_usd);
+
+  // The ladder, each step and in total.
+  for (Eigen::Index k = 0; k < n; ++k) {
+    const double slack = 1e-9 * (1.0 + ts.installed_gpus[k] * dt);
+    ASSERT_LE(ts.billed_gpu_hours[k], ts.available_gpus[k] * dt + slack) << "step " << k;
+    ASSERT_LE(ts.available_gpus[k], ts.installed_gpus[k] + slack) << "step " << k;
+    ASSERT_LE(ts.busy_gpu_hours[k], ts.billed_gpu_hours[k] + slack) << "step " << k;
+    ASSERT_GE(ts.available_gpus[k], 0.0);
+    ASSERT_GE(ts.busy_gpu_hours[k], 0.0);
+    ASSERT_TRUE(near(ts.it_energy_wh[k], ts.it_power_w[k] * dt)) << "step " << k;
+    ASSERT_TRUE(near(ts.facility_energy_wh[k], ts.facility_power_w[k] * dt)) << "step " << k;
+  }
+  EXPECT_LE(m.gpu_hours_billed, m.gpu_hours_available * (1 + 1e-12) + 1e-6);
+  EXPECT_LE(m.gpu_hours_available, m.gpu_hours_installed * (1 + 1e-12) + 1e-6);
+  EXPECT_LE(m.gpu_hours_busy, m.gpu_hours_billed * (1 + 1e-12) + 1e-6);
+
+  // Contracts: busy, revenue; totals; customers.
+  ASSERT_EQ(r.contracts.size(), g.contracts.size());
+  double billed = 0, busy = 0, revenue = 0;
+  for (std::size_t i = 0; i < r.contracts.size(); ++i) {
+    const ContractResult& c = r.contracts[i];
+    const ContractPlan& plan = g.contracts[i];
+    SCOPED_TRACE("contract " + c.name);
+    EXPECT_EQ(c.name, plan.name);
+    EXPECT_TRUE(near(c.revenue_usd, c.billed_gpu_hours * c.price_usd_per_gpu_hour));
+    if (plan.reserved && !plan.take_or_pay) {
+      EXPECT_TRUE(near(c.busy_gpu_hours, c.billed_gpu_hours));
+    } else {
+      EXPECT_TRUE(near(c.busy_gpu_hours, plan.activity * c.billed_gpu_hours));
+      // What it asked for = what it got + what it did not.
+      EXPECT_TRUE(near(c.contracted_gpu_hours, c.billed_gpu_hours + c.shortfall_gpu_hours));
+    }
+    EXPECT_GE(c.shortfall_gpu_hours, -1e-9 * c.contracted_gpu_hours);
+    billed += c.billed_gpu_hours;
+    busy += c.busy_gpu_hours;
+    revenue += c.revenue_usd;
+  }
+  EXPECT_TRUE(near(billed, m.gpu_hours_billed));
+  EXPECT_TRUE(near(busy, m.gpu_hours_busy));
+  EXPECT_TRUE(near(revenue, m.revenue_usd));
+  EXPECT_TRUE(near(ts.revenue_usd.sum(), m.revenue_usd));
+  double shares = 0, customer_revenue = 0;
+  for (const auto& c : r.customers) {
+    shares += c.revenue_share;
+    customer_revenue += c.revenue_usd;
+    double own = 0;
+    for (const auto& k : r.contracts)
+      if (k.customer == c.name) own += k.revenue_usd;
+    EXPECT_TRUE(near(c.revenue_usd, own)) << c.name;
+  }
+  EXPECT_TRUE(near(customer_revenue, m.revenue_usd));
+  if (m.revenue_usd > 0) {
+    EXPECT_TRUE(near(shares, 1.0));
+  }
+
+  // Power and energy.
+  double site_facility_kwh = 0, site_it_kwh = 0, site_cost = 0;
+  for (std::size_t s = 0; s < r.sites.size(); ++s) {
+    const SiteResult& site = r.sites[s];
+    const SitePlan& plan = g.sites[s];
+    SCOPED_TRACE("site " + site.name);
+    site_facility_kwh += site.facility_kwh;
+    site_it_kwh += site.it_kwh;
+    site_cost += site.energy_cost_usd;
+    if (plan.pue.size() == 1) {
+      EXPECT_TRUE(near(site.facility_kwh, site.it_kwh * plan.pue[0]));
+    }
+    if (plan.flat) {
+      EXPECT_TRUE(near(site.energy_cost_usd, site.facility_kwh * plan.flat_price));
+    }
+    bool linear = true;
+    double expected_it_wh = 0;
+    for (std::size_t p = 0; p < g.pools.size(); ++p) {
+      if (g.pools[p].site != static_cast<int>(s)) continue;
+      linear = linear && g.pools[p].linear;
+      const GpuPower& gpu = gpu_table().at(g.pools[p].gpu);
+      expected_it_wh += r.pools[p].gpu_hours_available * (gpu.idle + gpu.overhead) +
+                        r.pools[p].gpu_hours_busy * (gpu.tdp - gpu.idle);
+    }
+    if (linear) {
+      EXPECT_TRUE(near(site.it_kwh, expected_it_wh / 1e3));
+    }
+  }
+  EXPECT_TRUE(near(site_facility_kwh, m.facility_kwh));
+  EXPECT_TRUE(near(site_it_kwh, m.it_kwh));
+  EXPECT_TRUE(near(site_cost, m.energy_cost_usd));
+  EXPECT_TRUE(near(ts.facility_energy_wh.sum() / 1e3, m.facility_kwh));
+  if (g.sites.size() == 1) {
+    // One site: facility power = IT power × that month's PUE, each step.
+    const auto& pue = g.sites[0].pue;
+    for (Eigen::Index k = 0; k < n; ++k) {
+      const double p = pue.size() == 1 ? pue[0] : pue[static_cast<std::size_t>(civil_from_hours(r.step_start(k)).month - 1)];
+      ASSERT_TRUE(near(ts.facility_power_w[k], ts.it_power_w[k] * p)) << "step " << k;
+    }
+  }
+
+  // Tax: rate × each calendar year's positive pre-tax income.
+  {
+    const Eigen::ArrayXd pretax = ts.operating_income_usd() - ts.interest_usd + ts.other_usd;
+    double expected_tax = 0, year_sum = 0;
+    for (Eigen::Index k = 0; k < n; ++k) {
+      year_sum += pretax[k];
+      if (k + 1 == n || civil_from_hours(r.step_start(k + 1)).year != civil_from_hours(r.step_start(k)).year) {
+        expected_tax += spec.finance.tax_rate * std::max(0.0, year_sum);
+        year_sum = 0;
+      }
+    }
+    EXPECT_TRUE(near(m.tax_usd, expected_tax, money_gross));
+    EXPECT_GE(m.tax_usd, 0.0);
+  }
+
+  // Income statement identities.
+  EXPECT_TRUE(near(m.operating_income_usd,
+                   m.revenue_usd - m.energy_cost_usd - m.colocation_usd - m.opex_usd - m.depreciation_usd, money_gross));
+  EXPECT_TRUE(near(m.net_income_usd, m.operating_income_usd - m.interest_usd + m.other_usd - m.tax_usd, money_gross));
+  EXPECT_TRUE(near(m.ebitda_usd, m.operating_income_usd + m.depreciation_usd, money_gross));
+  EXPECT_TRUE(near(ts.net_income_usd().sum(), m.net_income_usd, money_gross));
+  // Cash: the sum of its parts, of the steps, and the time series' last cumulative value.
+  const double cash = m.revenue_usd - m.energy_cost_usd - m.colocation_usd - m.opex_usd - m.interest_usd +
+                      m.other_usd - m.tax_usd - m.capex_usd + m.debt_drawn_usd - m.debt_repaid_usd;
+  EXPECT_TRUE(near(m.cash_flow_usd, cash, money_gross));
+  EXPECT_TRUE(near(ts.cash_flow_usd().sum(), cash, money_gross));
+  EXPECT_TRUE(near(last_cumulative_cash(r), cash, money_gross));
+  EXPECT_LE(m.min_cumulative_cash_usd, 0.0);
+}
+
+// Summary scalars that depend on the step by definition: peaks (a day's average
+// hides its peak hour), the step itself, ratios to the peak, and the lowest
+// cumulative cash (sampled at step ends).
+bool step_dependent(const std::string& name) {
+  return name.find("peak") != std::string::npos || name.find("step") != std::string::npos ||
+         name.find("per_gw") != std::string::npos || name == "finance.min_cumulative_cash_usd";
+}
+
+TEST(EngineInvariants, RandomScenarios) {
+  SplitMix64 rng(20240101);
+  const int kScenarios = 300;
+  int compared = 0, ran = 0;
+  for (int i = 0; i < kScenarios; ++i) {
+    const Generated g = generate(rng);
+    SCOPED_TRACE("scenario " + std::to_string(i) + ":\n" + g.yaml);
+    Results by_step[2];
+    bool ok = true;
+    for (int s = 0; s < 2 && ok; ++s) {
+      const std::string text = with_step(g.yaml, s == 0 ? "1h" : "1d");
+      Diagnostics diags;
+      const DocNode doc = parse_yaml_text(text, "random.yaml", diags);
+      ScenarioSpec spec;
+      try {
+        diags.throw_if_any();
+        spec = read_scenario(doc);
+      } catch (const ScenarioError& e) {
+        ADD_FAILURE() << "generated scenario does not validate: " << e.report();
+        ok = false;
+        break;
+      }
+      try {
+        by_step[s] = run_scenario(spec);
+      } catch (const ModelError& e) {
+        // The only model error the generator can provoke: a `value` contract whose
+        // ramp asks for nothing in its window.
+        EXPECT_NE(std::string(e.what()).find("asks for no GPU-hours"), std::string::npos) << e.what();
+        ok = false;
+        break;
+      }
+      SCOPED_TRACE(s == 0 ? "step 1h" : "step 1d");
+      check_invariants(g, spec, by_step[s]);
+    }
+    if (!ok) continue;
+    ++ran;
+    if (::testing::Test::HasFailure()) return;  // one scenario's report is enough
+    const Results& h = by_step[0];
+    if (!g.steps_comparable || h.summary.shortfall_gpu_hours > 0 || h.summary.unserved_gpu_hours > 0) continue;
+    ++compared;
+    std::map<std::string, double> daily;
+    for (const auto& [name, v] : flatten_scalars(summary_json(by_step[1]))) daily[name] = v;
+    for (const auto& [name, v] : flatten_scalars(summary_json(h))) {
+      if (step_dependent(name)) continue;
+      const auto it = daily.find(name);
+      if (it == daily.end()) {
+        ADD_FAILURE() << name << " is " << v << " at 1 h steps and null at 1 d";
+        continue;
+      }
+      const double gross = name.rfind("finance.", 0) == 0 || name.find("usd") != std::string::npos
+                               ? std::fabs(h.summary.revenue_usd) + std::fabs(h.summary.capex_usd) +
+                                     std::fabs(h.summary.debt_drawn_usd) + std::fabs(h.summary.opex_usd) +
+                                     std::fabs(h.summary.interest_usd) + std::fabs(h.summary.other_usd)
+                               : 0.0;
+      EXPECT_TRUE(near(it->second, v, name == "finance.irr" || name == "finance.payback_years" ? 0.0 : gross))
+          << name << " differs between 1 h and 1 d steps";
+    }
+    if (::testing::Test::HasFailure()) return;
+  }
+  EXPECT_GE(ran, 200);
+  EXPECT_GE(compared, 100);
+  std::printf("%d scenarios ran at both steps; %d compared between 1 h and 1 d\n", ran, compared);
+}
+
+}  // namespace
+}  // namespace gpusim
