@@ -195,12 +195,36 @@ void check_site_caps(const ScenarioSpec& s, const std::vector<Pool>& pools, cons
   for (std::size_t si = 0; si < s.sites.size(); ++si) {
     const SiteSpec& site = s.sites[si];
     if (!site.it_power_cap && !site.power_cap) continue;
-    ArrayXd full_load = ArrayXd::Zero(g.n);
+    // The caps hold at every instant, not on step averages (else a ramp peaking
+    // inside a day passes at 1 d steps and fails at 1 h). The site's full load is
+    // piecewise linear between its pools' points and jumps only up, at a curve's
+    // first point, so its most in a step is at the step's start, at a point inside
+    // the step, or just before its end.
+    std::vector<const Pool*> members;
+    std::vector<double> knots;
     std::string blame;
     for (const auto& p : pools) {
       if (p.site != si) continue;
-      full_load += p.installed * p.power.full_load_w();
+      members.push_back(&p);
+      for (const auto& pt : p.curve.points()) knots.push_back(pt.t);
       if (blame.empty() || !p.spec->fit) blame = "fleet." + p.spec->name + ".count";
+    }
+    std::sort(knots.begin(), knots.end());
+    const auto load_at = [&](double t, bool just_before) {
+      double w = 0.0;
+      for (const Pool* p : members) {
+        const auto& pts = p->curve.points();
+        if (pts.empty() || (just_before && t <= pts.front().t)) continue;
+        w += p->curve.value_at(t) * p->power.full_load_w();
+      }
+      return w;
+    };
+    ArrayXd full_load(g.n);
+    for (Index k = 0; k < g.n; ++k) {
+      double most = std::max(load_at(g.t0(k), false), load_at(g.t1(k), true));
+      for (auto it = std::upper_bound(knots.begin(), knots.end(), g.t0(k)); it != knots.end() && *it < g.t1(k); ++it)
+        most = std::max(most, load_at(*it, false));
+      full_load[k] = most;
     }
     for (Index k = 0; k < g.n; ++k) {
       const double tolerance = 1e-9;

@@ -633,6 +633,47 @@ fleet: [{name: p, gpu: T1, site: dc, count: 800}]
   }
 }
 
+// Regression: the cap held on step averages, so a ramp peaking inside a day passed
+// at 1 d steps and failed at 1 h. 0 → 1,000 T1 (1.3 MW) at 2024-01-05T12:00 → 0 a
+// day later: its daily average is 500 GPUs (0.65 MW), its hour before the peak
+// averages 958 GPUs (1.246 MW). The cap is on the instantaneous load, so both
+// step sizes refuse it, naming the first step over the cap and its peak: at 1 d,
+// 2024-01-05 and the 1.300 MW peak; at 1 h, 09:00–10:00, reaching 1,000 × 10/12
+// = 833.3 GPUs × 1,300 W = 1.083 MW at its end.
+TEST(EngineRules, CapHoldsAtEveryInstantNotOnStepAverages) {
+  for (const auto& step : kSteps) {
+    SCOPED_TRACE(step);
+    const std::string expected = step == "1d" ? "1.300 MW exceeds it_power_cap 1.000 MW by 0.300 MW on 2024-01-05"
+                                              : "1.083 MW exceeds it_power_cap 1.000 MW by 0.083 MW on 2024-01-05T09:00";
+    try {
+      run_yaml(with_step(R"(
+name: spike
+time: {start: 2024-01-01, end: 2024-01-10, step: STEP}
+sites: [{name: dc, it_power_cap: 1 MW}]
+fleet:
+  - {name: p, gpu: T1, site: dc,
+     ramp: [{at: 2024-01-05, count: 0}, {at: 2024-01-05T12:00, count: 1000}, {at: 2024-01-06, count: 0}]}
+)", step));
+      ADD_FAILURE() << "no ModelError";
+    } catch (const ModelError& e) {
+      EXPECT_EQ(e.path(), "sites.dc.it_power_cap");
+      const std::string what = e.what();
+      EXPECT_NE(what.find(expected), std::string::npos) << what;
+    }
+  }
+  // Points on the cap are fine, and GPUs coming online exactly at the run's end
+  // never count: 769 T1 (0.9997 MW) and 100 more at the end.
+  const Results r = run_yaml(R"(
+name: at the cap
+time: {start: 2024-01-01, end: 2024-01-10, step: 1d}
+sites: [{name: dc, it_power_cap: 1 MW}]
+fleet:
+  - {name: p, gpu: T1, site: dc, ramp: [{at: 2024-01-05, count: 0}, {at: 2024-01-05T12:00, count: 769}]}
+  - {name: q, gpu: T1, site: dc, count: 100, online: 2024-01-10}
+)");
+  EXPECT_EQ(r.summary.installed_end, 769.0);
+}
+
 // ---------------------------------------------------------------------------
 // (16) A contract's `value` gives its price: value / contracted GPU-hours.
 TEST(EngineRules, ContractValueGivesPrice) {
