@@ -112,6 +112,7 @@ struct ContractSpec {
   std::optional<HourStamp> start;     // default: run start
   std::optional<Span> term;           // start + term = end
   std::optional<HourStamp> end;       // default: run end
+  double price_decline = 0.0;         // per year: price × (1 − decline)^(years since start)
   double activity = 1.0;              // busy share of billed time
   bool take_or_pay = true;            // reserved: bill what it gets even if idle
   double noise = 0.0;                 // relative sd of demand per step (under a seed)

@@ -37,7 +37,13 @@ double CountCurve::cumulative(double t) const {
   return cum_[i] + 0.5 * (points_[i].value + v) * (t - points_[i].t);
 }
 
-double CountCurve::integral(double t0, double t1) const { return cumulative(t1) - cumulative(t0); }
+double CountCurve::integral(double t0, double t1) const {
+  if (points_.size() == 1) {  // a constant count from one date: no search
+    const double from = std::max(t0, points_.front().t);
+    return t1 > from ? points_.front().value * (t1 - from) : 0.0;
+  }
+  return cumulative(t1) - cumulative(t0);
+}
 
 double CountCurve::max_value() const {
   double m = 0.0;

@@ -4,14 +4,21 @@
 
 #include <cctype>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <cstdio>
+#include <optional>
+#include <sstream>
+#include <unistd.h>
 
 #include "models/catalog.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/solve.hpp"
+#include "sim/analysis/montecarlo.hpp"
+#include "sim/analysis/sweep.hpp"
 #include "sim/figures/article_charts.hpp"
+#include "sim/output/charts.hpp"
 #include "sim/figures/registry.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/loader.hpp"
@@ -123,10 +130,250 @@ int run_solve(const SolveOptions& opts, std::ostream& out, std::ostream& err) {
   try {
     r = solve_scenario(loaded.document, req);
   } catch (const ModelError& e) {
-    err << located(loaded, e) << "\n1 error; nothing was written\n";
+    // The goal came from the command line, not from the file's solve: block.
+    if (e.path().rfind("solve.", 0) == 0) {
+      const std::string flag = e.path() == "solve.vary" ? "--vary" : e.path() == "solve.low" ? "--low"
+                               : e.path() == "solve.high" ? "--high" : "--target";
+      err << flag << ": error: " << e.what() << "\n1 error; nothing was written\n";
+    } else {
+      err << located(loaded, e) << "\n1 error; nothing was written\n";
+    }
     return 2;
   }
   return print_results(r, opts.format, "", Period::month, out);
+}
+
+namespace {
+
+// "sweep: 120/10000 (1%), about 12 s left" on stderr, only when it is a terminal.
+class Progress {
+ public:
+  explicit Progress(std::string what) : what_(std::move(what)), start_(std::chrono::steady_clock::now()) {
+    enabled_ = isatty(fileno(stderr)) != 0;
+  }
+  ~Progress() {
+    if (enabled_ && shown_) std::fprintf(stderr, "\r\033[K");
+  }
+  std::function<void(std::size_t, std::size_t)> callback() {
+    if (!enabled_) return {};
+    return [this](std::size_t done, std::size_t total) {
+      const auto now = std::chrono::steady_clock::now();
+      if (done != total && now - last_ < std::chrono::milliseconds(200)) return;
+      last_ = now;
+      shown_ = true;
+      const double elapsed = std::chrono::duration<double>(now - start_).count();
+      const double left = done ? elapsed * static_cast<double>(total - done) / static_cast<double>(done) : 0.0;
+      std::fprintf(stderr, "\r%s: %zu/%zu (%.0f%%), about %.0f s left ", what_.c_str(), done, total,
+                   100.0 * static_cast<double>(done) / static_cast<double>(total), left);
+      std::fflush(stderr);
+    };
+  }
+
+ private:
+  std::string what_;
+  std::chrono::steady_clock::time_point start_, last_{};
+  bool enabled_ = false, shown_ = false;
+};
+
+struct SweepPlan {
+  DocNode document;
+  std::string base_dir;
+  std::vector<std::string> vary;
+  std::string plot;
+  std::optional<double> contour;
+  std::string title, x_label, y_label;
+};
+
+// A sweep file: {sweep: {scenario, set, vary, plot: {metric, contour, title}}}.
+SweepPlan read_sweep_file(const std::string& file, const DocNode& doc, const std::vector<std::string>& overrides) {
+  Diagnostics diags;
+  SweepPlan plan;
+  const DocNode* sweep = doc.find("sweep");
+  auto fail = [&](const SourceLoc& loc, const std::string& path, const std::string& msg) {
+    diags.error(loc, path, msg);
+    diags.throw_if_any();
+  };
+  if (!sweep->is_map()) fail(sweep->loc, "sweep", "expected a map with keys scenario, set, vary, plot");
+  for (std::size_t k = 0; k < sweep->keys.size(); ++k) {
+    const std::string& key = sweep->keys[k];
+    if (key != "scenario" && key != "set" && key != "vary" && key != "plot")
+      diags.error(sweep->key_locs[k], "sweep." + key,
+                  "unknown key" + did_you_mean(key, {"scenario", "set", "vary", "plot"}) + " (valid keys: scenario, set, vary, plot)");
+  }
+  diags.throw_if_any();
+  const DocNode* scenario = sweep->find("scenario");
+  if (!scenario || !scenario->is_scalar()) fail(sweep->loc, "sweep.scenario", "missing required key 'scenario' (the scenario file to sweep)");
+  const std::string path = (std::filesystem::path(file).parent_path() / scenario->scalar).lexically_normal().string();
+  const LoadedScenario loaded = [&] {
+    std::vector<std::string> sets;
+    if (const DocNode* set = sweep->find("set"))
+      for (const auto& c : set->children) sets.push_back(c.scalar);
+    for (const auto& o : overrides) sets.push_back(o);
+    return load_scenario(path, sets);
+  }();
+  plan.document = loaded.document;
+  if (const DocNode* vary = sweep->find("vary")) {
+    if (!vary->is_seq()) fail(vary->loc, "sweep.vary", "expected a list of PATH=FROM:TO:STEP or PATH=V1,V2,...");
+    for (const auto& c : vary->children) plan.vary.push_back(c.scalar);
+  }
+  if (const DocNode* plot = sweep->find("plot")) {
+    if (const DocNode* m = plot->find("metric")) plan.plot = m->scalar;
+    if (const DocNode* c = plot->find("contour")) plan.contour = parse_result_value(c->scalar);
+    if (const DocNode* t = plot->find("title")) plan.title = t->scalar;
+    if (const DocNode* t = plot->find("x_label")) plan.x_label = t->scalar;
+    if (const DocNode* t = plot->find("y_label")) plan.y_label = t->scalar;
+    const std::vector<std::string> plot_keys{"metric", "contour", "title", "x_label", "y_label"};
+    for (std::size_t k = 0; k < plot->keys.size(); ++k)
+      if (std::find(plot_keys.begin(), plot_keys.end(), plot->keys[k]) == plot_keys.end())
+        diags.error(plot->key_locs[k], "sweep.plot." + plot->keys[k],
+                    "unknown key" + did_you_mean(plot->keys[k], plot_keys) + " (valid keys: " + join_names(plot_keys) + ")");
+    diags.throw_if_any();
+  }
+  return plan;
+}
+
+}  // namespace
+
+int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
+  Diagnostics diags;
+  const DocNode raw = load_document(opts.file, diags);
+  diags.throw_if_any();
+  SweepPlan plan;
+  if (raw.find("sweep")) {
+    plan = read_sweep_file(opts.file, raw, opts.overrides);
+  } else {
+    plan.document = load_scenario(opts.file, opts.overrides).document;
+  }
+  for (const auto& v : opts.vary) plan.vary.push_back(v);
+  if (!opts.plot.empty()) plan.plot = opts.plot;
+  if (plan.vary.empty()) {
+    err << "gpusim sweep: nothing to vary (give --vary PATH=FROM:TO:STEP, or a sweep file with vary:)\n";
+    return 2;
+  }
+  std::vector<VaryAxis> axes;
+  for (const auto& v : plan.vary) axes.push_back(parse_vary(plan.document, v));
+  if (!plan.plot.empty() && axes.size() > 2) {
+    err << "gpusim sweep: --plot draws one varied key (a line) or two (a heatmap), not " << axes.size() << "\n";
+    return 2;
+  }
+  const auto points = grid_overrides(axes);
+  Progress progress("sweep");
+  std::vector<Json> summaries;
+  try {
+    summaries = run_points(plan.document, points, opts.threads, progress.callback());
+  } catch (const ModelError& e) {
+    err << "gpusim sweep: error: " << e.path() << ": " << e.what() << "\n1 error; nothing was written\n";
+    return 2;
+  }
+  // Columns: the varied paths, then every scalar of the summary.
+  std::vector<std::string> names;
+  for (const auto& [name, v] : flatten_scalars(summaries.front())) names.push_back(name);
+  std::ostringstream csv;
+  for (const auto& a : axes) csv << a.path << ",";
+  for (std::size_t i = 0; i < names.size(); ++i) csv << names[i] << (i + 1 < names.size() ? "," : "\n");
+  // The charted results: one or more for a line, exactly one for a heatmap.
+  std::vector<std::string> plot_metrics;
+  for (std::size_t start = 0; !plan.plot.empty() && start <= plan.plot.size();) {
+    const auto comma = plan.plot.find(',', start);
+    plot_metrics.push_back(plan.plot.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  if (plot_metrics.size() > 1 && axes.size() == 2) {
+    err << "gpusim sweep: a heatmap (two varied keys) charts one result; --plot has " << plot_metrics.size() << "\n";
+    return 2;
+  }
+  for (const auto& metric : plot_metrics) {
+    if (!metric_value(summaries.front(), metric) && std::find(names.begin(), names.end(), metric) == names.end()) {
+      err << "gpusim sweep: --plot '" << metric << "' is not a result" << did_you_mean(metric, names) << "\n";
+      return 2;
+    }
+  }
+  std::vector<std::size_t> index(axes.size(), 0);
+  std::vector<std::vector<double>> plot_values(plot_metrics.size());
+  for (std::size_t p = 0; p < summaries.size(); ++p) {
+    std::size_t rest = p;
+    for (std::size_t a = axes.size(); a-- > 0;) {
+      index[a] = rest % axes[a].values.size();
+      rest /= axes[a].values.size();
+    }
+    for (std::size_t a = 0; a < axes.size(); ++a) csv << format_number(axes[a].values[index[a]]) << ",";
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const auto v = metric_value(summaries[p], names[i]);
+      csv << (v ? format_number(*v) : "") << (i + 1 < names.size() ? "," : "\n");
+    }
+    for (std::size_t m = 0; m < plot_metrics.size(); ++m) {
+      const auto v = metric_value(summaries[p], plot_metrics[m]);
+      plot_values[m].push_back(v ? *v : std::nan(""));
+    }
+  }
+  if (opts.out_dir.empty()) {
+    out << csv.str();
+    if (!plan.plot.empty()) err << "gpusim sweep: --plot needs --out DIR for the chart\n";
+    return 0;
+  }
+  write_files_atomically(opts.out_dir, {{"sweep.csv", csv.str()}});
+  out << "Table: " << opts.out_dir << "/sweep.csv (" << summaries.size() << " rows)\n";
+  if (!plan.plot.empty()) {
+    const std::string chart = (std::filesystem::path(opts.out_dir) / "sweep.svg").string();
+    const std::string title = plan.title.empty() ? plan.plot : plan.title;
+    const ChartText text{title, plan.x_label.empty() ? axes[0].path : plan.x_label,
+                         !plan.y_label.empty() ? plan.y_label : axes.size() == 1 ? plan.plot : axes[1].path,
+                         "gpusim sweep " + opts.file};
+    if (axes.size() == 1) {
+      LineChartOptions lo;
+      if (plan.contour) lo.horizontal_lines.push_back({*plan.contour, "break-even"});
+      std::vector<Series> series;
+      for (std::size_t m = 0; m < plot_metrics.size(); ++m) series.push_back({plot_metrics[m], axes[0].values, plot_values[m]});
+      write_line_chart(chart, text, series, lo);
+    } else {
+      std::vector<std::vector<double>> z(axes[1].values.size(), std::vector<double>(axes[0].values.size()));
+      for (std::size_t i = 0; i < axes[0].values.size(); ++i)
+        for (std::size_t j = 0; j < axes[1].values.size(); ++j) z[j][i] = plot_values[0][i * axes[1].values.size() + j];
+      HeatmapOptions ho;
+      if (plan.contour) ho.contour = ReferenceLine{*plan.contour, format_number(*plan.contour)};
+      write_heatmap(chart, text, axes[0].values, axes[1].values, z, plot_metrics[0], ho);
+    }
+    out << "Chart: " << chart << "\n";
+  }
+  return 0;
+}
+
+int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err) {
+  if (opts.runs == 0) {
+    err << "gpusim mc: --runs must be at least 1\n";
+    return 2;
+  }
+  const LoadedScenario loaded = load_scenario(opts.scenario, opts.overrides);
+  Progress progress("mc");
+  MonteCarloResult r;
+  try {
+    r = run_monte_carlo(loaded.document, opts.runs, opts.seed, opts.threads, progress.callback());
+  } catch (const ModelError& e) {
+    err << located(loaded, e) << "\n1 error; nothing was written\n";
+    return 2;
+  }
+  const Json j = monte_carlo_json(r);
+  if (!opts.out_dir.empty()) {
+    write_files_atomically(opts.out_dir, {{"mc.json", j.dump(2) + "\n"}, {"runs.csv", monte_carlo_runs_csv(r)}});
+    const std::string chart = (std::filesystem::path(opts.out_dir) / "fan.svg").string();
+    auto millions = [](std::vector<double> v) {
+      for (auto& x : v) x /= 1e6;
+      return v;
+    };
+    write_fan_chart(chart, {loaded.spec.name + ": " + std::to_string(r.runs) + " Monte Carlo runs", "month", "",
+                            "gpusim mc " + opts.scenario + " --seed " + std::to_string(opts.seed)},
+                    r.revenue.months,
+                    {FanPanel{"Revenue per month", "USD millions", millions(r.revenue.p5), millions(r.revenue.p50), millions(r.revenue.p95)},
+                     FanPanel{"Net income per month", "USD millions", millions(r.net_income.p5), millions(r.net_income.p50), millions(r.net_income.p95)},
+                     FanPanel{"Cumulative cash", "USD millions", millions(r.cumulative_cash.p5), millions(r.cumulative_cash.p50), millions(r.cumulative_cash.p95)}});
+  }
+  if (opts.format == "json") out << j.dump(2) << "\n";
+  else {
+    out << monte_carlo_table(r);
+    if (!opts.out_dir.empty()) out << "Files: " << opts.out_dir << "/mc.json, runs.csv, fan.svg\n";
+  }
+  return 0;
 }
 
 int run_figures_command(const FiguresOptions& opts, std::ostream& out, std::ostream& err) {

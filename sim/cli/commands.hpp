@@ -2,6 +2,7 @@
 // writes to the given streams (so tests can run them without a process).
 #pragma once
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -43,6 +44,27 @@ struct FiguresOptions {
   unsigned threads = 0;
 };
 int run_figures_command(const FiguresOptions& opts, std::ostream& out, std::ostream& err);
+
+struct SweepOptions {
+  std::string file;  // a scenario, or a sweep file (top-level `sweep:`)
+  std::vector<std::string> vary;
+  std::vector<std::string> overrides;
+  std::string out_dir;  // sweep.csv (and sweep.svg with --plot) there; else CSV on stdout
+  std::string plot;     // metric to chart (a line for one varied key, a heatmap for two)
+  unsigned threads = 0;
+};
+int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err);
+
+struct McOptions {
+  std::string scenario;
+  std::vector<std::string> overrides;
+  std::size_t runs = 1000;
+  std::uint64_t seed = 1;
+  std::string format = "table";
+  std::string out_dir;  // mc.json, runs.csv and the fan chart
+  unsigned threads = 0;
+};
+int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err);
 
 struct CatalogOptions {
   std::string format = "table";

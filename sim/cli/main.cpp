@@ -37,6 +37,25 @@ int main(int argc, char** argv) {
   s->add_option("--set", solve.overrides, "Override a key: PATH=VALUE (repeatable)");
   s->add_option("--format", solve.format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
 
+  SweepOptions sweep;
+  auto* w = app.add_subcommand("sweep", "Run a scenario over a grid of values; one CSV row per point");
+  w->add_option("file", sweep.file, "Scenario file, or a sweep file (with a top-level sweep:)")->required();
+  w->add_option("--vary", sweep.vary, "PATH=FROM:TO:STEP or PATH=V1,V2,... (repeatable: a grid)");
+  w->add_option("--set", sweep.overrides, "Override a key: PATH=VALUE (repeatable)");
+  w->add_option("--out", sweep.out_dir, "Write DIR/sweep.csv (and DIR/sweep.svg with --plot); else CSV to stdout");
+  w->add_option("--plot", sweep.plot, "Chart this result: a line for one varied key, a heatmap for two");
+  w->add_option("--threads", sweep.threads, "Worker threads (default: all cores); output does not depend on it");
+
+  McOptions mc;
+  auto* m = app.add_subcommand("mc", "Monte Carlo over the scenario's uncertain inputs, noise and failures");
+  m->add_option("scenario", mc.scenario, "Scenario file")->required();
+  m->add_option("--runs", mc.runs, "Number of runs (default 1000)");
+  m->add_option("--seed", mc.seed, "Seed (default 1): same seed, same output");
+  m->add_option("--set", mc.overrides, "Override a key: PATH=VALUE (repeatable)");
+  m->add_option("--format", mc.format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
+  m->add_option("--out", mc.out_dir, "Write mc.json, runs.csv and fan.svg (monthly revenue, net income, cash) to DIR");
+  m->add_option("--threads", mc.threads, "Worker threads (default: all cores); output does not depend on it");
+
   FiguresOptions figures;
   auto* f = app.add_subcommand("figures", "Regenerate the article figures: published beside reproduced, charts");
   f->add_option("--registry", figures.registry, "Figure registry (default scenarios/figures.yaml)");
@@ -70,6 +89,8 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (*w) return run_sweep(sweep, std::cout, std::cerr);
+    if (*m) return run_mc(mc, std::cout, std::cerr);
     if (*f) return run_figures_command(figures, std::cout, std::cerr);
     if (*r) return run_run(run, std::cout, std::cerr);
     if (*s) return run_solve(solve, std::cout, std::cerr);

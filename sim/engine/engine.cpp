@@ -73,12 +73,14 @@ Grid make_grid(const TimeSpec& t) {
   g.year_of.resize(static_cast<std::size_t>(g.n));
   g.year_hours.resize(g.n);
   g.month_hours.resize(g.n);
+  CivilDate d{};
   for (Index k = 0; k < g.n; ++k) {
     const HourStamp h = g.start + k * g.dt;
-    const CivilDate d = civil_from_hours(h);
+    // The date changes at most once a day: convert only then.
+    if (k == 0 || g.dt >= 24 || ((h % 24) + 24) % 24 == 0) d = civil_from_hours(h);
     g.month[static_cast<std::size_t>(k)] = d.month;
     g.year_of[static_cast<std::size_t>(k)] = d.year;
-    g.year_hours[k] = year_hours_at(h, t.year);
+    g.year_hours[k] = t.year == YearConvention::days365 ? 8760.0 : (is_leap_year(d.year) ? 8784.0 : 8760.0);
     g.month_hours[k] = t.year == YearConvention::days365 ? 730.0 : 24.0 * days_in_month(d.year, d.month);
   }
   return g;
@@ -347,10 +349,13 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
   for (std::size_t si = 0; si < s.sites.size(); ++si) {
     pue[si].resize(g.n);
     price[si].resize(g.n);
-    for (Index k = 0; k < g.n; ++k) {
-      pue[si][k] = s.sites[si].pue.at_month(g.month[static_cast<std::size_t>(k)]);
-      price[si][k] = average_price(s.sites[si].electricity, g.start + k * g.dt, g.dt);
-    }
+    const SiteSpec& site = s.sites[si];
+    if (site.pue.monthly.empty()) pue[si].setConstant(site.pue.constant);
+    else
+      for (Index k = 0; k < g.n; ++k) pue[si][k] = site.pue.at_month(g.month[static_cast<std::size_t>(k)]);
+    if (site.electricity.kind == TariffSpec::Kind::flat) price[si].setConstant(site.electricity.flat.value);
+    else
+      for (Index k = 0; k < g.n; ++k) price[si][k] = average_price(site.electricity, g.start + k * g.dt, g.dt);
   }
 
   std::vector<Pool> pools = build_pools(s, g, options);
@@ -385,10 +390,15 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
       const double busy = got * c.spec->activity;
       const double billed = (reserved && !c.spec->take_or_pay) ? busy : got;
       const double dt = g.dt;
+      // A declining price, taken at the middle of the step (exact for flat prices).
+      const double price = c.spec->price_decline > 0
+                               ? c.price * std::pow(1.0 - c.spec->price_decline,
+                                                    (0.5 * (g.t0(k) + g.t1(k)) - c.start) / g.year_hours[k])
+                               : c.price;
       pool.busy[k] += busy;
       ts.billed_gpu_hours[k] += billed * dt;
       ts.busy_gpu_hours[k] += busy * dt;
-      ts.revenue_usd[k] += billed * dt * c.price;
+      ts.revenue_usd[k] += billed * dt * price;
       if (reserved) {
         ts.contracted_gpus[k] += want;
         ts.shortfall_gpu_hours[k] += (want - got) * dt;
@@ -399,7 +409,7 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
       cr.billed_gpu_hours += billed * dt;
       cr.busy_gpu_hours += busy * dt;
       cr.shortfall_gpu_hours += (want - got) * dt;
-      cr.revenue_usd += billed * dt * c.price;
+      cr.revenue_usd += billed * dt * price;
     }
   }
 
@@ -557,6 +567,7 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
   m.capex_usd = ts.capex_usd.sum();
   m.debt_drawn_usd = ts.debt_drawn_usd.sum();
   m.debt_repaid_usd = ts.debt_repaid_usd.sum();
+  m.debt_service_usd = m.interest_usd + m.debt_repaid_usd;
   if (m.revenue_usd != 0) {
     m.operating_margin = m.operating_income_usd / m.revenue_usd;
     m.net_margin = m.net_income_usd / m.revenue_usd;
@@ -589,15 +600,14 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
   Leg monthly, monthly_end;
   double cumulative = 0.0, min_cum = 0.0;
   for (Index k = 0; k < g.n;) {
-    Index j = k;
+    Index j = k + 1;
+    while (j < g.n && g.month[static_cast<std::size_t>(j)] == g.month[static_cast<std::size_t>(k)]) ++j;
     double sum = 0.0;
-    while (j < g.n && g.month[static_cast<std::size_t>(j)] == g.month[static_cast<std::size_t>(k)] &&
-           g.year_of[static_cast<std::size_t>(j)] == g.year_of[static_cast<std::size_t>(k)]) {
-      sum += cash[j];
-      cumulative += cash[j];
-      min_cum = std::min(min_cum, cumulative);
-      ++j;
+    for (Index i = k; i < j; ++i) {
+      sum += cash[i];
+      min_cum = std::min(min_cum, cumulative + sum);
     }
+    cumulative += sum;
     const double mid = 0.5 * (g.t0(k) + g.t0(j));
     monthly.push_back({years_between(run_start, mid, s.time.year), sum});
     monthly_end.push_back({years_between(run_start, g.t0(j), s.time.year), sum});

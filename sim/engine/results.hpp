@@ -83,7 +83,7 @@ struct Summary {
   double revenue_usd = 0, colocation_usd = 0, opex_usd = 0, depreciation_usd = 0,
          operating_income_usd = 0, interest_usd = 0, other_usd = 0, tax_usd = 0, net_income_usd = 0,
          ebitda_usd = 0, capex_usd = 0, cash_flow_usd = 0, debt_drawn_usd = 0, debt_repaid_usd = 0,
-         npv_usd = 0, min_cumulative_cash_usd = 0;
+         npv_usd = 0, min_cumulative_cash_usd = 0, debt_service_usd = 0;
   std::optional<double> operating_margin, net_margin, irr, payback_years;
   // Ratios the articles use (null when their denominator is 0):
   std::optional<double> revenue_per_gpu_hour_usd;  // revenue ÷ billed GPU-hours

@@ -6,6 +6,7 @@
 
 #include "sim/engine/engine.hpp"
 #include "sim/output/summary.hpp"
+#include "sim/scenario/diagnostics.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/printer.hpp"
 
@@ -155,24 +156,30 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request) {
   double f_lo = f.value_at(lo);
   double f_hi = f.value_at(hi);
   // Widen upwards when no bound was given and no sign change is in sight.
+  // Stop widening where the key no longer accepts the value (a count above 1T, say).
   for (int i = 0; !request.high && (f_lo > 0) == (f_hi > 0) && f_lo != 0 && f_hi != 0 && i < 40; ++i) {
-    hi *= 2;
-    f_hi = f.value_at(hi);
+    try {
+      const double f_next = f.value_at(2 * hi);
+      hi *= 2;
+      f_hi = f_next;
+    } catch (const ScenarioError&) {
+      break;
+    }
   }
   double a = lo, fa = f_lo, b = hi, fb = f_hi;
-  bool bracketed = false;
   double lowest = std::min(f_lo, f_hi), highest = std::max(f_lo, f_hi);
-  {
-    // Scan for the first sign change, so that a non-monotone target finds the
-    // root nearest the low end of the range.
+  bool bracketed = f_lo == 0 || f_hi == 0 || (f_lo > 0) != (f_hi > 0);
+  if (!bracketed) {
+    // A non-monotone target may cross and cross back inside the range: scan
+    // 16 sub-intervals for the first sign change.
     const int parts = 16;
     double prev_x = lo, prev_f = f_lo;
-    for (int i = 1; i <= parts; ++i) {
-      const double x = i == parts ? hi : lo + (hi - lo) * i / parts;
-      const double fx = i == parts ? f_hi : f.value_at(x);
+    for (int i = 1; i < parts; ++i) {
+      const double x = lo + (hi - lo) * i / parts;
+      const double fx = f.value_at(x);
       lowest = std::min(lowest, fx);
       highest = std::max(highest, fx);
-      if (prev_f == 0 || fx == 0 || (prev_f > 0) != (fx > 0)) {
+      if (fx == 0 || (prev_f > 0) != (fx > 0)) {
         a = prev_x;
         fa = prev_f;
         b = x;

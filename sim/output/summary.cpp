@@ -74,6 +74,7 @@ Json summary_json(const Results& r) {
                   {"min_cumulative_cash_usd", m.min_cumulative_cash_usd},
                   {"debt_drawn_usd", m.debt_drawn_usd},
                   {"debt_repaid_usd", m.debt_repaid_usd},
+                  {"debt_service_usd", m.debt_service_usd},
                   {"revenue_per_gpu_hour_usd", opt(m.revenue_per_gpu_hour_usd)},
                   {"revenue_per_gw_year_usd", opt(m.revenue_per_gw_year_usd)},
                   {"revenue_run_rate_usd", opt(m.revenue_run_rate_usd)},

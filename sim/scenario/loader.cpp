@@ -294,8 +294,14 @@ std::optional<std::vector<double>> read_number_list(ReadContext& ctx, const DocN
 std::optional<MonthlyValue> read_pue(ReadContext& ctx, const DocNode& n) {
   MonthlyValue mv;
   if (n.is_seq()) {
-    auto v = read_number_list(ctx, n, 12, UnitKind::ratio, "", 1.0, "1 or more");
+    auto v = read_number_list(ctx, n, 12, UnitKind::ratio, "", 1.0, "a PUE from 1 to 10");
     if (!v) return std::nullopt;
+    for (std::size_t i = 0; i < v->size(); ++i) {
+      if ((*v)[i] > 10.0) {
+        ctx.error(n.children[i].loc, "'" + n.children[i].scalar + "' is out of range (expected a PUE from 1 to 10)");
+        return std::nullopt;
+      }
+    }
     mv.monthly = *v;
     return mv;
   }
@@ -475,11 +481,23 @@ void Schema::read_catalog(ReadContext& ctx, const DocNode& n, std::vector<GpuMod
 
 const Choices<ContractKind> kContractKinds{
     {"reserved", ContractKind::reserved}, {"on_demand", ContractKind::on_demand}, {"spot", ContractKind::spot}};
+const Choices<ContractKind> kDemandKinds{{"on_demand", ContractKind::on_demand}, {"spot", ContractKind::spot}};
 
 void add_contract_fields(Section<ContractSpec>& s, bool is_demand) {
   s.add(text_field<ContractSpec>({.name = "name", .description = "unique name; the customer's name unless `customer` is given", .required = true}, &ContractSpec::name));
   s.add(text_field<ContractSpec>({.name = "customer", .description = "customer it bills, for revenue shares (several contracts may share one)", .default_doc = "the name"}, &ContractSpec::customer));
-  s.add(choice_field<ContractSpec>({.name = "kind", .description = is_demand ? "on_demand (served after reserved) or spot (served last)" : "reserved (take-or-pay, served first in file order), on_demand or spot", .default_value = std::string(is_demand ? "on_demand" : "reserved")}, &ContractSpec::kind, kContractKinds));
+  Field<ContractSpec> kind = choice_field<ContractSpec>({.name = "kind", .description = is_demand ? "on_demand (served after reserved) or spot (served last)" : "reserved (take-or-pay, served first in file order), on_demand or spot", .default_value = std::string(is_demand ? "on_demand" : "reserved")}, &ContractSpec::kind, is_demand ? kDemandKinds : kContractKinds);
+  if (is_demand) {
+    // Say where a reserved contract belongs rather than only listing the kinds.
+    kind.read = [read = kind.read](ReadContext& ctx, const DocNode& n, ContractSpec& c) {
+      if (n.is_scalar() && n.scalar == "reserved") {
+        ctx.error(n.loc, "demand is on_demand or spot; reserved contracts go under contracts");
+        return;
+      }
+      read(ctx, n, c);
+    };
+  }
+  s.add(kind);
   s.add(text_field<ContractSpec>({.name = "pool", .description = "the fleet pool whose GPUs it uses", .required = true}, &ContractSpec::pool));
   s.add(custom_field<ContractSpec>({.name = "gpus", .description = is_demand ? "GPUs demanded: a count, or a ramp" : "GPUs contracted: a count, a ramp, or `all` (every available GPU of the pool); or give gpu_hours", .default_doc = "none"},
                                    is_demand ? "count (250k) or ramp [{at: DATE, count: N}, ...]" : "count (250k), all, or ramp [{at: DATE, count: N}, ...]",
@@ -499,6 +517,7 @@ void add_contract_fields(Section<ContractSpec>& s, bool is_demand) {
     s.add(span_field<ContractSpec>({.name = "term", .description = "length; start + term = end (instead of end)", .default_unit = "y"}, &ContractSpec::term));
   }
   s.add(date_field<ContractSpec>({.name = "end", .description = "first hour it no longer bills", .default_doc = "run end"}, &ContractSpec::end));
+  s.add(plain<ContractSpec>({.name = "price_decline", .description = "yearly fall of the price: price × (1 − decline)^(years since start); e.g. H100 rentals fell 22% in 2025 (docs/facts.md: confirmed)", .default_value = std::string("0%"), .min = 0, .max = 1, .range_doc = "0 to 100%/y"}, UnitKind::rate_per_year, &ContractSpec::price_decline));
   s.add(plain<ContractSpec>({.name = "activity", .description = "share of billed GPU-hours in which its GPUs are busy (drives power)", .default_value = std::string("100%"), .min = 0, .max = 1, .range_doc = "0 to 100%"}, UnitKind::fraction, &ContractSpec::activity));
   if (!is_demand) {
     s.add(bool_field<ContractSpec>({.name = "take_or_pay", .description = "reserved: bills every GPU-hour it gets, busy or not; false bills only busy hours", .default_value = std::string("true")}, &ContractSpec::take_or_pay));
@@ -577,10 +596,10 @@ Schema::Schema() {
                                      &TimeSpecRaw::year, Choices<YearConvention>{{"calendar", YearConvention::calendar}, {"365d", YearConvention::days365}}));
 
   using G = GpuModelSpec;
-  catalog.add(quantity<G>({.name = "tdp", .description = "a busy GPU's draw", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &G::tdp));
-  catalog.add(quantity<G>({.name = "idle", .description = "an idle GPU's draw", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &G::idle));
-  catalog.add(quantity<G>({.name = "overhead", .description = "server share per powered GPU: CPUs, memory, NICs, fans", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &G::overhead));
-  catalog.add(quantity<G>({.name = "price", .description = "purchase price per GPU (a pool's default capex)", .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &G::price));
+  catalog.add(quantity<G>({.name = "tdp", .description = "a busy GPU's draw", .default_doc = "the built-in value; required for a new id", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &G::tdp));
+  catalog.add(quantity<G>({.name = "idle", .description = "an idle GPU's draw", .default_doc = "the built-in value; required for a new id", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &G::idle));
+  catalog.add(quantity<G>({.name = "overhead", .description = "server share per powered GPU: CPUs, memory, NICs, fans", .default_doc = "the built-in value; required for a new id", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &G::overhead));
+  catalog.add(quantity<G>({.name = "price", .description = "purchase price per GPU (a pool's default capex)", .default_doc = "the built-in value; required for a new id", .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &G::price));
   catalog.add(custom_field<G>({.name = "power_curve", .description = "f(u): share of the idle-to-busy swing drawn at load u", .default_value = std::string("linear")},
                               "linear, square, cubic, or a table [{load: %, f: fraction | power: W}, ...] from 0% to 100%",
                               [](ReadContext& ctx, const DocNode& n, G& g) {
@@ -589,7 +608,7 @@ Schema::Schema() {
   catalog.add(text_field<G>({.name = "source", .description = "where the figures come from", .default_doc = "empty"}, &G::source));
 
   site.add(text_field<SiteSpec>({.name = "name", .description = "unique name", .required = true}, &SiteSpec::name));
-  site.add(custom_field<SiteSpec>({.name = "pue", .description = "facility power / IT power; a constant or 12 monthly values (Jan..Dec). Default: new large builds <= 1.3 (Uptime, facts.md: confirmed)", .default_value = std::string("1.3")},
+  site.add(custom_field<SiteSpec>({.name = "pue", .description = "facility power / IT power; a constant or 12 monthly values (Jan..Dec). Default: new large builds <= 1.3 (Uptime, docs/facts.md: confirmed)", .default_value = std::string("1.3")},
                                   "ratio >= 1, or a list of 12",
                                   [](ReadContext& ctx, const DocNode& n, SiteSpec& s) {
                                     if (auto v = read_pue(ctx, n)) s.pue = *v;
@@ -597,7 +616,7 @@ Schema::Schema() {
                                   KeyType{KeyType::Shape::quantity, UnitKind::ratio, ""}));
   site.add(quantity<SiteSpec>({.name = "it_power_cap", .description = "cap on critical IT load; also the leased kW for colocation", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &SiteSpec::it_power_cap));
   site.add(quantity<SiteSpec>({.name = "power_cap", .description = "cap on facility (grid) draw", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &SiteSpec::power_cap));
-  site.add(custom_field<SiteSpec>({.name = "electricity", .description = "tariff: flat, 12 monthly prices, or time-of-use {weekday: [24], weekend: [24]}. Default: US industrial average 2023, 8.06 c/kWh (EIA, facts.md: confirmed)", .default_value = std::string("0.0806 USD/kWh")},
+  site.add(custom_field<SiteSpec>({.name = "electricity", .description = "tariff: flat, 12 monthly prices, or time-of-use {weekday: [24], weekend: [24]}. Default: US industrial average 2023, 8.06 c/kWh (EIA, docs/facts.md: confirmed)", .default_value = std::string("0.0806 USD/kWh")},
                                   "energy price (USD/kWh), a list of 12, or {weekday: [24], weekend: [24]}",
                                   [](ReadContext& ctx, const DocNode& n, SiteSpec& s) {
                                     if (auto t = read_tariff(ctx, n)) s.electricity = *t;
@@ -609,9 +628,13 @@ Schema::Schema() {
   fleet.add(text_field<F>({.name = "name", .description = "unique name", .required = true}, &F::name));
   fleet.add(text_field<F>({.name = "gpu", .description = "a GPU model id from the catalog", .required = true}, &F::gpu));
   fleet.add(text_field<F>({.name = "site", .description = "the site it is installed at", .required = true}, &F::site));
-  fleet.add(custom_field<F>({.name = "count", .description = "GPUs installed from `online`; `fit`: the most whole GPUs whose full-load draw fits the site's caps; or a ramp", .default_doc = "none (give count or ramp)"},
-                            "count (250k), fit, or ramp",
+  fleet.add(custom_field<F>({.name = "count", .description = "GPUs installed from `online`, or `fit`: the most whole GPUs whose full-load draw fits the site's caps (for GPUs over time, give `ramp` instead)", .default_doc = "none (give count or ramp)"},
+                            "count (250k) or fit",
                             [](ReadContext& ctx, const DocNode& n, F& f) {
+                              if (n.is_seq()) {
+                                ctx.error(n.loc, "a list of points is a ramp: write it under `ramp:` (count is a number or fit)");
+                                return;
+                              }
                               if (auto v = read_count_schedule(ctx, n, &f.fit, nullptr)) f.schedule = *v;
                             },
                             KeyType{KeyType::Shape::quantity, UnitKind::count, ""}));
@@ -622,7 +645,7 @@ Schema::Schema() {
                               if (auto v = read_ramp(ctx, n)) f.schedule.ramp = *v;
                             }));
   fleet.add(quantity<F>({.name = "capex", .description = "purchase cost per GPU, paid when it enters service", .default_doc = "the catalog price", .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &F::capex));
-  fleet.add(span_field<F>({.name = "life", .description = "straight-line depreciation life. Default: 6 y (CoreWeave, Microsoft, Google; facts.md: confirmed)", .default_value = std::string("6y"), .default_unit = "y"}, &F::life));
+  fleet.add(span_field<F>({.name = "life", .description = "straight-line depreciation life. Default: 6 y (CoreWeave, Microsoft, Google; docs/facts.md: confirmed)", .default_value = std::string("6y"), .default_unit = "y"}, &F::life));
   fleet.add(plain<F>({.name = "afr", .description = "annual failure rate: share of GPUs failing per year", .default_value = std::string("0%"), .min = 0, .max = 10, .range_doc = "0 to 1000%/y"}, UnitKind::rate_per_year, &F::afr));
   fleet.add(span_field<F>({.name = "repair", .description = "time a failed GPU is down", .default_value = std::string("3d"), .default_unit = "h"}, &F::repair));
   fleet.add(custom_field<F>({.name = "power_curve", .description = "overrides the catalog model's power_curve", .default_doc = "the catalog's"},
@@ -843,10 +866,6 @@ void check_contracts(ScenarioSpec& s, std::vector<ContractSpec>& list, const std
                       (s.fleet.empty() ? " (the fleet is empty)"
                                        : " (pools: " + join_names(names_of(s.fleet)) + ")"));
     }
-    if (is_demand && c.kind == ContractKind::reserved) {
-      diags.error(loc_of(locs, p + ".kind"), p + ".kind",
-                  "demand is on_demand or spot; reserved contracts go under contracts");
-    }
     const bool has_gpus = has_key(locs, p + ".gpus");
     const bool has_hours = has_key(locs, p + ".gpu_hours");
     if (has_gpus && has_hours) {
@@ -873,6 +892,10 @@ void check_contracts(ScenarioSpec& s, std::vector<ContractSpec>& list, const std
     if (has_value && c.kind != ContractKind::reserved) {
       diags.error(loc_of(locs, p + ".value"), p + ".value",
                   "value prices a reserved contract; on_demand and spot give price");
+    }
+    if (has_value && c.price_decline > 0) {
+      diags.error(loc_of(locs, p + ".price_decline"), p + ".price_decline",
+                  "price_decline goes with price (the starting price), not with value");
     }
     if (has_key(locs, p + ".term") && has_key(locs, p + ".end")) {
       diags.error(loc_of(locs, p + ".term"), p + ".term", "give term or end, not both");
@@ -1076,6 +1099,23 @@ std::optional<KeyType> numeric_key_type(const DocNode& document, const std::stri
   if (head == "catalog" && seg.size() == 3) return field_type(sc.catalog, seg[2], "a catalog entry");
   if ((head == "sites" || head == "fleet" || head == "contracts" || head == "demand") && seg.size() >= 2) {
     if (!list_item(head, head, &document, 1)) return std::nullopt;
+    // A ramp point's count: fleet.NAME.ramp.I.count, contracts.NAME.gpus.I.count.
+    if (seg.size() == 5 && seg[4] == "count" && ((head == "fleet" && seg[2] == "ramp") ||
+                                                 ((head == "contracts" || head == "demand") && seg[2] == "gpus"))) {
+      const DocNode* list = document.find(head);
+      const DocNode* item = nullptr;
+      for (const auto& c : list->children)
+        if (c.item_name() == seg[1]) item = &c;
+      const DocNode* ramp = item ? item->find(seg[2]) : nullptr;
+      const bool is_index = std::all_of(seg[3].begin(), seg[3].end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+      if (!ramp || !ramp->is_seq() || !is_index || seg[3].empty() || seg[3].size() > 6 ||
+          std::stoul(seg[3]) >= ramp->children.size()) {
+        error = "'" + path + "': no ramp point " + seg[3] + " (the ramp has " +
+                std::to_string(ramp && ramp->is_seq() ? ramp->children.size() : 0) + " points, numbered from 0)";
+        return std::nullopt;
+      }
+      return KeyType{KeyType::Shape::quantity, UnitKind::count, ""};
+    }
     if (seg.size() != 3) {
       error = "'" + path + "': expected " + head + ".NAME.KEY";
       return std::nullopt;
@@ -1114,7 +1154,7 @@ std::string scenario_format_markdown() {
          "like the article: `6 GW`, `700 W`, `2.50 USD/gpu-h`, `0.08 USD/kWh`, `150 USD/kW/month`, "
          "`1.3B USD`, `300M gpu-h`, `62%`, `6y`, `3d`. A number may carry a multiplier written "
          "against it: `k` (thousand), `M` (million), `B` (billion), `T` (trillion) — `250k`, "
-         "`1.3B USD`. Thousands separators `250,000` and `250_000` are accepted. A bare number "
+         "`1.3B USD`. Thousands separators `250_000` and `250,000` are accepted (inside a flow map `{...}` a comma ends the value, so write `250_000` or quote it there). A bare number "
          "is read in the key's default unit, named in its type below.\n\n";
   out += "## Units\n\n| dimension | units |\n|---|---|\n";
   for (UnitKind k : {UnitKind::power, UnitKind::energy, UnitKind::money, UnitKind::energy_price,

@@ -121,7 +121,7 @@ TEST_F(Override, MisspelledKeyIsUnknownAtTheSetPath) {
             std::vector<std::string>{
                 "--set contracts.Microsoft.prise: error: contracts.Microsoft.prise: unknown key; did you mean "
                 "'price'? (valid keys: name, customer, kind, pool, gpus, gpu_hours, price, value, start, term, end, "
-                "activity, take_or_pay)"});
+                "price_decline, activity, take_or_pay)"});
 }
 
 TEST_F(Override, BadValueIsReportedAtTheSetPath) {
