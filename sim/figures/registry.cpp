@@ -95,7 +95,7 @@ std::vector<FigureSpec> load_registry(const std::string& path) {
   for (std::size_t k = 0; k < doc.keys.size(); ++k)
     if (doc.keys[k] != "figures")
       diags.error(doc.key_locs[k], doc.keys[k], "unknown key (valid keys: figures)");
-  const std::vector<std::string> valid{"id", "title", "source", "scenario", "set", "metric", "published", "tolerance", "note"};
+  const std::vector<std::string> valid{"id", "title", "source", "scenario", "set", "metric", "published", "unit", "tolerance", "note"};
   std::set<std::string> ids;
   for (const DocNode& item : list->children) {
     const DocNode* id = item.find("id");
@@ -161,6 +161,16 @@ std::vector<FigureSpec> load_registry(const std::string& path) {
         }
       } else {
         diags.error(p->loc, where + ".published", "expected a value such as 22% or 2.19B gpu-h, or a range [LOW, HIGH]");
+      }
+    }
+    if (const DocNode* u = item.find("unit")) {
+      // The display unit of a figure shown without a published value: "%", "B USD/GW/y", "y".
+      const std::string text = u->is_scalar() ? u->scalar : "";
+      const auto v = parse_published(text.empty() ? "" : (text[0] == 'k' || text[0] == 'M' || text[0] == 'B' || text[0] == 'T' || text == "%" ? "1" + text : "1 " + text));
+      if (!v) diags.error(u->loc, where + ".unit", "'" + text + "' is not a display unit (units: " + units_list() + ", optionally after k, M, B or T)");
+      else if (!f.published && !f.published_low) {
+        f.display_scale = v->scale;
+        f.display_suffix = v->suffix;
       }
     }
     if (const DocNode* t = item.find("tolerance")) {
@@ -264,7 +274,7 @@ std::vector<FigureResult> run_figures(const std::vector<FigureSpec>& specs, cons
 std::string figures_table(const std::vector<FigureResult>& results) {
   std::ostringstream o;
   char buf[512];
-  std::snprintf(buf, sizeof buf, "%-12s %-50s %18s %18s %9s  %s\n", "id", "figure", "published", "reproduced", "diff", "ok");
+  std::snprintf(buf, sizeof buf, "%-20s %-50s %18s %18s %9s  %s\n", "id", "figure", "published", "reproduced", "diff", "ok");
   o << buf;
   int failed = 0, checked = 0;
   for (const auto& r : results) {
@@ -283,7 +293,7 @@ std::string figures_table(const std::vector<FigureResult>& results) {
       }
     }
     const std::string published = r.spec.published_text.empty() ? "-" : r.spec.published_text;
-    std::snprintf(buf, sizeof buf, "%-12s %-50s %18s %18s %9s  %s\n", r.spec.id.c_str(), title.c_str(),
+    std::snprintf(buf, sizeof buf, "%-20s %-50s %18s %18s %9s  %s\n", r.spec.id.c_str(), title.c_str(),
                   published.c_str(), display_value(r.spec, r.reproduced).c_str(), diff.c_str(),
                   !r.checked ? "(shown)" : r.ok ? "ok" : "OUT OF TOLERANCE");
     o << buf;
