@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# gpusim's main job: install what is missing, build, then check and print every
-# article scenario as gpusim reads it (the figures themselves come with the
-# figure registry).
+# gpusim's main job: install what is missing, build, then regenerate every
+# article figure from its scenario, beside the published value, with the charts.
+# Writes docs/figures.md (the page), docs/figures/figures.csv and the SVG charts.
+# Exits 1 if a figure is out of tolerance.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-./build/sim/gpusim validate scenarios/articles/*.yaml
-for f in scenarios/articles/*.yaml; do
-  ./build/sim/gpusim validate --print "$f"
-done
+./build/sim/gpusim figures --out docs/figures --markdown docs/figures.md
+echo
+echo "Table: docs/figures/figures.csv    Page with charts: docs/figures.md    Charts: docs/figures/*.svg"

@@ -124,7 +124,8 @@ std::vector<ChartFile> six_gigawatt_charts(const std::string& scenarios, const s
     ChartFile c{(fs::path(dir) / "six-gw-gpus.svg").string(), "GPUs that fit in 6 GW (facility) at full load",
                 "The most whole GPUs whose full-load draw (GPU TDP + server overhead) × PUE fits under 6 GW, for "
                 "several catalog models. The article's \"millions of accelerators\" holds for every model; liquid "
-                "cooling (lower PUE, B5) adds GPUs."};
+                "cooling (lower PUE, B5) adds GPUs. GB200 and B300 coincide: both draw about 1.67 kW per GPU at "
+                "full load in an NVL72 rack (docs/catalog.md)."};
     LineChartOptions opt;
     opt.vertical_lines.push_back({1.08, "Meta PUE 2023"});
     write_line_chart(c.path, {c.title, "PUE", "GPUs (millions)", source}, series, opt);
@@ -197,7 +198,7 @@ std::optional<ChartFile> deal_prices(const std::string& dir, const std::vector<F
   for (const auto& r : results) {
     if (r.spec.metric != "finance.revenue_per_gpu_hour_usd" && r.spec.metric.find("price_usd_per_gpu_hour") == std::string::npos)
       continue;
-    labels.push_back(r.spec.id + ": " + r.spec.title);
+    labels.push_back(r.spec.label);
     values.push_back(r.reproduced);
   }
   if (labels.empty()) return std::nullopt;

@@ -95,7 +95,7 @@ std::vector<FigureSpec> load_registry(const std::string& path) {
   for (std::size_t k = 0; k < doc.keys.size(); ++k)
     if (doc.keys[k] != "figures")
       diags.error(doc.key_locs[k], doc.keys[k], "unknown key (valid keys: figures)");
-  const std::vector<std::string> valid{"id", "title", "source", "scenario", "set", "metric", "published", "unit", "tolerance", "note"};
+  const std::vector<std::string> valid{"id", "title", "source", "scenario", "set", "metric", "published", "unit", "tolerance", "note", "label"};
   std::set<std::string> ids;
   for (const DocNode& item : list->children) {
     const DocNode* id = item.find("id");
@@ -127,6 +127,8 @@ std::vector<FigureSpec> load_registry(const std::string& path) {
     text("scenario", f.scenario, true);
     text("metric", f.metric, true);
     text("note", f.note, false);
+    text("label", f.label, false);
+    if (f.label.empty()) f.label = f.id;
     if (!f.id.empty() && !ids.insert(f.id).second) diags.error(item.key_loc("id"), where, "duplicate id '" + f.id + "'");
     if (!f.scenario.empty()) f.scenario = (std::filesystem::path(folder) / f.scenario).lexically_normal().string();
     if (const DocNode* s = item.find("set")) {

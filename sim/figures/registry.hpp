@@ -28,6 +28,7 @@ struct FigureSpec {
   double tolerance = 0.01;     // relative (of published), unless absolute
   bool tolerance_absolute = false;
   std::string note;
+  std::string label;  // short name for charts; default: the id
 };
 
 struct FigureResult {
