@@ -163,6 +163,11 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
     double ss = 0;
     for (double x : v) ss += (x - s.mean) * (x - s.mean);
     s.sd = v.size() > 1 ? std::sqrt(ss / static_cast<double>(v.size() - 1)) : 0.0;
+    // A metric the draws do not move has no spread (not rounding noise).
+    if (std::all_of(v.begin(), v.end(), [&](double x) { return x == v.front(); })) {
+      s.mean = v.front();
+      s.sd = 0.0;
+    }
     s.p5 = percentile(v, 0.05);
     s.p50 = percentile(v, 0.50);
     s.p95 = percentile(v, 0.95);

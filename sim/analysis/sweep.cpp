@@ -51,6 +51,9 @@ VaryAxis parse_vary(const DocNode& document, const std::string& spec) {
     }
     if (parts.size() != 3) throw vary_error(spec, "a range is FROM:TO:STEP (three values)");
     const QuantityResult from = parse(parts[0]), to = parse(parts[1]), step = parse(parts[2]);
+    // A duration's value is in years or in hours, by how it is written: the three must agree.
+    if (type->unit == UnitKind::duration && (from.span.unit != to.span.unit || from.span.unit != step.span.unit))
+      throw vary_error(spec, "FROM, TO and STEP must all be in years (y) or all in h, d or w");
     if (step.value <= 0) throw vary_error(spec, "STEP must be more than 0");
     if (to.value < from.value) throw vary_error(spec, "TO must not be less than FROM");
     const double count = std::floor((to.value - from.value) / step.value * (1 + 1e-12) + 1e-9) + 1;

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "sim/cli/commands.hpp"
+#include "sim/output/charts.hpp"
 #include "sim/scenario/diagnostics.hpp"
 
 int main(int argc, char** argv) {
@@ -100,6 +101,9 @@ int main(int argc, char** argv) {
   } catch (const gpusim::ScenarioError& e) {
     std::cerr << e.report();
     return 2;
+  } catch (const gpusim::ChartError& e) {
+    std::cerr << "gpusim: could not draw a chart: " << e.what() << "\n";
+    return 3;
   } catch (const std::exception& e) {
     std::cerr << "gpusim: internal error: " << e.what() << "\n";
     return 3;

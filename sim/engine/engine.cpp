@@ -531,7 +531,13 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
   // Summary scalars.
   Summary& m = r.summary;
   m.hours = run_end - run_start;
-  m.years = (static_cast<double>(g.dt) / g.year_hours).sum();
+  // Years: the run's hours in each calendar year ÷ that year's length (exact for whole years).
+  for (Index k = 0; k < g.n;) {
+    Index j = k;
+    while (j < g.n && g.year_of[static_cast<std::size_t>(j)] == g.year_of[static_cast<std::size_t>(k)]) ++j;
+    m.years += static_cast<double>((j - k) * g.dt) / g.year_hours[k];
+    k = j;
+  }
   m.steps = static_cast<long long>(g.n);
   m.gpu_hours_installed = ts.installed_gpus.sum() * g.dt;
   m.gpu_hours_available = ts.available_gpus.sum() * g.dt;

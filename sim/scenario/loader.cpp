@@ -545,7 +545,11 @@ Schema::Schema() {
                           }));
   top.add(custom_field<R>({.name = "description", .description = "what the scenario models and where its numbers come from", .default_doc = "empty"}, "text",
                           [](ReadContext& ctx, const DocNode& n, R& r) {
-                            if (auto v = read_text(ctx, n)) r.spec.description = *v;
+                            if (auto v = read_text(ctx, n)) {
+                              // A folded block (description: >) ends in a newline: drop it.
+                              while (!v->empty() && (v->back() == '\n' || v->back() == ' ')) v->pop_back();
+                              r.spec.description = *v;
+                            }
                           }));
   top.add(custom_field<R>({.name = "extends", .description = "a scenario file (relative to this one) whose keys this file overrides: maps key by key, named lists item by item"}, "file path",
                           [](ReadContext&, const DocNode&, R&) {}));

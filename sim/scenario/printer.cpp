@@ -149,7 +149,9 @@ std::string print_scenario(const ScenarioSpec& s) {
   }
   out << YAML::EndMap;
 
-  out << YAML::Key << "sites" << YAML::Value << YAML::BeginSeq;
+  out << YAML::Key << "sites" << YAML::Value;
+  if (s.sites.empty()) out << YAML::Flow;
+  out << YAML::BeginSeq;
   for (const auto& site : s.sites) {
     out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << site.name;
     out << YAML::Key << "pue" << YAML::Value;
@@ -186,7 +188,9 @@ std::string print_scenario(const ScenarioSpec& s) {
   }
   out << YAML::EndSeq;
 
-  out << YAML::Key << "fleet" << YAML::Value << YAML::BeginSeq;
+  out << YAML::Key << "fleet" << YAML::Value;
+  if (s.fleet.empty()) out << YAML::Flow;
+  out << YAML::BeginSeq;
   for (const auto& f : s.fleet) {
     out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << f.name;
     out << YAML::Key << "gpu" << YAML::Value << f.gpu;
@@ -214,7 +218,9 @@ std::string print_scenario(const ScenarioSpec& s) {
 
   for (auto [key, list] : {std::pair{"contracts", &s.contracts}, std::pair{"demand", &s.demand}}) {
     const bool demand = std::string(key) == "demand";
-    out << YAML::Key << key << YAML::Value << YAML::BeginSeq;
+    out << YAML::Key << key << YAML::Value;
+    if (list->empty()) out << YAML::Flow;
+    out << YAML::BeginSeq;
     for (const auto& c : *list) {
       out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << c.name;
       out << YAML::Key << "customer" << YAML::Value << c.customer;
@@ -233,6 +239,7 @@ std::string print_scenario(const ScenarioSpec& s) {
       out << YAML::Key << "start" << YAML::Value << format_date(c.start.value_or(s.time.start));
       if (c.term) out << YAML::Key << "term" << YAML::Value << span(*c.term);
       else out << YAML::Key << "end" << YAML::Value << format_date(c.end.value_or(s.time.end));
+      if (c.price_decline > 0) out << YAML::Key << "price_decline" << YAML::Value << percent(c.price_decline);
       out << YAML::Key << "activity" << YAML::Value << percent(c.activity);
       if (!demand) out << YAML::Key << "take_or_pay" << YAML::Value << (c.take_or_pay ? "true" : "false");
       if (demand) out << YAML::Key << "noise" << YAML::Value << percent(c.noise);
@@ -243,13 +250,19 @@ std::string print_scenario(const ScenarioSpec& s) {
 
   const FinanceSpec& fin = s.finance;
   out << YAML::Key << "finance" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "opex" << YAML::Value << YAML::BeginSeq;
+  out << YAML::Key << "opex" << YAML::Value;
+  if (fin.opex.empty()) out << YAML::Flow;
+  out << YAML::BeginSeq;
   for (const auto& e : fin.opex) emit_expense(out, e);
   out << YAML::EndSeq;
-  out << YAML::Key << "other" << YAML::Value << YAML::BeginSeq;
+  out << YAML::Key << "other" << YAML::Value;
+  if (fin.other.empty()) out << YAML::Flow;
+  out << YAML::BeginSeq;
   for (const auto& e : fin.other) emit_expense(out, e);
   out << YAML::EndSeq;
-  out << YAML::Key << "debt" << YAML::Value << YAML::BeginSeq;
+  out << YAML::Key << "debt" << YAML::Value;
+  if (fin.debt.empty()) out << YAML::Flow;
+  out << YAML::BeginSeq;
   for (const auto& d : fin.debt) {
     out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << d.name;
     out << YAML::Key << "principal" << YAML::Value << money(d.principal);
