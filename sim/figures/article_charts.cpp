@@ -75,8 +75,10 @@ std::optional<ChartFile> utilization_heatmap(const std::string& scenarios, const
               "Billed GPU-hours ÷ installed GPU-hours, with the other customers sized so that Microsoft is 62% of "
               "revenue. x: installed GPUs on 1 Jan 2024 as a share of the year-end 250,000 (a linear ramp through "
               "the year; 100% is the article's assumption). y: Microsoft's price per GPU-hour relative to the other "
-              "customers' (100% is the article's assumption). The article's 22% sits at the top-right corner of its "
-              "assumptions: a fleet that grew during the year, or a Microsoft discount, raises it."};
+              "customers' (100% is the article's assumption). The article's 22% sits on the right edge: a fleet "
+              "that grew during the year raises the implied utilization, and so does Microsoft paying more than "
+              "the others; Microsoft paying less lowers it. Even at the top-left corner it stays well below the "
+              "50% of a normal cloud (A4). Colours blend between the computed grid points."};
   HeatmapOptions opt;
   opt.marked_point = LabelledPoint{100.0, 100.0, "article: " + fmt("%.1f%%", z[4][7])};
   opt.contour = ReferenceLine{50.0, "50% (a normal cloud, A4)"};
@@ -179,13 +181,14 @@ std::optional<ChartFile> income_waterfall(const std::string& scenarios, const st
       {"colocation", -m("finance.colocation_usd"), false}, {"opex", -m("finance.opex_usd"), false},
       {"depreciation", -m("finance.depreciation_usd"), false},
       {"operating income", m("finance.operating_income_usd"), true},
-      {"interest", -m("finance.interest_usd"), false},   {"other", m("finance.other_usd"), false},
+      {"interest", -m("finance.interest_usd"), false},   {"other items", m("finance.other_usd"), false},
       {"tax", -m("finance.tax_usd"), false},             {"net income", m("finance.net_income_usd"), true}};
   ChartFile c{(fs::path(dir) / "coreweave-2024-waterfall.svg").string(), "CoreWeave 2024: from revenue to net loss",
               "The A5 scenario's income statement as the engine computes it (USD millions): revenue from the fleet's "
               "contracts, then energy, colocation, opex and six-year depreciation down to operating income, then "
-              "interest on the debt and the other items to the net loss. Which inputs are facts and which are "
-              "calibrated is said in the scenario file."};
+              "interest on the debt and the other items to the net loss. Revenue, energy, colocation, depreciation "
+              "and interest come from cited facts; opex and the other items are calibrated remainders (the S-1 "
+              "lines were not available), as the scenario file says."};
   write_waterfall(c.path, {c.title, "", "USD millions", "gpusim, scenarios/articles/coreweave-2024-financials.yaml (A5)"},
                   steps);
   return c;
@@ -205,8 +208,10 @@ std::optional<ChartFile> deal_prices(const std::string& dir, const std::vector<F
   ChartFile c{(fs::path(dir) / "deal-prices.svg").string(), "What the deals imply per GPU-hour",
               "Each deal's value ÷ the GPU-hours its scenario delivers. The band is the range of H100 rental prices "
               "reported 2023-2026 (1-year contract index $1.70 in Oct 2025; launch prices above $8 in 2023; "
-              "facts.md). Nvidia-Lambda's reading as 8-GPU servers falls far below any market price, which argues "
-              "for the GPU reading."};
+              "docs/facts.md). Two readings fall far below any market price: Nvidia-Lambda's units read as 8-GPU "
+              "servers (which argues for the GPU reading) and Meta-AMD at the $60B value (most outlets reported "
+              "more than $100B). E1 is an assumed price, not one the deal implies. The band is H100 prices; "
+              "B2 and D1 are newer GPUs."};
   BarChartOptions opt;
   // Facts (docs/catalog.md cites facts.md): H100 1-year contract index low of
   // $1.70/GPU-h (Oct 2025, secondary) and 2023 peaks above $8 (confirmed).

@@ -195,6 +195,7 @@ std::vector<FigureSpec> load_registry(const std::string& path) {
         f.tolerance = v->value;
         f.tolerance_absolute = true;
       }
+      f.tolerance_given = true;
     }
     out.push_back(std::move(f));
   }
@@ -265,8 +266,13 @@ std::vector<FigureResult> run_figures(const std::vector<FigureSpec>& specs, cons
         r.ok = std::fabs(*r.difference) <= f.tolerance;
       }
     } else if (f.published_low) {
+      // A range: inside it, give or take the tolerance (absolute, or relative to
+      // the nearer end; a goal-seek landing on an end by rounding counts as in).
       r.checked = true;
-      r.ok = *v >= *f.published_low && *v <= *f.published_high;
+      const double relative = f.tolerance_given ? f.tolerance : 1e-9;
+      const double slack_lo = f.tolerance_absolute ? f.tolerance : relative * std::fabs(*f.published_low);
+      const double slack_hi = f.tolerance_absolute ? f.tolerance : relative * std::fabs(*f.published_high);
+      r.ok = *v >= *f.published_low - slack_lo && *v <= *f.published_high + slack_hi;
     }
     out.push_back(std::move(r));
   }

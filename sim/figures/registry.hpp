@@ -27,6 +27,7 @@ struct FigureSpec {
   std::string display_suffix;  // e.g. "B gpu-h", "%"
   double tolerance = 0.01;     // relative (of published), unless absolute
   bool tolerance_absolute = false;
+  bool tolerance_given = false;  // false: the default (1% for values, 1e-9 relative for ranges)
   std::string note;
   std::string label;  // short name for charts; default: the id
 };
