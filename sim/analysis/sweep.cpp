@@ -8,6 +8,8 @@
 #include <thread>
 
 #include "sim/engine/solve.hpp"
+#include <filesystem>
+
 #include "sim/scenario/loader.hpp"
 
 namespace gpusim {
@@ -94,6 +96,65 @@ std::vector<std::vector<std::string>> grid_overrides(const std::vector<VaryAxis>
   }
   return points;
 }
+
+bool is_sweep_file(const DocNode& doc) { return doc.find("sweep") != nullptr; }
+
+// A sweep file: {sweep: {scenario, set, vary, plot: {metric, contour, title}}}.
+SweepPlan read_sweep_file(const std::string& file, const DocNode& doc, const std::vector<std::string>& overrides) {
+  Diagnostics diags;
+  SweepPlan plan;
+  const DocNode* sweep = doc.find("sweep");
+  auto fail = [&](const SourceLoc& loc, const std::string& path, const std::string& msg) {
+    diags.error(loc, path, msg);
+    diags.throw_if_any();
+  };
+  if (!sweep->is_map()) fail(sweep->loc, "sweep", "expected a map with keys scenario, set, vary, plot");
+  for (std::size_t k = 0; k < sweep->keys.size(); ++k) {
+    const std::string& key = sweep->keys[k];
+    if (key != "scenario" && key != "set" && key != "vary" && key != "plot")
+      diags.error(sweep->key_locs[k], "sweep." + key,
+                  "unknown key" + did_you_mean(key, {"scenario", "set", "vary", "plot"}) + " (valid keys: scenario, set, vary, plot)");
+  }
+  diags.throw_if_any();
+  const DocNode* scenario = sweep->find("scenario");
+  if (!scenario || !scenario->is_scalar()) fail(sweep->loc, "sweep.scenario", "missing required key 'scenario' (the scenario file to sweep)");
+  const std::string path = (std::filesystem::path(file).parent_path() / scenario->scalar).lexically_normal().string();
+  const LoadedScenario loaded = [&] {
+    std::vector<std::string> sets;
+    if (const DocNode* set = sweep->find("set"))
+      for (const auto& c : set->children) sets.push_back(c.scalar);
+    for (const auto& o : overrides) sets.push_back(o);
+    return load_scenario(path, sets);
+  }();
+  plan.document = loaded.document;
+  if (const DocNode* vary = sweep->find("vary")) {
+    if (!vary->is_seq()) fail(vary->loc, "sweep.vary", "expected a list of PATH=FROM:TO:STEP or PATH=V1,V2,...");
+    for (const auto& c : vary->children) {
+      if (!c.is_scalar()) fail(c.loc, "sweep.vary", "expected PATH=FROM:TO:STEP or PATH=V1,V2,...");
+      try {
+        parse_vary(plan.document, c.scalar);
+      } catch (const ScenarioError& e) {
+        fail(c.loc, "sweep.vary", e.diagnostics().front().message);
+      }
+      plan.vary.push_back(c.scalar);
+    }
+  }
+  if (const DocNode* plot = sweep->find("plot")) {
+    if (const DocNode* m = plot->find("metric")) plan.plot = m->scalar;
+    if (const DocNode* c = plot->find("contour")) plan.contour = parse_result_value(c->scalar);
+    if (const DocNode* t = plot->find("title")) plan.title = t->scalar;
+    if (const DocNode* t = plot->find("x_label")) plan.x_label = t->scalar;
+    if (const DocNode* t = plot->find("y_label")) plan.y_label = t->scalar;
+    const std::vector<std::string> plot_keys{"metric", "contour", "title", "x_label", "y_label"};
+    for (std::size_t k = 0; k < plot->keys.size(); ++k)
+      if (std::find(plot_keys.begin(), plot_keys.end(), plot->keys[k]) == plot_keys.end())
+        diags.error(plot->key_locs[k], "sweep.plot." + plot->keys[k],
+                    "unknown key" + did_you_mean(plot->keys[k], plot_keys) + " (valid keys: " + join_names(plot_keys) + ")");
+    diags.throw_if_any();
+  }
+  return plan;
+}
+
 
 void parallel_for(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& job,
                   const std::function<void(std::size_t, std::size_t)>& progress) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,20 @@ std::vector<std::vector<std::string>> grid_overrides(const std::vector<VaryAxis>
 std::vector<Json> run_points(const DocNode& document, const std::vector<std::vector<std::string>>& points,
                              unsigned threads = 0,
                              const std::function<void(std::size_t done, std::size_t total)>& progress = {});
+
+// A sweep file: a YAML map {sweep: {scenario: REL_PATH, set: [PATH=VALUE…],
+// vary: [PATH=…], plot: {metric, contour, title, x_label, y_label}}}.
+struct SweepPlan {
+  DocNode document;           // the scenario, with `set` and extra overrides applied
+  std::vector<std::string> vary;
+  std::string plot;           // metric(s) to chart, comma-separated
+  std::optional<double> contour;
+  std::string title, x_label, y_label;
+};
+bool is_sweep_file(const DocNode& doc);
+// Reads a sweep file already parsed as `doc`; throws ScenarioError (the sweep
+// file's or its scenario's errors), and checks every `vary` entry.
+SweepPlan read_sweep_file(const std::string& file, const DocNode& doc, const std::vector<std::string>& overrides);
 
 // Runs `count` independent jobs on up to `threads` threads; job(i) writes its own slot.
 void parallel_for(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& job,

@@ -30,6 +30,16 @@ int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& e
   int status = 0;
   for (const auto& file : opts.files) {
     try {
+      Diagnostics diags;
+      const DocNode doc = load_document(file, diags);
+      diags.throw_if_any();
+      if (is_sweep_file(doc)) {
+        const SweepPlan plan = read_sweep_file(file, doc, opts.overrides);
+        std::size_t points = 1;
+        for (const auto& v : plan.vary) points *= parse_vary(plan.document, v).values.size();
+        out << file << ": ok (a sweep of " << points << " points)\n";
+        continue;
+      }
       LoadedScenario loaded = load_scenario(file, opts.overrides);
       if (opts.print) {
         out << "# " << file << " as gpusim reads it\n" << print_scenario(loaded.spec);
@@ -174,63 +184,6 @@ class Progress {
   std::chrono::steady_clock::time_point start_, last_{};
   bool enabled_ = false, shown_ = false;
 };
-
-struct SweepPlan {
-  DocNode document;
-  std::string base_dir;
-  std::vector<std::string> vary;
-  std::string plot;
-  std::optional<double> contour;
-  std::string title, x_label, y_label;
-};
-
-// A sweep file: {sweep: {scenario, set, vary, plot: {metric, contour, title}}}.
-SweepPlan read_sweep_file(const std::string& file, const DocNode& doc, const std::vector<std::string>& overrides) {
-  Diagnostics diags;
-  SweepPlan plan;
-  const DocNode* sweep = doc.find("sweep");
-  auto fail = [&](const SourceLoc& loc, const std::string& path, const std::string& msg) {
-    diags.error(loc, path, msg);
-    diags.throw_if_any();
-  };
-  if (!sweep->is_map()) fail(sweep->loc, "sweep", "expected a map with keys scenario, set, vary, plot");
-  for (std::size_t k = 0; k < sweep->keys.size(); ++k) {
-    const std::string& key = sweep->keys[k];
-    if (key != "scenario" && key != "set" && key != "vary" && key != "plot")
-      diags.error(sweep->key_locs[k], "sweep." + key,
-                  "unknown key" + did_you_mean(key, {"scenario", "set", "vary", "plot"}) + " (valid keys: scenario, set, vary, plot)");
-  }
-  diags.throw_if_any();
-  const DocNode* scenario = sweep->find("scenario");
-  if (!scenario || !scenario->is_scalar()) fail(sweep->loc, "sweep.scenario", "missing required key 'scenario' (the scenario file to sweep)");
-  const std::string path = (std::filesystem::path(file).parent_path() / scenario->scalar).lexically_normal().string();
-  const LoadedScenario loaded = [&] {
-    std::vector<std::string> sets;
-    if (const DocNode* set = sweep->find("set"))
-      for (const auto& c : set->children) sets.push_back(c.scalar);
-    for (const auto& o : overrides) sets.push_back(o);
-    return load_scenario(path, sets);
-  }();
-  plan.document = loaded.document;
-  if (const DocNode* vary = sweep->find("vary")) {
-    if (!vary->is_seq()) fail(vary->loc, "sweep.vary", "expected a list of PATH=FROM:TO:STEP or PATH=V1,V2,...");
-    for (const auto& c : vary->children) plan.vary.push_back(c.scalar);
-  }
-  if (const DocNode* plot = sweep->find("plot")) {
-    if (const DocNode* m = plot->find("metric")) plan.plot = m->scalar;
-    if (const DocNode* c = plot->find("contour")) plan.contour = parse_result_value(c->scalar);
-    if (const DocNode* t = plot->find("title")) plan.title = t->scalar;
-    if (const DocNode* t = plot->find("x_label")) plan.x_label = t->scalar;
-    if (const DocNode* t = plot->find("y_label")) plan.y_label = t->scalar;
-    const std::vector<std::string> plot_keys{"metric", "contour", "title", "x_label", "y_label"};
-    for (std::size_t k = 0; k < plot->keys.size(); ++k)
-      if (std::find(plot_keys.begin(), plot_keys.end(), plot->keys[k]) == plot_keys.end())
-        diags.error(plot->key_locs[k], "sweep.plot." + plot->keys[k],
-                    "unknown key" + did_you_mean(plot->keys[k], plot_keys) + " (valid keys: " + join_names(plot_keys) + ")");
-    diags.throw_if_any();
-  }
-  return plan;
-}
 
 }  // namespace
 

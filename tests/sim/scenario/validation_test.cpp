@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/analysis/sweep.hpp"
 #include "sim/scenario/loader.hpp"
 #include "tests/sim/scenario/scenario_test_util.hpp"
 
@@ -314,6 +315,14 @@ TEST(ShippedScenarios, EveryFileLoads) {
   for (const auto& f : files) {
     SCOPED_TRACE(f.string());
     try {
+      Diagnostics diags;
+      const DocNode doc = load_document(f.string(), diags);
+      diags.throw_if_any();
+      if (is_sweep_file(doc)) {  // a sweep file: its scenario and every vary entry must be valid
+        const SweepPlan plan = read_sweep_file(f.string(), doc, {});
+        EXPECT_FALSE(plan.vary.empty());
+        continue;
+      }
       const LoadedScenario s = load_scenario(f.string());
       EXPECT_FALSE(s.spec.name.empty());
       EXPECT_GT(s.spec.time.end, s.spec.time.start);
