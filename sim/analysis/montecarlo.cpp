@@ -111,7 +111,7 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
         const ScenarioSpec spec = read_scenario(doc);
         Results r;
         if (spec.solve) {
-          r = run_document(doc);
+          r = run_document(doc, EngineOptions{i});
         } else {
           r = run_scenario(spec, EngineOptions{i});
         }

@@ -36,6 +36,7 @@ struct Objective {
   const DocNode& document;
   const SolveRequest& request;
   KeyType type;
+  EngineOptions options;
   Span::Unit span_unit = Span::Unit::hours;
   int evaluations = 0;
 
@@ -48,7 +49,7 @@ struct Objective {
     apply_override(doc, request.vary + "=" + text_of(x), diags);
     diags.throw_if_any();
     doc.erase("solve");
-    return run_scenario(read_scenario(doc));
+    return run_scenario(read_scenario(doc), options);
   }
 
   static double metric_or_throw(const Json& summary, const std::string& path, const char* key) {
@@ -135,11 +136,11 @@ double brent(Objective& f, double a, double b, double fa, double fb) {
 
 }  // namespace
 
-Results solve_scenario(const DocNode& document, const SolveRequest& request) {
+Results solve_scenario(const DocNode& document, const SolveRequest& request, const EngineOptions& options) {
   std::string err;
   const auto type = numeric_key_type(document, request.vary, err);
   if (!type) throw ModelError("solve.vary", err);
-  Objective f{document, request, *type};
+  Objective f{document, request, *type, options};
   // The current value (0 when the key is not written).
   double current = 0.0;
   if (const DocNode* node = find_path(document, split_path(request.vary)); node && node->is_scalar()) {
@@ -214,11 +215,13 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request) {
   return r;
 }
 
-Results run_document(const DocNode& document) {
+Results run_document(const DocNode& document, const EngineOptions& options) {
   const ScenarioSpec spec = read_scenario(document);
-  if (!spec.solve) return run_scenario(spec);
-  return solve_scenario(document, {spec.solve->vary, spec.solve->target, spec.solve->equals,
-                                   spec.solve->equals_metric, spec.solve->low, spec.solve->high});
+  if (!spec.solve) return run_scenario(spec, options);
+  return solve_scenario(document,
+                        {spec.solve->vary, spec.solve->target, spec.solve->equals, spec.solve->equals_metric,
+                         spec.solve->low, spec.solve->high},
+                        options);
 }
 
 }  // namespace gpusim

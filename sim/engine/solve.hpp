@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "sim/engine/engine.hpp"
 #include "sim/engine/results.hpp"
 #include "sim/scenario/document.hpp"
 
@@ -25,9 +26,10 @@ struct SolveRequest {
 
 // Solves and returns the results of the final run, with `solve` filled in.
 // Throws ModelError (path "solve.…") when the target cannot be reached.
-Results solve_scenario(const DocNode& document, const SolveRequest& request);
+// Every trial run draws from `options.run_index` (Monte Carlo run i solves with its own noise).
+Results solve_scenario(const DocNode& document, const SolveRequest& request, const EngineOptions& options = {});
 
 // Runs the scenario document: solving it when it has a `solve:` block.
-Results run_document(const DocNode& document);
+Results run_document(const DocNode& document, const EngineOptions& options = {});
 
 }  // namespace gpusim

@@ -1,0 +1,337 @@
+// Monte Carlo (sim/analysis/montecarlo.*, `gpusim mc`): the same seed gives
+// byte-identical JSON (twice, and on 1 or 2 threads), another seed another
+// result; percentiles by hand; the sample moments of each distribution drawn
+// into a scenario key match the exact ones; draws are clamped at 0 (a PUE at 1);
+// --out writes mc.json, runs.csv and fan.svg; --runs 0 is an error.
+//
+// Scenarios are one day at a 1 d step, so thousands of runs take about a second.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sim/analysis/montecarlo.hpp"
+#include "sim/scenario/loader.hpp"
+#include "tests/sim/scenario/scenario_test_util.hpp"
+
+namespace gpusim {
+namespace {
+
+using testing::TempDir;
+namespace fs = std::filesystem;
+
+const char* const kCatalog = R"(
+catalog:
+  T1: {tdp: 1000 W, idle: 200 W, overhead: 300 W, price: 10000 USD}
+)";
+
+DocNode document_of(const std::string& text) {
+  Diagnostics diags;
+  DocNode doc = parse_yaml_text(std::string(kCatalog) + text, "mc.yaml", diags);
+  diags.throw_if_any();
+  return doc;
+}
+
+struct CommandResult {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+CommandResult gpusim(const TempDir& dir, const std::string& args) {
+  CommandResult r;
+  const std::string err_file = (dir.path() / "stderr.txt").string();
+  const std::string command = std::string(GPUSIM_BINARY) + " " + args + " 2>" + err_file;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return r;
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
+  const int raw = pclose(pipe);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.err = read_file(err_file);
+  return r;
+}
+
+bool have_gnuplot() { return std::system("command -v gnuplot > /dev/null 2>&1") == 0; }
+
+const MetricStats* find_metric(const MonteCarloResult& r, const std::string& name) {
+  for (const auto& m : r.metrics)
+    if (m.name == name) return &m;
+  ADD_FAILURE() << name << " is not a metric";
+  return nullptr;
+}
+
+// Entry k of every run's draws, read back through the loader (USD/gpu-h or a ratio).
+std::vector<double> drawn_values(const MonteCarloResult& r, std::size_t k, UnitKind kind = UnitKind::gpu_hour_price) {
+  std::vector<double> out;
+  for (const auto& run : r.drawn) {
+    const QuantityResult q = parse_quantity(run.at(k), kind, "x", "");
+    EXPECT_TRUE(q.ok()) << run.at(k) << ": " << q.error;
+    out.push_back(q.value);
+  }
+  return out;
+}
+
+double mean_of(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return s / static_cast<double>(v.size());
+}
+
+double sd_of(const std::vector<double>& v) {
+  const double m = mean_of(v);
+  double ss = 0;
+  for (double x : v) ss += (x - m) * (x - m);
+  return std::sqrt(ss / static_cast<double>(v.size() - 1));
+}
+
+// ---------------------------------------------------------------------------
+// percentile
+
+TEST(Percentile, LinearBetweenOrderStatistics) {
+  // pos = q × (n − 1); value = x[⌊pos⌋] + (pos − ⌊pos⌋) × (x[⌊pos⌋+1] − x[⌊pos⌋]), x sorted.
+  EXPECT_EQ(percentile({3, 1, 2}, 0.5), 2.0);           // pos 1
+  EXPECT_EQ(percentile({4, 1, 3, 2}, 0.5), 2.5);        // pos 1.5: 2 + 0.5 × 1
+  EXPECT_DOUBLE_EQ(percentile({50, 10, 40, 20, 30}, 0.05), 12.0);  // pos 0.2: 10 + 0.2 × 10
+  EXPECT_DOUBLE_EQ(percentile({50, 10, 40, 20, 30}, 0.95), 48.0);  // pos 3.8: 40 + 0.8 × 10
+  EXPECT_EQ(percentile({5, -1, 7}, 0.0), -1.0);
+  EXPECT_EQ(percentile({5, -1, 7}, 1.0), 7.0);
+  EXPECT_EQ(percentile({42}, 0.05), 42.0);
+  EXPECT_EQ(percentile({42}, 0.95), 42.0);
+  EXPECT_TRUE(std::isnan(percentile({}, 0.5)));
+  // 1..101: the p-th percentile is 1 + p.
+  std::vector<double> v;
+  for (int i = 101; i >= 1; --i) v.push_back(i);
+  EXPECT_DOUBLE_EQ(percentile(v, 0.05), 6.0);
+  EXPECT_DOUBLE_EQ(percentile(v, 0.50), 51.0);
+  EXPECT_DOUBLE_EQ(percentile(v, 0.95), 96.0);
+}
+
+// ---------------------------------------------------------------------------
+// Distributions, as drawn into a scenario key
+
+// One contract of one GPU per distribution, each with its price drawn; a day of
+// 24 h, so each contract's revenue is 24 × its drawn price.
+const char* const kMoments = R"(name: moments
+time: {start: 2024-01-01, end: 2024-01-02, step: 1d, year: 365d}
+sites: [{name: s, electricity: 0 USD/kWh}]
+fleet: [{name: p, gpu: T1, site: s, count: 4}]
+contracts:
+  - {name: U, pool: p, gpus: 1, price: 1 USD/gpu-h}
+  - {name: N, pool: p, gpus: 1, price: 1 USD/gpu-h}
+  - {name: T, pool: p, gpus: 1, price: 1 USD/gpu-h}
+  - {name: L, pool: p, gpus: 1, price: 1 USD/gpu-h}
+uncertain:
+  - {name: u, path: contracts.U.price, dist: uniform, low: 1 USD/gpu-h, high: 3 USD/gpu-h}
+  - {name: n, path: contracts.N.price, dist: normal, mean: 5, sd: 1}
+  - {name: t, path: contracts.T.price, dist: triangular, low: 1, mode: 2, high: 6}
+  - {name: l, path: contracts.L.price, dist: lognormal, mean: 4 USD/gpu-h, sd: 2 USD/gpu-h}
+)";
+
+// The sample mean is within 5 standard errors sd/√n of the exact mean; the
+// sample sd within 5 of its standard error, sd × √((κ − 1)/(4n)) with κ the
+// distribution's kurtosis (E[(x−μ)⁴]/σ⁴), by the delta method on the variance.
+void expect_moments(const std::vector<double>& x, double mean, double sd, double kurtosis, const char* what) {
+  const double n = static_cast<double>(x.size());
+  EXPECT_NEAR(mean_of(x), mean, 5 * sd / std::sqrt(n)) << what << " mean";
+  EXPECT_NEAR(sd_of(x), sd, 5 * sd * std::sqrt((kurtosis - 1) / (4 * n))) << what << " sd";
+}
+
+TEST(MonteCarlo, SampleMomentsOfEachDistribution) {
+  const std::size_t runs = 4000;
+  const MonteCarloResult r = run_monte_carlo(document_of(kMoments), runs, 11, 2);
+  ASSERT_EQ(r.drawn.size(), runs);
+  EXPECT_EQ(r.uncertain_names, (std::vector<std::string>{"u", "n", "t", "l"}));
+  // uniform(1, 3): mean (a + b)/2 = 2, sd (b − a)/√12 = 0.57735, kurtosis 9/5.
+  expect_moments(drawn_values(r, 0), 2.0, 2.0 / std::sqrt(12.0), 1.8, "uniform");
+  // normal(5, 1): kurtosis 3.
+  expect_moments(drawn_values(r, 1), 5.0, 1.0, 3.0, "normal");
+  // triangular(a 1, c 2, b 6): mean (a + b + c)/3 = 3;
+  // variance (a² + b² + c² − ab − ac − bc)/18 = (1 + 36 + 4 − 6 − 2 − 12)/18 = 21/18; kurtosis 12/5.
+  expect_moments(drawn_values(r, 2), 3.0, std::sqrt(21.0 / 18.0), 2.4, "triangular");
+  // lognormal of mean 4, sd 2 (of the value): σ² = ln(1 + 4/16) = ln 1.25;
+  // kurtosis e^{4σ²} + 2e^{3σ²} + 3e^{2σ²} − 3 = 1.25⁴ + 2 × 1.25³ + 3 × 1.25² − 3 = 8.0352.
+  const double w = 1.25;
+  expect_moments(drawn_values(r, 3), 4.0, 2.0, w * w * w * w + 2 * w * w * w + 3 * w * w - 3, "lognormal");
+  // Every draw is positive and the lognormal's too.
+  for (std::size_t k = 0; k < 4; ++k) {
+    const auto v = drawn_values(r, k);
+    EXPECT_GT(*std::min_element(v.begin(), v.end()), 0.0);
+  }
+  // The draws are what the runs used: each contract's revenue is 24 h × its price,
+  // so the mean revenue is 24 × the mean draw.
+  const char* names[] = {"U", "N", "T", "L"};
+  for (std::size_t k = 0; k < 4; ++k) {
+    const MetricStats* m = find_metric(r, std::string("customers.") + names[k] + ".revenue_usd");
+    ASSERT_TRUE(m);
+    EXPECT_EQ(m->count, runs);
+    const double expected = 24 * mean_of(drawn_values(r, k));
+    EXPECT_NEAR(m->mean, expected, 1e-9 * expected) << names[k];
+    auto v = drawn_values(r, k);
+    EXPECT_NEAR(m->p50, 24 * percentile(v, 0.5), 1e-9 * m->p50) << names[k];
+  }
+}
+
+// A price cannot be negative nor a PUE below 1: draws beyond are clamped there
+// (normal(0.1, 1) puts Φ(−0.1) = 46.0% of the prices below 0, normal(1, 0.2)
+// half the PUEs below 1).
+TEST(MonteCarlo, DrawsAreClampedAtZeroAndAPueAtOne) {
+  const std::size_t runs = 1000;
+  const MonteCarloResult r = run_monte_carlo(document_of(R"(name: clamp
+time: {start: 2024-01-01, end: 2024-01-02, step: 1d}
+sites: [{name: s}]
+fleet: [{name: p, gpu: T1, site: s, count: 1}]
+contracts: [{name: C, pool: p, gpus: 1, price: 1 USD/gpu-h}]
+uncertain:
+  - {name: price, path: contracts.C.price, dist: normal, mean: 0.1, sd: 1}
+  - {name: pue, path: sites.s.pue, dist: normal, mean: 1, sd: 0.2}
+)"),
+                                             runs, 3, 2);
+  const auto price = drawn_values(r, 0);
+  const auto pue = drawn_values(r, 1, UnitKind::ratio);
+  EXPECT_EQ(*std::min_element(price.begin(), price.end()), 0.0);
+  EXPECT_EQ(*std::min_element(pue.begin(), pue.end()), 1.0);
+  const double zeros = static_cast<double>(std::count(price.begin(), price.end(), 0.0));
+  const double ones = static_cast<double>(std::count(pue.begin(), pue.end(), 1.0));
+  // Binomial counts: within 5 sd √(n p (1 − p)) of n p.
+  const double n = static_cast<double>(runs), p = 0.46017;  // Φ(−0.1)
+  EXPECT_NEAR(zeros, n * p, 5 * std::sqrt(n * p * (1 - p)));
+  EXPECT_NEAR(ones, n * 0.5, 5 * std::sqrt(n * 0.25));
+  // A clamped price earns nothing: revenue's 5th percentile is 0.
+  EXPECT_EQ(find_metric(r, "finance.revenue_usd")->p5, 0.0);
+}
+
+TEST(MonteCarlo, RunIStatisticsAreFromRunIOnly) {
+  // The first 10 runs of 40 draw the same as the 10 runs of a 10-run study.
+  const DocNode doc = document_of(kMoments);
+  const MonteCarloResult a = run_monte_carlo(doc, 10, 5, 1);
+  const MonteCarloResult b = run_monte_carlo(doc, 40, 5, 2);
+  for (std::size_t i = 0; i < 10; ++i) EXPECT_EQ(a.drawn[i], b.drawn[i]) << i;
+  EXPECT_EQ(a.runs, 10u);
+  EXPECT_EQ(a.seed, 5u);
+}
+
+// With a solve: block each run solves with its own noise and failures (run i
+// draws stream i), so runs differ even without uncertain inputs.
+TEST(MonteCarlo, RegressionSolvedScenarioDrawsEachRunsOwnNoise) {
+  const MonteCarloResult r = run_monte_carlo(document_of(R"(name: solved noise
+time: {start: 2024-01-01, end: 2024-01-31, step: 1d}
+sites: [{name: s}]
+fleet: [{name: p, gpu: T1, site: s, count: 1000, afr: 100%, repair: 2d}]
+contracts: [{name: C, pool: p, gpus: 990, price: 1 USD/gpu-h}]
+solve: {vary: contracts.C.price, target: finance.revenue_usd, equals: 1M}
+)"),
+                                             20, 9, 2);
+  const MetricStats* available = find_metric(r, "gpus.gpu_hours_available");
+  ASSERT_TRUE(available);
+  EXPECT_GT(available->sd, 0.0);
+  // Each run still hits its target.
+  const MetricStats* revenue = find_metric(r, "finance.revenue_usd");
+  EXPECT_NEAR(revenue->mean, 1e6, 1e-6 * 1e6);
+}
+
+// ---------------------------------------------------------------------------
+// `gpusim mc`
+
+// Failures, demand noise and two uncertain inputs.
+const char* const kMcFile = R"(name: mc cli
+time: {start: 2024-01-01, end: 2024-03-01, step: 1d}
+catalog:
+  T1: {tdp: 1000 W, idle: 200 W, overhead: 300 W, price: 10000 USD}
+sites: [{name: s, electricity: 0.1 USD/kWh}]
+fleet: [{name: p, gpu: T1, site: s, count: 200, afr: 20%, repair: 3d}]
+contracts: [{name: C, pool: p, gpus: 100, price: 2 USD/gpu-h}]
+demand: [{name: od, pool: p, kind: on_demand, gpus: 50, price: 3 USD/gpu-h, noise: 30%}]
+uncertain:
+  - {name: price, path: contracts.C.price, dist: triangular, low: 1.5, mode: 2, high: 3}
+  - {name: pue, path: sites.s.pue, dist: uniform, low: 1.1, high: 1.5}
+)";
+
+TEST(McCli, SameSeedSameBytesOnAnyThreadCount) {
+  TempDir dir;
+  const std::string file = dir.write("mc.yaml", kMcFile);
+  const std::string args = "mc " + file + " --runs 40 --format json";
+  const CommandResult a = gpusim(dir, args + " --seed 7 --threads 1");
+  const CommandResult b = gpusim(dir, args + " --seed 7 --threads 2");
+  const CommandResult c = gpusim(dir, args + " --seed 7 --threads 2");
+  const CommandResult d = gpusim(dir, args + " --seed 8 --threads 2");
+  ASSERT_EQ(a.status, 0) << a.err;
+  ASSERT_EQ(d.status, 0) << d.err;
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_EQ(b.out, c.out);
+  EXPECT_NE(a.out, d.out);
+  const auto j = nlohmann::json::parse(a.out);
+  EXPECT_EQ(j["runs"], 40);
+  EXPECT_EQ(j["seed"], 7);
+  // Noise, failures and draws all move: available GPU-hours (failures), billed
+  // (noise), revenue (price), facility energy (PUE).
+  for (const char* name : {"gpus.gpu_hours_available", "gpus.gpu_hours_billed", "finance.revenue_usd",
+                           "energy.facility_kwh"}) {
+    ASSERT_TRUE(j["metrics"].contains(name)) << name;
+    EXPECT_GT(j["metrics"][name]["sd"].get<double>(), 0.0) << name;
+    for (const char* key : {"mean", "sd", "p5", "p50", "p95"}) EXPECT_TRUE(j["metrics"][name].contains(key));
+    EXPECT_LE(j["metrics"][name]["p5"].get<double>(), j["metrics"][name]["p50"].get<double>());
+    EXPECT_LE(j["metrics"][name]["p50"].get<double>(), j["metrics"][name]["p95"].get<double>());
+  }
+  // Installed GPUs are not drawn: no spread.
+  EXPECT_EQ(j["metrics"]["gpus.gpu_hours_installed"]["sd"].get<double>(), 0.0);
+}
+
+TEST(McCli, OutWritesMcJsonRunsCsvAndFanSvg) {
+  if (!have_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
+  TempDir dir;
+  const std::string file = dir.write("mc.yaml", kMcFile);
+  const fs::path out = dir.path() / "out";
+  const CommandResult r = gpusim(dir, "mc " + file + " --runs 20 --seed 4 --format json --out " + out.string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(read_file(out / "mc.json"), r.out);
+  const std::string runs = read_file(out / "runs.csv");
+  std::vector<std::string> lines;
+  std::istringstream in(runs);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 21u);
+  EXPECT_EQ(lines[0], "run,price,pue");
+  EXPECT_EQ(lines[1].rfind("0,\"", 0), 0u) << lines[1];
+  EXPECT_EQ(lines[20].rfind("19,\"", 0), 0u) << lines[20];
+  const std::string svg = read_file(out / "fan.svg");
+  EXPECT_NE(svg.find("<svg"), std::string::npos);
+  EXPECT_NE(svg.find("</svg>"), std::string::npos);
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(out)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"fan.svg", "mc.json", "runs.csv"}));
+  // The table form names the files.
+  const CommandResult t = gpusim(dir, "mc " + file + " --runs 5 --out " + (dir.path() / "out2").string());
+  ASSERT_EQ(t.status, 0) << t.err;
+  EXPECT_NE(t.out.find("5 runs, seed 1"), std::string::npos) << t.out;
+  EXPECT_NE(t.out.find("Files: " + (dir.path() / "out2").string() + "/mc.json, runs.csv, fan.svg"), std::string::npos);
+}
+
+TEST(McCli, ZeroRunsExits2) {
+  TempDir dir;
+  const std::string file = dir.write("mc.yaml", kMcFile);
+  const fs::path out = dir.path() / "out";
+  const CommandResult r = gpusim(dir, "mc " + file + " --runs 0 --out " + out.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "gpusim mc: --runs must be at least 1\n");
+  EXPECT_FALSE(fs::exists(out));
+}
+
+}  // namespace
+}  // namespace gpusim
