@@ -97,6 +97,15 @@ struct FleetSpec {
 };
 
 enum class ContractKind { reserved, on_demand, spot };
+// The scenario file's name of a kind: "reserved", "on_demand", "spot".
+inline const char* contract_kind_name(ContractKind k) {
+  switch (k) {
+    case ContractKind::reserved: return "reserved";
+    case ContractKind::on_demand: return "on_demand";
+    case ContractKind::spot: return "spot";
+  }
+  return "?";
+}
 
 // A reserved contract or an on-demand / spot demand stream.
 struct ContractSpec {

@@ -75,9 +75,19 @@ struct Objective {
   }
 };
 
-double parse_bound(const std::string& text, const KeyType& type, const std::string& path, const char* which) {
+// A duration's value is in years or in hours by how it is written (the key's
+// value, else the first bound): the bounds must be written the same way.
+double parse_bound(const std::string& text, const KeyType& type, const std::string& path, const char* which,
+                   std::optional<Span::Unit>& span_unit) {
   const QuantityResult r = parse_quantity(text, type.unit, path, type.default_unit);
   if (!r.ok()) throw ModelError(std::string("solve.") + which, r.error);
+  if (type.unit == UnitKind::duration) {
+    if (!span_unit) span_unit = r.span.unit;
+    if (*span_unit != r.span.unit)
+      throw ModelError(std::string("solve.") + which,
+                       "'" + text + "': the value and bounds of " + path +
+                           " must all be in years (y) or all in h, d or w");
+  }
   return r.value;
 }
 
@@ -143,16 +153,18 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
   Objective f{document, request, *type, options};
   // The current value (0 when the key is not written).
   double current = 0.0;
+  std::optional<Span::Unit> written_unit;
   if (const DocNode* node = find_path(document, split_path(request.vary)); node && node->is_scalar()) {
     const QuantityResult q = parse_quantity(node->scalar, type->unit, request.vary, type->default_unit);
     if (q.ok()) {
       current = q.value;
-      if (type->unit == UnitKind::duration) f.span_unit = q.span.unit;
+      if (type->unit == UnitKind::duration) written_unit = q.span.unit;
     }
   }
-  double lo = request.low ? parse_bound(*request.low, *type, request.vary, "low") : 0.0;
-  double hi = request.high ? parse_bound(*request.high, *type, request.vary, "high")
+  double lo = request.low ? parse_bound(*request.low, *type, request.vary, "low", written_unit) : 0.0;
+  double hi = request.high ? parse_bound(*request.high, *type, request.vary, "high", written_unit)
                            : std::max(2.0 * std::fabs(current), 1.0);
+  f.span_unit = written_unit.value_or(Span::Unit::hours);
   if (hi <= lo) throw ModelError("solve.high", "the search range is empty (high must be more than low)");
   double f_lo = f.value_at(lo);
   double f_hi = f.value_at(hi);

@@ -15,14 +15,6 @@ namespace gpusim {
 namespace {
 Json opt(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
 
-const char* kind_name(ContractKind k) {
-  switch (k) {
-    case ContractKind::reserved: return "reserved";
-    case ContractKind::on_demand: return "on_demand";
-    case ContractKind::spot: return "spot";
-  }
-  return "?";
-}
 }  // namespace
 
 Json summary_json(const Results& r) {
@@ -99,7 +91,7 @@ Json summary_json(const Results& r) {
   for (const auto& c : r.contracts)
     contracts.push_back({{"name", c.name},
                          {"customer", c.customer},
-                         {"kind", kind_name(c.kind)},
+                         {"kind", contract_kind_name(c.kind)},
                          {"pool", c.pool},
                          {"price_usd_per_gpu_hour", c.price_usd_per_gpu_hour},
                          {"contracted_gpu_hours", c.contracted_gpu_hours},

@@ -812,6 +812,27 @@ void resolve_time(RawScenario& raw, Diagnostics& diags, const LocationIndex& loc
   }
 }
 
+// A key that names an item of another list: report a name that is not there.
+void check_reference(Diagnostics& diags, const LocationIndex& locs, const std::string& key, const std::string& name,
+                     const std::vector<std::string>& names, const std::string& what, const std::string& plural,
+                     const std::string& when_empty) {
+  if (!has_key(locs, key) || std::find(names.begin(), names.end(), name) != names.end()) return;
+  diags.error(loc_of(locs, key), key,
+              "no " + what + " named '" + name + "'" + did_you_mean(name, names) +
+                  (names.empty() ? " (" + when_empty + ")" : " (" + plural + ": " + join_names(names) + ")"));
+}
+
+// Exactly one of two keys of the item at `item`: both, or neither, is an error.
+void check_one_of(Diagnostics& diags, const LocationIndex& locs, const std::string& item, const std::string& a,
+                  const std::string& b, const std::string& missing_message) {
+  const bool has_a = has_key(locs, item + "." + a), has_b = has_key(locs, item + "." + b);
+  if (has_a && has_b) {
+    diags.error(loc_of(locs, item + "." + b), item + "." + b, "give " + a + " or " + b + ", not both");
+  } else if (!has_a && !has_b) {
+    diags.error(loc_of(locs, item), item, missing_message);
+  }
+}
+
 void check_fleet(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs) {
   std::vector<std::string> gpu_ids;
   for (const auto& g : s.catalog) gpu_ids.push_back(g.id);
@@ -823,20 +844,8 @@ void check_fleet(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs)
                   "unknown GPU model '" + f.gpu + "'" + did_you_mean(f.gpu, gpu_ids) +
                       " (catalog: " + join_names(gpu_ids) + ")");
     }
-    if (has_key(locs, p + ".site") &&
-        std::none_of(s.sites.begin(), s.sites.end(), [&](const auto& x) { return x.name == f.site; })) {
-      diags.error(loc_of(locs, p + ".site"), p + ".site",
-                  "no site named '" + f.site + "'" + did_you_mean(f.site, names_of(s.sites)) +
-                      (s.sites.empty() ? " (no sites are defined)"
-                                       : " (sites: " + join_names(names_of(s.sites)) + ")"));
-    }
-    const bool has_count = has_key(locs, p + ".count");
-    const bool has_ramp = has_key(locs, p + ".ramp");
-    if (has_count && has_ramp) {
-      diags.error(loc_of(locs, p + ".ramp"), p + ".ramp", "give count or ramp, not both");
-    } else if (!has_count && !has_ramp) {
-      diags.error(loc_of(locs, p), p, "missing required key 'count' or 'ramp' (how many GPUs, when)");
-    }
+    check_reference(diags, locs, p + ".site", f.site, names_of(s.sites), "site", "sites", "no sites are defined");
+    check_one_of(diags, locs, p, "count", "ramp", "missing required key 'count' or 'ramp' (how many GPUs, when)");
     if (has_key(locs, p + ".online") && (f.schedule.is_ramp() || f.fit)) {
       diags.error(loc_of(locs, p + ".online"), p + ".online",
                   f.fit ? "online goes with a numeric count (a fitted pool is online from the run start)"
@@ -863,36 +872,19 @@ void check_contracts(ScenarioSpec& s, std::vector<ContractSpec>& list, const std
   for (auto& c : list) {
     const std::string p = list_name + "." + c.name;
     if (c.customer.empty()) c.customer = c.name;
-    if (has_key(locs, p + ".pool") &&
-        std::none_of(s.fleet.begin(), s.fleet.end(), [&](const auto& f) { return f.name == c.pool; })) {
-      diags.error(loc_of(locs, p + ".pool"), p + ".pool",
-                  "no fleet pool named '" + c.pool + "'" + did_you_mean(c.pool, names_of(s.fleet)) +
-                      (s.fleet.empty() ? " (the fleet is empty)"
-                                       : " (pools: " + join_names(names_of(s.fleet)) + ")"));
-    }
-    const bool has_gpus = has_key(locs, p + ".gpus");
+    check_reference(diags, locs, p + ".pool", c.pool, names_of(s.fleet), "fleet pool", "pools", "the fleet is empty");
     const bool has_hours = has_key(locs, p + ".gpu_hours");
-    if (has_gpus && has_hours) {
-      diags.error(loc_of(locs, p + ".gpu_hours"), p + ".gpu_hours",
-                  "give gpus or gpu_hours, not both");
-    } else if (!has_gpus && !has_hours) {
-      diags.error(loc_of(locs, p), p,
-                  is_demand ? "missing required key 'gpus' (how many GPUs are demanded)"
-                            : "missing required key 'gpus' or 'gpu_hours' (the contract's size)");
-    }
+    check_one_of(diags, locs, p, "gpus", "gpu_hours",
+                 is_demand ? "missing required key 'gpus' (how many GPUs are demanded)"
+                           : "missing required key 'gpus' or 'gpu_hours' (the contract's size)");
     if (has_hours && c.kind != ContractKind::reserved) {
       diags.error(loc_of(locs, p + ".gpu_hours"), p + ".gpu_hours",
                   "gpu_hours sizes a reserved contract; on_demand and spot give gpus");
     }
-    const bool has_price = has_key(locs, p + ".price");
     const bool has_value = has_key(locs, p + ".value");
-    if (has_price && has_value) {
-      diags.error(loc_of(locs, p + ".value"), p + ".value", "give price or value, not both");
-    } else if (!has_price && !has_value) {
-      diags.error(loc_of(locs, p), p,
-                  is_demand ? "missing required key 'price' (USD/gpu-h)"
-                            : "missing required key 'price' or 'value' (what it pays)");
-    }
+    check_one_of(diags, locs, p, "price", "value",
+                 is_demand ? "missing required key 'price' (USD/gpu-h)"
+                           : "missing required key 'price' or 'value' (what it pays)");
     if (has_value && c.kind != ContractKind::reserved) {
       diags.error(loc_of(locs, p + ".value"), p + ".value",
                   "value prices a reserved contract; on_demand and spot give price");

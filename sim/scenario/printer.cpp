@@ -67,14 +67,6 @@ std::string power_price(PowerPrice p) {
 }
 std::string count(double c) { return format_number(c); }
 
-const char* kind_name(ContractKind k) {
-  switch (k) {
-    case ContractKind::reserved: return "reserved";
-    case ContractKind::on_demand: return "on_demand";
-    case ContractKind::spot: return "spot";
-  }
-  return "?";
-}
 
 void emit_curve(YAML::Emitter& out, const PowerCurveSpec& c) {
   switch (c.kind) {
@@ -224,7 +216,7 @@ std::string print_scenario(const ScenarioSpec& s) {
     for (const auto& c : *list) {
       out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << c.name;
       out << YAML::Key << "customer" << YAML::Value << c.customer;
-      out << YAML::Key << "kind" << YAML::Value << kind_name(c.kind);
+      out << YAML::Key << "kind" << YAML::Value << contract_kind_name(c.kind);
       out << YAML::Key << "pool" << YAML::Value << c.pool;
       if (c.gpu_hours) {
         out << YAML::Key << "gpu_hours" << YAML::Value << format_number(c.gpu_hours->value) + " gpu-h";
