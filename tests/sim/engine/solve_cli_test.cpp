@@ -1,0 +1,224 @@
+// `gpusim solve` end to end (sim/engine/solve.*, sim/cli/commands.cpp run_solve):
+// a monotone target against its hand formula; a non-monotone one whose range
+// ends do not bracket the root (found by the scan); an unreachable target (exit
+// 2, the range tried named, with and without --high); a result that does not
+// exist (did you mean); `equals` given as another result's path; bounds of a
+// duration in years or hours. (engine_test.cpp's SolveMonotoneAndUnreachable
+// covers the in-file solve: block.)
+//
+// All scenarios: 10 days at 1 d steps, `year: 365d` (8,760 h), the test GPU T1
+// (tdp 1,000 W, idle 200 W, overhead 300 W).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdio>
+#include <sstream>
+#include <string>
+
+#include "tests/sim/scenario/scenario_test_util.hpp"
+
+namespace gpusim {
+namespace {
+
+using testing::TempDir;
+
+struct CommandResult {
+  int status = -1;
+  std::string out, err;
+};
+
+CommandResult gpusim(const TempDir& dir, const std::string& args) {
+  CommandResult r;
+  const std::string err_file = (dir.path() / "stderr.txt").string();
+  const std::string command = std::string(GPUSIM_BINARY) + " " + args + " 2>" + err_file;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return r;
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
+  const int raw = pclose(pipe);
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  std::ifstream in(err_file, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  r.err = s.str();
+  return r;
+}
+
+const std::string kHeader = R"(time: {start: 2024-01-01, end: 2024-01-11, step: 1d, year: 365d}
+catalog:
+  T1: {tdp: 1000 W, idle: 200 W, overhead: 300 W, price: 10000 USD}
+)";
+
+// Break-even: 100 GPUs, all rented by C and busy, 240 h.
+//   energy:       100 × (1,000 + 300) W × 1.3 PUE × 240 h = 40,560 kWh × 0.1 USD = 4,056 USD
+//   depreciation: 100 × 8,760 USD over 1 y (8,760 h), for 240 h          = 24,000 USD
+//   opex:         87,600 USD/y × 240/8,760                                =  2,400 USD
+// Net income 0 at price × 100 × 240 = 30,456 USD: price = 1.269 USD/gpu-h.
+const std::string kBreakEven = "name: break-even\n" + kHeader + R"(sites: [{name: s, pue: 1.3, electricity: 0.1 USD/kWh}]
+fleet: [{name: p, gpu: T1, site: s, count: 100, capex: 8760 USD, life: 1y}]
+contracts: [{name: C, pool: p, gpus: 100, price: 5 USD/gpu-h}]
+finance: {opex: [{name: staff, amount: 87.6k USD/y}]}
+)";
+
+// A hump: C rents 50 GPUs at 3 USD/gpu-h; each GPU costs 1 USD/h of
+// depreciation (8,760 USD over 8,760 h); no energy cost. Over 240 h, with c GPUs:
+//   net(c) = 240 × (3 × min(c, 50) − c) = 480 c for c ≤ 50, 36,000 − 240 c above,
+// rising to 24,000 at c = 50, then falling. Net income 10,000 at c = 10,000/480 =
+// 20.833… (and again at 108.33…); over 0..200 both ends are below it.
+const std::string kHump = "name: hump\n" + kHeader + R"(sites: [{name: s, electricity: 0 USD/kWh}]
+fleet: [{name: p, gpu: T1, site: s, count: 200, capex: 8760 USD, life: 1y}]
+contracts: [{name: C, pool: p, gpus: 50, price: 3 USD/gpu-h}]
+)";
+
+nlohmann::json solved(const CommandResult& r) {
+  EXPECT_EQ(r.status, 0) << r.err;
+  if (r.status != 0) return nlohmann::json::object();
+  return nlohmann::json::parse(r.out);
+}
+
+TEST(SolveCli, MonotoneTargetMatchesTheHandFormula) {
+  TempDir dir;
+  const std::string file = dir.write("break-even.yaml", kBreakEven);
+  const auto j = solved(gpusim(dir, "solve " + file + " --vary contracts.C.price --target finance.net_income_usd=0 --format json"));
+  ASSERT_TRUE(j.contains("solve"));
+  EXPECT_EQ(j["solve"]["vary"], "contracts.C.price");
+  EXPECT_EQ(j["solve"]["target"], "finance.net_income_usd");
+  EXPECT_NEAR(j["solve"]["value"].get<double>(), 30456.0 / 24000, 1e-8);
+  EXPECT_NEAR(j["solve"]["achieved"].get<double>(), 0.0, 1e-6);
+  // The printed results are the final run's, at that price.
+  EXPECT_NEAR(j["finance"]["net_income_usd"].get<double>(), 0.0, 1e-6);
+  EXPECT_NEAR(j["finance"]["energy_cost_usd"].get<double>(), 4056, 1e-9 * 4056);
+  EXPECT_NEAR(j["finance"]["depreciation_usd"].get<double>(), 24000, 1e-9 * 24000);
+  EXPECT_NEAR(j["finance"]["opex_usd"].get<double>(), 2400, 1e-9 * 2400);
+  EXPECT_NEAR(j["finance"]["revenue_usd"].get<double>(), 30456, 1e-8 * 30456);
+  // A target in units, and the table form.
+  const auto k = solved(gpusim(dir, "solve " + file + " --vary contracts.C.price --target finance.revenue_usd=48k --format json"));
+  EXPECT_NEAR(k["solve"]["value"].get<double>(), 2.0, 1e-8);  // 48,000 / 24,000 GPU-h
+  const CommandResult t = gpusim(dir, "solve " + file + " --vary contracts.C.price --target finance.net_income_usd=0");
+  EXPECT_EQ(t.status, 0) << t.err;
+  EXPECT_NE(t.out.find("contracts.C.price"), std::string::npos) << t.out;
+}
+
+TEST(SolveCli, NonMonotoneTargetFoundWhenTheEndsDoNotBracket) {
+  TempDir dir;
+  const std::string file = dir.write("hump.yaml", kHump);
+  // net(0) − 10,000 = −10,000 and net(200) − 10,000 = −22,000: the same sign. The
+  // scan of 16 sub-intervals (steps of 12.5) sees −4,000 at 12.5 and +2,000 at 25.
+  const auto j = solved(gpusim(dir, "solve " + file +
+                                        " --vary fleet.p.count --target finance.net_income_usd=10000 --low 0 --high 200 --format json"));
+  EXPECT_NEAR(j["solve"]["value"].get<double>(), 10000.0 / 480, 1e-8 * 10000 / 480);
+  EXPECT_NEAR(j["finance"]["net_income_usd"].get<double>(), 10000, 1e-6);
+  // From 50 up only the falling side is in range: the root there is (36,000 − 10,000)/240.
+  const auto k = solved(gpusim(dir, "solve " + file +
+                                        " --vary fleet.p.count --target finance.net_income_usd=10000 --low 50 --high 200 --format json"));
+  EXPECT_NEAR(k["solve"]["value"].get<double>(), 26000.0 / 240, 1e-8 * 26000 / 240);
+}
+
+TEST(SolveCli, UnreachableTargetExits2NamingTheRange) {
+  TempDir dir;
+  const std::string file = dir.write("hump.yaml", kHump);
+  // The hump peaks at 24,000: 30,000 is out of reach. Over 0..200 the scanned
+  // differences run from net(200) − 30,000 = −42,000 to net(50) − 30,000 = −6,000.
+  const CommandResult high = gpusim(dir, "solve " + file + " --vary fleet.p.count --target finance.net_income_usd=30000 --high 200");
+  EXPECT_EQ(high.status, 2);
+  EXPECT_EQ(high.out, "");
+  EXPECT_EQ(high.err,
+            "--target: error: no value of fleet.p.count from 0 gpus to 200 gpus makes finance.net_income_usd equal 30000 "
+            "(over that range the difference goes from -42000 to -6000); give solve.low/high (or --low/--high) to "
+            "search elsewhere\n1 error; nothing was written\n");
+  // Without --high the range is widened from 2 × 200 by doubling, up to where
+  // the count is no longer accepted (above 1T): 400 × 2³¹ = 858,993,459,200.
+  const CommandResult wide = gpusim(dir, "solve " + file + " --vary fleet.p.count --target finance.net_income_usd=30000");
+  EXPECT_EQ(wide.status, 2);
+  EXPECT_EQ(wide.err.rfind("--target: error: no value of fleet.p.count from 0 gpus to 858993459200 gpus makes "
+                           "finance.net_income_usd equal 30000 (over that range the difference goes from ",
+                           0),
+            0u)
+      << wide.err;
+  EXPECT_NE(wide.err.find("to -30000); give solve.low/high (or --low/--high) to search elsewhere\n"), std::string::npos)
+      << wide.err;
+  // An empty range.
+  const CommandResult empty = gpusim(dir, "solve " + file + " --vary fleet.p.count --target finance.net_income_usd=0 --low 10 --high 5");
+  EXPECT_EQ(empty.status, 2);
+  EXPECT_EQ(empty.err, "--high: error: the search range is empty (high must be more than low)\n1 error; nothing was written\n");
+}
+
+TEST(SolveCli, AResultThatDoesNotExist) {
+  TempDir dir;
+  const std::string file = dir.write("hump.yaml", kHump);
+  const std::string tail =
+      " (results are the JSON summary's paths, e.g. finance.net_income_usd, utilization.billed, "
+      "customers.NAME.revenue_share)\n1 error; nothing was written\n";
+  const CommandResult r = gpusim(dir, "solve " + file + " --vary fleet.p.count --target finance.net_incom_usd=0");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "--target: error: 'finance.net_incom_usd' is not a result; did you mean 'finance.net_income_usd'?" + tail);
+  // The same for a result named as the value to equal.
+  const CommandResult e = gpusim(dir, "solve " + file + " --vary fleet.p.count --target finance.net_income_usd=customers.Z.revenue_usd");
+  EXPECT_EQ(e.status, 2);
+  EXPECT_EQ(e.err, "--target: error: 'customers.Z.revenue_usd' is not a result; did you mean 'customers.C.revenue_usd'?" + tail);
+  // A key that does not exist, and a --target without a value.
+  const CommandResult v = gpusim(dir, "solve " + file + " --vary fleet.p.cnt --target finance.net_income_usd=0");
+  EXPECT_EQ(v.status, 2);
+  EXPECT_EQ(v.err.rfind("--vary: error: 'fleet.p.cnt': a fleet pool has no key 'cnt'; did you mean 'count'? (keys: ", 0), 0u)
+      << v.err;
+  const CommandResult t = gpusim(dir, "solve " + file + " --vary fleet.p.count --target finance.net_income_usd");
+  EXPECT_EQ(t.status, 2);
+  EXPECT_EQ(t.err, "gpusim solve: --target must be METRIC=VALUE, e.g. finance.net_income_usd=0\n");
+}
+
+// equals: another result. A (30 GPUs) and B (60 GPUs at 2 USD/gpu-h) share a
+// pool; A's revenue equals B's, 60 × 240 × 2 = 28,800 USD, at A's price
+// 28,800 / (30 × 240) = 4 USD/gpu-h.
+TEST(SolveCli, EqualsAnotherResultsPath) {
+  TempDir dir;
+  const std::string file = dir.write("two.yaml", "name: two\n" + kHeader + R"(sites: [{name: s}]
+fleet: [{name: p, gpu: T1, site: s, count: 100}]
+contracts:
+  - {name: A, pool: p, gpus: 30, price: 1 USD/gpu-h}
+  - {name: B, pool: p, gpus: 60, price: 2 USD/gpu-h}
+)");
+  const auto j = solved(gpusim(dir, "solve " + file +
+                                        " --vary contracts.A.price --target customers.A.revenue_usd=customers.B.revenue_usd --format json"));
+  EXPECT_NEAR(j["solve"]["value"].get<double>(), 4.0, 1e-8);
+  EXPECT_NEAR(j["solve"]["achieved"].get<double>(), 28800, 1e-6);
+  // The same as a scenario's solve: block, run with `gpusim run`.
+  const std::string in_file = dir.write("two-solve.yaml", "name: two\n" + kHeader + R"(sites: [{name: s}]
+fleet: [{name: p, gpu: T1, site: s, count: 100}]
+contracts:
+  - {name: A, pool: p, gpus: 30, price: 1 USD/gpu-h}
+  - {name: B, pool: p, gpus: 60, price: 2 USD/gpu-h}
+solve: {vary: contracts.A.price, target: customers.A.revenue_share, equals: customers.B.revenue_share}
+)");
+  const auto k = solved(gpusim(dir, "run " + in_file + " --format json"));
+  EXPECT_NEAR(k["solve"]["value"].get<double>(), 4.0, 1e-8);
+  EXPECT_NEAR(k["solve"]["achieved"].get<double>(), 0.5, 1e-9);
+}
+
+// A duration is in years or hours by how it is written; the bounds may use
+// either as long as they agree with the key's value. Depreciation of 200 GPUs ×
+// 8,760 USD over 240 h is 24,000 USD at a life of 2 y (17,520 h).
+TEST(SolveCli, RegressionDurationBoundsInYearsOrHours) {
+  TempDir dir;
+  const std::string file = dir.write("hump.yaml", kHump);
+  const auto years = solved(gpusim(dir, "solve " + file +
+                                            " --vary fleet.p.life --target finance.depreciation_usd=24000 --low 0.5y --high 3y --format json"));
+  EXPECT_NEAR(years["solve"]["value"].get<double>(), 2.0, 1e-8);
+  const auto hours = solved(gpusim(dir, "solve " + file + " --set fleet.p.life=8760h --vary fleet.p.life "
+                                            "--target finance.depreciation_usd=24000 --low 100h --high 30000h --format json"));
+  EXPECT_NEAR(hours["solve"]["value"].get<double>(), 17520.0, 1e-8 * 17520);
+  // Hours against a value in years read 4,000 as years: refused.
+  const CommandResult mixed = gpusim(dir, "solve " + file +
+                                              " --vary fleet.p.life --target finance.depreciation_usd=24000 --low 4000h --high 3y");
+  EXPECT_EQ(mixed.status, 2);
+  EXPECT_EQ(mixed.err,
+            "--low: error: '4000h': the value and bounds of fleet.p.life must all be in years (y) or all in h, d or "
+            "w\n1 error; nothing was written\n");
+}
+
+}  // namespace
+}  // namespace gpusim
