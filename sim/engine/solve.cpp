@@ -69,8 +69,15 @@ struct Objective {
     return request.equals_metric ? metric_or_throw(summary, *request.equals_metric, "equals") : request.equals;
   }
 
+  // The most recent run, kept so that the root Brent ends on is not run twice.
+  std::optional<double> last_x;
+  std::optional<Results> last_results;
+
   double value_at(double x) {
-    const Json summary = summary_json(run_at(x));
+    Results r = run_at(x);
+    const Json summary = summary_json(r);
+    last_x = x;
+    last_results = std::move(r);
     return metric_or_throw(summary, request.target, "target") - goal(summary);
   }
 };
@@ -213,7 +220,7 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
                          format_number(highest) + "); give solve.low/high (or --low/--high) to search elsewhere");
   }
   const double x = fa == 0 ? a : fb == 0 ? b : brent(f, a, b, fa, fb);
-  Results r = f.run_at(x);
+  Results r = (f.last_x && *f.last_x == x) ? std::move(*f.last_results) : f.run_at(x);
   SolveResult s;
   s.vary = request.vary;
   s.target = request.target;
