@@ -137,7 +137,7 @@ std::int64_t poisson(Rng& rng, double lambda);
 
 // Binomial count of successes in `trials` ≥ 0 trials of probability
 // `probability` ∈ [0, 1] — e.g. GPUs of a pool that fail in one step, with
-// probability = 1 − (1 − afr)^(step/year). Exact inversion while the smaller of
+// probability = min(1, afr × step ÷ year) as the engine draws it. Exact inversion while the smaller of
 // the two means is below 50, continuity-corrected normal clamped to
 // [0, trials] above. Suits trials up to ~1e9 at any probability.
 std::int64_t binomial(Rng& rng, std::int64_t trials, double probability);

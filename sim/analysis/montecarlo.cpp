@@ -98,10 +98,8 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
         for (std::size_t k = 0; k < draws.size(); ++k) {
           Rng rng = make_stream(seed, i, purpose_id("uncertain") + k);
           double v = sample(draws[k], rng);
-          // Draws are clamped to what the key accepts: a PUE to 1 or more, anything else to 0 or more.
-          const std::string& path = draws[k].path;
-          const bool is_pue = path.size() >= 4 && path.compare(path.size() - 4, 4, ".pue") == 0;
-          v = std::max(v, is_pue ? 1.0 : 0.0);
+          // Draws are clamped to the range the key accepts (a count to 0 or more, a PUE to 1–10, …).
+          v = std::clamp(v, draws[k].type.min, draws[k].type.max);
           const std::string text = format_base_quantity(v, draws[k].type.unit, draws[k].span_unit);
           out.drawn.push_back(text);
           apply_override(doc, draws[k].path + "=" + text, diags);

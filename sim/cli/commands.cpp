@@ -219,8 +219,8 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
     return 2;
   }
   // Columns: the varied paths, then every scalar of the summary.
-  std::vector<std::string> names;
-  for (const auto& [name, v] : flatten_scalars(summaries.front())) names.push_back(name);
+  // Every scalar of the summary, including those null at the first point (an IRR, say).
+  const std::vector<std::string> names = metric_names(summaries.front());
   std::ostringstream csv;
   for (const auto& a : axes) csv << a.path << ",";
   for (std::size_t i = 0; i < names.size(); ++i) csv << names[i] << (i + 1 < names.size() ? "," : "\n");

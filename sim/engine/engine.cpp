@@ -171,9 +171,13 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
       continue;
     }
     // Drawn failures: each step, Binomial(GPUs up, afr × step ÷ year) GPUs fail
-    // at its start and stay down for `repair` (rounded to whole steps, ≥ 1).
+    // at its start and stay down for `repair`: whole steps, and the share of a
+    // step left over (a 12 h repair at 1 d steps is down half the step).
     Rng rng = make_stream(*s.seed, options.run_index, purpose_id("failures") + i);
-    const Index repair_steps = std::max<Index>(1, static_cast<Index>(std::llround(p.repair_hours / g.dt)));
+    const double repair = p.repair_hours / g.dt;  // in steps
+    const Index repair_steps = std::max<Index>(1, static_cast<Index>(std::ceil(repair - 1e-9)));
+    // The oldest failures still down come back during the step, down this share of it.
+    const double last_share = std::clamp(repair - static_cast<double>(repair_steps - 1), 0.0, 1.0);
     std::vector<double> returning(static_cast<std::size_t>(repair_steps), 0.0);
     double down = 0.0;
     for (Index k = 0; k < g.n; ++k) {
@@ -186,7 +190,8 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
       const double failed = static_cast<double>(binomial(rng, static_cast<std::int64_t>(std::floor(up)), prob));
       down += failed;
       slot = failed;
-      p.available[k] = std::max(0.0, p.installed[k] - down);
+      const double oldest = returning[static_cast<std::size_t>((k + 1) % repair_steps)];
+      p.available[k] = std::max(0.0, p.installed[k] - down + (1.0 - last_share) * oldest);
     }
   }
   return pools;

@@ -176,13 +176,16 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
   double f_lo = f.value_at(lo);
   double f_hi = f.value_at(hi);
   // Widen upwards when no bound was given and no sign change is in sight.
-  // Stop widening where the key no longer accepts the value (a count above 1T, say).
+  // Stop widening where the key no longer accepts the value (a count above 1T)
+  // or the scenario can no longer run (a fleet over its site's cap).
   for (int i = 0; !request.high && (f_lo > 0) == (f_hi > 0) && f_lo != 0 && f_hi != 0 && i < 40; ++i) {
     try {
       const double f_next = f.value_at(2 * hi);
       hi *= 2;
       f_hi = f_next;
     } catch (const ScenarioError&) {
+      break;
+    } catch (const ModelError&) {
       break;
     }
   }

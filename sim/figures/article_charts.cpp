@@ -246,10 +246,7 @@ std::string figures_markdown(const std::vector<FigureResult>& results, const std
        "not state, which gpusim computes without a published value to check.\n\n"
     << "| id | figure | published | reproduced | difference | ok |\n|---|---|---|---|---|---|\n";
   for (const auto& r : results) {
-    std::string diff;
-    if (r.difference) {
-      diff = r.spec.tolerance_absolute ? display_value(r.spec, *r.difference) : fmt("%+.2f%%", *r.difference * 100);
-    }
+    const std::string diff = difference_text(r);
     o << "| " << r.spec.id << " | " << r.spec.title << " | " << (r.spec.published_text.empty() ? "-" : r.spec.published_text)
       << " | " << display_value(r.spec, r.reproduced) << " | " << diff << " | "
       << (!r.checked ? "shown" : r.ok ? "ok" : "**out of tolerance**") << " |\n";

@@ -212,6 +212,19 @@ std::string display_value(const FigureSpec& spec, double v) {
   return std::string(buf) + spec.display_suffix;
 }
 
+std::string difference_text(const FigureResult& r) {
+  if (!r.difference) return "";
+  char buf[64];
+  if (!r.spec.tolerance_absolute) {
+    std::snprintf(buf, sizeof buf, "%+.2f%%", *r.difference * 100);
+  } else if (r.spec.display_suffix == "%") {
+    std::snprintf(buf, sizeof buf, "%+.2f pp", *r.difference * 100);  // percentage points
+  } else {
+    return (*r.difference >= 0 ? "+" : "") + display_value(r.spec, *r.difference);
+  }
+  return buf;
+}
+
 std::vector<FigureResult> run_figures(const std::vector<FigureSpec>& specs, const std::vector<std::string>& only,
                                       unsigned threads) {
   std::vector<const FigureSpec*> chosen;
@@ -293,13 +306,7 @@ std::string figures_table(const std::vector<FigureResult>& results) {
       title = title.substr(0, cut) + "...";
     }
     std::string diff = "";
-    if (r.difference) {
-      if (r.spec.tolerance_absolute) diff = display_value(r.spec, *r.difference);
-      else {
-        std::snprintf(buf, sizeof buf, "%+.2f%%", *r.difference * 100);
-        diff = buf;
-      }
-    }
+    if (r.difference) diff = difference_text(r);
     const std::string published = r.spec.published_text.empty() ? "-" : r.spec.published_text;
     std::snprintf(buf, sizeof buf, "%-20s %-50s %18s %18s %9s  %s\n", r.spec.id.c_str(), title.c_str(),
                   published.c_str(), display_value(r.spec, r.reproduced).c_str(), diff.c_str(),

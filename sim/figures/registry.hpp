@@ -52,6 +52,9 @@ std::vector<FigureResult> run_figures(const std::vector<FigureSpec>& specs, cons
 std::string figures_table(const std::vector<FigureResult>& results);
 Json figures_json(const std::vector<FigureResult>& results);
 std::string figures_csv(const std::vector<FigureResult>& results);
+// Reproduced − published: "+0.43%" relative, "+0.39 pp" in percentage points,
+// or in the published unit for an absolute tolerance.
+std::string difference_text(const FigureResult& r);
 // A value in the figure's display unit ("22.1%", "2.19B gpu-h").
 std::string display_value(const FigureSpec& spec, double summary_value);
 

@@ -57,7 +57,7 @@ std::string quantity_type_doc(UnitKind kind, const char* default_unit) {
 template <class S, class Store>
 Field<S> number_field(const Decl& d, UnitKind kind, Store store) {
   Field<S> f = base_field<S>(d, quantity_type_doc(kind, d.default_unit),
-                             {KeyType::Shape::quantity, kind, d.default_unit});
+                             {KeyType::Shape::quantity, kind, d.default_unit, d.min, d.max});
   const double lo = d.min, hi = d.max;
   const std::string range = d.range_doc;
   const std::string unit = d.default_unit;
@@ -86,7 +86,7 @@ Field<S> plain(const Decl& d, UnitKind kind, double S::*m) {
 template <class S>
 Field<S> span_field(const Decl& d, Span S::*m) {
   Field<S> f = base_field<S>(d, quantity_type_doc(UnitKind::duration, d.default_unit),
-                             {KeyType::Shape::quantity, UnitKind::duration, d.default_unit});
+                             {KeyType::Shape::quantity, UnitKind::duration, d.default_unit, 0.0});
   const std::string unit = d.default_unit;
   f.read = [=](ReadContext& ctx, const DocNode& n, S& s) {
     if (auto v = read_span(ctx, n, unit)) s.*m = *v;
@@ -96,7 +96,7 @@ Field<S> span_field(const Decl& d, Span S::*m) {
 template <class S>
 Field<S> span_field(const Decl& d, std::optional<Span> S::*m) {
   Field<S> f = base_field<S>(d, quantity_type_doc(UnitKind::duration, d.default_unit),
-                             {KeyType::Shape::quantity, UnitKind::duration, d.default_unit});
+                             {KeyType::Shape::quantity, UnitKind::duration, d.default_unit, 0.0});
   const std::string unit = d.default_unit;
   f.read = [=](ReadContext& ctx, const DocNode& n, S& s) {
     if (auto v = read_span(ctx, n, unit)) s.*m = *v;
@@ -504,7 +504,7 @@ void add_contract_fields(Section<ContractSpec>& s, bool is_demand) {
                                    [is_demand](ReadContext& ctx, const DocNode& n, ContractSpec& c) {
                                      if (auto v = read_count_schedule(ctx, n, nullptr, is_demand ? nullptr : &c.whole_pool)) c.gpus = *v;
                                    },
-                                   KeyType{KeyType::Shape::quantity, UnitKind::count, ""}));
+                                   KeyType{KeyType::Shape::quantity, UnitKind::count, "", 0.0, 1e12}));
   if (!is_demand) {
     s.add(quantity<ContractSpec>({.name = "gpu_hours", .description = "size as GPU-hours, spread evenly over the contract's term (instead of gpus)", .min = 0, .range_doc = "0 or more"}, UnitKind::gpu_hours, &ContractSpec::gpu_hours));
   }
@@ -617,7 +617,7 @@ Schema::Schema() {
                                   [](ReadContext& ctx, const DocNode& n, SiteSpec& s) {
                                     if (auto v = read_pue(ctx, n)) s.pue = *v;
                                   },
-                                  KeyType{KeyType::Shape::quantity, UnitKind::ratio, ""}));
+                                  KeyType{KeyType::Shape::quantity, UnitKind::ratio, "", 1.0, 10.0}));
   site.add(quantity<SiteSpec>({.name = "it_power_cap", .description = "cap on critical IT load; also the leased kW for colocation", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &SiteSpec::it_power_cap));
   site.add(quantity<SiteSpec>({.name = "power_cap", .description = "cap on facility (grid) draw", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &SiteSpec::power_cap));
   site.add(custom_field<SiteSpec>({.name = "electricity", .description = "tariff: flat, 12 monthly prices, or time-of-use {weekday: [24], weekend: [24]}. Default: US industrial average 2023, 8.06 c/kWh (EIA, docs/facts.md: confirmed)", .default_value = std::string("0.0806 USD/kWh")},
@@ -625,7 +625,7 @@ Schema::Schema() {
                                   [](ReadContext& ctx, const DocNode& n, SiteSpec& s) {
                                     if (auto t = read_tariff(ctx, n)) s.electricity = *t;
                                   },
-                                  KeyType{KeyType::Shape::quantity, UnitKind::energy_price, "USD/kWh"}));
+                                  KeyType{KeyType::Shape::quantity, UnitKind::energy_price, "USD/kWh", 0.0}));
   site.add(quantity<SiteSpec>({.name = "colocation", .description = "colocation rent per leased kW per month (leased kW: it_power_cap, else the installed full-load IT power)", .min = 0, .range_doc = "0 or more", .default_unit = "USD/kW/month"}, UnitKind::power_price, &SiteSpec::colocation));
 
   using F = FleetSpec;
@@ -641,7 +641,7 @@ Schema::Schema() {
                               }
                               if (auto v = read_count_schedule(ctx, n, &f.fit, nullptr)) f.schedule = *v;
                             },
-                            KeyType{KeyType::Shape::quantity, UnitKind::count, ""}));
+                            KeyType{KeyType::Shape::quantity, UnitKind::count, "", 0.0, 1e12}));
   fleet.add(date_field<F>({.name = "online", .description = "when a constant count enters service (may be before the run: then no capex in the run)", .default_doc = "run start"}, &F::online));
   fleet.add(custom_field<F>({.name = "ramp", .description = "installed GPUs over time, linear between points, zero before the first, constant after the last", .default_doc = "none"},
                             "[{at: DATE, count: N}, ...]",
@@ -1110,7 +1110,7 @@ std::optional<KeyType> numeric_key_type(const DocNode& document, const std::stri
                 std::to_string(ramp && ramp->is_seq() ? ramp->children.size() : 0) + " points, numbered from 0)";
         return std::nullopt;
       }
-      return KeyType{KeyType::Shape::quantity, UnitKind::count, ""};
+      return KeyType{KeyType::Shape::quantity, UnitKind::count, "", 0.0, 1e12};
     }
     if (seg.size() != 3) {
       error = "'" + path + "': expected " + head + ".NAME.KEY";

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -30,6 +31,8 @@ struct KeyType {
   Shape shape = Shape::quantity;
   UnitKind unit = UnitKind::ratio;
   std::string default_unit;  // a bare number's unit, "" = base
+  double min = -std::numeric_limits<double>::infinity();  // accepted range, in base units
+  double max = std::numeric_limits<double>::infinity();
 };
 
 struct ReadContext {

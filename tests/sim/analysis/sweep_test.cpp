@@ -318,10 +318,11 @@ TEST(SweepCli, OutWritesTheWholeCsv) {
   EXPECT_EQ(names, (std::vector<std::string>{"sweep.csv"}));
   const auto lines = lines_of(read_file(out / "sweep.csv"));
   ASSERT_EQ(lines.size(), 7u);
-  // Header: the varied paths, then every scalar of the JSON summary in its order.
+  // Header: the varied paths, then every scalar of the JSON summary in its order,
+  // including those that are null here (an IRR without a sign change), whose cells are empty.
   const Json summary = summary_json(run_document(load_scenario(file).document));
   std::string header = "contracts.C.price,fleet.p.count";
-  for (const auto& [name, v] : flatten_scalars(summary)) header += "," + name;
+  for (const auto& name : metric_names(summary)) header += "," + name;
   EXPECT_EQ(lines[0], header);
   // Rows: first axis slowest; the varied values in the key's base unit; every
   // value equals the direct run's (format_number prints the shortest exact form).
