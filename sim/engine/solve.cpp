@@ -171,9 +171,19 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
   double lo = request.low ? parse_bound(*request.low, *type, request.vary, "low", written_unit) : 0.0;
   double hi = request.high ? parse_bound(*request.high, *type, request.vary, "high", written_unit)
                            : std::max(2.0 * std::fabs(current), 1.0);
-  f.span_unit = written_unit.value_or(Span::Unit::hours);
+  // A duration not written anywhere is varied in its key's default unit (a life in years).
+  f.span_unit = written_unit.value_or(type->default_unit == "y" ? Span::Unit::years : Span::Unit::hours);
   if (hi <= lo) throw ModelError("solve.high", "the search range is empty (high must be more than low)");
-  double f_lo = f.value_at(lo);
+  double f_lo = 0.0;
+  try {
+    f_lo = f.value_at(lo);
+  } catch (const ScenarioError&) {
+    // A key that must be more than 0 (a life, a term) rejects the default low
+    // end of 0: start just above it instead. A low end the user gave stands.
+    if (request.low) throw;
+    lo = hi * 1e-6;
+    f_lo = f.value_at(lo);
+  }
   double f_hi = f.value_at(hi);
   // Widen upwards when no bound was given and no sign change is in sight.
   // Stop widening where the key no longer accepts the value (a count above 1T)
