@@ -5,6 +5,7 @@
 #include <benchmark/benchmark.h>
 
 #include "sim/engine/engine.hpp"
+#include "sim/engine/solve.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/loader.hpp"
 
@@ -43,6 +44,34 @@ void BM_SolveCoreweave(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_document(loaded.document));
 }
 BENCHMARK(BM_SolveCoreweave)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
+// The parts of one goal-seek evaluation: re-reading the scenario with the trial
+// value, running it, and summarizing it.
+const std::string kCoreweave = std::string(GPUSIM_SOURCE_DIR) + "/scenarios/articles/coreweave-2024-utilization.yaml";
+
+void BM_ReadCoreweave(benchmark::State& state) {
+  const gpusim::LoadedScenario loaded = gpusim::load_scenario(kCoreweave);
+  for (auto _ : state) {
+    gpusim::DocNode doc = loaded.document;
+    gpusim::Diagnostics diags;
+    gpusim::apply_override(doc, "contracts.Others.gpus=21000", diags);
+    benchmark::DoNotOptimize(gpusim::read_scenario(doc));
+  }
+}
+BENCHMARK(BM_ReadCoreweave)->Unit(benchmark::kMicrosecond);
+
+void BM_RunCoreweave(benchmark::State& state) {
+  const gpusim::LoadedScenario loaded = gpusim::load_scenario(kCoreweave);
+  for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_scenario(loaded.spec));
+}
+BENCHMARK(BM_RunCoreweave)->Unit(benchmark::kMicrosecond);
+
+void BM_SummarizeCoreweave(benchmark::State& state) {
+  const gpusim::LoadedScenario loaded = gpusim::load_scenario(kCoreweave);
+  const gpusim::Results r = gpusim::run_scenario(loaded.spec);
+  for (auto _ : state) benchmark::DoNotOptimize(gpusim::summary_json(r));
+}
+BENCHMARK(BM_SummarizeCoreweave)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

@@ -41,3 +41,18 @@ double PowerModel::it_power_w(double available, double busy) const {
 }
 
 }  // namespace gpusim
+
+namespace gpusim {
+
+Eigen::ArrayXd PowerModel::it_power_w(const Eigen::ArrayXd& available, const Eigen::ArrayXd& busy) const {
+  const double swing = tdp_w_ - idle_w_, base = idle_w_ + overhead_w_;
+  if (kind_ == PowerCurveSpec::Kind::linear) {
+    // f(u) = u: available × (idle + overhead) + busy × (tdp − idle), with busy ≤ available.
+    return available * base + busy.min(available) * swing;
+  }
+  Eigen::ArrayXd out(available.size());
+  for (Eigen::Index k = 0; k < available.size(); ++k) out[k] = it_power_w(available[k], busy[k]);
+  return out;
+}
+
+}  // namespace gpusim

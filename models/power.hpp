@@ -9,6 +9,8 @@
 // meaning f = (P − idle) ÷ (tdp − idle). GPUs down for repair draw nothing.
 #pragma once
 
+#include <Eigen/Core>
+
 #include "models/scenario.hpp"
 
 namespace gpusim {
@@ -21,6 +23,8 @@ class PowerModel {
   double curve(double load) const;
   // IT power in W of `available` powered GPUs of which `busy` compute (averages).
   double it_power_w(double available, double busy) const;
+  // The same per step, over arrays of step averages.
+  Eigen::ArrayXd it_power_w(const Eigen::ArrayXd& available, const Eigen::ArrayXd& busy) const;
   // A GPU's full-load IT draw in W: tdp + overhead.
   double full_load_w() const { return tdp_w_ + overhead_w_; }
 

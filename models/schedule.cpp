@@ -69,10 +69,6 @@ std::vector<Purchase> purchases_of(const CountCurve& curve) {
   return out;
 }
 
-double overlap(double a0, double a1, double b0, double b1) {
-  return std::max(0.0, std::min(a1, b1) - std::max(a0, b0));
-}
-
 double purchased_between(const Purchase& p, double t0, double t1) {
   if (p.end == p.start) return (p.start >= t0 && p.start < t1) ? p.count : 0.0;
   return p.count * overlap(p.start, p.end, t0, t1) / (p.end - p.start);

@@ -63,6 +63,9 @@ double purchased_between(const Purchase& p, double t0, double t1);
 double depreciated_between(const Purchase& p, double life_hours, double t0, double t1);
 
 // Length of the overlap of [a0, a1) and [b0, b1), or 0.
-double overlap(double a0, double a1, double b0, double b1);
+inline double overlap(double a0, double a1, double b0, double b1) {
+  const double lo = a0 > b0 ? a0 : b0, hi = a1 < b1 ? a1 : b1;
+  return hi > lo ? hi - lo : 0.0;
+}
 
 }  // namespace gpusim

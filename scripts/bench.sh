@@ -4,8 +4,10 @@
 # machine; prints one line per figure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-GPUSIM_CMAKE_ARGS="-DGPUSIM_BUILD_BENCH=ON" bash scripts/setup.sh >/dev/null
-gpusim=./build/sim/gpusim
+bash scripts/setup.sh >/dev/null   # packages (Google Benchmark among them)
+cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DGPUSIM_BUILD_TESTS=OFF -DGPUSIM_BUILD_BENCH=ON >/dev/null
+cmake --build build-bench -j"$(nproc)" >/dev/null
+gpusim=./build-bench/sim/gpusim
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
@@ -17,7 +19,7 @@ timed() {  # timed LABEL COMMAND...: wall seconds and peak memory of one run
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(uname -m)"
-./build/bench/engine_bench --benchmark_format=console 2>/dev/null | grep -E "^BM_"
+./build-bench/bench/engine_bench --benchmark_format=console 2>/dev/null | grep -E "^BM_"
 timed "gpusim run scenarios/bench/gigawatt.yaml (6 y hourly)" $gpusim run scenarios/bench/gigawatt.yaml
 timed "gpusim sweep coreweave-2024 10,000 points (hourly, solved)" \
   $gpusim sweep scenarios/articles/coreweave-2024-utilization.yaml \

@@ -251,8 +251,14 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
       rest /= axes[a].values.size();
     }
     for (std::size_t a = 0; a < axes.size(); ++a) csv << format_number(axes[a].values[index[a]]) << ",";
+    // Points of one scenario share the summary's shape: read it in one pass, and
+    // fall back to lookups by name if a point's shape differs.
+    const auto row = flatten_all(summaries[p]);
+    const bool same_shape = row.size() == names.size() &&
+                            std::equal(row.begin(), row.end(), names.begin(),
+                                       [](const auto& cell, const std::string& name) { return cell.first == name; });
     for (std::size_t i = 0; i < names.size(); ++i) {
-      const auto v = metric_value(summaries[p], names[i]);
+      const auto v = same_shape ? row[i].second : metric_value(summaries[p], names[i]);
       csv << (v ? format_number(*v) : "") << (i + 1 < names.size() ? "," : "\n");
     }
     for (std::size_t m = 0; m < plot_metrics.size(); ++m) {

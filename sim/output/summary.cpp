@@ -129,35 +129,38 @@ Json summary_json(const Results& r) {
 }
 
 namespace {
-void flatten(const Json& j, const std::string& prefix, std::vector<std::pair<std::string, double>>& out,
-             std::vector<std::string>* names) {
+void flatten(const Json& j, const std::string& prefix, std::vector<std::pair<std::string, std::optional<double>>>& out) {
   if (j.is_object()) {
-    for (auto it = j.begin(); it != j.end(); ++it)
-      flatten(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), out, names);
+    for (auto it = j.begin(); it != j.end(); ++it) flatten(it.value(), prefix.empty() ? it.key() : prefix + "." + it.key(), out);
   } else if (j.is_array()) {
     for (const auto& item : j) {
       if (item.is_object() && item.contains("name") && item["name"].is_string())
-        flatten(item, prefix + "." + item["name"].get<std::string>(), out, names);
+        flatten(item, prefix + "." + item["name"].get<std::string>(), out);
     }
   } else if (j.is_number()) {
     out.emplace_back(prefix, j.get<double>());
-    if (names) names->push_back(prefix);
-  } else if (j.is_null() && names) {
-    names->push_back(prefix);
+  } else if (j.is_null()) {
+    out.emplace_back(prefix, std::nullopt);
   }
 }
 }  // namespace
 
+std::vector<std::pair<std::string, std::optional<double>>> flatten_all(const Json& summary) {
+  std::vector<std::pair<std::string, std::optional<double>>> out;
+  flatten(summary, "", out);
+  return out;
+}
+
 std::vector<std::pair<std::string, double>> flatten_scalars(const Json& summary) {
   std::vector<std::pair<std::string, double>> out;
-  flatten(summary, "", out, nullptr);
+  for (auto& [name, v] : flatten_all(summary))
+    if (v) out.emplace_back(std::move(name), *v);
   return out;
 }
 
 std::vector<std::string> metric_names(const Json& summary) {
-  std::vector<std::pair<std::string, double>> out;
   std::vector<std::string> names;
-  flatten(summary, "", out, &names);
+  for (auto& [name, v] : flatten_all(summary)) names.push_back(std::move(name));
   return names;
 }
 

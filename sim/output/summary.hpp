@@ -25,7 +25,9 @@ std::optional<double> metric_value(const Json& summary, const std::string& path)
 // Every numeric scalar of the summary as (dotted name, value), in summary order.
 // Arrays of named objects contribute NAME-addressed entries.
 std::vector<std::pair<std::string, double>> flatten_scalars(const Json& summary);
-// The valid metric names of a summary, for error messages.
+// Every scalar of the summary, null ones as nullopt, in summary order.
+std::vector<std::pair<std::string, std::optional<double>>> flatten_all(const Json& summary);
+// The valid metric names of a summary (null ones too), for headers and messages.
 std::vector<std::string> metric_names(const Json& summary);
 
 // The human summary: ladder, power and energy, income statement, customers.
