@@ -76,7 +76,11 @@ std::string month_label(HourStamp h) {
 }
 
 struct RunOutput {
-  Json summary;
+  // Every scalar of the run's summary, null as NaN. Runs whose summary has the
+  // shape of run 0's keep values only (a thousand runs of a large scenario keep
+  // numbers, not names); others keep their names too.
+  std::vector<double> values;
+  std::vector<std::string> names;  // empty: run 0's names
   std::vector<std::string> drawn;
   std::vector<double> revenue, net, cumulative;
   std::vector<std::string> months;
@@ -89,9 +93,8 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
   const ScenarioSpec base = read_scenario(document);
   const std::vector<Draw> draws = prepare_draws(document, base);
   std::vector<RunOutput> outputs(runs);
-  parallel_for(
-      runs, threads,
-      [&](std::size_t i) {
+  std::vector<std::string> shape;  // run 0's metric names, set before the other runs start
+  auto run_one = [&](std::size_t i) {
         DocNode doc = document;
         Diagnostics diags;
         RunOutput& out = outputs[i];
@@ -113,7 +116,13 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
         } else {
           r = run_scenario(spec, EngineOptions{i});
         }
-        out.summary = summary_json(r);
+        const auto cells = flatten_all(summary_json(r));
+        bool same = i > 0 && cells.size() == shape.size();
+        for (std::size_t c = 0; same && c < cells.size(); ++c) same = cells[c].first == shape[c];
+        for (const auto& [name, v] : cells) {
+          out.values.push_back(v ? *v : std::nan(""));
+          if (!same) out.names.push_back(name);
+        }
         const Eigen::ArrayXd net = r.series.net_income_usd();
         const Eigen::ArrayXd cash = r.series.cash_flow_usd();
         double cumulative = 0.0;
@@ -133,8 +142,17 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
           out.cumulative.push_back(cumulative);
           k = j;
         }
-      },
-      progress);
+  };
+  if (runs > 0) {
+    run_one(0);
+    shape = outputs[0].names;
+    outputs[0].names.clear();
+  }
+  parallel_for(
+      runs > 0 ? runs - 1 : 0, threads, [&](std::size_t i) { run_one(i + 1); },
+      progress ? std::function<void(std::size_t, std::size_t)>(
+                     [&](std::size_t done, std::size_t) { progress(done + 1, runs); })
+               : std::function<void(std::size_t, std::size_t)>());
 
   MonteCarloResult res;
   res.runs = runs;
@@ -143,10 +161,12 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
   std::vector<std::string> order;
   std::map<std::string, std::vector<double>> values;
   for (const auto& o : outputs) {
-    for (const auto& [name, v] : flatten_scalars(o.summary)) {
-      auto [it, fresh] = values.try_emplace(name);
-      if (fresh) order.push_back(name);
-      it->second.push_back(v);
+    const std::vector<std::string>& names = o.names.empty() ? shape : o.names;
+    for (std::size_t c = 0; c < o.values.size(); ++c) {
+      if (std::isnan(o.values[c])) continue;  // null in this run (an IRR without a sign change)
+      auto [it, fresh] = values.try_emplace(names[c]);
+      if (fresh) order.push_back(names[c]);
+      it->second.push_back(o.values[c]);
     }
     res.drawn.push_back(o.drawn);
   }
