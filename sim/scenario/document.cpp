@@ -264,6 +264,12 @@ void merge_documents(DocNode& base, const DocNode& over) {
   if (base.is_map() && over.is_map()) {
     for (std::size_t i = 0; i < over.keys.size(); ++i) {
       DocNode* existing = base.find(over.keys[i]);
+      // `key: ~` in the extending file removes the base's key (as --set PATH=~ does),
+      // e.g. a pool's `count` when the extending file gives a `ramp`.
+      if (existing && over.children[i].is_null()) {
+        base.erase(over.keys[i]);
+        continue;
+      }
       if (existing) {
         merge_documents(*existing, over.children[i]);
         base.set(over.keys[i], *existing, over.key_locs[i]);

@@ -54,7 +54,8 @@ DocNode parse_yaml_text(const std::string& text, const std::string& file, Diagno
 // name: appended), anything else replaced. The `extends` key is removed.
 DocNode load_document(const std::string& path, Diagnostics& diags, const DocLimits& limits = {});
 
-// Merges `over` onto `base` as described above.
+// Merges `over` onto `base` as described above; a key whose value in `over`
+// is null (`count: ~`) is removed from `base`.
 void merge_documents(DocNode& base, const DocNode& over);
 
 // Splits a name-addressed path ("contracts.Microsoft.price") into segments;

@@ -1168,7 +1168,9 @@ std::string scenario_format_markdown() {
          "`finance.other[fair value v2].amount`. The same paths serve `--set`, `--vary`, "
          "`solve.vary` and `uncertain[].path`.\n\n";
   out += "`extends: FILE` merges this file over FILE: maps key by key, named lists item by item "
-         "(same name: keys override; new name: appended); anything else is replaced.\n\n";
+         "(same name: keys override; new name: appended); anything else is replaced. A key set "
+         "to `~` (null) removes the base file's key: `{name: h100, count: ~, ramp: [...]}` turns "
+         "a pool's constant count into a ramp. On the command line, `--set PATH=~` does the same.\n\n";
   auto table = [&](const std::string& title, const std::string& desc, const std::vector<FieldDoc>& docs) {
     out += "## " + title + "\n\n" + desc + "\n\n| key | type | default | meaning |\n|---|---|---|---|\n";
     for (const auto& d : docs) {

@@ -45,6 +45,18 @@ TEST(Merge, MapsMergeKeyByKey) {
   EXPECT_EQ(time->keys, (std::vector<std::string>{"start", "duration", "step"}));
 }
 
+// `key: ~` in the extending file removes the base's key, so a pool's constant
+// count can become a ramp (count and ramp together are an error).
+TEST(Merge, NullRemovesTheBaseKey) {
+  DocNode base = parse("fleet:\n  - {name: p, count: 100, online: 2024-01-01}\n");
+  merge_documents(base, parse("fleet:\n  - {name: p, count: ~, online: ~, ramp: [{at: 2024-01-01, count: 10}]}\n"));
+  const DocNode& pool = base.find("fleet")->children[0];
+  EXPECT_EQ(pool.find("count"), nullptr);
+  EXPECT_EQ(pool.find("online"), nullptr);
+  ASSERT_NE(pool.find("ramp"), nullptr);
+  EXPECT_EQ(pool.keys, (std::vector<std::string>{"name", "ramp"}));
+}
+
 TEST(Merge, NamedListsMergeItemByItem) {
   DocNode base = parse("l:\n  - {name: a, x: 1, y: 2}\n  - {name: b, x: 3}\n");
   merge_documents(base, parse("l:\n  - {name: c, x: 9}\n  - {name: a, y: 5}\n"));
