@@ -37,6 +37,13 @@ VaryAxis parse_vary(const DocNode& document, const std::string& spec) {
   const auto type = numeric_key_type(document, axis.path, err);
   if (!type) throw vary_error(spec, err);
   const std::string leaf = axis.path.substr(axis.path.rfind('.') + 1);
+  if (type->unit != UnitKind::duration && !type->default_unit.empty()) {
+    const QuantityResult one = parse_quantity("1 " + type->default_unit, type->unit, leaf, "");
+    if (one.ok() && one.value > 0) {
+      axis.display_unit = type->default_unit;
+      axis.display_factor = one.value;
+    }
+  }
   auto parse = [&](const std::string& text) {
     const QuantityResult q = parse_quantity(text, type->unit, leaf, type->default_unit);
     if (!q.ok()) throw vary_error(spec, q.error);

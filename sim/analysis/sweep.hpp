@@ -22,6 +22,12 @@ struct VaryAxis {
   std::string path;
   std::vector<std::string> texts;  // each value as written into the scenario
   std::vector<double> values;      // each value in the key's base unit
+  // The unit a bare number of this key is read in ("USD/kWh" for electricity),
+  // and how many base units one of it is: CSV columns and chart axes show
+  // values / display_factor, which read back as bare numbers.
+  std::string display_unit;
+  double display_factor = 1.0;
+  double display(std::size_t i) const { return values[i] / display_factor; }
 };
 // Throws ScenarioError (located at "--vary") on a bad path, value or range.
 VaryAxis parse_vary(const DocNode& document, const std::string& spec);

@@ -250,7 +250,7 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
       index[a] = rest % axes[a].values.size();
       rest /= axes[a].values.size();
     }
-    for (std::size_t a = 0; a < axes.size(); ++a) csv << format_number(axes[a].values[index[a]]) << ",";
+    for (std::size_t a = 0; a < axes.size(); ++a) csv << format_number(axes[a].display(index[a])) << ",";
     // Points of one scenario share the summary's shape: read it in one pass, and
     // fall back to lookups by name if a point's shape differs.
     const auto row = flatten_all(summaries[p]);
@@ -276,14 +276,22 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
   if (!plan.plot.empty()) {
     const std::string chart = (std::filesystem::path(opts.out_dir) / "sweep.svg").string();
     const std::string title = plan.title.empty() ? plan.plot : plan.title;
-    const ChartText text{title, plan.x_label.empty() ? axes[0].path : plan.x_label,
-                         !plan.y_label.empty() ? plan.y_label : axes.size() == 1 ? plan.plot : axes[1].path,
+    auto axis_label = [](const VaryAxis& a) {
+      return a.display_unit.empty() ? a.path : a.path + " (" + a.display_unit + ")";
+    };
+    auto shown = [](const VaryAxis& a) {
+      std::vector<double> v;
+      for (std::size_t i = 0; i < a.values.size(); ++i) v.push_back(a.display(i));
+      return v;
+    };
+    const ChartText text{title, plan.x_label.empty() ? axis_label(axes[0]) : plan.x_label,
+                         !plan.y_label.empty() ? plan.y_label : axes.size() == 1 ? plan.plot : axis_label(axes[1]),
                          "gpusim sweep " + opts.file};
     if (axes.size() == 1) {
       LineChartOptions lo;
       if (plan.contour) lo.horizontal_lines.push_back({*plan.contour, "break-even"});
       std::vector<Series> series;
-      for (std::size_t m = 0; m < plot_metrics.size(); ++m) series.push_back({plot_metrics[m], axes[0].values, plot_values[m]});
+      for (std::size_t m = 0; m < plot_metrics.size(); ++m) series.push_back({plot_metrics[m], shown(axes[0]), plot_values[m]});
       write_line_chart(chart, text, series, lo);
     } else {
       std::vector<std::vector<double>> z(axes[1].values.size(), std::vector<double>(axes[0].values.size()));
@@ -291,7 +299,7 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
         for (std::size_t j = 0; j < axes[1].values.size(); ++j) z[j][i] = plot_values[0][i * axes[1].values.size() + j];
       HeatmapOptions ho;
       if (plan.contour) ho.contour = ReferenceLine{*plan.contour, format_number(*plan.contour)};
-      write_heatmap(chart, text, axes[0].values, axes[1].values, z, plot_metrics[0], ho);
+      write_heatmap(chart, text, shown(axes[0]), shown(axes[1]), z, plot_metrics[0], ho);
     }
     out << "Chart: " << chart << "\n";
   }

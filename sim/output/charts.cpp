@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <fstream>
 #include <limits>
@@ -97,6 +98,13 @@ std::vector<std::string> split_in_two(const std::string& text) {
 
 // Shortest round-trip form, independent of the C locale; "NaN" (missing to
 // gnuplot) for non-finite values.
+// "set format y '%.1s%c'" for an axis whose values reach 100,000 or more: gnuplot
+// prints 3.5M, -8.0G instead of 3.5e+06; nothing for smaller values.
+std::string si_format(const char* axis, double largest) {
+  if (!(largest >= 1e5)) return "";
+  return std::string("set format ") + axis + " '%.1s%c'\n";
+}
+
 std::string num(double value) {
   if (!std::isfinite(value)) return "NaN";
   char buf[64];
@@ -453,6 +461,8 @@ void write_line_chart(const fs::path& path, const ChartText& text,
   const auto x_range = x_extent.lo == x_extent.hi ? padded_range(x_extent) : std::pair{x_extent.lo, x_extent.hi};
   const auto y_range = padded_range(y_extent, 0.06);
   gp << range_command("x", x_range) << range_command("y", y_range);
+  // Large values read better with SI prefixes (-8.0G) than as 8e+09.
+  gp << si_format("y", std::max(std::fabs(y_range.first), std::fabs(y_range.second)));
 
   for (std::size_t i = 0; i < options.vertical_lines.size(); ++i) {
     const auto& line = options.vertical_lines[i];
@@ -525,6 +535,15 @@ void write_heatmap(const fs::path& path, const ChartText& text, const std::vecto
     z_hi += 1;
   }
 
+  // Room on the left for the y tick labels (gnuplot's %g of each y value, about
+  // 9 px a character at this font) and the y label beside them.
+  std::size_t widest = 1;
+  for (double v : y) {
+    char tick[32];
+    std::snprintf(tick, sizeof tick, "%g", v);
+    widest = std::max(widest, std::strlen(tick));
+  }
+  const double left_margin = std::min(0.3, 0.06 + 9.0 * static_cast<double>(widest) / 900.0);
   // splot's automatic margins waste a third of the canvas: place everything.
   const double plot_top = 1.0 - header_layout(text).plot_top_px / chart_height_px;
   const double plot_bottom = text.source.empty() ? 0.13 : 0.16;
@@ -534,7 +553,8 @@ void write_heatmap(const fs::path& path, const ChartText& text, const std::vecto
      << "set yrange [" << num(y.front()) << ":" << num(y.back()) << "]\n"
      << "set cbrange [" << num(z_lo) << ":" << num(z_hi) << "]\n"
      << "set cblabel " << quote(z_label) << "\n"
-     << "set lmargin at screen 0.10\n"
+     << si_format("cb", std::max(std::fabs(z_lo), std::fabs(z_hi)))
+     << "set lmargin at screen " << num(left_margin) << "\n"
      << "set rmargin at screen 0.82\n"
      << "set bmargin at screen " << num(plot_bottom) << "\n"
      << "set colorbox user origin screen 0.85, screen " << num(plot_bottom) << " size screen 0.025, screen "
