@@ -160,8 +160,18 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
   for (const auto& u : base.uncertain) res.uncertain_names.push_back(u.name);
   std::vector<std::string> order;
   std::map<std::string, std::vector<double>> values;
+  const std::vector<std::string> per_run{"utilization.billed", "utilization.busy", "finance.revenue_usd",
+                                         "finance.operating_income_usd", "finance.net_income_usd", "finance.npv_usd",
+                                         "finance.min_cumulative_cash_usd"};
+  res.result_names = per_run;
   for (const auto& o : outputs) {
     const std::vector<std::string>& names = o.names.empty() ? shape : o.names;
+    std::vector<double> row;
+    for (const auto& want : per_run) {
+      const auto at = std::find(names.begin(), names.end(), want);
+      row.push_back(at == names.end() ? std::nan("") : o.values[static_cast<std::size_t>(at - names.begin())]);
+    }
+    res.results.push_back(std::move(row));
     for (std::size_t c = 0; c < o.values.size(); ++c) {
       if (std::isnan(o.values[c])) continue;  // null in this run (an IRR without a sign change)
       auto [it, fresh] = values.try_emplace(names[c]);
@@ -259,10 +269,13 @@ std::string monte_carlo_runs_csv(const MonteCarloResult& r) {
   std::ostringstream o;
   o << "run";
   for (const auto& n : r.uncertain_names) o << "," << n;
+  for (const auto& n : r.result_names) o << "," << n;
   o << "\n";
   for (std::size_t i = 0; i < r.drawn.size(); ++i) {
     o << i;
     for (const auto& t : r.drawn[i]) o << ",\"" << t << "\"";
+    if (i < r.results.size())
+      for (double v : r.results[i]) o << "," << (std::isnan(v) ? std::string() : format_number(v));
     o << "\n";
   }
   return o.str();

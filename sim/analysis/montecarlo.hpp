@@ -32,6 +32,9 @@ struct MonteCarloResult {
   std::vector<MetricStats> metrics;  // every scalar of the summary, in summary order
   std::vector<std::vector<std::string>> drawn;  // per run: the uncertain inputs as written ("2.73 USD/gpu-h")
   std::vector<std::string> uncertain_names;
+  // Per run, the headline results (for runs.csv): names, then one row per run (NaN: null).
+  std::vector<std::string> result_names;
+  std::vector<std::vector<double>> results;
   MonthlyBand revenue, net_income, cumulative_cash;  // USD per month / cumulative
 };
 
@@ -44,7 +47,8 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
 
 Json monte_carlo_json(const MonteCarloResult& r);
 std::string monte_carlo_table(const MonteCarloResult& r);
-// One row per run: the uncertain inputs drawn, as written into the scenario.
+// One row per run: the uncertain inputs drawn, as written into the scenario,
+// then the headline results of that run.
 std::string monte_carlo_runs_csv(const MonteCarloResult& r);
 
 }  // namespace gpusim

@@ -209,7 +209,14 @@ std::vector<Json> run_points(const DocNode& document, const std::vector<std::vec
         Diagnostics diags;
         for (const auto& o : points[i]) apply_override(doc, o, diags);
         diags.throw_if_any();
-        out[i] = summary_json(run_document(doc));
+        try {
+          out[i] = summary_json(run_document(doc));
+        } catch (const ModelError& e) {
+          // Say which point could not run.
+          std::string at;
+          for (const auto& o : points[i]) at += (at.empty() ? "" : ", ") + o;
+          throw ModelError(e.path(), std::string(e.what()) + " (at the point " + at + ")");
+        }
       },
       progress);
   return out;

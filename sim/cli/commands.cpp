@@ -268,7 +268,7 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
   }
   if (opts.out_dir.empty()) {
     out << csv.str();
-    if (!plan.plot.empty()) err << "gpusim sweep: --plot needs --out DIR for the chart\n";
+    if (!plan.plot.empty()) err << "gpusim sweep: note: the chart is written only with --out DIR\n";
     return 0;
   }
   write_files_atomically(opts.out_dir, {{"sweep.csv", csv.str()}});
@@ -312,6 +312,9 @@ int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err) {
     return 2;
   }
   const LoadedScenario loaded = load_scenario(opts.scenario, opts.overrides);
+  if (loaded.spec.uncertain.empty())
+    err << "gpusim mc: note: " << opts.scenario
+        << " has no uncertain: inputs; runs differ only by demand noise and drawn failures, if any\n";
   Progress progress("mc");
   MonteCarloResult r;
   try {

@@ -1,6 +1,7 @@
 #include "sim/figures/registry.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -292,26 +293,54 @@ std::vector<FigureResult> run_figures(const std::vector<FigureSpec>& specs, cons
   return out;
 }
 
+namespace {
+
+// Terminal columns a UTF-8 string takes: East Asian wide characters take two.
+std::size_t display_width(const std::string& s, std::size_t* byte_end = nullptr, std::size_t max_width = SIZE_MAX) {
+  std::size_t width = 0, i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 1;
+    char32_t cp = len == 1 ? c : static_cast<char32_t>(c & (0x7F >> len));
+    for (std::size_t k = 1; k < len && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    const bool wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                      (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                      (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6);
+    const std::size_t w = wide ? 2 : 1;
+    if (width + w > max_width) break;
+    width += w;
+    i += len;
+  }
+  if (byte_end) *byte_end = i;
+  return width;
+}
+
+// Left-aligned in `width` columns, cut with "..." when longer.
+std::string column(const std::string& s, std::size_t width) {
+  if (display_width(s) <= width) return s + std::string(width - display_width(s), ' ');
+  std::size_t end = 0;
+  display_width(s, &end, width - 3);
+  const std::string cut = s.substr(0, end) + "...";
+  return cut + std::string(width - display_width(cut), ' ');
+}
+
+std::string right(const std::string& s, std::size_t width) {
+  const std::size_t w = display_width(s);
+  return w >= width ? s : std::string(width - w, ' ') + s;
+}
+
+}  // namespace
+
 std::string figures_table(const std::vector<FigureResult>& results) {
   std::ostringstream o;
-  char buf[512];
-  std::snprintf(buf, sizeof buf, "%-20s %-50s %18s %18s %9s  %s\n", "id", "figure", "published", "reproduced", "diff", "ok");
-  o << buf;
+  o << column("id", 20) << " " << column("figure", 50) << " " << right("published", 18) << " "
+    << right("reproduced", 18) << " " << right("diff", 9) << "  ok\n";
   int failed = 0, checked = 0;
   for (const auto& r : results) {
-    std::string title = r.spec.title;
-    if (title.size() > 50) {
-      std::size_t cut = 47;
-      while (cut > 0 && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) --cut;  // whole UTF-8 characters
-      title = title.substr(0, cut) + "...";
-    }
-    std::string diff = "";
-    if (r.difference) diff = difference_text(r);
     const std::string published = r.spec.published_text.empty() ? "-" : r.spec.published_text;
-    std::snprintf(buf, sizeof buf, "%-20s %-50s %18s %18s %9s  %s\n", r.spec.id.c_str(), title.c_str(),
-                  published.c_str(), display_value(r.spec, r.reproduced).c_str(), diff.c_str(),
-                  !r.checked ? "(shown)" : r.ok ? "ok" : "OUT OF TOLERANCE");
-    o << buf;
+    o << column(r.spec.id, 20) << " " << column(r.spec.title, 50) << " " << right(published, 18) << " "
+      << right(display_value(r.spec, r.reproduced), 18) << " " << right(difference_text(r), 9) << "  "
+      << (!r.checked ? "(shown)" : r.ok ? "ok" : "OUT OF TOLERANCE") << "\n";
     checked += r.checked ? 1 : 0;
     failed += r.checked && !r.ok ? 1 : 0;
   }

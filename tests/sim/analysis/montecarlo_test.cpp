@@ -305,7 +305,10 @@ TEST(McCli, OutWritesMcJsonRunsCsvAndFanSvg) {
   std::istringstream in(runs);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   ASSERT_EQ(lines.size(), 21u);
-  EXPECT_EQ(lines[0], "run,price,pue");
+  // The drawn inputs, then each run's headline results.
+  EXPECT_EQ(lines[0],
+            "run,price,pue,utilization.billed,utilization.busy,finance.revenue_usd,finance.operating_income_usd,"
+            "finance.net_income_usd,finance.npv_usd,finance.min_cumulative_cash_usd");
   EXPECT_EQ(lines[1].rfind("0,\"", 0), 0u) << lines[1];
   EXPECT_EQ(lines[20].rfind("19,\"", 0), 0u) << lines[20];
   const std::string svg = read_file(out / "fan.svg");
