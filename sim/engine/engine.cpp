@@ -474,11 +474,11 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
     // A declining price, taken at the middle of each step (exact for flat prices).
     ArrayXd revenue;
     if (c.spec->price_decline > 0) {
-      ArrayXd price(len);
+      ArrayXd step_price(len);
       for (Index k = k0; k < k1; ++k)
-        price[k - k0] = c.price * std::pow(1.0 - c.spec->price_decline,
-                                           (0.5 * (g.t0(k) + g.t1(k)) - c.start) / g.year_hours[k]);
-      revenue = billed_hours * price;
+        step_price[k - k0] = c.price * std::pow(1.0 - c.spec->price_decline,
+                                                (0.5 * (g.t0(k) + g.t1(k)) - c.start) / g.year_hours[k]);
+      revenue = billed_hours * step_price;
     } else {
       revenue = billed_hours * c.price;
     }

@@ -168,9 +168,10 @@ std::vector<FigureSpec> load_registry(const std::string& path) {
     }
     if (const DocNode* u = item.find("unit")) {
       // The display unit of a figure shown without a published value: "%", "B USD/GW/y", "y".
-      const std::string text = u->is_scalar() ? u->scalar : "";
-      const auto v = parse_published(text.empty() ? "" : (text[0] == 'k' || text[0] == 'M' || text[0] == 'B' || text[0] == 'T' || text == "%" ? "1" + text : "1 " + text));
-      if (!v) diags.error(u->loc, where + ".unit", "'" + text + "' is not a display unit (units: " + units_list() + ", optionally after k, M, B or T)");
+      const std::string unit = u->is_scalar() ? u->scalar : "";
+      const bool attached = !unit.empty() && (unit[0] == 'k' || unit[0] == 'M' || unit[0] == 'B' || unit[0] == 'T' || unit == "%");
+      const auto v = parse_published(unit.empty() ? "" : (attached ? "1" : "1 ") + unit);
+      if (!v) diags.error(u->loc, where + ".unit", "'" + unit + "' is not a display unit (units: " + units_list() + ", optionally after k, M, B or T)");
       else if (!f.published && !f.published_low) {
         f.display_scale = v->scale;
         f.display_suffix = v->suffix;
@@ -179,18 +180,18 @@ std::vector<FigureSpec> load_registry(const std::string& path) {
     if (const DocNode* t = item.find("tolerance")) {
       // "1%": relative to the published value; "0.5 pp": percentage points;
       // "0.01 USD/gpu-h" (any published unit): absolute.
-      std::string text = t->is_scalar() ? t->scalar : "";
-      const bool pp = text.size() > 2 && text.compare(text.size() - 2, 2, "pp") == 0;
-      if (pp) text = text.substr(0, text.size() - 2);
-      const auto v = parse_published(text);
-      if (!v || v->value < 0 || text.empty()) {
+      std::string tol = t->is_scalar() ? t->scalar : "";
+      const bool pp = tol.size() > 2 && tol.compare(tol.size() - 2, 2, "pp") == 0;
+      if (pp) tol = tol.substr(0, tol.size() - 2);
+      const auto v = parse_published(tol);
+      if (!v || v->value < 0 || tol.empty()) {
         diags.error(t->loc, where + ".tolerance",
                     "expected a relative tolerance such as 1%, percentage points such as 0.5 pp, or an absolute "
                     "amount in the published unit");
       } else if (pp) {
         f.tolerance = v->value * 0.01;
         f.tolerance_absolute = true;
-      } else if (text.find('%') != std::string::npos) {
+      } else if (tol.find('%') != std::string::npos) {
         f.tolerance = v->value;
       } else {
         f.tolerance = v->value;

@@ -31,7 +31,9 @@ void expect_same_span(const Span& a, const Span& b) {
 
 void expect_same_schedule(const CountSchedule& a, const CountSchedule& b) {
   EXPECT_EQ(a.constant.has_value(), b.constant.has_value());
-  if (a.constant && b.constant) EXPECT_DOUBLE_EQ(*a.constant, *b.constant);
+  if (a.constant && b.constant) {
+    EXPECT_DOUBLE_EQ(*a.constant, *b.constant);
+  }
   ASSERT_EQ(a.ramp.size(), b.ramp.size());
   for (std::size_t i = 0; i < a.ramp.size(); ++i) {
     EXPECT_EQ(a.ramp[i].at, b.ramp[i].at);
@@ -48,11 +50,17 @@ void expect_same_contract(const ContractSpec& a, const ContractSpec& b) {
   EXPECT_EQ(a.whole_pool, b.whole_pool);
   expect_same_schedule(a.gpus, b.gpus);
   EXPECT_EQ(a.gpu_hours.has_value(), b.gpu_hours.has_value());
-  if (a.gpu_hours && b.gpu_hours) EXPECT_DOUBLE_EQ(a.gpu_hours->value, b.gpu_hours->value);
+  if (a.gpu_hours && b.gpu_hours) {
+    EXPECT_DOUBLE_EQ(a.gpu_hours->value, b.gpu_hours->value);
+  }
   EXPECT_EQ(a.price.has_value(), b.price.has_value());
-  if (a.price && b.price) EXPECT_DOUBLE_EQ(a.price->value, b.price->value);
+  if (a.price && b.price) {
+    EXPECT_DOUBLE_EQ(a.price->value, b.price->value);
+  }
   EXPECT_EQ(a.value.has_value(), b.value.has_value());
-  if (a.value && b.value) EXPECT_DOUBLE_EQ(a.value->value, b.value->value);
+  if (a.value && b.value) {
+    EXPECT_DOUBLE_EQ(a.value->value, b.value->value);
+  }
   // The printer fills in start (and end unless there is a term): compare the effective dates.
   EXPECT_EQ(a.term.has_value(), b.term.has_value());
   if (a.term && b.term) expect_same_span(*a.term, *b.term);
@@ -93,13 +101,19 @@ void expect_same(const ScenarioSpec& a, const ScenarioSpec& b) {
     EXPECT_DOUBLE_EQ(x.pue.constant, y.pue.constant);
     EXPECT_EQ(x.pue.monthly, y.pue.monthly);
     EXPECT_EQ(x.it_power_cap.has_value(), y.it_power_cap.has_value());
-    if (x.it_power_cap && y.it_power_cap) EXPECT_DOUBLE_EQ(x.it_power_cap->value, y.it_power_cap->value);
+    if (x.it_power_cap && y.it_power_cap) {
+    EXPECT_DOUBLE_EQ(x.it_power_cap->value, y.it_power_cap->value);
+  }
     EXPECT_EQ(x.power_cap.has_value(), y.power_cap.has_value());
-    if (x.power_cap && y.power_cap) EXPECT_DOUBLE_EQ(x.power_cap->value, y.power_cap->value);
+    if (x.power_cap && y.power_cap) {
+    EXPECT_DOUBLE_EQ(x.power_cap->value, y.power_cap->value);
+  }
     EXPECT_EQ(x.electricity.kind, y.electricity.kind);
     EXPECT_DOUBLE_EQ(x.electricity.flat.value, y.electricity.flat.value);
     EXPECT_EQ(x.colocation.has_value(), y.colocation.has_value());
-    if (x.colocation && y.colocation) EXPECT_DOUBLE_EQ(x.colocation->value, y.colocation->value);
+    if (x.colocation && y.colocation) {
+    EXPECT_DOUBLE_EQ(x.colocation->value, y.colocation->value);
+  }
   }
   ASSERT_EQ(a.fleet.size(), b.fleet.size());
   for (std::size_t i = 0; i < a.fleet.size(); ++i) {
