@@ -18,51 +18,58 @@ std::optional<double> irr(const Leg& leg) {
     neg = neg || cf.amount < 0;
   }
   if (!pos || !neg) return std::nullopt;
-  // Scan a grid for the first sign change of NPV, then bisect to 1e-12.
+  // NPV on a grid of rates: the IRR is defined only when NPV falls through zero
+  // exactly once (an investment: money out, then back). Several crossings (no
+  // unique rate) or a rise through zero (a loan: money in, then out) give null.
   const double grid[] = {-0.99, -0.9, -0.75, -0.5, -0.25, -0.1, 0.0, 0.05, 0.1, 0.2, 0.3, 0.5,
                          0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0};
-  double lo = grid[0];
-  double f_lo = npv(leg, lo);
+  double f[std::size(grid)];
+  for (std::size_t i = 0; i < std::size(grid); ++i) f[i] = npv(leg, grid[i]);
+  int crossings = 0;
+  std::size_t at = 0;
   for (std::size_t i = 1; i < std::size(grid); ++i) {
-    const double hi = grid[i];
-    const double f_hi = npv(leg, hi);
-    if (f_lo == 0.0) return lo;
-    if ((f_lo < 0) != (f_hi < 0)) {
-      double a = lo, b = hi, fa = f_lo;
-      for (int it = 0; it < 200 && b - a > 1e-12; ++it) {
-        const double m = 0.5 * (a + b);
-        const double fm = npv(leg, m);
-        if ((fm < 0) == (fa < 0)) {
-          a = m;
-          fa = fm;
-        } else {
-          b = m;
-        }
-      }
-      return 0.5 * (a + b);
+    if ((f[i - 1] < 0) != (f[i] < 0)) {
+      ++crossings;
+      at = i;
     }
-    lo = hi;
-    f_lo = f_hi;
   }
-  return std::nullopt;
+  if (crossings != 1 || !(f[at - 1] >= 0 && f[at] < 0)) return std::nullopt;
+  double a = grid[at - 1], b = grid[at], fa = f[at - 1];
+  for (int it = 0; it < 200 && b - a > 1e-12; ++it) {
+    const double m = 0.5 * (a + b);
+    const double fm = npv(leg, m);
+    if ((fm < 0) == (fa < 0)) {
+      a = m;
+      fa = fm;
+    } else {
+      b = m;
+    }
+  }
+  return 0.5 * (a + b);
 }
 
 std::optional<double> payback_years(const Leg& leg, double period_start) {
+  // The last time cumulative cash rises from below 0 to 0 or more, provided it
+  // stays there to the end: a business that recovers its cash and loses it
+  // again has not paid back.
   double cum = 0.0;
   bool was_negative = false;
+  std::optional<double> crossing;
   double prev_t = period_start;
   for (const auto& cf : leg) {
     const double before = cum;
     cum += cf.amount;
-    if (cum < 0) was_negative = true;
-    if (was_negative && before < 0 && cum >= 0) {
+    if (cum < 0) {
+      was_negative = true;
+      crossing.reset();
+    } else if (before < 0) {
       const double share = -before / cf.amount;  // of this period's flow needed
-      return prev_t + share * (cf.t_years - prev_t);
+      crossing = prev_t + share * (cf.t_years - prev_t);
     }
     prev_t = cf.t_years;
   }
   if (!was_negative) return 0.0;
-  return std::nullopt;
+  return crossing;
 }
 
 DebtModel::DebtModel(double principal_usd, double rate_per_year, double start_h, double term_h,

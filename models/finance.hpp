@@ -1,9 +1,10 @@
 // Finance vocabulary: dated cash flows, legs, NPV/IRR/payback, and debt.
 //
 //   NPV(r)  = Σ_k CF_k × (1 + r)^(−t_k)          t_k in years from the valuation date
-//   IRR     = the r with NPV(r) = 0 (bracketed on −99%..1000%, then bisection)
-//   payback = the first t at which cumulative cash, having been negative,
-//             reaches 0 (linear within the period it crosses)
+//   IRR     = the r with NPV(r) = 0, when NPV falls through 0 exactly once on a
+//             grid from −99% to 1000% (then bisection); null otherwise
+//   payback = the last t at which cumulative cash, having been negative, reaches
+//             0 and stays at 0 or more to the end (linear within the period)
 //
 // Debt (balance B(t) between draw s and maturity s + T, τ = t − s, hourly rate
 // δ = rate ÷ hours in the year after s):

@@ -56,6 +56,24 @@ TEST(Irr, NegativeAndUndefined) {
   EXPECT_FALSE(irr({}));
 }
 
+// A borrowing pattern (money in, then out) has NPV rising through 0 with the
+// rate: no IRR as a return. +100 then −110: NPV(r) = 100 − 110/(1+r) rises.
+TEST(Irr, NullForALoanPatternOrSeveralRoots) {
+  EXPECT_FALSE(irr({{0.0, 100.0}, {1.0, -110.0}}));
+  // −100, +230, −132: NPV = 0 at (1+r) = 1.1 and 1.2 (x² − 2.3x + 1.32 = 0): two roots, no IRR.
+  EXPECT_FALSE(irr({{0.0, -100.0}, {1.0, 230.0}, {2.0, -132.0}}));
+}
+
+// Recovered and lost again: no payback; recovered for good after a dip: the last crossing.
+TEST(Payback, MustStayRecoveredToTheEnd) {
+  // Cumulative −100, +20, −30: ends negative → null.
+  EXPECT_FALSE(payback_years({{1.0, -100.0}, {2.0, 120.0}, {3.0, -50.0}}));
+  // Cumulative −100, +20, −30, +30: the last crossing, in period 4 after 30/60 of its flow → 3.5.
+  const auto p = payback_years({{1.0, -100.0}, {2.0, 120.0}, {3.0, -50.0}, {4.0, 60.0}});
+  ASSERT_TRUE(p);
+  expect_rel(*p, 3.5);
+}
+
 TEST(Payback, InterpolatesInThePeriodItCrosses) {
   // Flows at the end of periods 1, 2, 3: −100, +60, +60; cumulative −100, −40, +20.
   // It crosses in period 3 (from t=2 to t=3) after 40/60 of its flow: 2 + 2/3.
