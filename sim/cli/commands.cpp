@@ -26,6 +26,22 @@
 
 namespace gpusim::cli {
 
+namespace {
+// A model error as a located diagnostic: the key it blames, where it is written.
+std::string located(const LoadedScenario& loaded, const ModelError& e) {
+  std::string path = e.path();
+  while (true) {
+    auto it = loaded.locations.find(path);
+    if (it != loaded.locations.end()) return Diagnostic{it->second, e.path(), e.what()}.str();
+    const auto dot = path.rfind('.');
+    if (dot == std::string::npos) break;
+    path = path.substr(0, dot);
+  }
+  return loaded.file + ": error: " + e.path() + ": " + e.what();
+}
+
+}  // namespace
+
 int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& err) {
   int status = 0;
   for (const auto& file : opts.files) {
@@ -41,6 +57,15 @@ int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& e
         continue;
       }
       LoadedScenario loaded = load_scenario(file, opts.overrides);
+      // What only a run finds (a fleet over its site's caps, a `value` with no
+      // GPU-hours to price): run it once, without its goal-seek.
+      try {
+        (void)run_scenario(loaded.spec);
+      } catch (const ModelError& e) {
+        err << located(loaded, e) << "\n1 error; nothing was run\n";
+        status = 2;
+        continue;
+      }
       if (opts.print) {
         out << "# " << file << " as gpusim reads it\n" << print_scenario(loaded.spec);
       } else {
@@ -55,19 +80,6 @@ int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& e
 }
 
 namespace {
-
-// A model error as a located diagnostic: the key it blames, where it is written.
-std::string located(const LoadedScenario& loaded, const ModelError& e) {
-  std::string path = e.path();
-  while (true) {
-    auto it = loaded.locations.find(path);
-    if (it != loaded.locations.end()) return Diagnostic{it->second, e.path(), e.what()}.str();
-    const auto dot = path.rfind('.');
-    if (dot == std::string::npos) break;
-    path = path.substr(0, dot);
-  }
-  return loaded.file + ": error: " + e.path() + ": " + e.what();
-}
 
 bool parse_period(const std::string& text, Period& out) {
   const std::pair<const char*, Period> names[] = {{"step", Period::step}, {"day", Period::day},

@@ -9,6 +9,7 @@
 
 #include "sim/cli/commands.hpp"
 #include "sim/output/charts.hpp"
+#include "sim/output/summary.hpp"
 #include "sim/scenario/diagnostics.hpp"
 
 int main(int argc, char** argv) {
@@ -100,6 +101,9 @@ int main(int argc, char** argv) {
     if (*d) return run_docs(docs, std::cout);
   } catch (const gpusim::ScenarioError& e) {
     std::cerr << e.report();
+    return 2;
+  } catch (const gpusim::OutputError& e) {
+    std::cerr << "gpusim: --out: error: " << e.what() << "\n";
     return 2;
   } catch (const gpusim::ChartError& e) {
     std::cerr << "gpusim: could not draw a chart: " << e.what() << "\n";

@@ -99,11 +99,17 @@ Grid make_grid(const TimeSpec& t) {
   return g;
 }
 
-std::string mw_text(double w) {
+// A power in the unit that suits `scale` (a cap): MW from 1 MW up (three
+// decimals, as the caps are usually written), kW from 1 kW, else W.
+std::string mw_text(double w, double scale) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.3f MW", w / 1e6);
+  const double a = std::fabs(scale);
+  if (a >= 1e6) std::snprintf(buf, sizeof buf, "%.3f MW", w / 1e6);
+  else if (a >= 1e3) std::snprintf(buf, sizeof buf, "%.3f kW", w / 1e3);
+  else std::snprintf(buf, sizeof buf, "%.0f W", w);
   return buf;
 }
+std::string mw_text(double w) { return mw_text(w, w); }
 
 const GpuModelSpec& gpu_of(const ScenarioSpec& s, const FleetSpec& f) {
   for (const auto& g : s.catalog)
@@ -257,22 +263,33 @@ void check_site_caps(const ScenarioSpec& s, const std::vector<Pool>& pools, cons
         most = std::max(most, load_at(*it, false));
       full_load[k] = most;
     }
+    // With one pool at the site, say how many of its GPUs the cap holds.
+    auto holds = [&](double cap_w, double pue_at) {
+      if (members.size() != 1) return std::string();
+      const Pool& only = *members.front();
+      const double n = std::floor(cap_w / pue_at / only.power.full_load_w() * (1 + 1e-12));
+      return "; it holds " + std::to_string(static_cast<long long>(n)) + " " + only.spec->gpu +
+             " GPUs at full load (" + mw_text(only.power.full_load_w()) + " each" +
+             (pue_at != 1.0 ? " × PUE" : "") + "), or give count: fit";
+    };
     for (Index k = 0; k < g.n; ++k) {
       const double tolerance = 1e-9;
       if (site.it_power_cap && full_load[k] > site.it_power_cap->value * (1 + tolerance)) {
         throw ModelError("sites." + site.name + ".it_power_cap",
-                         "site '" + site.name + "': the fleet's full-load IT power " + mw_text(full_load[k]) +
-                             " exceeds it_power_cap " + mw_text(site.it_power_cap->value) + " by " +
-                             mw_text(full_load[k] - site.it_power_cap->value) + " on " +
-                             format_date(g.start + k * g.dt));
+                         "site '" + site.name + "': the fleet's full-load IT power " +
+                             mw_text(full_load[k], site.it_power_cap->value) + " exceeds it_power_cap " +
+                             mw_text(site.it_power_cap->value) + " by " +
+                             mw_text(full_load[k] - site.it_power_cap->value, site.it_power_cap->value) + " on " +
+                             format_date(g.start + k * g.dt) + holds(site.it_power_cap->value, 1.0));
       }
       const double facility = full_load[k] * pue[si][k];
       if (site.power_cap && facility > site.power_cap->value * (1 + tolerance)) {
         throw ModelError("sites." + site.name + ".power_cap",
-                         "site '" + site.name + "': the fleet's full-load facility power " + mw_text(facility) +
-                             " exceeds power_cap " + mw_text(site.power_cap->value) + " by " +
-                             mw_text(facility - site.power_cap->value) + " on " +
-                             format_date(g.start + k * g.dt));
+                         "site '" + site.name + "': the fleet's full-load facility power " +
+                             mw_text(facility, site.power_cap->value) + " exceeds power_cap " +
+                             mw_text(site.power_cap->value) + " by " +
+                             mw_text(facility - site.power_cap->value, site.power_cap->value) + " on " +
+                             format_date(g.start + k * g.dt) + holds(site.power_cap->value, pue[si][k]));
       }
     }
   }

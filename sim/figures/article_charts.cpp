@@ -226,7 +226,7 @@ std::vector<ChartFile> write_article_charts(const std::string& scenarios, const 
                                             const std::vector<FigureResult>& results, unsigned threads) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) throw std::runtime_error("cannot create '" + dir + "': " + ec.message());
+  if (ec) throw OutputError("cannot create the output directory '" + dir + "': " + ec.message());
   std::vector<ChartFile> charts;
   if (auto c = utilization_heatmap(scenarios, dir, threads)) charts.push_back(*c);
   for (auto& c : six_gigawatt_charts(scenarios, dir, threads)) charts.push_back(c);

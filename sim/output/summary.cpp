@@ -360,17 +360,18 @@ void write_files_atomically(const std::string& dir,
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) throw std::runtime_error("cannot create output directory '" + dir + "': " + ec.message());
+  if (ec) throw OutputError("cannot create the output directory '" + dir + "': " + ec.message());
+  if (!fs::is_directory(dir)) throw OutputError("'" + dir + "' is not a directory");
   std::vector<fs::path> temps;
   try {
     for (const auto& [name, content] : files) {
       const fs::path tmp = fs::path(dir) / ("." + name + ".tmp");
       std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      if (!out) throw std::runtime_error("cannot write '" + tmp.string() + "'");
+      if (!out) throw OutputError("cannot write '" + tmp.string() + "'");
       temps.push_back(tmp);
       out << content;
       out.close();
-      if (!out) throw std::runtime_error("cannot write '" + tmp.string() + "' (disk full?)");
+      if (!out) throw OutputError("cannot write '" + tmp.string() + "' (disk full?)");
     }
     for (std::size_t i = 0; i < files.size(); ++i) fs::rename(temps[i], fs::path(dir) / files[i].first);
   } catch (...) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,8 +39,15 @@ enum class Period { step, day, month, quarter, year };
 std::string timeseries_csv(const Results& r, Period every);
 std::string customers_csv(const Results& r);
 
+// An output directory or file that cannot be written (a user's --out, not a bug).
+class OutputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Writes files whole or not at all: each to a temporary name in `dir`, then
-// renamed into place once all are written. Creates `dir` if needed.
+// renamed into place once all are written. Creates `dir` if needed. Throws
+// OutputError when the directory or a file cannot be written.
 void write_files_atomically(const std::string& dir,
                             const std::vector<std::pair<std::string, std::string>>& name_and_content);
 

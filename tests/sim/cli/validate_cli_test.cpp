@@ -55,6 +55,24 @@ const std::string kGood =
     "fleet: [{name: h100, gpu: H100-SXM, site: us, count: 1000}]\n"
     "contracts: [{name: A, pool: h100, gpus: 500, price: 2.2 USD/gpu-h}]\n";
 
+// What only a run finds is caught by validate too: 100 H100s draw 100 × 1,275 W
+// = 127.5 kW at full load (700 W TDP + 575 W overhead) against a 100 kW cap;
+// the cap holds ⌊100,000 / 1,275⌋ = 78 of them.
+TEST(ValidateCli, SiteOverItsCapFailsValidation) {
+  TempDir dir;
+  const std::string file = dir.write("over.yaml",
+                                     "name: over\n"
+                                     "time: {start: 2024-01-01, duration: 30d}\n"
+                                     "sites: [{name: s, it_power_cap: 100 kW}]\n"
+                                     "fleet: [{name: p, gpu: H100-SXM, site: s, count: 100}]\n");
+  const RunResult r = run(dir, "validate " + quote(file));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, file + ":3:33: error: sites.s.it_power_cap: site 's': the fleet's full-load IT power 127.500 kW "
+                   "exceeds it_power_cap 100.000 kW by 27.500 kW on 2024-01-01; it holds 78 H100-SXM GPUs at full "
+                   "load (1.275 kW each), or give count: fit\n1 error; nothing was run\n");
+}
+
 TEST(ValidateCli, GoodFilePrintsOk) {
   TempDir dir;
   const std::string file = dir.write("good.yaml", kGood);
