@@ -5,7 +5,7 @@
 # Exits 1 if a figure is out of tolerance.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh gpusim
 ./build/sim/gpusim figures --out docs/figures --markdown docs/figures.md
 echo
 echo "Table: docs/figures/figures.csv    Page with charts: docs/figures.md    Charts: docs/figures/*.svg"

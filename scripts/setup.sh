@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what gpusim needs from Debian 12's packages (only what is missing),
-# then configures and builds it in ./build (Release). Needs root or sudo for
+# then configures and builds it in ./build (Release): everything, or only the
+# targets named as arguments (scripts/main.sh builds just `gpusim`). Needs root or sudo for
 # apt-get when packages are missing. Used by scripts/main.sh and scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,4 +21,8 @@ fi
 
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DGPUSIM_BUILD_TESTS=ON ${GPUSIM_CMAKE_ARGS:-} >/dev/null
-cmake --build build -j"$jobs"
+if [ $# -gt 0 ]; then
+  cmake --build build -j"$jobs" --target "$@"
+else
+  cmake --build build -j"$jobs"
+fi

@@ -179,10 +179,21 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
     f_lo = f.value_at(lo);
   } catch (const ScenarioError&) {
     // A key that must be more than 0 (a life, a term) rejects the default low
-    // end of 0: start just above it instead. A low end the user gave stands.
+    // end of 0: start above it instead, at the first of these shares of the
+    // high end that the key accepts. A low end the user gave stands.
     if (request.low) throw;
-    lo = hi * 1e-6;
-    f_lo = f.value_at(lo);
+    bool found = false;
+    for (double share : {1e-6, 1e-3, 1e-2, 0.1, 0.5}) {
+      try {
+        lo = hi * share;
+        f_lo = f.value_at(lo);
+        found = true;
+        break;
+      } catch (const ScenarioError&) {
+      }
+    }
+    if (!found) throw ModelError("solve.low", "no value of " + request.vary + " from 0 up to " + f.text_of(hi / 2) +
+                                                 " is accepted; give --low (or solve.low)");
   }
   double f_hi = f.value_at(hi);
   // Widen upwards when no bound was given and no sign change is in sight.

@@ -276,8 +276,12 @@ std::string summary_table(const Results& r) {
   }
   if (r.solve) {
     o << "\nSolved\n";
-    row(o, r.solve->vary, r.solve->value_text);
-    row(o, r.solve->target, format_number(r.solve->achieved), "target " + format_number(r.solve->target_value));
+    char v[64], a[64], t[64];
+    std::snprintf(v, sizeof v, "%.10g", r.solve->value);
+    std::snprintf(a, sizeof a, "%.8g", r.solve->achieved);
+    std::snprintf(t, sizeof t, "%.8g", r.solve->target_value);
+    row(o, r.solve->vary, v, "as written: " + r.solve->value_text);
+    row(o, r.solve->target, a, std::string("target ") + t);
   }
   return o.str();
 }
