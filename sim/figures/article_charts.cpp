@@ -243,13 +243,16 @@ std::string figures_markdown(const std::vector<FigureResult>& results, const std
     << "Each figure below comes out of the engine from a scenario file in `scenarios/articles/`; the published "
        "value sits beside it only for comparison (it lives in `scenarios/figures.yaml`, which the engine never "
        "reads). Figure ids refer to the source articles' digest. \"shown\" marks a figure the articles imply but do "
-       "not state, which gpusim computes without a published value to check.\n\n"
+       "not state, which gpusim computes without a published value to check; \"target\" a figure the "
+       "scenario goal-seeks (the check tests the solver); \"calibrated\" one whose scenario inputs were "
+       "tuned to reach it (a consistency check, not a prediction).\n\n"
     << "| id | figure | published | reproduced | difference | ok |\n|---|---|---|---|---|---|\n";
   for (const auto& r : results) {
     const std::string diff = difference_text(r);
     o << "| " << r.spec.id << " | " << r.spec.title << " | " << (r.spec.published_text.empty() ? "-" : r.spec.published_text)
       << " | " << display_value(r.spec, r.reproduced) << " | " << diff << " | "
-      << (!r.checked ? "shown" : r.ok ? "ok" : "**out of tolerance**") << " |\n";
+      << (!r.checked ? "shown" : r.ok ? "ok" : "**out of tolerance**")
+      << (r.spec.basis == "computed" || !r.checked ? "" : " (" + r.spec.basis + ")") << " |\n";
   }
   o << "\n## Notes\n\n";
   for (const auto& r : results) {

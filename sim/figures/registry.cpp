@@ -96,7 +96,7 @@ std::vector<FigureSpec> load_registry(const std::string& path) {
   for (std::size_t k = 0; k < doc.keys.size(); ++k)
     if (doc.keys[k] != "figures")
       diags.error(doc.key_locs[k], doc.keys[k], "unknown key (valid keys: figures)");
-  const std::vector<std::string> valid{"id", "title", "source", "scenario", "set", "metric", "published", "unit", "tolerance", "note", "label"};
+  const std::vector<std::string> valid{"id", "title", "source", "scenario", "set", "metric", "published", "unit", "tolerance", "note", "label", "basis"};
   std::set<std::string> ids;
   for (const DocNode& item : list->children) {
     const DocNode* id = item.find("id");
@@ -130,6 +130,11 @@ std::vector<FigureSpec> load_registry(const std::string& path) {
     text("note", f.note, false);
     text("label", f.label, false);
     if (f.label.empty()) f.label = f.id;
+    text("basis", f.basis, false);
+    if (f.basis != "computed" && f.basis != "target" && f.basis != "calibrated")
+      diags.error(item.key_loc("basis"), where + ".basis",
+                  "unknown basis '" + f.basis + "'" + did_you_mean(f.basis, {"computed", "target", "calibrated"}) +
+                      " (expected computed, target or calibrated)");
     if (!f.id.empty() && !ids.insert(f.id).second) diags.error(item.key_loc("id"), where, "duplicate id '" + f.id + "'");
     if (!f.scenario.empty()) f.scenario = (std::filesystem::path(folder) / f.scenario).lexically_normal().string();
     if (const DocNode* s = item.find("set")) {
@@ -336,17 +341,23 @@ std::string figures_table(const std::vector<FigureResult>& results) {
   std::ostringstream o;
   o << column("id", 20) << " " << column("figure", 50) << " " << right("published", 18) << " "
     << right("reproduced", 18) << " " << right("diff", 9) << "  ok\n";
-  int failed = 0, checked = 0;
+  int failed = 0, checked = 0, targets = 0, calibrated = 0;
   for (const auto& r : results) {
     const std::string published = r.spec.published_text.empty() ? "-" : r.spec.published_text;
     o << column(r.spec.id, 20) << " " << column(r.spec.title, 50) << " " << right(published, 18) << " "
       << right(display_value(r.spec, r.reproduced), 18) << " " << right(difference_text(r), 9) << "  "
-      << (!r.checked ? "(shown)" : r.ok ? "ok" : "OUT OF TOLERANCE") << "\n";
+      << (!r.checked ? "(shown)" : r.ok ? "ok" : "OUT OF TOLERANCE")
+      << (r.spec.basis == "computed" || !r.checked ? "" : " (" + r.spec.basis + ")") << "\n";
     checked += r.checked ? 1 : 0;
     failed += r.checked && !r.ok ? 1 : 0;
+    targets += r.checked && r.spec.basis == "target" ? 1 : 0;
+    calibrated += r.checked && r.spec.basis == "calibrated" ? 1 : 0;
   }
   o << "\n" << checked - failed << " of " << checked << " checked figures within tolerance";
   if (failed) o << "; " << failed << " out of tolerance";
+  if (targets || calibrated)
+    o << " (of the checked: " << checked - targets - calibrated << " computed from inputs, " << targets
+      << " goal-seek targets, " << calibrated << " calibrated)";
   o << "\n";
   return o.str();
 }
@@ -366,6 +377,7 @@ Json figures_json(const std::vector<FigureResult>& results) {
     j["tolerance_kind"] = r.spec.tolerance_absolute ? "absolute" : "relative";
     j["ok"] = r.ok;
     j["checked"] = r.checked;
+    j["basis"] = r.spec.basis;
     j["scenario"] = r.spec.scenario;
     arr.push_back(j);
   }

@@ -30,6 +30,11 @@ struct FigureSpec {
   bool tolerance_given = false;  // false: the default (1% for values, 1e-9 relative for ranges)
   std::string note;
   std::string label;  // short name for charts; default: the id
+  // How much a check means: "computed" (the default: the engine computes it from
+  // the inputs), "target" (the scenario goal-seeks it, so the check tests the
+  // solver), "calibrated" (inputs were tuned to reach it, so it is a consistency
+  // check).
+  std::string basis = "computed";
 };
 
 struct FigureResult {
