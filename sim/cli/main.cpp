@@ -52,7 +52,14 @@ int main(int argc, char** argv) {
   auto* m = app.add_subcommand("mc", "Monte Carlo over the scenario's uncertain inputs, noise and failures");
   m->add_option("scenario", mc.scenario, "Scenario file")->required();
   m->add_option("--runs", mc.runs, "Number of runs (default 1000)");
-  m->add_option("--seed", mc.seed, "Seed (default 1): same seed, same output");
+  m->add_option("--seed", mc.seed, "Seed (default 1): same seed, same output")
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            const bool digits = !v.empty() && v.size() <= 20 &&
+                                v.find_first_not_of("0123456789") == std::string::npos;
+            return digits ? std::string() : std::string("expected a whole number from 0 to 18446744073709551615");
+          },
+          "SEED"));
   m->add_option("--set", mc.overrides, "Override a key: PATH=VALUE (repeatable)");
   m->add_option("--format", mc.format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
   m->add_option("--out", mc.out_dir, "Write mc.json, runs.csv and fan.svg (monthly revenue, net income, cash) to DIR");

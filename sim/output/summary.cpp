@@ -241,10 +241,14 @@ std::string summary_table(const Results& r) {
   if (m.shortfall_gpu_hours > 0) row(o, "reserved shortfall", with_commas(m.shortfall_gpu_hours, 0), "contracted but not delivered");
   if (m.unserved_gpu_hours > 0) row(o, "unserved on-demand/spot", with_commas(m.unserved_gpu_hours, 0));
   o << "\nPower and energy\n";
-  row(o, "IT power avg / peak (MW)", with_commas(m.it_avg_mw, 1) + " / " + with_commas(m.it_peak_mw, 1));
-  row(o, "facility power avg / peak (MW)", with_commas(m.facility_avg_mw, 1) + " / " + with_commas(m.facility_peak_mw, 1));
-  row(o, "IT energy (kWh)", with_commas(m.it_kwh, 0));
-  row(o, "facility energy (kWh)", with_commas(m.facility_kwh, 0));
+  // Small sites keep their digits: three decimals below 10 MW, one below 100,000 kWh.
+  const int mw_decimals = m.facility_peak_mw < 10 ? 3 : 1;
+  const int kwh_decimals = m.facility_kwh < 1e5 ? 1 : 0;
+  row(o, "IT power avg / peak (MW)", with_commas(m.it_avg_mw, mw_decimals) + " / " + with_commas(m.it_peak_mw, mw_decimals));
+  row(o, "facility power avg / peak (MW)",
+      with_commas(m.facility_avg_mw, mw_decimals) + " / " + with_commas(m.facility_peak_mw, mw_decimals));
+  row(o, "IT energy (kWh)", with_commas(m.it_kwh, kwh_decimals));
+  row(o, "facility energy (kWh)", with_commas(m.facility_kwh, kwh_decimals));
   o << "\nIncome statement (USD)\n";
   row(o, "revenue", money_text(m.revenue_usd));
   row(o, "- energy", money_text(m.energy_cost_usd));

@@ -384,7 +384,11 @@ void apply_override(DocNode& root, const std::string& assignment, Diagnostics& d
       auto it = std::find_if(node->children.begin(), node->children.end(),
                              [&](const DocNode& c) { return c.item_name() == seg; });
       // Unnamed items (ramp points, table rows) are entered by index: ramp.0.count.
-      const bool is_index = !seg.empty() && std::all_of(seg.begin(), seg.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+      // Only lists of unnamed items: a named list's items are addressed by name.
+      const bool unnamed = std::none_of(node->children.begin(), node->children.end(),
+                                        [](const DocNode& c) { return !c.item_name().empty(); });
+      const bool is_index = unnamed && !seg.empty() &&
+                            std::all_of(seg.begin(), seg.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
       if (it == node->children.end() && is_index && seg.size() < 7 && std::stoul(seg) < node->children.size())
         it = node->children.begin() + static_cast<std::ptrdiff_t>(std::stoul(seg));
       if (it == node->children.end()) {

@@ -270,7 +270,7 @@ std::optional<std::vector<double>> read_number_list(ReadContext& ctx, const DocN
                                                     const std::string& range) {
   if (!n.is_seq() || n.children.size() != count) {
     ctx.error(n.loc, "expected a list of " + std::to_string(count) + " values, found " +
-                         (n.is_seq() ? std::to_string(n.children.size()) + " values"
+                         (n.is_seq() ? std::to_string(n.children.size()) + (n.children.size() == 1 ? " value" : " values")
                                      : Section<int>::describe(n)));
     return std::nullopt;
   }
@@ -763,6 +763,16 @@ std::vector<std::string> names_of(const auto& items) {
   return out;
 }
 
+// 8765808 → "8,765,808".
+std::string grouped(long long n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 void resolve_time(RawScenario& raw, Diagnostics& diags, const LocationIndex& locs, SourceLoc top) {
   if (!raw.has_time) return;
   const TimeSpecRaw& t = raw.time;
@@ -807,7 +817,7 @@ void resolve_time(RawScenario& raw, Diagnostics& diags, const LocationIndex& loc
   const double steps = static_cast<double>(out.end - out.start) / out.step_hours;
   if (steps > 2.0e6) {
     diags.error(loc_of(locs, key), key,
-                "the run has " + std::to_string(static_cast<long long>(steps)) +
+                "the run has " + grouped(static_cast<long long>(steps)) +
                     " steps; at most 2,000,000 (use step: 1d for long runs)");
   }
 }
