@@ -1,5 +1,9 @@
 #include "sim/scenario/diagnostics.hpp"
 
+#include <algorithm>
+#include <climits>
+#include <tuple>
+
 namespace gpusim {
 
 std::string SourceLoc::str() const {
@@ -19,7 +23,23 @@ void Diagnostics::error(const SourceLoc& loc, std::string path, std::string mess
 }
 
 void Diagnostics::throw_if_any() const {
-  if (!items_.empty()) throw ScenarioError(items_);
+  if (items_.empty()) return;
+  // In reading order: by file (as first met), then line and column; errors
+  // without a line keep their place after their file's located ones.
+  std::vector<std::string> files;
+  for (const auto& d : items_) {
+    const std::string f = d.loc.file ? *d.loc.file : std::string();
+    if (std::find(files.begin(), files.end(), f) == files.end()) files.push_back(f);
+  }
+  auto rank = [&](const Diagnostic& d) {
+    const std::string f = d.loc.file ? *d.loc.file : std::string();
+    const auto file_rank = std::find(files.begin(), files.end(), f) - files.begin();
+    return std::tuple(file_rank, d.loc.line == 0 ? INT_MAX : d.loc.line, d.loc.col);
+  };
+  std::vector<Diagnostic> sorted = items_;
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [&](const Diagnostic& a, const Diagnostic& b) { return rank(a) < rank(b); });
+  throw ScenarioError(std::move(sorted));
 }
 
 namespace {

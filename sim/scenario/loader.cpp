@@ -847,6 +847,7 @@ void check_fleet(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs)
   std::vector<std::string> gpu_ids;
   for (const auto& g : s.catalog) gpu_ids.push_back(g.id);
   for (auto& f : s.fleet) {
+    if (f.name.empty()) continue;  // already an error: its keys' paths are not known
     const std::string p = "fleet." + f.name;
     auto g = std::find_if(s.catalog.begin(), s.catalog.end(), [&](const auto& m) { return m.id == f.gpu; });
     if (has_key(locs, p + ".gpu") && g == s.catalog.end()) {
@@ -880,6 +881,7 @@ void check_contracts(ScenarioSpec& s, std::vector<ContractSpec>& list, const std
                      Diagnostics& diags, const LocationIndex& locs) {
   const bool is_demand = list_name == "demand";
   for (auto& c : list) {
+    if (c.name.empty()) continue;  // already an error: its keys' paths are not known
     const std::string p = list_name + "." + c.name;
     if (c.customer.empty()) c.customer = c.name;
     check_reference(diags, locs, p + ".pool", c.pool, names_of(s.fleet), "fleet pool", "pools", "the fleet is empty");
@@ -1024,14 +1026,21 @@ ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations) {
   }
   schema().top.read(ctx, document, raw);
   if (!diags.empty() && !document.is_map()) diags.throw_if_any();
+  const std::size_t before_time = diags.size();
   resolve_time(raw, diags, locs, document.loc);
-  if (diags.empty()) {
-    check_fleet(raw.spec, diags, locs);
+  const bool time_ok = raw.has_time && diags.size() == before_time &&
+                       std::none_of(diags.items().begin(), diags.items().end(),
+                                    [](const Diagnostic& d) { return d.path.rfind("time", 0) == 0; });
+  // The cross-checks run even when some keys had errors, so that one pass
+  // reports everything: they look only at keys that were read. Those that need
+  // the run's dates wait for a valid time grid.
+  check_fleet(raw.spec, diags, locs);
+  check_finance(raw.spec.finance, diags, locs);
+  if (time_ok) {
     check_contracts(raw.spec, raw.spec.contracts, "contracts", diags, locs);
     check_contracts(raw.spec, raw.spec.demand, "demand", diags, locs);
-    check_finance(raw.spec.finance, diags, locs);
-    check_paths(raw.spec, document, diags, locs);
   }
+  if (diags.empty()) check_paths(raw.spec, document, diags, locs);
   diags.throw_if_any();
   return std::move(raw.spec);
 }

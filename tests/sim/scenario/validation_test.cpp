@@ -334,3 +334,30 @@ TEST(ShippedScenarios, EveryFileLoads) {
 
 }  // namespace
 }  // namespace gpusim
+
+namespace gpusim {
+namespace {
+
+// One pass finds everything: a misspelled key, a wrong unit and an unknown GPU
+// model, site and pool are all reported together, in the file's order.
+TEST(OnePass, KeyErrorsAndReferenceErrors) {
+  testing::TempDir dir;
+  const std::string file = dir.write("s.yaml",
+                                     "name: s\n"
+                                     "time: {start: 2024-01-01, duration: 30d}\n"
+                                     "sites: [{name: dc, pue: 1.2, electricty: 0.08 USD/kWh}]\n"
+                                     "fleet: [{name: p, gpu: B2000, site: dcx, count: 10, capex: 5 MW}]\n"
+                                     "contracts: [{name: A, pool: q, gpus: 5, price: 2 USD/gpu-h}]\n");
+  const auto errors = testing::load_errors(dir, file);
+  ASSERT_EQ(errors.size(), 5u);
+  EXPECT_EQ(errors[0].rfind("s.yaml:3:30: error: sites.dc.electricty: unknown key; did you mean 'electricity'?", 0), 0u)
+      << errors[0];
+  EXPECT_EQ(errors[1].rfind("s.yaml:4:24: error: fleet.p.gpu: unknown GPU model 'B2000'", 0), 0u) << errors[1];
+  EXPECT_EQ(errors[2].rfind("s.yaml:4:37: error: fleet.p.site: no site named 'dcx'", 0), 0u) << errors[2];
+  EXPECT_EQ(errors[3].rfind("s.yaml:4:60: error: fleet.p.capex: 'MW' is power; capex is an amount of money", 0), 0u)
+      << errors[3];
+  EXPECT_EQ(errors[4].rfind("s.yaml:5:29: error: contracts.A.pool: no fleet pool named 'q'", 0), 0u) << errors[4];
+}
+
+}  // namespace
+}  // namespace gpusim
