@@ -21,6 +21,7 @@
 #include "sim/analysis/montecarlo.hpp"
 #include "sim/scenario/loader.hpp"
 #include "tests/sim/scenario/scenario_test_util.hpp"
+#include "tests/support/cli.hpp"
 
 namespace gpusim {
 namespace {
@@ -40,10 +41,7 @@ DocNode document_of(const std::string& text) {
   return doc;
 }
 
-struct CommandResult {
-  int status = -1;
-  std::string out, err;
-};
+using testing::CommandResult;
 
 std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -52,20 +50,7 @@ std::string read_file(const fs::path& p) {
   return s.str();
 }
 
-CommandResult gpusim(const TempDir& dir, const std::string& args) {
-  CommandResult r;
-  const std::string err_file = (dir.path() / "stderr.txt").string();
-  const std::string command = std::string(GPUSIM_BINARY) + " " + args + " 2>" + err_file;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
-  const int raw = pclose(pipe);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.err = read_file(err_file);
-  return r;
-}
+CommandResult gpusim(const TempDir& dir, const std::string& args) { return testing::run_gpusim(dir.path(), args); }
 
 bool have_gnuplot() { return std::system("command -v gnuplot > /dev/null 2>&1") == 0; }
 

@@ -19,34 +19,16 @@
 #include <string>
 
 #include "tests/sim/scenario/scenario_test_util.hpp"
+#include "tests/support/cli.hpp"
 
 namespace gpusim {
 namespace {
 
 using testing::TempDir;
 
-struct CommandResult {
-  int status = -1;
-  std::string out, err;
-};
+using testing::CommandResult;
 
-CommandResult gpusim(const TempDir& dir, const std::string& args) {
-  CommandResult r;
-  const std::string err_file = (dir.path() / "stderr.txt").string();
-  const std::string command = std::string(GPUSIM_BINARY) + " " + args + " 2>" + err_file;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buffer{};
-  std::size_t n = 0;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
-  const int raw = pclose(pipe);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  std::ifstream in(err_file, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  r.err = s.str();
-  return r;
-}
+CommandResult gpusim(const TempDir& dir, const std::string& args) { return testing::run_gpusim(dir.path(), args); }
 
 const std::string kHeader = R"(time: {start: 2024-01-01, end: 2024-01-11, step: 1d, year: 365d}
 catalog:
