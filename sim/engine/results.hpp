@@ -96,7 +96,7 @@ struct Summary {
 
 struct SolveResult {
   std::string vary, target;
-  double value = 0.0;     // of the varied key, in its base unit
+  double value = 0.0;     // of the varied key, in its bare-number unit (USD/kWh for electricity, years for a life in y)
   std::string value_text; // as written back into the scenario ("52345.6 gpus")
   double target_value = 0.0;
   double achieved = 0.0;

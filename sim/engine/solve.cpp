@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "sim/engine/engine.hpp"
@@ -40,7 +41,30 @@ struct Objective {
   Span::Unit span_unit = Span::Unit::hours;
   int evaluations = 0;
 
-  std::string text_of(double x) const { return format_base_quantity(x, type.unit, span_unit); }
+  // The value as written into the scenario: in the key's bare-number unit when
+  // it has one (0.088 USD/kWh), else in the base unit.
+  std::string text_of(double x) const {
+    if (type.unit == UnitKind::duration || type.default_unit.empty()) return format_base_quantity(x, type.unit, span_unit);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.17g", x / display_factor());
+    return std::string(buf) + " " + type.default_unit;
+  }
+  // In the key's bare-number unit, for people: 0.08 USD/kWh, not 8e-05 USD/Wh.
+  double display_factor() const {
+    if (type.unit == UnitKind::duration || type.default_unit.empty()) return 1.0;
+    const QuantityResult one = parse_quantity("1 " + type.default_unit, type.unit, "", "");
+    return one.ok() && one.value > 0 ? one.value : 1.0;
+  }
+  std::string display_unit() const {
+    if (type.unit == UnitKind::duration) return span_unit == Span::Unit::years ? "y" : "h";
+    return type.default_unit.empty() ? base_unit_name(type.unit) : type.default_unit;
+  }
+  std::string readable(double x) const {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.6g", x / display_factor());
+    const std::string unit = display_unit();
+    return std::string(buf) + (unit.empty() ? "" : (unit == "y" || unit == "h" ? "" : " ") + unit);
+  }
 
   Results run_at(double x) {
     ++evaluations;
@@ -151,6 +175,14 @@ double brent(Objective& f, double a, double b, double fa, double fb) {
   return b;
 }
 
+// A trial value the scenario cannot take or run with (a key's range, a site's
+// cap) — as opposed to a goal that names no result, which is the user's error.
+bool is_trial_failure(const std::exception& e) {
+  if (dynamic_cast<const ScenarioError*>(&e)) return true;
+  const auto* m = dynamic_cast<const ModelError*>(&e);
+  return m && m->path().rfind("solve.", 0) != 0;
+}
+
 }  // namespace
 
 Results solve_scenario(const DocNode& document, const SolveRequest& request, const EngineOptions& options) {
@@ -174,14 +206,26 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
   // A duration not written anywhere is varied in its key's default unit (a life in years).
   f.span_unit = written_unit.value_or(type->default_unit == "y" ? Span::Unit::years : Span::Unit::hours);
   if (hi <= lo) throw ModelError("solve.high", "the search range is empty (high must be more than low)");
+  // Without a given high end, move it up until the scenario runs there (a cap
+  // of 1 W holds no GPU).
+  double f_hi = 0.0;
+  for (int i = 0;; ++i) {
+    try {
+      f_hi = f.value_at(hi);
+      break;
+    } catch (const std::exception& e) {
+      if (!is_trial_failure(e) || request.high || i >= 40) throw;
+      hi *= 2;
+    }
+  }
   double f_lo = 0.0;
   try {
     f_lo = f.value_at(lo);
-  } catch (const ScenarioError&) {
+  } catch (const std::exception& e) {
     // A key that must be more than 0 (a life, a term) rejects the default low
     // end of 0: start above it instead, at the first of these shares of the
     // high end that the key accepts. A low end the user gave stands.
-    if (request.low) throw;
+    if (!is_trial_failure(e) || request.low) throw;
     bool found = false;
     for (double share : {1e-6, 1e-3, 1e-2, 0.1, 0.5}) {
       try {
@@ -189,13 +233,13 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
         f_lo = f.value_at(lo);
         found = true;
         break;
-      } catch (const ScenarioError&) {
+      } catch (const std::exception& e2) {
+        if (!is_trial_failure(e2)) throw;
       }
     }
-    if (!found) throw ModelError("solve.low", "no value of " + request.vary + " from 0 up to " + f.text_of(hi / 2) +
+    if (!found) throw ModelError("solve.low", "no value of " + request.vary + " from 0 up to " + f.readable(hi / 2) +
                                                  " is accepted; give --low (or solve.low)");
   }
-  double f_hi = f.value_at(hi);
   // Widen upwards when no bound was given and no sign change is in sight.
   // Stop widening where the key no longer accepts the value (a count above 1T)
   // or the scenario can no longer run (a fleet over its site's cap).
@@ -204,9 +248,8 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
       const double f_next = f.value_at(2 * hi);
       hi *= 2;
       f_hi = f_next;
-    } catch (const ScenarioError&) {
-      break;
-    } catch (const ModelError&) {
+    } catch (const std::exception& e) {
+      if (!is_trial_failure(e)) throw;
       break;
     }
   }
@@ -220,7 +263,14 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
     double prev_x = lo, prev_f = f_lo;
     for (int i = 1; i < parts; ++i) {
       const double x = lo + (hi - lo) * i / parts;
-      const double fx = f.value_at(x);
+      double fx = 0.0;
+      try {
+        fx = f.value_at(x);
+      } catch (const std::exception& e) {
+        // A value the key does not take or the scenario cannot run with: skip it.
+        if (!is_trial_failure(e)) throw;
+        continue;
+      }
       lowest = std::min(lowest, fx);
       highest = std::max(highest, fx);
       if (fx == 0 || (prev_f > 0) != (fx > 0)) {
@@ -237,7 +287,7 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
   }
   if (!bracketed) {
     throw ModelError("solve.target",
-                     "no value of " + request.vary + " from " + f.text_of(lo) + " to " + f.text_of(hi) +
+                     "no value of " + request.vary + " from " + f.readable(lo) + " to " + f.readable(hi) +
                          " makes " + request.target + " equal " +
                          (request.equals_metric ? *request.equals_metric : format_number(request.equals)) +
                          " (over that range the difference goes from " + format_number(lowest) + " to " +
@@ -248,7 +298,7 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
   SolveResult s;
   s.vary = request.vary;
   s.target = request.target;
-  s.value = x;
+  s.value = x / f.display_factor();  // in the key's bare-number unit
   s.value_text = f.text_of(x);
   const Json final_summary = summary_json(r);
   s.target_value = f.goal(final_summary);

@@ -357,7 +357,7 @@ std::string figures_table(const std::vector<FigureResult>& results) {
   if (failed) o << "; " << failed << " out of tolerance";
   if (targets || calibrated)
     o << " (of the checked: " << checked - targets - calibrated << " computed from inputs, " << targets
-      << " goal-seek targets, " << calibrated << " calibrated)";
+      << (targets == 1 ? " goal-seek target, " : " goal-seek targets, ") << calibrated << " calibrated)";
   o << "\n";
   return o.str();
 }

@@ -116,7 +116,7 @@ TEST(SolveCli, UnreachableTargetExits2NamingTheRange) {
   // the count is no longer accepted (above 1T): 400 × 2³¹ = 858,993,459,200.
   const CommandResult wide = gpusim(dir, "solve " + file + " --vary fleet.p.count --target finance.net_income_usd=30000");
   EXPECT_EQ(wide.status, 2);
-  EXPECT_EQ(wide.err.rfind("--target: error: no value of fleet.p.count from 0 gpus to 858993459200 gpus makes "
+  EXPECT_EQ(wide.err.rfind("--target: error: no value of fleet.p.count from 0 gpus to 8.58993e+11 gpus makes "
                            "finance.net_income_usd equal 30000 (over that range the difference goes from ",
                            0),
             0u)
