@@ -25,6 +25,13 @@ inline std::string read_file(const std::filesystem::path& p) {
   return s.str();
 }
 
+// A shell word: 'it'\''s' for it's.
+inline std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
 // Runs `gpusim ARGS` (ARGS already quoted for the shell); stderr goes through a
 // file in `scratch_dir`.
 inline CommandResult run_gpusim(const std::filesystem::path& scratch_dir, const std::string& args) {

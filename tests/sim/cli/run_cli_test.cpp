@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/cli.hpp"
+
 namespace gpusim {
 namespace {
 
@@ -24,10 +26,7 @@ namespace fs = std::filesystem;
 
 const std::string kCoreweave = std::string(GPUSIM_SOURCE_DIR) + "/scenarios/articles/coreweave-2024-utilization.yaml";
 
-struct CommandResult {
-  int status = -1;
-  std::string out, err;
-};
+using testing::CommandResult;
 
 class CliRun : public ::testing::Test {
  protected:
@@ -43,20 +42,7 @@ class CliRun : public ::testing::Test {
   }
 
   // Runs gpusim with `args`, capturing stdout, stderr and the exit status.
-  CommandResult gpusim(const std::string& args) const {
-    CommandResult r;
-    const fs::path err_file = dir_ / "stderr.txt";
-    const std::string command = std::string(GPUSIM_BINARY) + " " + args + " 2>" + err_file.string();
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) return r;
-    std::array<char, 4096> buffer{};
-    std::size_t n = 0;
-    while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.out.append(buffer.data(), n);
-    const int raw = pclose(pipe);
-    r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    r.err = read(err_file);
-    return r;
-  }
+  CommandResult gpusim(const std::string& args) const { return testing::run_gpusim(dir_, args); }
 
   static std::string read(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);

@@ -10,6 +10,7 @@
 
 #include "models/catalog.hpp"
 #include "tests/sim/scenario/scenario_test_util.hpp"
+#include "tests/support/cli.hpp"
 
 namespace gpusim {
 namespace {
@@ -29,11 +30,7 @@ std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+std::string quote(const std::string& s) { return testing::shell_quote(s); }
 
 // Runs `gpusim ARGS` with stdout and stderr redirected into `dir`.
 RunResult run(const TempDir& dir, const std::string& args) {

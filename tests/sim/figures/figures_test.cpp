@@ -15,6 +15,7 @@
 
 #include "sim/figures/registry.hpp"
 #include "tests/sim/scenario/scenario_test_util.hpp"
+#include "tests/support/cli.hpp"
 
 namespace gpusim {
 namespace {
@@ -32,11 +33,7 @@ std::string slurp(const std::string& path) {
   return ss.str();
 }
 
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+std::string quote(const std::string& s) { return testing::shell_quote(s); }
 
 struct RunResult {
   int status = -1;
