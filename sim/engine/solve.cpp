@@ -66,8 +66,14 @@ struct Objective {
     return std::string(buf) + (unit.empty() ? "" : (unit == "y" || unit == "h" ? "" : " ") + unit);
   }
 
+  // The run's length must be whole steps: trial values of time.duration (in
+  // hours) are rounded to them, so the target is a step function of it.
+  double whole_steps_h = 0.0;
+  double rounded(double x) const { return whole_steps_h > 0 ? std::round(x / whole_steps_h) * whole_steps_h : x; }
+
   Results run_at(double x) {
     ++evaluations;
+    x = rounded(x);
     DocNode doc = document;
     Diagnostics diags;
     apply_override(doc, request.vary + "=" + text_of(x), diags);
@@ -205,6 +211,11 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
                            : std::max(2.0 * std::fabs(current), 1.0);
   // A duration not written anywhere is varied in its key's default unit (a life in years).
   f.span_unit = written_unit.value_or(type->default_unit == "y" ? Span::Unit::years : Span::Unit::hours);
+  if (request.vary == "time.duration" && f.span_unit == Span::Unit::hours) {
+    DocNode base = document;
+    base.erase("solve");
+    f.whole_steps_h = read_scenario(base).time.step_hours;
+  }
   if (hi <= lo) throw ModelError("solve.high", "the search range is empty (high must be more than low)");
   // Without a given high end, move it up until the scenario runs there (a cap
   // of 1 W holds no GPU).
@@ -298,8 +309,8 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
   SolveResult s;
   s.vary = request.vary;
   s.target = request.target;
-  s.value = x / f.display_factor();  // in the key's bare-number unit
-  s.value_text = f.text_of(x);
+  s.value = f.rounded(x) / f.display_factor();  // in the key's bare-number unit
+  s.value_text = f.text_of(f.rounded(x));
   const Json final_summary = summary_json(r);
   s.target_value = f.goal(final_summary);
   s.achieved = *metric_value(final_summary, request.target);
