@@ -204,3 +204,32 @@ TEST(SolveCli, RegressionDurationBoundsInYearsOrHours) {
 
 }  // namespace
 }  // namespace gpusim
+
+namespace gpusim {
+namespace {
+
+// A run's length must be whole steps: a goal-seek on time.duration rounds its
+// trial runs to whole days here. C rents 100 GPUs for 240 h at 5 USD/gpu-h
+// (gpu_hours: 24,000 spread over the run): revenue is 120,000 USD whatever the
+// length. Depreciation of 100 GPUs at 1 USD/h each is 100 USD/h, so operating
+// income (with no energy cost) is 120,000 − 100 × hours: 0 at 1,200 h = 50 days.
+TEST(SolveDuration, RoundsToWholeSteps) {
+  testing::TempDir dir;
+  const std::string file = dir.write("d.yaml", R"(name: duration
+time: {start: 2024-01-01, duration: 10d, step: 1d, year: 365d}
+catalog:
+  T1: {tdp: 1000 W, idle: 200 W, overhead: 300 W, price: 10000 USD}
+sites: [{name: s, electricity: 0 USD/kWh}]
+fleet: [{name: p, gpu: T1, site: s, count: 100, capex: 8760 USD, life: 1y}]
+contracts: [{name: C, pool: p, gpu_hours: 24000, price: 5 USD/gpu-h}]
+)");
+  const testing::CommandResult r = testing::run_gpusim(
+      dir.path(), "solve " + file + " --vary time.duration --target finance.operating_income_usd=0 --format json");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_DOUBLE_EQ(j["solve"]["value"].get<double>(), 1200.0);  // hours, whole days
+  EXPECT_NEAR(j["solve"]["achieved"].get<double>(), 0.0, 1e-6);
+}
+
+}  // namespace
+}  // namespace gpusim
