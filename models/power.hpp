@@ -25,6 +25,8 @@ class PowerModel {
   double it_power_w(double available, double busy) const;
   // The same per step, over arrays of step averages.
   Eigen::ArrayXd it_power_w(const Eigen::ArrayXd& available, const Eigen::ArrayXd& busy) const;
+  // The server overhead per powered GPU in W (constant, whatever the load).
+  double overhead_w() const { return overhead_w_; }
   // A GPU's full-load IT draw in W: tdp + overhead.
   double full_load_w() const { return tdp_w_ + overhead_w_; }
 

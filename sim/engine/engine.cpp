@@ -521,6 +521,7 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
   std::vector<SiteResult> sites(s.sites.size());
   std::vector<ArrayXd> site_it(s.sites.size(), ArrayXd::Zero(g.n));
   std::vector<ArrayXd> site_full_load(s.sites.size(), ArrayXd::Zero(g.n));
+  double server_wh = 0.0;  // Σ available × overhead × step: the servers' share of IT energy
   for (auto& p : pools) {
     PoolResult pr;
     pr.name = p.spec->name;
@@ -532,6 +533,7 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
     pr.gpu_hours_busy = total(p.busy) * g.dt;
     if (p.spec->fit) pr.fitted_count = p.curve.max_value();
     site_it[p.site] += p.power.it_power_w(p.available, p.busy);
+    server_wh += total(p.available) * p.power.overhead_w() * g.dt;
     site_full_load[p.site] += p.installed * p.power.full_load_w();
     ts.installed_gpus += p.installed;
     ts.available_gpus += p.available;
@@ -681,6 +683,9 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
   m.utilization_busy = share(m.gpu_hours_busy);
   m.it_kwh = total(ts.it_energy_wh) / 1e3;
   m.facility_kwh = total(ts.facility_energy_wh) / 1e3;
+  m.server_kwh = server_wh / 1e3;
+  m.gpu_kwh = m.it_kwh - m.server_kwh;
+  m.cooling_and_losses_kwh = m.facility_kwh - m.it_kwh;
   m.it_avg_mw = m.it_kwh * 1e3 / m.hours / 1e6;
   m.facility_avg_mw = m.facility_kwh * 1e3 / m.hours / 1e6;
   m.it_peak_mw = g.n ? ts.it_power_w.maxCoeff() / 1e6 : 0.0;

@@ -80,6 +80,9 @@ struct Summary {
   double utilization_available = 0, utilization_contracted = 0, utilization_billed = 0, utilization_busy = 0;
   double it_avg_mw = 0, it_peak_mw = 0, facility_avg_mw = 0, facility_peak_mw = 0;
   double it_kwh = 0, facility_kwh = 0, energy_cost_usd = 0;
+  // IT energy split: the servers' overhead (available × overhead × hours) and the
+  // GPUs themselves (the rest); facility − IT is cooling and power losses (PUE).
+  double server_kwh = 0, gpu_kwh = 0, cooling_and_losses_kwh = 0;
   double revenue_usd = 0, colocation_usd = 0, opex_usd = 0, depreciation_usd = 0,
          operating_income_usd = 0, interest_usd = 0, other_usd = 0, tax_usd = 0, net_income_usd = 0,
          ebitda_usd = 0, capex_usd = 0, cash_flow_usd = 0, debt_drawn_usd = 0, debt_repaid_usd = 0,

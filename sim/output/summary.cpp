@@ -44,7 +44,12 @@ Json summary_json(const Results& r) {
                 {"it_peak_mw", m.it_peak_mw},
                 {"facility_avg_mw", m.facility_avg_mw},
                 {"facility_peak_mw", m.facility_peak_mw}};
-  j["energy"] = {{"it_kwh", m.it_kwh}, {"facility_kwh", m.facility_kwh}, {"cost_usd", m.energy_cost_usd}};
+  j["energy"] = {{"it_kwh", m.it_kwh},
+                 {"facility_kwh", m.facility_kwh},
+                 {"cost_usd", m.energy_cost_usd},
+                 {"gpu_kwh", m.gpu_kwh},
+                 {"server_kwh", m.server_kwh},
+                 {"cooling_and_losses_kwh", m.cooling_and_losses_kwh}};
   j["finance"] = {{"revenue_usd", m.revenue_usd},
                   {"energy_cost_usd", m.energy_cost_usd},
                   {"colocation_usd", m.colocation_usd},
@@ -248,7 +253,10 @@ std::string summary_table(const Results& r) {
   row(o, "facility power avg / peak (MW)",
       with_commas(m.facility_avg_mw, mw_decimals) + " / " + with_commas(m.facility_peak_mw, mw_decimals));
   row(o, "IT energy (kWh)", with_commas(m.it_kwh, kwh_decimals));
+  row(o, "  of which GPUs (kWh)", with_commas(m.gpu_kwh, kwh_decimals));
+  row(o, "  of which server overhead (kWh)", with_commas(m.server_kwh, kwh_decimals));
   row(o, "facility energy (kWh)", with_commas(m.facility_kwh, kwh_decimals));
+  row(o, "  of which cooling and losses (kWh)", with_commas(m.cooling_and_losses_kwh, kwh_decimals));
   o << "\nIncome statement (USD)\n";
   row(o, "revenue", money_text(m.revenue_usd));
   row(o, "- energy", money_text(m.energy_cost_usd));

@@ -99,8 +99,13 @@ TEST_F(WorkedExample, PowerAndEnergy) {
   // Linear curve: IT energy = available GPU-h × (idle + overhead) + busy GPU-h × (tdp − idle)
   //   = 8,756,400 × 650 + 6,044,400 × 625 = 5,691,660,000 + 3,777,750,000 Wh = 9,469,410 kWh
   expect_close("energy.it_kwh", 9469410.0);
-  // facility = 9,469,410 × 1.25 = 11,836,762.5 kWh
+  // The split: servers' overhead = available GPU-h × 575 W = 8,756,400 × 575 Wh = 5,034,930 kWh;
+  // the GPUs = 8,756,400 × 75 + 6,044,400 × 625 Wh = 656,730 + 3,777,750 = 4,434,480 kWh.
+  expect_close("energy.server_kwh", 5034930.0);
+  expect_close("energy.gpu_kwh", 4434480.0);
+  // facility = 9,469,410 × 1.25 = 11,836,762.5 kWh, of which cooling and losses 0.25 × IT = 2,367,352.5
   expect_close("energy.facility_kwh", 11836762.5);
+  expect_close("energy.cooling_and_losses_kwh", 2367352.5);
   // cost = 11,836,762.5 kWh × 0.08 USD/kWh = 946,941 USD
   expect_close("energy.cost_usd", 946941.0);
   expect_close("finance.energy_cost_usd", 946941.0);
