@@ -105,7 +105,15 @@ struct Objective {
 
   double value_at(double x) {
     Results r = run_at(x);
-    const Json summary = summary_json(r);
+    // Only the groups the target and goal live in.
+    const std::string group = request.target.substr(0, request.target.find('.'));
+    const bool one_group = !request.equals_metric ||
+                           request.equals_metric->substr(0, request.equals_metric->find('.')) == group;
+    Json summary = summary_json(r, one_group ? group : std::string());
+    // A path not in that group: the whole summary, for the error's suggestions.
+    if (!metric_value(summary, request.target) ||
+        (request.equals_metric && !metric_value(summary, *request.equals_metric)))
+      summary = summary_json(r);
     last_x = x;
     last_results = std::move(r);
     return metric_or_throw(summary, request.target, "target") - goal(summary);

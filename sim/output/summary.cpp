@@ -17,66 +17,82 @@ Json opt(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); 
 
 }  // namespace
 
-Json summary_json(const Results& r) {
+Json summary_json(const Results& r, const std::string& only) {
   const Summary& m = r.summary;
   Json j;
-  j["scenario"] = r.scenario;
-  j["time"] = {{"start", format_date(r.time.start)},
-               {"end", format_date(r.time.end)},
-               {"hours", m.hours},
-               {"years", m.years},
-               {"steps", m.steps},
-               {"step_hours", r.time.step_hours}};
-  j["gpus"] = {{"installed_avg", m.installed_avg},
-               {"installed_end", m.installed_end},
-               {"gpu_hours_installed", m.gpu_hours_installed},
-               {"gpu_hours_available", m.gpu_hours_available},
-               {"gpu_hours_billed", m.gpu_hours_billed},
-               {"gpu_hours_busy", m.gpu_hours_busy},
-               {"shortfall_gpu_hours", m.shortfall_gpu_hours},
-               {"gpu_hours_contracted", m.gpu_hours_contracted},
-               {"unserved_gpu_hours", m.unserved_gpu_hours}};
-  j["utilization"] = {{"billed", m.utilization_billed},
-                      {"busy", m.utilization_busy},
-                      {"available", m.utilization_available},
-                      {"contracted", m.utilization_contracted}};
-  j["power"] = {{"it_avg_mw", m.it_avg_mw},
-                {"it_peak_mw", m.it_peak_mw},
-                {"facility_avg_mw", m.facility_avg_mw},
-                {"facility_peak_mw", m.facility_peak_mw}};
-  j["energy"] = {{"it_kwh", m.it_kwh},
-                 {"facility_kwh", m.facility_kwh},
-                 {"cost_usd", m.energy_cost_usd},
-                 {"gpu_kwh", m.gpu_kwh},
-                 {"server_kwh", m.server_kwh},
-                 {"cooling_and_losses_kwh", m.cooling_and_losses_kwh}};
-  j["finance"] = {{"revenue_usd", m.revenue_usd},
-                  {"energy_cost_usd", m.energy_cost_usd},
-                  {"colocation_usd", m.colocation_usd},
-                  {"opex_usd", m.opex_usd},
-                  {"depreciation_usd", m.depreciation_usd},
-                  {"operating_income_usd", m.operating_income_usd},
-                  {"operating_margin", opt(m.operating_margin)},
-                  {"interest_usd", m.interest_usd},
-                  {"other_usd", m.other_usd},
-                  {"tax_usd", m.tax_usd},
-                  {"net_income_usd", m.net_income_usd},
-                  {"net_margin", opt(m.net_margin)},
-                  {"ebitda_usd", m.ebitda_usd},
-                  {"capex_usd", m.capex_usd},
-                  {"npv_usd", m.npv_usd},
-                  {"irr", opt(m.irr)},
-                  {"payback_years", opt(m.payback_years)},
-                  {"cash_flow_usd", m.cash_flow_usd},
-                  {"min_cumulative_cash_usd", m.min_cumulative_cash_usd},
-                  {"debt_drawn_usd", m.debt_drawn_usd},
-                  {"debt_repaid_usd", m.debt_repaid_usd},
-                  {"debt_service_usd", m.debt_service_usd},
-                  {"revenue_per_gpu_hour_usd", opt(m.revenue_per_gpu_hour_usd)},
-                  {"revenue_per_gw_year_usd", opt(m.revenue_per_gw_year_usd)},
-                  {"revenue_run_rate_usd", opt(m.revenue_run_rate_usd)},
-                  {"revenue_growth_per_year", opt(m.revenue_growth_per_year)},
-                  {"other_per_gw_usd", opt(m.other_per_gw_usd)}};
+  const auto want = [&](const char* group) { return only.empty() || only == group; };
+  if (want("scenario")) {
+    j["scenario"] = r.scenario;
+  }
+  if (want("time")) {
+    j["time"] = {{"start", format_date(r.time.start)},
+                 {"end", format_date(r.time.end)},
+                 {"hours", m.hours},
+                 {"years", m.years},
+                 {"steps", m.steps},
+                 {"step_hours", r.time.step_hours}};
+  }
+  if (want("gpus")) {
+    j["gpus"] = {{"installed_avg", m.installed_avg},
+                 {"installed_end", m.installed_end},
+                 {"gpu_hours_installed", m.gpu_hours_installed},
+                 {"gpu_hours_available", m.gpu_hours_available},
+                 {"gpu_hours_billed", m.gpu_hours_billed},
+                 {"gpu_hours_busy", m.gpu_hours_busy},
+                 {"shortfall_gpu_hours", m.shortfall_gpu_hours},
+                 {"gpu_hours_contracted", m.gpu_hours_contracted},
+                 {"unserved_gpu_hours", m.unserved_gpu_hours}};
+  }
+  if (want("utilization")) {
+    j["utilization"] = {{"billed", m.utilization_billed},
+                        {"busy", m.utilization_busy},
+                        {"available", m.utilization_available},
+                        {"contracted", m.utilization_contracted}};
+  }
+  if (want("power")) {
+    j["power"] = {{"it_avg_mw", m.it_avg_mw},
+                  {"it_peak_mw", m.it_peak_mw},
+                  {"facility_avg_mw", m.facility_avg_mw},
+                  {"facility_peak_mw", m.facility_peak_mw}};
+  }
+  if (want("energy")) {
+    j["energy"] = {{"it_kwh", m.it_kwh},
+                   {"facility_kwh", m.facility_kwh},
+                   {"cost_usd", m.energy_cost_usd},
+                   {"gpu_kwh", m.gpu_kwh},
+                   {"server_kwh", m.server_kwh},
+                   {"cooling_and_losses_kwh", m.cooling_and_losses_kwh}};
+  }
+  if (want("finance")) {
+    j["finance"] = {{"revenue_usd", m.revenue_usd},
+                    {"energy_cost_usd", m.energy_cost_usd},
+                    {"colocation_usd", m.colocation_usd},
+                    {"opex_usd", m.opex_usd},
+                    {"depreciation_usd", m.depreciation_usd},
+                    {"operating_income_usd", m.operating_income_usd},
+                    {"operating_margin", opt(m.operating_margin)},
+                    {"interest_usd", m.interest_usd},
+                    {"other_usd", m.other_usd},
+                    {"tax_usd", m.tax_usd},
+                    {"net_income_usd", m.net_income_usd},
+                    {"net_margin", opt(m.net_margin)},
+                    {"ebitda_usd", m.ebitda_usd},
+                    {"capex_usd", m.capex_usd},
+                    {"npv_usd", m.npv_usd},
+                    {"irr", opt(m.irr)},
+                    {"payback_years", opt(m.payback_years)},
+                    {"cash_flow_usd", m.cash_flow_usd},
+                    {"min_cumulative_cash_usd", m.min_cumulative_cash_usd},
+                    {"debt_drawn_usd", m.debt_drawn_usd},
+                    {"debt_repaid_usd", m.debt_repaid_usd},
+                    {"debt_service_usd", m.debt_service_usd},
+                    {"revenue_per_gpu_hour_usd", opt(m.revenue_per_gpu_hour_usd)},
+                    {"revenue_per_gw_year_usd", opt(m.revenue_per_gw_year_usd)},
+                    {"revenue_run_rate_usd", opt(m.revenue_run_rate_usd)},
+                    {"revenue_growth_per_year", opt(m.revenue_growth_per_year)},
+                    {"other_per_gw_usd", opt(m.other_per_gw_usd)}};
+  }
+  if (want("customers")) {
   Json customers = Json::array();
   for (const auto& c : r.customers)
     customers.push_back({{"name", c.name},
@@ -84,7 +100,8 @@ Json summary_json(const Results& r) {
                          {"revenue_usd", c.revenue_usd},
                          {"revenue_share", c.revenue_share}});
   j["customers"] = customers;
-  if (r.solve) {
+  }
+  if (r.solve && want("solve")) {
     j["solve"] = {{"vary", r.solve->vary},
                   {"value", r.solve->value},
                   {"target", r.solve->target},
@@ -92,6 +109,7 @@ Json summary_json(const Results& r) {
                   {"equals", r.solve->target_value},
                   {"evaluations", r.solve->evaluations}};
   }
+  if (want("contracts")) {
   Json contracts = Json::array();
   for (const auto& c : r.contracts)
     contracts.push_back({{"name", c.name},
@@ -105,6 +123,8 @@ Json summary_json(const Results& r) {
                          {"shortfall_gpu_hours", c.shortfall_gpu_hours},
                          {"revenue_usd", c.revenue_usd}});
   j["contracts"] = contracts;
+  }
+  if (want("pools")) {
   Json pools = Json::array();
   for (const auto& p : r.pools) {
     Json pj = {{"name", p.name},
@@ -120,6 +140,8 @@ Json summary_json(const Results& r) {
     pools.push_back(pj);
   }
   j["pools"] = pools;
+  }
+  if (want("sites")) {
   Json sites = Json::array();
   for (const auto& s : r.sites)
     sites.push_back({{"name", s.name},
@@ -130,6 +152,7 @@ Json summary_json(const Results& r) {
                      {"energy_cost_usd", s.energy_cost_usd},
                      {"colocation_usd", s.colocation_usd}});
   j["sites"] = sites;
+  }
   return j;
 }
 

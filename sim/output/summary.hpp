@@ -17,8 +17,10 @@ namespace gpusim {
 
 using Json = nlohmann::ordered_json;
 
-// Every key of design.md's JSON summary, in its order, plus gpusim's extras.
-Json summary_json(const Results& r);
+// Every key of design.md's JSON summary, in its order, plus gpusim's extras;
+// with `only` ("finance", "customers", …), just that top-level group (cheaper,
+// for looking up one result many times).
+Json summary_json(const Results& r, const std::string& only = "");
 
 // A scalar of the summary by dotted path; arrays of named objects are entered
 // by name (customers.Microsoft.revenue_share). nullopt when absent or null.
