@@ -26,12 +26,7 @@ using testing::TempDir;
 const std::string kSource = GPUSIM_SOURCE_DIR;
 const std::string kRegistry = kSource + "/scenarios/figures.yaml";
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string slurp(const std::string& path) { return testing::read_file(path); }
 
 std::string quote(const std::string& s) { return testing::shell_quote(s); }
 
