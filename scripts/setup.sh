@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what gpusim needs from Debian 12's packages (only what is missing),
 # then configures and builds it in ./build (Release): everything, or only the
-# targets named as arguments (scripts/main.sh builds just `gpusim`). Needs root or sudo for
+# targets named as arguments (scripts/main.sh builds just `gpusim`; `gpusim-mpi`
+# is built when Open MPI is there). Needs root or sudo for
 # apt-get when packages are missing. Used by scripts/main.sh and scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make libeigen3-dev libyaml-cpp-dev libspdlog-dev libgtest-dev libgmock-dev
-          libcli11-dev nlohmann-json3-dev gnuplot-nox libbenchmark-dev)
+          libcli11-dev nlohmann-json3-dev gnuplot-nox libbenchmark-dev
+          openmpi-bin libopenmpi-dev)  # Open MPI: gpusim-mpi and its tests (docs/cluster.md)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "models/random.hpp"
+#include "sim/analysis/distribute.hpp"
 #include "sim/analysis/sweep.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/solve.hpp"
@@ -86,18 +87,44 @@ struct RunOutput {
   std::vector<std::string> months;
 };
 
+// A run's output as bytes (gpusim-mpi sends it to rank 0): doubles keep their bits.
+std::string encode_run(const RunOutput& out) {
+  ByteWriter w;
+  w.f64s(out.values);
+  w.strs(out.names);
+  w.strs(out.drawn);
+  w.f64s(out.revenue);
+  w.f64s(out.net);
+  w.f64s(out.cumulative);
+  w.strs(out.months);
+  return w.take();
+}
+
+RunOutput decode_run(std::string_view bytes) {
+  ByteReader r(bytes);
+  RunOutput out;
+  out.values = r.f64s();
+  out.names = r.strs();
+  out.drawn = r.strs();
+  out.revenue = r.f64s();
+  out.net = r.f64s();
+  out.cumulative = r.f64s();
+  out.months = r.strs();
+  return out;
+}
+
 }  // namespace
 
 MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std::uint64_t seed, unsigned threads,
-                                 const std::function<void(std::size_t, std::size_t)>& progress) {
+                                 const std::function<void(std::size_t, std::size_t)>& progress,
+                                 const RunDistributor* distributor) {
   const ScenarioSpec base = read_scenario(document);
   const std::vector<Draw> draws = prepare_draws(document, base);
-  std::vector<RunOutput> outputs(runs);
   std::vector<std::string> shape;  // run 0's metric names, set before the other runs start
   auto run_one = [&](std::size_t i) {
         DocNode doc = document;
         Diagnostics diags;
-        RunOutput& out = outputs[i];
+        RunOutput out;
         for (std::size_t k = 0; k < draws.size(); ++k) {
           Rng rng = make_stream(seed, i, purpose_id("uncertain") + k);
           double v = sample(draws[k], rng);
@@ -111,10 +138,14 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
         diags.throw_if_any();
         const ScenarioSpec spec = read_scenario(doc);
         Results r;
-        if (spec.solve) {
-          r = run_document(doc, EngineOptions{i});
-        } else {
-          r = run_scenario(spec, EngineOptions{i});
+        try {
+          if (spec.solve) {
+            r = run_document(doc, EngineOptions{i});
+          } else {
+            r = run_scenario(spec, EngineOptions{i});
+          }
+        } catch (const ModelError& e) {
+          throw ModelError(e.path(), std::string(e.what()) + " (in run " + std::to_string(i) + ")");
         }
         const auto cells = flatten_all(summary_json(r));
         bool same = i > 0 && cells.size() == shape.size();
@@ -142,17 +173,25 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
           out.cumulative.push_back(cumulative);
           k = j;
         }
+        return out;
   };
+  std::vector<RunOutput> outputs;
+  outputs.reserve(runs);
+  // Run 0 first, here (on every rank under gpusim-mpi): its summary's shape
+  // lets the other runs keep numbers only.
   if (runs > 0) {
-    run_one(0);
+    outputs.push_back(run_one(0));
     shape = outputs[0].names;
     outputs[0].names.clear();
   }
-  parallel_for(
-      runs > 0 ? runs - 1 : 0, threads, [&](std::size_t i) { run_one(i + 1); },
+  std::vector<RunOutput> rest = run_each<RunOutput>(
+      runs > 0 ? runs - 1 : 0, threads, distributor, [&](std::size_t i) { return run_one(i + 1); }, encode_run,
+      decode_run,
       progress ? std::function<void(std::size_t, std::size_t)>(
                      [&](std::size_t done, std::size_t) { progress(done + 1, runs); })
                : std::function<void(std::size_t, std::size_t)>());
+  for (auto& o : rest) outputs.push_back(std::move(o));
+  std::vector<RunOutput>().swap(rest);
 
   MonteCarloResult res;
   res.runs = runs;

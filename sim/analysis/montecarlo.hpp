@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/analysis/distribute.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/document.hpp"
 
@@ -41,9 +42,12 @@ struct MonteCarloResult {
 // Percentile by linear interpolation between order statistics (q in [0, 1]).
 double percentile(std::vector<double> values, double q);
 
-// Throws ScenarioError/ModelError as a run would.
+// Throws ScenarioError/ModelError as a run would (a run's error names the run).
+// With a distributor, runs 1..runs-1 run where it sends them (gpusim-mpi:
+// across MPI ranks) and come back in run order; run 0 runs here first.
 MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std::uint64_t seed, unsigned threads = 0,
-                                 const std::function<void(std::size_t, std::size_t)>& progress = {});
+                                 const std::function<void(std::size_t, std::size_t)>& progress = {},
+                                 const RunDistributor* distributor = nullptr);
 
 Json monte_carlo_json(const MonteCarloResult& r);
 std::string monte_carlo_table(const MonteCarloResult& r);

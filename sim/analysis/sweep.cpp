@@ -200,17 +200,17 @@ void parallel_for(std::size_t count, unsigned threads, const std::function<void(
 }
 
 std::vector<Json> run_points(const DocNode& document, const std::vector<std::vector<std::string>>& points,
-                             unsigned threads, const std::function<void(std::size_t, std::size_t)>& progress) {
-  std::vector<Json> out(points.size());
-  parallel_for(
-      points.size(), threads,
+                             unsigned threads, const std::function<void(std::size_t, std::size_t)>& progress,
+                             const RunDistributor* distributor) {
+  return run_each<Json>(
+      points.size(), threads, distributor,
       [&](std::size_t i) {
         DocNode doc = document;
         Diagnostics diags;
         for (const auto& o : points[i]) apply_override(doc, o, diags);
         diags.throw_if_any();
         try {
-          out[i] = summary_json(run_document(doc));
+          return summary_json(run_document(doc));
         } catch (const ModelError& e) {
           // Say which point could not run.
           std::string at;
@@ -218,8 +218,12 @@ std::vector<Json> run_points(const DocNode& document, const std::vector<std::vec
           throw ModelError(e.path(), std::string(e.what()) + " (at the point " + at + ")");
         }
       },
-      progress);
-  return out;
+      // A summary travels as CBOR: keys in order, each double's exact bits.
+      [](const Json& summary) {
+        const std::vector<std::uint8_t> cbor = Json::to_cbor(summary);
+        return std::string(cbor.begin(), cbor.end());
+      },
+      [](std::string_view bytes) { return Json::from_cbor(bytes.begin(), bytes.end()); }, progress);
 }
 
 }  // namespace gpusim

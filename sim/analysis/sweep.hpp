@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/analysis/distribute.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/document.hpp"
 #include "sim/scenario/schema.hpp"
@@ -38,9 +39,12 @@ std::vector<std::vector<std::string>> grid_overrides(const std::vector<VaryAxis>
 // Runs each point (the document with that point's overrides, solved when the
 // scenario has `solve:`) and returns each summary, in point order. `threads`
 // 0 means the machine's hardware threads. Throws the first error in point order.
+// With a distributor, the points run where it sends them (gpusim-mpi: across
+// MPI ranks) and come back in the same order.
 std::vector<Json> run_points(const DocNode& document, const std::vector<std::vector<std::string>>& points,
                              unsigned threads = 0,
-                             const std::function<void(std::size_t done, std::size_t total)>& progress = {});
+                             const std::function<void(std::size_t done, std::size_t total)>& progress = {},
+                             const RunDistributor* distributor = nullptr);
 
 // A sweep file: a YAML map {sweep: {scenario: REL_PATH, set: [PATH=VALUE…],
 // vary: [PATH=…], plot: {metric, contour, title, x_label, y_label}}}.
@@ -55,9 +59,5 @@ bool is_sweep_file(const DocNode& doc);
 // Reads a sweep file already parsed as `doc`; throws ScenarioError (the sweep
 // file's or its scenario's errors), and checks every `vary` entry.
 SweepPlan read_sweep_file(const std::string& file, const DocNode& doc, const std::vector<std::string>& overrides);
-
-// Runs `count` independent jobs on up to `threads` threads; job(i) writes its own slot.
-void parallel_for(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& job,
-                  const std::function<void(std::size_t done, std::size_t total)>& progress = {});
 
 }  // namespace gpusim

@@ -167,34 +167,40 @@ int run_solve(const SolveOptions& opts, std::ostream& out, std::ostream& err) {
 
 namespace {
 
-// "sweep: 120/10000 (1%), about 12 s left" on stderr, only when it is a terminal.
+// "sweep: 120/10000 (1%), about 12 s left" on stderr, only when it is a terminal;
+// with `lines` (gpusim-mpi's rank 0, whose stderr is a pipe to mpirun) as a line
+// every 10 s instead, readable in a terminal and in a batch job's log alike.
 class Progress {
  public:
-  explicit Progress(std::string what) : what_(std::move(what)), start_(std::chrono::steady_clock::now()) {
+  explicit Progress(std::string what, bool lines = false)
+      : what_(std::move(what)), start_(std::chrono::steady_clock::now()), last_(start_) {
     enabled_ = isatty(fileno(stderr)) != 0;
+    lines_ = lines && !enabled_;
+    enabled_ = enabled_ || lines_;
   }
   ~Progress() {
-    if (enabled_ && shown_) std::fprintf(stderr, "\r\033[K");
+    if (enabled_ && shown_ && !lines_) std::fprintf(stderr, "\r\033[K");
   }
   std::function<void(std::size_t, std::size_t)> callback() {
     if (!enabled_) return {};
     return [this](std::size_t done, std::size_t total) {
       const auto now = std::chrono::steady_clock::now();
-      if (done != total && now - last_ < std::chrono::milliseconds(200)) return;
+      const auto every = lines_ ? std::chrono::milliseconds(10000) : std::chrono::milliseconds(200);
+      if ((done != total || lines_) && now - last_ < every) return;
       last_ = now;
       shown_ = true;
       const double elapsed = std::chrono::duration<double>(now - start_).count();
       const double left = done ? elapsed * static_cast<double>(total - done) / static_cast<double>(done) : 0.0;
-      std::fprintf(stderr, "\r%s: %zu/%zu (%.0f%%), about %.0f s left ", what_.c_str(), done, total,
-                   100.0 * static_cast<double>(done) / static_cast<double>(total), left);
+      std::fprintf(stderr, lines_ ? "%s: %zu/%zu (%.0f%%), about %.0f s left\n" : "\r%s: %zu/%zu (%.0f%%), about %.0f s left ",
+                   what_.c_str(), done, total, 100.0 * static_cast<double>(done) / static_cast<double>(total), left);
       std::fflush(stderr);
     };
   }
 
  private:
   std::string what_;
-  std::chrono::steady_clock::time_point start_, last_{};
-  bool enabled_ = false, shown_ = false;
+  std::chrono::steady_clock::time_point start_, last_;
+  bool enabled_ = false, shown_ = false, lines_ = false;
 };
 
 }  // namespace
@@ -222,10 +228,10 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
     return 2;
   }
   const auto points = grid_overrides(axes);
-  Progress progress("sweep");
+  Progress progress("sweep", opts.distributor != nullptr);
   std::vector<Json> summaries;
   try {
-    summaries = run_points(plan.document, points, opts.threads, progress.callback());
+    summaries = run_points(plan.document, points, opts.threads, progress.callback(), opts.distributor);
   } catch (const ModelError& e) {
     err << "gpusim sweep: error: " << e.path() << ": " << e.what() << "\n1 error; nothing was written\n";
     return 2;
@@ -327,10 +333,10 @@ int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err) {
   if (loaded.spec.uncertain.empty())
     err << "gpusim mc: note: " << opts.scenario
         << " has no uncertain: inputs; runs differ only by demand noise and drawn failures, if any\n";
-  Progress progress("mc");
+  Progress progress("mc", opts.distributor != nullptr);
   MonteCarloResult r;
   try {
-    r = run_monte_carlo(loaded.document, opts.runs, opts.seed, opts.threads, progress.callback());
+    r = run_monte_carlo(loaded.document, opts.runs, opts.seed, opts.threads, progress.callback(), opts.distributor);
   } catch (const ModelError& e) {
     err << located(loaded, e) << "\n1 error; nothing was written\n";
     return 2;

@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+namespace gpusim {
+class RunDistributor;  // sim/analysis/distribute.hpp
+}
+
 namespace gpusim::cli {
 
 struct ValidateOptions {
@@ -52,6 +56,7 @@ struct SweepOptions {
   std::string out_dir;  // sweep.csv (and sweep.svg with --plot) there; else CSV on stdout
   std::string plot;     // metric to chart (a line for one varied key, a heatmap for two)
   unsigned threads = 0;
+  const RunDistributor* distributor = nullptr;  // gpusim-mpi: the points run across MPI ranks
 };
 int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err);
 
@@ -63,6 +68,7 @@ struct McOptions {
   std::string format = "table";
   std::string out_dir;  // mc.json, runs.csv and the fan chart
   unsigned threads = 0;
+  const RunDistributor* distributor = nullptr;  // gpusim-mpi: the runs go across MPI ranks
 };
 int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err);
 
@@ -75,5 +81,18 @@ struct DocsOptions {
   std::string topic;
 };
 int run_docs(const DocsOptions& opts, std::ostream& out);
+
+// Where the command line prints and where its runs go. gpusim: stdout and
+// stderr, runs on this process. gpusim-mpi (sim/mpi/main.cpp): rank 0 prints
+// and writes; the other ranks print nothing and take part only in `sweep` and
+// `mc`, whose runs go through the distributor.
+struct CommandLine {
+  std::ostream& out;
+  std::ostream& err;
+  const RunDistributor* distributor = nullptr;
+  bool writer = true;  // false: a gpusim-mpi rank other than 0
+};
+// The gpusim command line (sim/cli/main.cpp): parse, dispatch, exit status.
+int run_command_line(int argc, char** argv, const CommandLine& context);
 
 }  // namespace gpusim::cli

@@ -3,6 +3,9 @@
 //
 // Exit status: 0 success; 1 a check failed; 2 bad input (usage or scenario
 // error; message on stderr, nothing written); 3 internal error.
+//
+// gpusim-mpi (sim/mpi/main.cpp) runs the same command line on every MPI rank:
+// it compiles this file with GPUSIM_NO_MAIN and calls run_command_line.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -12,7 +15,7 @@
 #include "sim/output/summary.hpp"
 #include "sim/scenario/diagnostics.hpp"
 
-int main(int argc, char** argv) {
+int gpusim::cli::run_command_line(int argc, char** argv, const CommandLine& context) {
   using namespace gpusim::cli;
   CLI::App app{"gpusim — a simulator of GPU fleets and their economics", "gpusim"};
   app.set_version_flag("--version", std::string("gpusim ") + GPUSIM_VERSION);
@@ -91,33 +94,42 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
-    return app.exit(e);
+    return app.exit(e, context.out, context.err);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    app.exit(e, context.out, context.err);
     return 2;
   }
+  // Under gpusim-mpi, ranks other than 0 take part in sweeps and Monte Carlos only.
+  if (!context.writer && !*w && !*m) return 0;
+  sweep.distributor = mc.distributor = context.distributor;
+  std::ostream& out = context.out;
+  std::ostream& err = context.err;
 
   try {
-    if (*w) return run_sweep(sweep, std::cout, std::cerr);
-    if (*m) return run_mc(mc, std::cout, std::cerr);
-    if (*f) return run_figures_command(figures, std::cout, std::cerr);
-    if (*r) return run_run(run, std::cout, std::cerr);
-    if (*s) return run_solve(solve, std::cout, std::cerr);
-    if (*v) return run_validate(validate, std::cout, std::cerr);
-    if (*c) return run_catalog(catalog, std::cout);
-    if (*d) return run_docs(docs, std::cout);
+    if (*w) return run_sweep(sweep, out, err);
+    if (*m) return run_mc(mc, out, err);
+    if (*f) return run_figures_command(figures, out, err);
+    if (*r) return run_run(run, out, err);
+    if (*s) return run_solve(solve, out, err);
+    if (*v) return run_validate(validate, out, err);
+    if (*c) return run_catalog(catalog, out);
+    if (*d) return run_docs(docs, out);
   } catch (const gpusim::ScenarioError& e) {
-    std::cerr << e.report();
+    err << e.report();
     return 2;
   } catch (const gpusim::OutputError& e) {
-    std::cerr << "gpusim: --out: error: " << e.what() << "\n";
+    err << "gpusim: --out: error: " << e.what() << "\n";
     return 2;
   } catch (const gpusim::ChartError& e) {
-    std::cerr << "gpusim: could not draw a chart: " << e.what() << "\n";
+    err << "gpusim: could not draw a chart: " << e.what() << "\n";
     return 3;
   } catch (const std::exception& e) {
-    std::cerr << "gpusim: internal error: " << e.what() << "\n";
+    err << "gpusim: internal error: " << e.what() << "\n";
     return 3;
   }
   return 3;
 }
+
+#ifndef GPUSIM_NO_MAIN
+int main(int argc, char** argv) { return gpusim::cli::run_command_line(argc, argv, {std::cout, std::cerr}); }
+#endif

@@ -32,12 +32,12 @@ inline std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
-// Runs `gpusim ARGS` (ARGS already quoted for the shell); stderr goes through a
+// Runs a shell command line (its words already quoted); stderr goes through a
 // file in `scratch_dir`.
-inline CommandResult run_gpusim(const std::filesystem::path& scratch_dir, const std::string& args) {
+inline CommandResult run_command(const std::filesystem::path& scratch_dir, const std::string& command_line) {
   CommandResult r;
   const std::filesystem::path err_file = scratch_dir / "stderr.txt";
-  const std::string command = std::string(GPUSIM_BINARY) + " " + args + " 2>" + err_file.string() + " </dev/null";
+  const std::string command = command_line + " 2>" + err_file.string() + " </dev/null";
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return r;
   std::array<char, 4096> buffer{};
@@ -47,6 +47,11 @@ inline CommandResult run_gpusim(const std::filesystem::path& scratch_dir, const 
   r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
   r.err = read_file(err_file);
   return r;
+}
+
+// Runs `gpusim ARGS` (ARGS already quoted for the shell).
+inline CommandResult run_gpusim(const std::filesystem::path& scratch_dir, const std::string& args) {
+  return run_command(scratch_dir, std::string(GPUSIM_BINARY) + " " + args);
 }
 
 }  // namespace gpusim::testing

@@ -1,0 +1,227 @@
+// gpusim-mpi (sim/mpi/) under `mpirun --oversubscribe -n 2` and `-n 3`
+// against one gpusim process: byte-identical sweep.csv, sweep.svg, mc.json,
+// runs.csv, fan.svg and stdout, with point counts that do not divide by the
+// ranks and other thread counts; a point or run that fails on rank 1 names it
+// and its rank and ends every rank with exit 2; bad input is reported once;
+// ranks other than 0 print nothing; without mpirun gpusim-mpi is gpusim.
+//
+// mpirun runs as root where CI does (--allow-run-as-root) and uses only
+// shared memory between ranks, without single-copy (which restricted ptrace
+// in containers refuses with a warning), so stderr holds only gpusim's words.
+// Label `mpi`: ctest -L mpi runs just these.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "tests/sim/scenario/scenario_test_util.hpp"
+#include "tests/support/cli.hpp"
+
+namespace gpusim {
+namespace {
+
+using testing::CommandResult;
+using testing::TempDir;
+using testing::read_file;
+namespace fs = std::filesystem;
+
+CommandResult gpusim(const TempDir& dir, const std::string& args) { return testing::run_gpusim(dir.path(), args); }
+
+CommandResult mpirun(const TempDir& dir, int ranks, const std::string& args) {
+  const std::string command = std::string(GPUSIM_MPIEXEC) +
+                              " --oversubscribe --allow-run-as-root --timeout 300"
+                              " --mca btl self,vader --mca btl_vader_single_copy_mechanism none --mca pml ob1 -n " +
+                              std::to_string(ranks) + " " + GPUSIM_MPI_BINARY + " " + args;
+  return testing::run_command(dir.path(), command);
+}
+
+// 100 T1 GPUs (1.3 kW of IT power each) on a 150 kW site for 60 days, with
+// failures and demand noise under a seed; two uncertain inputs.
+const char* const kScenario = R"(name: mpi test
+time: {start: 2024-01-01, end: 2024-03-01, step: 1d}
+seed: 3
+catalog:
+  T1: {tdp: 1000 W, idle: 200 W, overhead: 300 W, price: 10000 USD}
+sites: [{name: s, pue: 1.2, electricity: 0.1 USD/kWh, it_power_cap: 150 kW}]
+fleet: [{name: p, gpu: T1, site: s, count: 100, afr: 10%, repair: 2d}]
+contracts: [{name: C, pool: p, gpus: 60, price: 2 USD/gpu-h}]
+demand: [{name: od, pool: p, kind: on_demand, gpus: 20, price: 3 USD/gpu-h, noise: 10%}]
+uncertain:
+  - {name: price, path: contracts.C.price, dist: normal, mean: 2 USD/gpu-h, sd: 0.3 USD/gpu-h}
+  - {name: pue, path: sites.s.pue, dist: triangular, low: 1.1, mode: 1.2, high: 1.5}
+)";
+
+// Every file in `a` is in `b` with the same bytes, and `b` has no others.
+void expect_same_files(const fs::path& a, const fs::path& b) {
+  std::size_t files = 0;
+  for (const auto& entry : fs::directory_iterator(a)) {
+    ++files;
+    const fs::path other = b / entry.path().filename();
+    ASSERT_TRUE(fs::exists(other)) << other;
+    EXPECT_EQ(read_file(other), read_file(entry.path())) << entry.path().filename() << " differs";
+  }
+  EXPECT_GT(files, 0u) << a;
+  EXPECT_EQ(std::distance(fs::directory_iterator(b), fs::directory_iterator()), static_cast<long>(files)) << b;
+}
+
+// stdout names the --out folder: compare with that name swapped for the reference's.
+std::string with_folder(std::string text, const std::string& from, const std::string& to) {
+  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+TEST(MpiSweep, LineChartIsByteIdenticalOnTwoAndThreeRanks) {
+  const TempDir dir;
+  const std::string file = dir.write("s.yaml", kScenario);
+  // 7 points (1.1 to 3.5 by 0.4): 4 + 3 on 2 ranks, 3 + 2 + 2 on 3.
+  const std::string args = "sweep " + file + " --vary contracts.C.price=1.1:3.5:0.4 --plot finance.net_income_usd --out ";
+  const fs::path one = dir.path() / "one";
+  const CommandResult single = gpusim(dir, args + one.string() + " --threads 1");
+  ASSERT_EQ(single.status, 0) << single.err;
+  EXPECT_NE(read_file(one / "sweep.csv").find("\n3.5"), std::string::npos);  // the 7th point, 1.1 + 6 × 0.4
+  for (const auto& [ranks, threads] : {std::pair{2, "2"}, std::pair{3, "1"}}) {
+    const fs::path spread = dir.path() / ("ranks" + std::to_string(ranks));
+    const CommandResult r = mpirun(dir, ranks, args + spread.string() + " --threads " + threads);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.err, "") << ranks << " ranks";
+    EXPECT_EQ(with_folder(r.out, spread.string(), one.string()), single.out) << ranks << " ranks";
+    expect_same_files(one, spread);
+  }
+}
+
+TEST(MpiSweep, SweepFileHeatmapAndCsvOnStdoutAreByteIdentical) {
+  const TempDir dir;
+  dir.write("s.yaml", kScenario);
+  // 3 × 5 = 15 points: 8 + 7 on 2 ranks.
+  const std::string sweep = dir.write("grid.sweep.yaml", R"(sweep:
+  scenario: s.yaml
+  vary: [contracts.C.price=1.5:2.5:0.5, contracts.C.gpus=20:100:20]
+  plot: {metric: finance.operating_margin, title: margin}
+)");
+  const CommandResult single = gpusim(dir, "sweep " + sweep + " --out " + (dir.path() / "one").string());
+  ASSERT_EQ(single.status, 0) << single.err;
+  const CommandResult r = mpirun(dir, 2, "sweep " + sweep + " --out " + (dir.path() / "two").string());
+  ASSERT_EQ(r.status, 0) << r.err;
+  expect_same_files(dir.path() / "one", dir.path() / "two");
+  // Without --out, the CSV on stdout, once.
+  const CommandResult csv_single = gpusim(dir, "sweep " + sweep);
+  const CommandResult csv_three = mpirun(dir, 3, "sweep " + sweep);
+  ASSERT_EQ(csv_three.status, 0) << csv_three.err;
+  EXPECT_EQ(csv_three.out, csv_single.out);
+  EXPECT_EQ(csv_three.err, csv_single.err);  // the note that the chart needs --out, once
+}
+
+TEST(MpiMonteCarlo, OutputsAreByteIdenticalOnTwoAndThreeRanks) {
+  const TempDir dir;
+  const std::string file = dir.write("s.yaml", kScenario);
+  // 12 runs: run 0 on every rank, then 11 over the ranks (6 + 5; 4 + 4 + 3).
+  const std::string args = "mc " + file + " --runs 12 --seed 9 --out ";
+  const fs::path one = dir.path() / "one";
+  const CommandResult single = gpusim(dir, args + one.string() + " --threads 1");
+  ASSERT_EQ(single.status, 0) << single.err;
+  for (const auto& [ranks, threads] : {std::pair{2, "1"}, std::pair{3, "2"}}) {
+    const fs::path spread = dir.path() / ("ranks" + std::to_string(ranks));
+    const CommandResult r = mpirun(dir, ranks, args + spread.string() + " --threads " + threads);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.err, "") << ranks << " ranks";
+    EXPECT_EQ(with_folder(r.out, spread.string(), one.string()), single.out) << ranks << " ranks";
+    expect_same_files(one, spread);
+  }
+  const CommandResult json_single = gpusim(dir, "mc " + file + " --runs 12 --seed 9 --format json");
+  const CommandResult json_two = mpirun(dir, 2, "mc " + file + " --runs 12 --seed 9 --format json");
+  ASSERT_EQ(json_two.status, 0) << json_two.err;
+  EXPECT_EQ(json_two.out, json_single.out);
+}
+
+// Points 0 and 2 fit the 150 kW site; point 1 puts 200 GPUs (260 kW) on it. On
+// 2 ranks point 1 is rank 1's (i % 2): the message is one process's, naming
+// the point, then the rank; every rank ends, mpirun exits 2, nothing is written.
+TEST(MpiSweep, APointFailingOnRankOneEndsTheJobWithExit2) {
+  const TempDir dir;
+  const std::string file = dir.write("s.yaml", kScenario);
+  const std::string args = "sweep " + file + " --vary fleet.p.count=100,200,100 --out ";
+  const CommandResult single = gpusim(dir, args + (dir.path() / "one").string());
+  ASSERT_EQ(single.status, 2);
+  const std::string first_line = single.err.substr(0, single.err.find('\n'));
+  EXPECT_NE(first_line.find("gpusim sweep: error: sites.s.it_power_cap: "), std::string::npos) << single.err;
+  EXPECT_NE(first_line.find(" (at the point fleet.p.count=200)"), std::string::npos) << single.err;
+  const CommandResult r = mpirun(dir, 2, args + (dir.path() / "two").string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err.rfind(first_line + " (on rank 1 of 2)\n1 error; nothing was written\n", 0), 0u) << r.err;
+  EXPECT_EQ(r.err.find("error: sites.s.it_power_cap"), r.err.rfind("error: sites.s.it_power_cap")) << "printed twice";
+  EXPECT_FALSE(fs::exists(dir.path() / "two"));
+  EXPECT_EQ(r.out, "");
+}
+
+// The fleet's count drawn from 50 to 130 GPUs: more than 115 (150 kW / 1.3 kW)
+// cannot run. Under seed 5, run 0 runs and the first run that cannot is an
+// even one (run 2), so on 2 ranks it is rank 1's (runs 1, 2, … go to ranks 0,
+// 1, …).
+TEST(MpiMonteCarlo, ARunFailingOnRankOneEndsTheJobWithExit2) {
+  const TempDir dir;
+  const std::string file = dir.write("s.yaml", std::string(kScenario) + R"(
+  - {name: count, path: fleet.p.count, dist: uniform, low: 50, high: 130}
+)");
+  const std::string args = "mc " + file + " --runs 10 --seed 5 --out ";
+  const CommandResult single = gpusim(dir, args + (dir.path() / "one").string());
+  ASSERT_EQ(single.status, 2);
+  const auto in_run = single.err.find(" (in run ");
+  ASSERT_NE(in_run, std::string::npos) << single.err;
+  const int run = std::stoi(single.err.substr(in_run + 9));
+  ASSERT_GT(run, 0);
+  ASSERT_EQ((run - 1) % 2, 1) << "run " << run << " is rank 0's: pick another seed";
+  const std::string first_line = single.err.substr(0, single.err.find('\n'));
+  EXPECT_EQ(first_line.rfind(file + ":"), 0u) << "placed at the key's line in the file: " << first_line;
+  const CommandResult r = mpirun(dir, 2, args + (dir.path() / "two").string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err.rfind(first_line + " (on rank 1 of 2)\n1 error; nothing was written\n", 0), 0u) << r.err;
+  EXPECT_FALSE(fs::exists(dir.path() / "two"));
+}
+
+TEST(MpiCommandLine, BadInputIsReportedOnceAndEveryRankExits2) {
+  const TempDir dir;
+  const std::string file = dir.write("bad.yaml", std::string(kScenario) + "fleet_typo: 1\n");
+  const CommandResult single = gpusim(dir, "mc " + file + " --runs 4");
+  ASSERT_EQ(single.status, 2);
+  const CommandResult r = mpirun(dir, 3, "mc " + file + " --runs 4");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err.rfind(single.err, 0), 0u) << r.err;
+  EXPECT_EQ(r.err.find("fleet_typo"), r.err.rfind("fleet_typo")) << "printed more than once: " << r.err;
+  const CommandResult usage = mpirun(dir, 2, "sweep " + file + " --no-such-option");
+  EXPECT_EQ(usage.status, 2);
+  EXPECT_EQ(usage.err.find("--no-such-option"), usage.err.rfind("--no-such-option")) << usage.err;
+}
+
+TEST(MpiCommandLine, OnlyRankZeroPrintsAndOtherCommandsRunThereAlone) {
+  const TempDir dir;
+  std::string without_uncertain = kScenario;
+  without_uncertain = without_uncertain.substr(0, without_uncertain.find("uncertain:"));
+  const std::string file = dir.write("s.yaml", without_uncertain);
+  // The note that runs differ only by noise, once, not once per rank.
+  const CommandResult mc = mpirun(dir, 3, "mc " + file + " --runs 5");
+  ASSERT_EQ(mc.status, 0) << mc.err;
+  EXPECT_EQ(mc.err, gpusim(dir, "mc " + file + " --runs 5").err);
+  // `run --out` on 2 ranks: one table, one set of files, as gpusim.
+  const CommandResult run = mpirun(dir, 2, "run " + file + " --out " + (dir.path() / "two").string());
+  ASSERT_EQ(run.status, 0) << run.err;
+  const CommandResult single = gpusim(dir, "run " + file + " --out " + (dir.path() / "one").string());
+  EXPECT_EQ(run.out, single.out);
+  expect_same_files(dir.path() / "one", dir.path() / "two");
+  const CommandResult version = mpirun(dir, 2, "--version");
+  EXPECT_EQ(version.out, gpusim(dir, "--version").out);
+}
+
+TEST(MpiCommandLine, WithoutMpirunGpusimMpiIsGpusim) {
+  const TempDir dir;
+  const std::string file = dir.write("s.yaml", kScenario);
+  const std::string args = "sweep " + file + " --vary contracts.C.price=1.5,2.5";
+  const CommandResult single = gpusim(dir, args);
+  const CommandResult alone = testing::run_command(dir.path(), std::string(GPUSIM_MPI_BINARY) + " " + args);
+  ASSERT_EQ(alone.status, 0) << alone.err;
+  EXPECT_EQ(alone.out, single.out);
+  EXPECT_EQ(alone.err, single.err);
+}
+
+}  // namespace
+}  // namespace gpusim
