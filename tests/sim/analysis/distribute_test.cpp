@@ -18,6 +18,7 @@
 #include "sim/analysis/sweep.hpp"
 #include "sim/engine/results.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/sim/analysis/distributed_scenario.hpp"
 
 namespace gpusim {
 namespace {
@@ -148,25 +149,9 @@ TEST(Errors, AnythingElseIsAnInternalErrorWithItsMessage) {
 // ---------------------------------------------------------------------------
 // Sweeps and Monte Carlo through pretend ranks
 
-// 100 T1 GPUs for 10 days with failures and demand noise under a seed, so
-// every point's numbers have all their digits.
-const char* const kBase = R"(name: distributed
-time: {start: 2024-01-01, end: 2024-03-01, step: 1d}
-seed: 3
-catalog:
-  T1: {tdp: 1000 W, idle: 200 W, overhead: 300 W, price: 10000 USD}
-sites: [{name: s, pue: 1.2, electricity: 0.1 USD/kWh, it_power_cap: 150 kW}]
-fleet: [{name: p, gpu: T1, site: s, count: 100, afr: 10%, repair: 2d}]
-contracts: [{name: C, pool: p, gpus: 60, price: 2 USD/gpu-h}]
-demand: [{name: od, pool: p, kind: on_demand, gpus: 20, price: 3 USD/gpu-h, noise: 10%}]
-uncertain:
-  - {name: price, path: contracts.C.price, dist: normal, mean: 2 USD/gpu-h, sd: 0.3 USD/gpu-h}
-  - {name: pue, path: sites.s.pue, dist: triangular, low: 1.1, mode: 1.2, high: 1.5}
-)";
-
 DocNode base_document() {
   Diagnostics diags;
-  DocNode doc = parse_yaml_text(kBase, "base.yaml", diags);
+  DocNode doc = parse_yaml_text(kDistributedScenario, "base.yaml", diags);
   diags.throw_if_any();
   return doc;
 }

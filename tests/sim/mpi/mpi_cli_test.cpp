@@ -12,8 +12,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <initializer_list>
 #include <string>
+#include <utility>
 
+#include "tests/sim/analysis/distributed_scenario.hpp"
 #include "tests/sim/scenario/scenario_test_util.hpp"
 #include "tests/support/cli.hpp"
 
@@ -35,22 +38,6 @@ CommandResult mpirun(const TempDir& dir, int ranks, const std::string& args) {
   return testing::run_command(dir.path(), command);
 }
 
-// 100 T1 GPUs (1.3 kW of IT power each) on a 150 kW site for 60 days, with
-// failures and demand noise under a seed; two uncertain inputs.
-const char* const kScenario = R"(name: mpi test
-time: {start: 2024-01-01, end: 2024-03-01, step: 1d}
-seed: 3
-catalog:
-  T1: {tdp: 1000 W, idle: 200 W, overhead: 300 W, price: 10000 USD}
-sites: [{name: s, pue: 1.2, electricity: 0.1 USD/kWh, it_power_cap: 150 kW}]
-fleet: [{name: p, gpu: T1, site: s, count: 100, afr: 10%, repair: 2d}]
-contracts: [{name: C, pool: p, gpus: 60, price: 2 USD/gpu-h}]
-demand: [{name: od, pool: p, kind: on_demand, gpus: 20, price: 3 USD/gpu-h, noise: 10%}]
-uncertain:
-  - {name: price, path: contracts.C.price, dist: normal, mean: 2 USD/gpu-h, sd: 0.3 USD/gpu-h}
-  - {name: pue, path: sites.s.pue, dist: triangular, low: 1.1, mode: 1.2, high: 1.5}
-)";
-
 // Every file in `a` is in `b` with the same bytes, and `b` has no others.
 void expect_same_files(const fs::path& a, const fs::path& b) {
   std::size_t files = 0;
@@ -71,39 +58,45 @@ std::string with_folder(std::string text, const std::string& from, const std::st
   return text;
 }
 
-TEST(MpiSweep, LineChartIsByteIdenticalOnTwoAndThreeRanks) {
-  const TempDir dir;
-  const std::string file = dir.write("s.yaml", kScenario);
-  // 7 points (1.1 to 3.5 by 0.4): 4 + 3 on 2 ranks, 3 + 2 + 2 on 3.
-  const std::string args = "sweep " + file + " --vary contracts.C.price=1.1:3.5:0.4 --plot finance.net_income_usd --out ";
+// `ARGS --out DIR` on one gpusim process (1 thread), then under mpirun on each
+// (ranks, threads): the same stdout (but for DIR), nothing on stderr, and the
+// same files, byte for byte.
+void expect_same_as_one_process(const TempDir& dir, const std::string& args,
+                                std::initializer_list<std::pair<int, const char*>> ranks_and_threads) {
   const fs::path one = dir.path() / "one";
-  const CommandResult single = gpusim(dir, args + one.string() + " --threads 1");
+  const CommandResult single = gpusim(dir, args + " --out " + one.string() + " --threads 1");
   ASSERT_EQ(single.status, 0) << single.err;
-  EXPECT_NE(read_file(one / "sweep.csv").find("\n3.5"), std::string::npos);  // the 7th point, 1.1 + 6 × 0.4
-  for (const auto& [ranks, threads] : {std::pair{2, "2"}, std::pair{3, "1"}}) {
+  for (const auto& [ranks, threads] : ranks_and_threads) {
+    SCOPED_TRACE(std::to_string(ranks) + " ranks, " + threads + " threads");
     const fs::path spread = dir.path() / ("ranks" + std::to_string(ranks));
-    const CommandResult r = mpirun(dir, ranks, args + spread.string() + " --threads " + threads);
+    const CommandResult r = mpirun(dir, ranks, args + " --out " + spread.string() + " --threads " + threads);
     ASSERT_EQ(r.status, 0) << r.err;
-    EXPECT_EQ(r.err, "") << ranks << " ranks";
-    EXPECT_EQ(with_folder(r.out, spread.string(), one.string()), single.out) << ranks << " ranks";
+    EXPECT_EQ(r.err, "");
+    EXPECT_EQ(with_folder(r.out, spread.string(), one.string()), single.out);
     expect_same_files(one, spread);
   }
 }
 
+TEST(MpiSweep, LineChartIsByteIdenticalOnTwoAndThreeRanks) {
+  const TempDir dir;
+  const std::string file = dir.write("s.yaml", kDistributedScenario);
+  // 7 points (1.1 to 3.5 by 0.4): 4 + 3 on 2 ranks, 3 + 2 + 2 on 3.
+  expect_same_as_one_process(dir, "sweep " + file + " --vary contracts.C.price=1.1:3.5:0.4 --plot finance.net_income_usd",
+                             {{2, "2"}, {3, "1"}});
+  EXPECT_NE(read_file(dir.path() / "one/sweep.csv").find("\n3.5"), std::string::npos);  // the 7th point, 1.1 + 6 × 0.4
+}
+
 TEST(MpiSweep, SweepFileHeatmapAndCsvOnStdoutAreByteIdentical) {
   const TempDir dir;
-  dir.write("s.yaml", kScenario);
+  dir.write("s.yaml", kDistributedScenario);
   // 3 × 5 = 15 points: 8 + 7 on 2 ranks.
   const std::string sweep = dir.write("grid.sweep.yaml", R"(sweep:
   scenario: s.yaml
   vary: [contracts.C.price=1.5:2.5:0.5, contracts.C.gpus=20:100:20]
   plot: {metric: finance.operating_margin, title: margin}
 )");
-  const CommandResult single = gpusim(dir, "sweep " + sweep + " --out " + (dir.path() / "one").string());
-  ASSERT_EQ(single.status, 0) << single.err;
-  const CommandResult r = mpirun(dir, 2, "sweep " + sweep + " --out " + (dir.path() / "two").string());
-  ASSERT_EQ(r.status, 0) << r.err;
-  expect_same_files(dir.path() / "one", dir.path() / "two");
+  expect_same_as_one_process(dir, "sweep " + sweep, {{2, "2"}});
+  EXPECT_TRUE(fs::exists(dir.path() / "one/sweep.svg"));
   // Without --out, the CSV on stdout, once.
   const CommandResult csv_single = gpusim(dir, "sweep " + sweep);
   const CommandResult csv_three = mpirun(dir, 3, "sweep " + sweep);
@@ -114,20 +107,10 @@ TEST(MpiSweep, SweepFileHeatmapAndCsvOnStdoutAreByteIdentical) {
 
 TEST(MpiMonteCarlo, OutputsAreByteIdenticalOnTwoAndThreeRanks) {
   const TempDir dir;
-  const std::string file = dir.write("s.yaml", kScenario);
+  const std::string file = dir.write("s.yaml", kDistributedScenario);
   // 12 runs: run 0 on every rank, then 11 over the ranks (6 + 5; 4 + 4 + 3).
-  const std::string args = "mc " + file + " --runs 12 --seed 9 --out ";
-  const fs::path one = dir.path() / "one";
-  const CommandResult single = gpusim(dir, args + one.string() + " --threads 1");
-  ASSERT_EQ(single.status, 0) << single.err;
-  for (const auto& [ranks, threads] : {std::pair{2, "1"}, std::pair{3, "2"}}) {
-    const fs::path spread = dir.path() / ("ranks" + std::to_string(ranks));
-    const CommandResult r = mpirun(dir, ranks, args + spread.string() + " --threads " + threads);
-    ASSERT_EQ(r.status, 0) << r.err;
-    EXPECT_EQ(r.err, "") << ranks << " ranks";
-    EXPECT_EQ(with_folder(r.out, spread.string(), one.string()), single.out) << ranks << " ranks";
-    expect_same_files(one, spread);
-  }
+  expect_same_as_one_process(dir, "mc " + file + " --runs 12 --seed 9", {{2, "1"}, {3, "2"}});
+  EXPECT_TRUE(fs::exists(dir.path() / "one/fan.svg"));
   const CommandResult json_single = gpusim(dir, "mc " + file + " --runs 12 --seed 9 --format json");
   const CommandResult json_two = mpirun(dir, 2, "mc " + file + " --runs 12 --seed 9 --format json");
   ASSERT_EQ(json_two.status, 0) << json_two.err;
@@ -139,7 +122,7 @@ TEST(MpiMonteCarlo, OutputsAreByteIdenticalOnTwoAndThreeRanks) {
 // the point, then the rank; every rank ends, mpirun exits 2, nothing is written.
 TEST(MpiSweep, APointFailingOnRankOneEndsTheJobWithExit2) {
   const TempDir dir;
-  const std::string file = dir.write("s.yaml", kScenario);
+  const std::string file = dir.write("s.yaml", kDistributedScenario);
   const std::string args = "sweep " + file + " --vary fleet.p.count=100,200,100 --out ";
   const CommandResult single = gpusim(dir, args + (dir.path() / "one").string());
   ASSERT_EQ(single.status, 2);
@@ -160,7 +143,7 @@ TEST(MpiSweep, APointFailingOnRankOneEndsTheJobWithExit2) {
 // 1, …).
 TEST(MpiMonteCarlo, ARunFailingOnRankOneEndsTheJobWithExit2) {
   const TempDir dir;
-  const std::string file = dir.write("s.yaml", std::string(kScenario) + R"(
+  const std::string file = dir.write("s.yaml", std::string(kDistributedScenario) + R"(
   - {name: count, path: fleet.p.count, dist: uniform, low: 50, high: 130}
 )");
   const std::string args = "mc " + file + " --runs 10 --seed 5 --out ";
@@ -181,7 +164,7 @@ TEST(MpiMonteCarlo, ARunFailingOnRankOneEndsTheJobWithExit2) {
 
 TEST(MpiCommandLine, BadInputIsReportedOnceAndEveryRankExits2) {
   const TempDir dir;
-  const std::string file = dir.write("bad.yaml", std::string(kScenario) + "fleet_typo: 1\n");
+  const std::string file = dir.write("bad.yaml", std::string(kDistributedScenario) + "fleet_typo: 1\n");
   const CommandResult single = gpusim(dir, "mc " + file + " --runs 4");
   ASSERT_EQ(single.status, 2);
   const CommandResult r = mpirun(dir, 3, "mc " + file + " --runs 4");
@@ -195,7 +178,7 @@ TEST(MpiCommandLine, BadInputIsReportedOnceAndEveryRankExits2) {
 
 TEST(MpiCommandLine, OnlyRankZeroPrintsAndOtherCommandsRunThereAlone) {
   const TempDir dir;
-  std::string without_uncertain = kScenario;
+  std::string without_uncertain = kDistributedScenario;
   without_uncertain = without_uncertain.substr(0, without_uncertain.find("uncertain:"));
   const std::string file = dir.write("s.yaml", without_uncertain);
   // The note that runs differ only by noise, once, not once per rank.
@@ -214,7 +197,7 @@ TEST(MpiCommandLine, OnlyRankZeroPrintsAndOtherCommandsRunThereAlone) {
 
 TEST(MpiCommandLine, WithoutMpirunGpusimMpiIsGpusim) {
   const TempDir dir;
-  const std::string file = dir.write("s.yaml", kScenario);
+  const std::string file = dir.write("s.yaml", kDistributedScenario);
   const std::string args = "sweep " + file + " --vary contracts.C.price=1.5,2.5";
   const CommandResult single = gpusim(dir, args);
   const CommandResult alone = testing::run_command(dir.path(), std::string(GPUSIM_MPI_BINARY) + " " + args);
