@@ -88,6 +88,8 @@ struct RunOutput {
 };
 
 // A run's output as bytes (gpusim-mpi sends it to rank 0): doubles keep their bits.
+// Every field must travel: a field added to RunOutput goes here and in decode_run.
+static_assert(sizeof(RunOutput) == 7 * sizeof(std::vector<double>), "encode_run and decode_run: send every field");
 std::string encode_run(const RunOutput& out) {
   ByteWriter w;
   w.f64s(out.values);
