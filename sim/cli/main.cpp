@@ -8,7 +8,10 @@
 // it compiles this file with GPUSIM_NO_MAIN and calls run_command_line.
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
+#include <string>
+#include <utility>
 
 #include "sim/cli/commands.hpp"
 #include "sim/output/charts.hpp"
@@ -131,5 +134,19 @@ int gpusim::cli::run_command_line(int argc, char** argv, const CommandLine& cont
 }
 
 #ifndef GPUSIM_NO_MAIN
-int main(int argc, char** argv) { return gpusim::cli::run_command_line(argc, argv, {std::cout, std::cerr}); }
+int main(int argc, char** argv) {
+  // gpusim knows nothing of MPI: under `mpirun -n N` each rank would run the
+  // whole job and write the same files. Say so (once) and stop.
+  for (const auto& [size_name, rank_name] :
+       {std::pair{"OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_RANK"}, std::pair{"PMI_SIZE", "PMI_RANK"}}) {
+    const char* size = std::getenv(size_name);
+    if (!size || std::string(size) == "1" || std::string(size) == "0") continue;
+    const char* rank = std::getenv(rank_name);
+    if (!rank || std::string(rank) == "0")
+      std::cerr << "gpusim: started as " << size << " MPI ranks, each of which would run the whole job; "
+                << "run gpusim-mpi instead: it splits sweeps and Monte Carlos across the ranks (docs/cluster.md)\n";
+    return 2;
+  }
+  return gpusim::cli::run_command_line(argc, argv, {std::cout, std::cerr});
+}
 #endif

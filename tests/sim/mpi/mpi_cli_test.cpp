@@ -30,11 +30,12 @@ namespace fs = std::filesystem;
 
 CommandResult gpusim(const TempDir& dir, const std::string& args) { return testing::run_gpusim(dir.path(), args); }
 
-CommandResult mpirun(const TempDir& dir, int ranks, const std::string& args) {
+CommandResult mpirun(const TempDir& dir, int ranks, const std::string& args,
+                     const std::string& binary = GPUSIM_MPI_BINARY) {
   const std::string command = std::string(GPUSIM_MPIEXEC) +
                               " --oversubscribe --allow-run-as-root --timeout 300"
                               " --mca btl self,vader --mca btl_vader_single_copy_mechanism none --mca pml ob1 -n " +
-                              std::to_string(ranks) + " " + GPUSIM_MPI_BINARY + " " + args;
+                              std::to_string(ranks) + " " + binary + " " + args;
   return testing::run_command(dir.path(), command);
 }
 
@@ -193,6 +194,27 @@ TEST(MpiCommandLine, OnlyRankZeroPrintsAndOtherCommandsRunThereAlone) {
   expect_same_files(dir.path() / "one", dir.path() / "two");
   const CommandResult version = mpirun(dir, 2, "--version");
   EXPECT_EQ(version.out, gpusim(dir, "--version").out);
+}
+
+// Plain gpusim under mpirun would run the whole job on every rank, each writing
+// the same files: it stops with exit 2, saying so once, and writes nothing.
+TEST(MpiCommandLine, PlainGpusimUnderMpirunPointsToGpusimMpi) {
+  const TempDir dir;
+  const std::string file = dir.write("s.yaml", kDistributedScenario);
+  const CommandResult r =
+      mpirun(dir, 2, "sweep " + file + " --vary contracts.C.price=1.5,2.5 --out " + (dir.path() / "out").string(),
+             GPUSIM_BINARY);
+  EXPECT_EQ(r.status, 2);
+  const std::string message =
+      "gpusim: started as 2 MPI ranks, each of which would run the whole job; run gpusim-mpi instead: it splits "
+      "sweeps and Monte Carlos across the ranks (docs/cluster.md)\n";
+  EXPECT_EQ(r.err.rfind(message, 0), 0u) << r.err;
+  EXPECT_EQ(r.err.find("gpusim: started"), r.err.rfind("gpusim: started")) << "printed twice: " << r.err;
+  EXPECT_FALSE(fs::exists(dir.path() / "out"));
+  // One rank is one process: gpusim runs as usual.
+  const CommandResult one = mpirun(dir, 1, "sweep " + file + " --vary contracts.C.price=1.5,2.5", GPUSIM_BINARY);
+  EXPECT_EQ(one.status, 0) << one.err;
+  EXPECT_EQ(one.out, gpusim(dir, "sweep " + file + " --vary contracts.C.price=1.5,2.5").out);
 }
 
 TEST(MpiCommandLine, WithoutMpirunGpusimMpiIsGpusim) {
