@@ -273,16 +273,19 @@ class MonteCarlo:
 
     @property
     def stats(self) -> pd.DataFrame:
+        """Per result path: mean, sd, p5, p50, p95 and count (runs where it was defined)."""
         frame = pd.DataFrame.from_dict(self.summary["metrics"], orient="index")
         frame.index.name = "metric"
         return frame
 
     @property
     def runs(self) -> pd.DataFrame:
+        """runs.csv: per run, the uncertain inputs as written into the scenario, then the headline results."""
         return _read_csv(self._native.runs_csv(), index_col="run")
 
     @property
     def bands(self) -> pd.DataFrame:
+        """Per month: p5, p50 and p95 of revenue, net income and cumulative cash (USD)."""
         return pd.DataFrame(self._native.bands()).set_index("month")
 
     @property

@@ -153,10 +153,6 @@ Scenario load_dict(py::handle mapping, const std::string& name, const std::strin
   DictReader reader{std::make_shared<const std::string>(name), diags, {}};
   DocNode document = reader.read(mapping, "", 0);
   diags.throw_if_any();
-  if (!document.is_map()) {
-    diags.error(reader.where(), "", "expected a dict of scenario keys (name, time, sites, fleet, …)");
-    diags.throw_if_any();
-  }
   document = resolve_extends(std::move(document), base_dir, diags);
   diags.throw_if_any();
   return finish_loading(std::move(document), name, overrides);
