@@ -348,20 +348,11 @@ int run_figures_command(const FiguresOptions& opts, std::ostream& out, std::ostr
 }
 
 int run_catalog(const CatalogOptions& opts, std::ostream& out) {
-  const auto catalog = builtin_catalog();
   if (opts.format == "json") {
-    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
-    for (const auto& g : catalog) {
-      arr.push_back({{"id", g.id},
-                     {"tdp_w", g.tdp.value},
-                     {"idle_w", g.idle.value},
-                     {"overhead_w", g.overhead.value},
-                     {"price_usd", g.price.value},
-                     {"source", g.source}});
-    }
-    out << arr.dump(2) << "\n";
+    out << catalog_json().dump(2) << "\n";
     return 0;
   }
+  const auto catalog = builtin_catalog();
   char line[256];
   std::snprintf(line, sizeof line, "%-10s %8s %8s %10s %12s\n", "id", "tdp W", "idle W", "overhead W", "price USD");
   out << line;
