@@ -3,6 +3,9 @@
 # Python module installs itself (python/CMakeLists.txt). CPack turns the same
 # install into gpusim_VERSION_ARCH.deb (scripts/package.sh).
 include(GNUInstallDirs)
+# Installing (and cpack) needs only what it installs built, not the tests:
+# scripts/package.sh builds gpusim, _gpusim and gpusim_man.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
 
 install(TARGETS gpusim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 
@@ -22,9 +25,9 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/scenarios/ DESTINATION ${CMAKE_INSTALL_D
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
-# The Debian package. Depends: the shared libraries' packages found by
-# dpkg-shlibdeps (libyaml-cpp, libspdlog, libfmt, libstdc++, libc), gnuplot-nox
-# for charts, and Debian's python3 with pandas for the module.
+# The Debian package. Depends: Debian's runtime packages of the libraries
+# (yaml-cpp, spdlog, libstdc++, libc), gnuplot-nox for charts, and Debian's
+# python3 with pandas for the module.
 find_program(GPUSIM_DPKG dpkg)
 if(GPUSIM_DPKG)
   execute_process(COMMAND ${GPUSIM_DPKG} --print-architecture OUTPUT_VARIABLE gpusim_deb_arch
@@ -46,11 +49,25 @@ set(CPACK_DEBIAN_FILE_NAME "gpusim_${PROJECT_VERSION}_${gpusim_deb_arch}.deb")
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "gnuplot-nox")
+# dpkg-shlibdeps adds every library the installed binaries load (yaml-cpp,
+# libstdc++, libc), with versions; spdlog, which gpusim links against, is named
+# here, as the linker drops it while nothing calls into it.
+foreach(lib spdlog)
+  find_library(GPUSIM_LIBRARY_${lib} NAMES ${lib})
+  if(GPUSIM_DPKG AND GPUSIM_LIBRARY_${lib})
+    file(REAL_PATH "${GPUSIM_LIBRARY_${lib}}" gpusim_library_file)
+    execute_process(COMMAND ${GPUSIM_DPKG} -S "${gpusim_library_file}" OUTPUT_VARIABLE gpusim_owner
+                    RESULT_VARIABLE gpusim_rc ERROR_QUIET)
+    if(gpusim_rc EQUAL 0)
+      string(REGEX REPLACE ":.*" "" gpusim_owner "${gpusim_owner}")
+      string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", ${gpusim_owner}")
+    endif()
+  endif()
+endforeach()
 if(GPUSIM_BUILD_PYTHON)
   # The extension is built for this Python (3.11 on Debian 12) only.
-  math(EXPR gpusim_python_next "${Python3_VERSION_MINOR} + 1")
+  math(EXPR gpusim_python_next "${GPUSIM_PYTHON_MINOR} + 1")
   string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS
-         ", python3 (>= ${Python3_VERSION_MAJOR}.${Python3_VERSION_MINOR}), python3 (<< ${Python3_VERSION_MAJOR}.${gpusim_python_next}), python3-pandas")
+         ", python3 (>= ${GPUSIM_PYTHON_MAJOR}.${GPUSIM_PYTHON_MINOR}), python3 (<< ${GPUSIM_PYTHON_MAJOR}.${gpusim_python_next}), python3-pandas")
 endif()
-set(CPACK_OUTPUT_FILE_PREFIX packages)
 include(CPack)
