@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make libeigen3-dev libyaml-cpp-dev libspdlog-dev libgtest-dev libgmock-dev
           libcli11-dev nlohmann-json3-dev gnuplot-nox libbenchmark-dev
+          pybind11-dev python3-dev python3-pandas python3-pytest python3-matplotlib dpkg-dev
           openmpi-bin libopenmpi-dev)  # Open MPI: gpusim-mpi and its tests (docs/cluster.md)
 missing=()
 for p in "${packages[@]}"; do
