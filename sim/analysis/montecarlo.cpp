@@ -103,6 +103,8 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
           double v = sample(draws[k], rng);
           // Draws are clamped to the range the key accepts (a count to 0 or more, a PUE to 1–10, …).
           v = std::clamp(v, draws[k].type.min, draws[k].type.max);
+          // A count of GPUs is a whole number (fleet.*.count, contracts.*.gpus, a ramp point's count).
+          if (draws[k].type.unit == UnitKind::count) v = std::round(v);
           const std::string text = format_base_quantity(v, draws[k].type.unit, draws[k].span_unit);
           out.drawn.push_back(text);
           apply_override(doc, draws[k].path + "=" + text, diags);
@@ -191,14 +193,18 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
     double ss = 0;
     for (double x : v) ss += (x - s.mean) * (x - s.mean);
     s.sd = v.size() > 1 ? std::sqrt(ss / static_cast<double>(v.size() - 1)) : 0.0;
-    // A metric the draws do not move has no spread (not rounding noise).
-    if (std::all_of(v.begin(), v.end(), [&](double x) { return x == v.front(); })) {
-      s.mean = v.front();
-      s.sd = 0.0;
-    }
     s.p5 = percentile(v, 0.05);
     s.p50 = percentile(v, 0.50);
     s.p95 = percentile(v, 0.95);
+    // A metric the draws do not move has no spread: runs that differ by less
+    // than 10⁻⁹ of its size differ by rounding (of sums, of a goal-seek's
+    // tolerance), not by the draws. Its sd is 0 and its percentiles its mean.
+    const auto [smallest, largest] = std::minmax_element(v.begin(), v.end());
+    if (*largest - *smallest <= 1e-9 * std::max(std::fabs(*smallest), std::fabs(*largest))) {
+      if (*largest == *smallest) s.mean = v.front();  // exactly, not a sum ÷ n
+      s.sd = 0.0;
+      s.p5 = s.p50 = s.p95 = s.mean;
+    }
     res.metrics.push_back(s);
   }
   if (!outputs.empty()) {

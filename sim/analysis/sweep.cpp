@@ -69,9 +69,13 @@ VaryAxis parse_vary(const DocNode& document, const std::string& spec) {
     if (count > 1e6) throw vary_error(spec, "more than 1,000,000 values; use a larger STEP");
     const Span::Unit unit = type->unit == UnitKind::duration ? from.span.unit : Span::Unit::hours;
     for (int i = 0; i < static_cast<int>(count); ++i) {
-      const double v = from.value + i * step.value;
-      axis.values.push_back(v);
-      axis.texts.push_back(format_base_quantity(v, type->unit, unit));
+      // In the key's bare-number unit, without the noise of the sum (2.9, not
+      // 2.9000000000000004), then read back as the scenario reads it.
+      const double shown = round_decimal_noise((from.value + i * step.value) / axis.display_factor);
+      const std::string text = axis.display_unit.empty() ? format_base_quantity(shown, type->unit, unit)
+                                                         : format_number(shown) + " " + axis.display_unit;
+      axis.values.push_back(parse(text).value);
+      axis.texts.push_back(text);
     }
   } else {
     std::size_t start = 0;

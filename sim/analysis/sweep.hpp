@@ -11,6 +11,7 @@
 
 #include "sim/output/summary.hpp"
 #include "sim/scenario/document.hpp"
+#include "sim/scenario/printer.hpp"
 #include "sim/scenario/schema.hpp"
 
 namespace gpusim {
@@ -27,7 +28,7 @@ struct VaryAxis {
   // values / display_factor, which read back as bare numbers.
   std::string display_unit;
   double display_factor = 1.0;
-  double display(std::size_t i) const { return values[i] / display_factor; }
+  double display(std::size_t i) const { return round_decimal_noise(values[i] / display_factor); }
 };
 // Throws ScenarioError (located at "--vary") on a bad path, value or range.
 VaryAxis parse_vary(const DocNode& document, const std::string& spec);

@@ -102,6 +102,7 @@ int print_results(const Results& r, const std::string& format, const std::string
                                      {"customers.csv", customers_csv(r)}});
   }
   if (format == "json") out << summary.dump(2) << "\n";
+  else if (format == "csv") out << summary_csv(r);
   else out << summary_table(r);
   return 0;
 }
@@ -135,6 +136,11 @@ int run_solve(const SolveOptions& opts, std::ostream& out, std::ostream& err) {
   req.vary = opts.vary;
   req.target = opts.target.substr(0, eq);
   const std::string value = opts.target.substr(eq + 1);
+  if (const std::string hint = share_hint(req.target, value); !hint.empty()) {
+    err << "--target: error: '" << opts.target << "': " << req.target << " is a share, at most 1; " << hint
+        << "\n1 error; nothing was written\n";
+    return 2;
+  }
   if (const auto v = parse_result_value(value)) {
     req.equals = *v;
   } else if (value.find('.') != std::string::npos && std::isalpha(static_cast<unsigned char>(value.front()))) {

@@ -19,7 +19,7 @@ int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& e
 struct RunOptions {
   std::string scenario;
   std::vector<std::string> overrides;
-  std::string format = "table";  // table | json
+  std::string format = "table";  // table | json | csv
   std::string out_dir;           // empty: no files
   std::string every = "month";   // step | day | month | quarter | year
 };

@@ -5,12 +5,17 @@
 // error; message on stderr, nothing written); 3 internal error.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <cstdio>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "sim/cli/commands.hpp"
 #include "sim/output/charts.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/diagnostics.hpp"
+#include "sim/scenario/schema.hpp"
 
 int main(int argc, char** argv) {
   using namespace gpusim::cli;
@@ -24,7 +29,8 @@ int main(int argc, char** argv) {
   auto* r = app.add_subcommand("run", "Run a scenario: utilization ladder, power, energy, money");
   r->add_option("scenario", run.scenario, "Scenario file")->required();
   r->add_option("--set", run.overrides, "Override a key: PATH=VALUE (repeatable)");
-  r->add_option("--format", run.format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
+  r->add_option("--format", run.format, "table (default), json, or csv (metric,value)")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
   r->add_option("--out", run.out_dir, "Write summary.json, timeseries.csv, customers.csv to DIR");
   r->add_option("--every", run.every, "Time series period: step, day, month (default), quarter, year")
       ->check(CLI::IsMember({"step", "day", "month", "quarter", "year"}));
@@ -37,7 +43,8 @@ int main(int argc, char** argv) {
   s->add_option("--low", solve.low, "Lower end of the search, in the key's unit");
   s->add_option("--high", solve.high, "Upper end of the search, in the key's unit");
   s->add_option("--set", solve.overrides, "Override a key: PATH=VALUE (repeatable)");
-  s->add_option("--format", solve.format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
+  s->add_option("--format", solve.format, "table (default), json, or csv (metric,value)")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
 
   SweepOptions sweep;
   auto* w = app.add_subcommand("sweep", "Run a scenario over a grid of values; one CSV row per point");
@@ -87,6 +94,27 @@ int main(int argc, char** argv) {
   DocsOptions docs;
   auto* d = app.add_subcommand("docs", "Print generated documentation (scenario-format)");
   d->add_option("topic", docs.topic, "scenario-format")->required()->check(CLI::IsMember({"scenario-format"}));
+
+  // The first word that is not an option names the command: an unknown one gets
+  // a suggestion and the list of commands, not CLI11's "A subcommand is required".
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word.front() == '-') continue;
+    const CLI::App& commands = app;
+    const std::vector<const CLI::App*> subs = commands.get_subcommands(nullptr);
+    std::vector<std::string> names;
+    for (const CLI::App* sub : subs) names.push_back(sub->get_name());
+    if (std::find(names.begin(), names.end(), word) != names.end()) break;
+    std::cerr << "gpusim: error: unknown command '" << word << "'" << gpusim::did_you_mean(word, names)
+              << "\nCommands:\n";
+    for (const CLI::App* sub : subs) {
+      char line[160];
+      std::snprintf(line, sizeof line, "  %-10s %s\n", sub->get_name().c_str(), sub->get_description().c_str());
+      std::cerr << line;
+    }
+    std::cerr << "Run 'gpusim COMMAND --help' for a command's options.\n";
+    return 2;
+  }
 
   try {
     app.parse(argc, argv);

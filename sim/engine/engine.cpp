@@ -469,6 +469,7 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
     cr.kind = c.spec->kind;
     cr.pool = c.spec->pool;
     cr.price_usd_per_gpu_hour = c.price;
+    cr.price_derived_from_value = !c.spec->price && c.spec->value;
     const auto [k0, k1] = g.range(c.start, c.end);
     const bool reserved = c.spec->kind == ContractKind::reserved;
     // Demand noise, drawn only under a seed: demand × max(0, 1 + noise × z), z ~ N(0, 1).
@@ -496,8 +497,10 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
         step_price[k - k0] = c.price * std::pow(1.0 - c.spec->price_decline,
                                                 (0.5 * (g.t0(k) + g.t1(k)) - c.start) / g.year_hours[k]);
       revenue = billed_hours * step_price;
+      cr.value_usd += total(want * dt * step_price);
     } else {
       revenue = billed_hours * c.price;
+      cr.value_usd += total(want) * dt * c.price;
     }
     const ArrayXd missing_hours = (want - got) * dt;
     pool.busy.segment(k0, len) += busy;

@@ -1,5 +1,6 @@
 #include "sim/output/summary.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -108,6 +109,8 @@ Json summary_json(const Results& r, const std::string& only) {
                   {"achieved", r.solve->achieved},
                   {"equals", r.solve->target_value},
                   {"evaluations", r.solve->evaluations}};
+    if (r.solve->derived_price_usd_per_gpu_hour)
+      j["solve"]["price_usd_per_gpu_hour"] = *r.solve->derived_price_usd_per_gpu_hour;
   }
   if (want("contracts")) {
   Json contracts = Json::array();
@@ -117,6 +120,8 @@ Json summary_json(const Results& r, const std::string& only) {
                          {"kind", contract_kind_name(c.kind)},
                          {"pool", c.pool},
                          {"price_usd_per_gpu_hour", c.price_usd_per_gpu_hour},
+                         {"price_derived_from_value", c.price_derived_from_value},
+                         {"value_usd", c.value_usd},
                          {"contracted_gpu_hours", c.contracted_gpu_hours},
                          {"billed_gpu_hours", c.billed_gpu_hours},
                          {"busy_gpu_hours", c.busy_gpu_hours},
@@ -309,6 +314,25 @@ std::string summary_table(const Results& r) {
       o << buf;
     }
   }
+  if (!r.contracts.empty()) {
+    // The deal's own numbers: what each contract charges, is worth and earns.
+    o << "\nContracts\n";
+    int name_width = 24;
+    for (const auto& c : r.contracts) name_width = std::max(name_width, static_cast<int>(c.name.size()));
+    char buf[512];
+    std::snprintf(buf, sizeof buf, "  %-*s %12s %12s %18s %18s %12s\n", name_width, "name", "USD/gpu-h",
+                  "value USD", "contracted GPU-h", "billed GPU-h", "revenue USD");
+    o << buf;
+    for (const auto& c : r.contracts) {
+      char price[32];
+      std::snprintf(price, sizeof price, "%.4f", c.price_usd_per_gpu_hour);
+      std::snprintf(buf, sizeof buf, "  %-*s %12s %12s %18s %18s %12s%s\n", name_width, c.name.substr(0, 400).c_str(), price,
+                    money_text(c.value_usd).c_str(), with_commas(c.contracted_gpu_hours, 0).c_str(),
+                    with_commas(c.billed_gpu_hours, 0).c_str(), money_text(c.revenue_usd).c_str(),
+                    c.price_derived_from_value ? "  price derived from value" : "");
+      o << buf;
+    }
+  }
   if (r.solve) {
     o << "\nSolved\n";
     char v[64], a[64], t[64];
@@ -317,6 +341,12 @@ std::string summary_table(const Results& r) {
     std::snprintf(t, sizeof t, "%.8g", r.solve->target_value);
     row(o, r.solve->vary, v, "as written: " + r.solve->value_text);
     row(o, r.solve->target, a, std::string("target ") + t);
+    if (r.solve->derived_price_usd_per_gpu_hour) {
+      char p[64];
+      std::snprintf(p, sizeof p, "%.6g", *r.solve->derived_price_usd_per_gpu_hour);
+      const std::string contract = r.solve->vary.substr(0, r.solve->vary.rfind('.'));
+      row(o, contract + ".price", p, "USD/gpu-h, derived from value");
+    }
   }
   return o.str();
 }
@@ -391,6 +421,13 @@ std::string customers_csv(const Results& r) {
   o << "name,gpu_hours,revenue_usd,revenue_share\n";
   for (const auto& c : r.customers)
     o << csv_field(c.name) << "," << num(c.gpu_hours) << "," << num(c.revenue_usd) << "," << num(c.revenue_share) << "\n";
+  return o.str();
+}
+
+std::string summary_csv(const Results& r) {
+  std::ostringstream o;
+  o << "metric,value\n";
+  for (const auto& [name, v] : flatten_all(summary_json(r))) o << csv_field(name) << "," << (v ? num(*v) : "") << "\n";
   return o.str();
 }
 

@@ -40,6 +40,9 @@ enum class Period { step, day, month, quarter, year };
 // The time series aggregated per period, as CSV with units in the column names.
 std::string timeseries_csv(const Results& r, Period every);
 std::string customers_csv(const Results& r);
+// The summary as CSV: a `metric,value` header, then every scalar of the JSON
+// summary (flatten_all's order and names), a null one as an empty value.
+std::string summary_csv(const Results& r);
 
 // An output directory or file that cannot be written (a user's --out, not a bug).
 class OutputError : public std::runtime_error {

@@ -333,6 +333,19 @@ std::vector<std::string> split_path(const std::string& path) {
   return out;
 }
 
+namespace {
+// A contract's `price` and `value` are two forms of what it pays: one set on
+// the command line replaces the other written in a file (a line > 0). Both set
+// on the command line still clash, and the loader's message names the --set.
+void replace_other_form(DocNode& item, const std::vector<std::string>& segments) {
+  if (segments.size() != 3 || (segments[0] != "contracts" && segments[0] != "demand")) return;
+  const std::string& key = segments[2];
+  if (key != "price" && key != "value") return;
+  const std::string other = key == "price" ? "value" : "price";
+  if (const DocNode* written = item.find(other); written && written->loc.line > 0) item.erase(other);
+}
+}  // namespace
+
 void apply_override(DocNode& root, const std::string& assignment, Diagnostics& diags) {
   const auto eq = assignment.find('=');
   const auto origin = std::make_shared<const std::string>("--set " + assignment.substr(0, eq));
@@ -411,6 +424,7 @@ void apply_override(DocNode& root, const std::string& assignment, Diagnostics& d
       if (last) {
         if (remove) node->erase(seg);
         else node->set(seg, value, where);
+        if (!remove) replace_other_form(*node, segments);
         return;
       }
       const bool named_list = std::any_of(std::begin(kNamedLists), std::end(kNamedLists),

@@ -791,6 +791,8 @@ void resolve_time(RawScenario& raw, Diagnostics& diags, const LocationIndex& loc
     return;
   }
   if (!t.end && !t.duration) {
+    // A length that was written but could not be read already has its error.
+    if (has_key(locs, "time.end") || has_key(locs, "time.duration")) return;
     diags.error(loc_of(locs, "time").file ? loc_of(locs, "time") : top, "time",
                 "missing required key 'end' or 'duration' (the run's length)");
     return;
@@ -902,8 +904,15 @@ void check_contracts(ScenarioSpec& s, std::vector<ContractSpec>& list, const std
                   "value prices a reserved contract; on_demand and spot give price");
     }
     if (has_value && c.price_decline > 0) {
-      diags.error(loc_of(locs, p + ".price_decline"), p + ".price_decline",
-                  "price_decline goes with price (the starting price), not with value");
+      const SourceLoc value_loc = loc_of(locs, p + ".value");
+      if (value_loc.line == 0) {  // the value came from the command line: blame its --set
+        diags.error(value_loc, p + ".value",
+                    "this value replaces the price, but price_decline (" + loc_of(locs, p + ".price_decline").str() +
+                        ") goes with a price; remove it too: --set " + p + ".price_decline=~");
+      } else {
+        diags.error(loc_of(locs, p + ".price_decline"), p + ".price_decline",
+                    "price_decline goes with price (the starting price), not with value");
+      }
     }
     if (has_key(locs, p + ".term") && has_key(locs, p + ".end")) {
       diags.error(loc_of(locs, p + ".term"), p + ".term", "give term or end, not both");
@@ -960,6 +969,13 @@ void check_paths(const ScenarioSpec& s, const DocNode& doc, Diagnostics& diags, 
     std::string err;
     if (!numeric_key_type(doc, s.solve->vary, err))
       diags.error(loc_of(locs, "solve.vary"), "solve.vary", err);
+    const DocNode* solve = doc.find("solve");
+    const DocNode* equals = solve ? solve->find("equals") : nullptr;
+    if (equals && equals->is_scalar() && !s.solve->equals_metric) {
+      if (const std::string hint = share_hint(s.solve->target, equals->scalar); !hint.empty())
+        diags.error(loc_of(locs, "solve.equals"), "solve.equals",
+                    "'" + equals->scalar + "': " + s.solve->target + " is a share, at most 1; " + hint);
+    }
   }
   for (const auto& u : s.uncertain) {
     const std::string p = "uncertain." + u.name;

@@ -59,7 +59,8 @@ struct FieldDoc {
   std::string name, type_doc, default_doc, description;
 };
 
-// "did you mean 'price'?" for a near miss (edit distance ≤ 2, or a prefix).
+// "did you mean 'price'?" for a near miss (edit distance ≤ 2, or a prefix); nothing
+// when `key` is itself valid (never the name the user already wrote).
 std::string did_you_mean(const std::string& key, const std::vector<std::string>& valid);
 std::string join_names(const std::vector<std::string>& names);
 
