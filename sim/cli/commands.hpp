@@ -51,6 +51,7 @@ struct SweepOptions {
   std::vector<std::string> overrides;
   std::string out_dir;  // sweep.csv (and sweep.svg with --plot) there; else CSV on stdout
   std::string plot;     // metric to chart (a line for one varied key, a heatmap for two)
+  std::string title;    // the chart's title; empty: the sweep file's, else the metric in words
   unsigned threads = 0;
 };
 int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err);
@@ -62,6 +63,9 @@ struct McOptions {
   std::uint64_t seed = 1;
   std::string format = "table";
   std::string out_dir;  // mc.json, runs.csv and the fan chart
+  std::string fan;      // timeseries.csv columns for the fan chart, comma-separated; empty: the default three
+  std::string metrics;  // results for the table and runs.csv, comma-separated; empty: the defaults
+  std::string title;    // the fan chart's title; empty: "NAME: N Monte Carlo runs"
   unsigned threads = 0;
 };
 int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err);

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   w->add_option("--set", sweep.overrides, "Override a key: PATH=VALUE (repeatable)");
   w->add_option("--out", sweep.out_dir, "Write DIR/sweep.csv (and DIR/sweep.svg with --plot); else CSV to stdout");
   w->add_option("--plot", sweep.plot, "Chart this result: a line for one varied key, a heatmap for two");
+  w->add_option("--title", sweep.title, "The chart's title (default: the sweep file's, else the result in words)");
   w->add_option("--threads", sweep.threads, "Worker threads (default: all cores); output does not depend on it");
 
   McOptions mc;
@@ -69,7 +70,12 @@ int main(int argc, char** argv) {
           "SEED"));
   m->add_option("--set", mc.overrides, "Override a key: PATH=VALUE (repeatable)");
   m->add_option("--format", mc.format, "table (default) or json")->check(CLI::IsMember({"table", "json"}));
-  m->add_option("--out", mc.out_dir, "Write mc.json, runs.csv and fan.svg (monthly revenue, net income, cash) to DIR");
+  m->add_option("--out", mc.out_dir, "Write mc.json, runs.csv and fan.svg (the --fan series by month) to DIR");
+  m->add_option("--fan", mc.fan,
+                "Monthly series for fan.svg, 1 to 3 timeseries.csv columns (default "
+                "revenue_usd,net_income_usd,cumulative_cash_usd)");
+  m->add_option("--metrics", mc.metrics, "Results for the table and runs.csv: PATH,... (default: the headline results)");
+  m->add_option("--title", mc.title, "The fan chart's title (default: the scenario's name and the number of runs)");
   m->add_option("--threads", mc.threads, "Worker threads (default: all cores); output does not depend on it");
 
   FiguresOptions figures;

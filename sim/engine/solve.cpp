@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <limits>
 #include <vector>
@@ -156,6 +157,14 @@ double parse_bound(const std::string& text, const KeyType& type, const std::stri
                            " must all be in years (y) or all in h, d or w");
   }
   return r.value;
+}
+
+// A result for a message: six significant digits, shortest form
+// (-1720000000, not -1719999961.376152).
+std::string six_digits(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return format_number(std::strtod(buf, nullptr));
 }
 
 // Brent's method on [a, b] with f(a), f(b) of opposite signs.
@@ -398,10 +407,10 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
                      "no value of " + request.vary + " from " + f.readable(low_end.x) + " to " +
                          f.readable(high_end.x) + " makes " + request.target + " equal " +
                          (request.equals_metric ? *request.equals_metric : format_number(request.equals)) +
-                         " (" + request.target + " is " + format_number(low_end.target) + " at " +
-                         f.readable(low_end.x) + " and " + format_number(high_end.target) + " at " +
+                         " (" + request.target + " is " + six_digits(low_end.target) + " at " +
+                         f.readable(low_end.x) + " and " + six_digits(high_end.target) + " at " +
                          f.readable(high_end.x) + "; over that range the difference goes from " +
-                         format_number(lowest) + " to " + format_number(highest) + ")" + limits +
+                         six_digits(lowest) + " to " + six_digits(highest) + ")" + limits +
                          "; give solve.low/high (or --low/--high) to search elsewhere");
   }
   // 5. Brent's method inside the bracket, where every trial must be usable.

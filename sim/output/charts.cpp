@@ -98,19 +98,60 @@ std::vector<std::string> split_in_two(const std::string& text) {
 
 // Shortest round-trip form, independent of the C locale; "NaN" (missing to
 // gnuplot) for non-finite values.
-// "set format y '%.1s%c'" for an axis whose values reach 100,000 or more: gnuplot
-// prints 3.5M, -8.0G instead of 3.5e+06; nothing for smaller values.
-std::string si_format(const char* axis, double largest) {
-  if (!(largest >= 1e5)) return "";
-  return std::string("set format ") + axis + " '%.1s%c'\n";
-}
-
 std::string num(double value) {
   if (!std::isfinite(value)) return "NaN";
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof buf, value);
   return std::string(buf, res.ptr);
 }
+
+// Tick labels for an axis whose values reach 100,000 or more, with K, M, B
+// and T (thousand, million, billion, trillion) as money is written: 250K,
+// 1.5M, -8B (gnuplot's own prefixes would print G for billions). A step of 1,
+// 2 or 5 × 10^k gives at most 8 ticks over [lo, hi]. Nothing for smaller
+// values (gnuplot's ticks read fine there).
+std::string thousands_tics(const char* axis, std::pair<double, double> range) {
+  const double lo = range.first, hi = range.second;
+  const double largest = std::max(std::fabs(lo), std::fabs(hi));
+  if (!(largest >= 1e5) || !(hi > lo) || !std::isfinite(hi - lo)) return "";
+  double step = std::pow(10.0, std::floor(std::log10((hi - lo) / 8)));
+  for (double m : {1.0, 2.0, 5.0, 10.0}) {
+    if ((hi - lo) / (step * m) <= 8) {
+      step *= m;
+      break;
+    }
+  }
+  const std::pair<double, const char*> scales[] = {{1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "K"}};
+  double scale = 1e3;
+  const char* suffix = "K";
+  for (const auto& [size, letter] : scales) {
+    if (largest >= size) {
+      scale = size;
+      suffix = letter;
+      break;
+    }
+  }
+  // Decimals enough to tell neighbouring ticks apart: a step of 0.25B needs 2.
+  int decimals = 0;
+  while (decimals < 3 && std::fabs(std::round(step / scale * std::pow(10.0, decimals)) -
+                                   step / scale * std::pow(10.0, decimals)) > 1e-6)
+    ++decimals;
+  std::string out = std::string("set ") + axis + "tics (";
+  const double first = std::ceil(lo / step - 1e-9);
+  for (int i = 0;; ++i) {
+    const double tick = (first + i) * step;
+    if (tick > hi + 1e-9 * step) break;
+    std::string label = "0";
+    if (std::fabs(tick) > 1e-9 * step) {
+      char buf[64];
+      auto res = std::to_chars(buf, buf + sizeof buf, tick / scale, std::chars_format::fixed, decimals);
+      label = std::string(buf, res.ptr) + suffix;
+    }
+    out += (i ? ", " : "") + std::string("'") + label + "' " + num(tick);
+  }
+  return out + ")\n";
+}
+
 
 // Decimals for values printed on a chart, from the largest magnitude among
 // them so one chart prints all its values alike: ≥ 100 → 0, ≥ 10 → 1, else 2.
@@ -461,8 +502,8 @@ void write_line_chart(const fs::path& path, const ChartText& text,
   const auto x_range = x_extent.lo == x_extent.hi ? padded_range(x_extent) : std::pair{x_extent.lo, x_extent.hi};
   const auto y_range = padded_range(y_extent, 0.06);
   gp << range_command("x", x_range) << range_command("y", y_range);
-  // Large values read better with SI prefixes (-8.0G) than as 8e+09.
-  gp << si_format("y", std::max(std::fabs(y_range.first), std::fabs(y_range.second)));
+  // Large values read better as 1.5M or -8B than as 8e+09.
+  gp << thousands_tics("y", y_range);
 
   for (std::size_t i = 0; i < options.vertical_lines.size(); ++i) {
     const auto& line = options.vertical_lines[i];
@@ -553,7 +594,7 @@ void write_heatmap(const fs::path& path, const ChartText& text, const std::vecto
      << "set yrange [" << num(y.front()) << ":" << num(y.back()) << "]\n"
      << "set cbrange [" << num(z_lo) << ":" << num(z_hi) << "]\n"
      << "set cblabel " << quote(z_label) << "\n"
-     << si_format("cb", std::max(std::fabs(z_lo), std::fabs(z_hi)))
+     << thousands_tics("cb", {z_lo, z_hi})
      << "set lmargin at screen " << num(left_margin) << "\n"
      << "set rmargin at screen 0.82\n"
      << "set bmargin at screen " << num(plot_bottom) << "\n"
@@ -803,6 +844,8 @@ void write_fan_chart(const fs::path& path, const ChartText& text, const std::vec
        << "set title " << quote(panel.title) << " font 'Arial Bold,13' offset 0,-0.3\n"
        << "set ylabel " << quote(panel.y_label.empty() ? text.y_label : panel.y_label) << "\n"
        << range_command("y", padded_range(y_extent, 0.05));
+    const std::string tics = thousands_tics("y", padded_range(y_extent, 0.05));
+    gp << (tics.empty() ? "set ytics autofreq\n" : tics);
     if (last && !text.x_label.empty()) gp << "set xlabel " << quote(text.x_label) << "\n";
     if (p == 1) gp << "set key off\n";  // the first panel's legend serves all
     if (last) {  // the source line once, under the last panel

@@ -1,12 +1,14 @@
 #include "sim/output/summary.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <system_error>
+#include <tuple>
 
 #include "sim/scenario/document.hpp"
 #include "sim/scenario/printer.hpp"
@@ -219,6 +221,59 @@ std::optional<double> metric_value(const Json& summary, const std::string& path)
   return node->get<double>();
 }
 
+MetricWords metric_words(const std::string& path) {
+  const std::vector<std::string> seg = split_path(path);
+  if (seg.empty()) return {path, ""};
+  std::string leaf = seg.back();
+  MetricWords out;
+  // The unit a name ends with, longest first.
+  const std::pair<const char*, const char*> units[] = {
+      {"_usd_per_gpu_hour", "USD/GPU-h"}, {"_per_gpu_hour_usd", "USD/GPU-h"}, {"_per_gw_year_usd", "USD/GW-year"},
+      {"_per_gw_usd", "USD/GW"}, {"_usd", "USD"}, {"_mw", "MW"}, {"_kwh", "kWh"}, {"_years", "years"},
+      {"_per_year", "/year"}};
+  for (const auto& [tail, unit] : units) {
+    const std::string t = tail;
+    if (leaf.size() > t.size() && leaf.compare(leaf.size() - t.size(), t.size(), t) == 0) {
+      leaf = leaf.substr(0, leaf.size() - t.size());
+      out.unit = unit;
+      break;
+    }
+  }
+  if (leaf.find("gpu_hours") != std::string::npos && out.unit.empty()) out.unit = "GPU-h";
+  if (seg.front() == "time" && leaf == "hours") out.unit = "h";
+  // Words, with the acronyms a reader expects.
+  const std::pair<const char*, const char*> acronyms[] = {
+      {"npv", "NPV"}, {"irr", "IRR"}, {"ebitda", "EBITDA"}, {"it", "IT"}, {"gpu", "GPU"}, {"gpus", "GPUs"},
+      {"avg", "average"}, {"usd", "USD"}, {"kwh", "kWh"}, {"mw", "MW"}, {"gw", "GW"}};
+  std::string words;
+  std::size_t start = 0;
+  while (start <= leaf.size()) {
+    const auto underscore = leaf.find('_', start);
+    std::string word = leaf.substr(start, underscore == std::string::npos ? std::string::npos : underscore - start);
+    for (const auto& [lower, shown] : acronyms)
+      if (word == lower) word = shown;
+    if (!word.empty()) words += (words.empty() ? "" : " ") + word;
+    if (underscore == std::string::npos) break;
+    start = underscore + 1;
+  }
+  const std::string& group = seg.front();
+  if (seg.size() == 3) {
+    words = seg[1] + ": " + words;  // customers.NAME.x, contracts.NAME.x, pools.NAME.x, sites.NAME.x
+  } else if (group == "utilization" && seg.size() == 2) {
+    words[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(words[0])));
+    words += " utilization";  // "Billed utilization"
+  } else if (seg.size() == 2 && group != "finance") {
+    std::string g = group;
+    g[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(g[0])));
+    if (group == "gpus") g = "GPUs";
+    words = g + ", " + words;
+  } else if (!words.empty() && std::islower(static_cast<unsigned char>(words[0]))) {
+    words[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(words[0])));
+  }
+  out.words = words;
+  return out;
+}
+
 std::string with_commas(double v, int decimals) {
   if (!std::isfinite(v)) return "n/a";
   char buf[64];
@@ -367,17 +422,48 @@ Eigen::Index period_key(HourStamp t, Period every, Eigen::Index step_index) {
 }
 }  // namespace
 
-std::string timeseries_csv(const Results& r, Period every) {
+PeriodTable period_table(const Results& r, Period every) {
   const StepSeries& s = r.series;
   const Eigen::ArrayXd op = s.operating_income_usd();
   const Eigen::ArrayXd net = s.net_income_usd();
   const Eigen::ArrayXd cash = s.cash_flow_usd();
-  std::ostringstream o;
-  o << "period_start,hours,installed_gpus,available_gpus,contracted_gpus,billed_gpu_hours,busy_gpu_hours,"
-       "shortfall_gpu_hours,unserved_gpu_hours,it_power_mw,facility_power_mw,it_energy_kwh,"
-       "facility_energy_kwh,revenue_usd,energy_cost_usd,colocation_usd,opex_usd,depreciation_usd,"
-       "operating_income_usd,interest_usd,other_usd,tax_usd,net_income_usd,capex_usd,debt_drawn_usd,"
-       "debt_repaid_usd,cash_flow_usd,cumulative_cash_usd\n";
+  using K = SeriesKind;
+  // Each column: its name, its kind, its per-step series (a level's averaged
+  // over the period, a flow's summed) and the divisor to the column's unit
+  // (W → MW, Wh → kWh). The running total and the ratio come after.
+  const std::vector<std::tuple<const char*, K, const Eigen::ArrayXd*, double>> steps{
+      {"installed_gpus", K::level, &s.installed_gpus, 1.0},
+      {"available_gpus", K::level, &s.available_gpus, 1.0},
+      {"contracted_gpus", K::level, &s.contracted_gpus, 1.0},
+      {"billed_gpu_hours", K::flow, &s.billed_gpu_hours, 1.0},
+      {"busy_gpu_hours", K::flow, &s.busy_gpu_hours, 1.0},
+      {"shortfall_gpu_hours", K::flow, &s.shortfall_gpu_hours, 1.0},
+      {"unserved_gpu_hours", K::flow, &s.unserved_gpu_hours, 1.0},
+      {"it_power_mw", K::level, &s.it_power_w, 1e6},
+      {"facility_power_mw", K::level, &s.facility_power_w, 1e6},
+      {"it_energy_kwh", K::flow, &s.it_energy_wh, 1e3},
+      {"facility_energy_kwh", K::flow, &s.facility_energy_wh, 1e3},
+      {"revenue_usd", K::flow, &s.revenue_usd, 1.0},
+      {"energy_cost_usd", K::flow, &s.energy_cost_usd, 1.0},
+      {"colocation_usd", K::flow, &s.colocation_usd, 1.0},
+      {"opex_usd", K::flow, &s.opex_usd, 1.0},
+      {"depreciation_usd", K::flow, &s.depreciation_usd, 1.0},
+      {"operating_income_usd", K::flow, &op, 1.0},
+      {"interest_usd", K::flow, &s.interest_usd, 1.0},
+      {"other_usd", K::flow, &s.other_usd, 1.0},
+      {"tax_usd", K::flow, &s.tax_usd, 1.0},
+      {"net_income_usd", K::flow, &net, 1.0},
+      {"capex_usd", K::flow, &s.capex_usd, 1.0},
+      {"debt_drawn_usd", K::flow, &s.debt_drawn_usd, 1.0},
+      {"debt_repaid_usd", K::flow, &s.debt_repaid_usd, 1.0},
+      {"cash_flow_usd", K::flow, &cash, 1.0}};
+  PeriodTable t;
+  for (const auto& [name, kind, series, divisor] : steps) {
+    t.columns.push_back(name);
+    t.kinds.push_back(kind);
+  }
+  t.columns.insert(t.columns.end(), {"cumulative_cash_usd", "price_usd_per_gpu_hour"});
+  t.kinds.insert(t.kinds.end(), {K::running_total, K::ratio});
   const Eigen::Index n = s.revenue_usd.size();
   const double dt = r.time.step_hours;
   double cumulative = 0.0;
@@ -385,26 +471,39 @@ std::string timeseries_csv(const Results& r, Period every) {
     const Eigen::Index key = period_key(r.step_start(k), every, k);
     Eigen::Index j = k;
     while (j < n && period_key(r.step_start(j), every, j) == key) ++j;
-    const auto seg = [&](const Eigen::ArrayXd& a) { return a.segment(k, j - k).sum(); };
     const double hours = static_cast<double>(j - k) * dt;
-    const double period_cash = seg(cash);
-    cumulative += period_cash;
-    o << format_date(r.step_start(k)) << "," << num(hours) << "," << num(seg(s.installed_gpus) * dt / hours) << ","
-      << num(seg(s.available_gpus) * dt / hours) << "," << num(seg(s.contracted_gpus) * dt / hours) << ","
-      << num(seg(s.billed_gpu_hours)) << "," << num(seg(s.busy_gpu_hours)) << "," << num(seg(s.shortfall_gpu_hours))
-      << "," << num(seg(s.unserved_gpu_hours)) << "," << num(seg(s.it_power_w) * dt / hours / 1e6) << ","
-      << num(seg(s.facility_power_w) * dt / hours / 1e6) << "," << num(seg(s.it_energy_wh) / 1e3) << ","
-      << num(seg(s.facility_energy_wh) / 1e3) << "," << num(seg(s.revenue_usd)) << "," << num(seg(s.energy_cost_usd))
-      << "," << num(seg(s.colocation_usd)) << "," << num(seg(s.opex_usd)) << "," << num(seg(s.depreciation_usd)) << ","
-      << num(seg(op)) << "," << num(seg(s.interest_usd)) << "," << num(seg(s.other_usd)) << "," << num(seg(s.tax_usd))
-      << "," << num(seg(net)) << "," << num(seg(s.capex_usd)) << "," << num(seg(s.debt_drawn_usd)) << ","
-      << num(seg(s.debt_repaid_usd)) << "," << num(period_cash) << "," << num(cumulative) << "\n";
+    std::vector<double> row;
+    for (const auto& [name, kind, series, divisor] : steps) {
+      const double sum = series->segment(k, j - k).sum();
+      // A level's step values are averages over dt: its period average weights them by dt.
+      row.push_back((kind == K::level ? sum * dt / hours : sum) / divisor);
+    }
+    cumulative += row[t.columns.size() - 3];  // cash_flow_usd
+    const double billed = s.billed_gpu_hours.segment(k, j - k).sum();
+    row.push_back(cumulative);
+    row.push_back(billed > 0 ? s.revenue_usd.segment(k, j - k).sum() / billed : std::nan(""));
+    t.period_starts.push_back(format_date(r.step_start(k)));
+    t.hours.push_back(hours);
+    t.rows.push_back(std::move(row));
     k = j;
+  }
+  return t;
+}
+
+std::string timeseries_csv(const Results& r, Period every) {
+  const PeriodTable t = period_table(r, every);
+  std::ostringstream o;
+  o << "period_start,hours";
+  for (const auto& c : t.columns) o << "," << c;
+  o << "\n";
+  for (std::size_t p = 0; p < t.rows.size(); ++p) {
+    o << t.period_starts[p] << "," << num(t.hours[p]);
+    for (double v : t.rows[p]) o << "," << (std::isfinite(v) ? num(v) : "");
+    o << "\n";
   }
   return o.str();
 }
 
-namespace {
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
   std::string out = "\"";
@@ -414,7 +513,6 @@ std::string csv_field(const std::string& s) {
   }
   return out + "\"";
 }
-}  // namespace
 
 std::string customers_csv(const Results& r) {
   std::ostringstream o;
