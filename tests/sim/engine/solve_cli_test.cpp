@@ -15,9 +15,11 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 #include <string>
 
+#include "sim/scenario/printer.hpp"
 #include "sim/scenario/schema.hpp"
 #include "tests/sim/scenario/scenario_test_util.hpp"
 #include "tests/support/cli.hpp"
@@ -354,6 +356,81 @@ TEST(SolveCli, RegressionNeverSuggestsTheNameWritten) {
                    "gives finance.payback_years a value: at 1 USD/gpu-h finance.payback_years is null (not reached); "
                    "give solve.low/high (or --low/--high) to search elsewhere\n1 error; nothing was written\n");
   EXPECT_EQ(did_you_mean("finance.payback_years", {"finance.payback_years", "finance.payback_year"}), "");
+}
+
+}  // namespace
+}  // namespace gpusim
+
+namespace gpusim {
+namespace {
+
+// kBreakEven with C given by its value, 120,000 USD for 100 GPUs × 240 h =
+// 24,000 GPU-h (5 USD/gpu-h). Net income 0 needs revenue 30,456 USD
+// (energy 4,056 + depreciation 24,000 + opex 2,400): a price of 1.269 USD/gpu-h.
+std::string value_break_even() {
+  std::string text = kBreakEven;
+  const std::string price = "price: 5 USD/gpu-h";
+  text.replace(text.find(price), price.size(), "value: 120000 USD");
+  return text;
+}
+
+// `--vary contracts.C.price` on a contract given by value failed with "give
+// price or value, not both" pointing at the file: the varied price replaces it.
+TEST(SolveCli, RegressionVaryPriceOfAValueContract) {
+  TempDir dir;
+  const std::string file = dir.write("value.yaml", value_break_even());
+  const auto j = solved(gpusim(dir, "solve " + file + " --vary contracts.C.price --target finance.net_income_usd=0 --format json"));
+  EXPECT_NEAR(j["solve"]["value"].get<double>(), 30456.0 / 24000, 1e-8);
+  EXPECT_EQ(j["contracts"][0]["price_derived_from_value"], false);
+}
+
+// `--vary contracts.C.value` reports the price it derives: 30,456 USD over
+// 24,000 GPU-h is 1.269 USD/gpu-h.
+TEST(SolveCli, RegressionVaryValueReportsTheDerivedPrice) {
+  TempDir dir;
+  const std::string file = dir.write("value.yaml", value_break_even());
+  const auto j = solved(gpusim(dir, "solve " + file + " --vary contracts.C.value --target finance.net_income_usd=0 --format json"));
+  EXPECT_NEAR(j["solve"]["value"].get<double>(), 30456.0, 1e-8 * 30456);
+  EXPECT_NEAR(j["solve"]["price_usd_per_gpu_hour"].get<double>(), 1.269, 1e-9);
+  const CommandResult t = gpusim(dir, "solve " + file + " --vary contracts.C.value --target finance.net_income_usd=0");
+  ASSERT_EQ(t.status, 0) << t.err;
+  EXPECT_NE(t.out.find("  contracts.C.price                                   1.269  USD/gpu-h, derived from value\n"),
+            std::string::npos)
+      << t.out;
+  // The value as written back: the shortest text that reads back as the solved value.
+  const auto written = t.out.find("as written: ");
+  ASSERT_NE(written, std::string::npos);
+  const std::string text = t.out.substr(written + 12, t.out.find(" USD\n", written) - written - 12);
+  EXPECT_EQ(std::strtod(text.c_str(), nullptr), j["solve"]["value"].get<double>());
+  EXPECT_EQ(text, format_number(j["solve"]["value"].get<double>()));
+}
+
+// A share written as a bare number above 1 can never be reached: a hint.
+TEST(SolveCli, RegressionShareAboveOneGetsAHint) {
+  TempDir dir;
+  const std::string file = dir.write("hump.yaml", kHump);
+  const CommandResult r = gpusim(dir, "solve " + file + " --vary contracts.C.price --target customers.C.revenue_share=62");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err,
+            "--target: error: 'customers.C.revenue_share=62': customers.C.revenue_share is a share, at most 1; shares "
+            "are fractions: write 0.62 or 62%\n1 error; nothing was written\n");
+  const CommandResult u = gpusim(dir, "solve " + file + " --vary fleet.p.count --target utilization.billed=2");
+  EXPECT_EQ(u.err.find("--target: error: 'utilization.billed=2': utilization.billed is a share, at most 1; shares are "
+                       "fractions: write 0.02 or 2%\n"),
+            0u)
+      << u.err;
+  // In a file's solve: block, at the place it is written.
+  const std::string in_file = dir.write("share.yaml", kHump + "solve: {vary: fleet.p.count, target: utilization.billed, equals: 62}\n");
+  const CommandResult f = gpusim(dir, "run " + in_file);
+  EXPECT_EQ(f.status, 2);
+  EXPECT_EQ(dir.strip(f.err),
+            "share.yaml:10:63: error: solve.equals: '62': utilization.billed is a share, at most 1; shares are "
+            "fractions: write 0.62 or 62%\n1 error; nothing was run\n");
+  // 62% and 0.62 are fine: 62 GPUs busy of 200 … the hump rents 50 at most, so
+  // 25% of 200 is the most billed: 0.2 is reached at 40 GPUs of 200.
+  const auto ok = solved(gpusim(dir, "solve " + file + " --vary contracts.C.gpus --target utilization.billed=20% --format json"));
+  EXPECT_NEAR(ok["solve"]["value"].get<double>(), 40.0, 1e-7);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "sim/engine/solve.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/support/cli.hpp"
 
 namespace gpusim {
 namespace {
@@ -86,6 +87,23 @@ TEST(TeachingExercise1, TheLadder) {
   // IT energy = 875,280 × 650 Wh + 525,600 × 625 Wh = 897,432 kWh
   expect_close(s, "energy.it_kwh", (875280.0 * 650.0 + 525600.0 * 625.0) / 1000.0);
   expect_close(s, "energy.it_kwh", 897432.0);
+}
+
+// Exercise 1 defined installed as "deployed and powered", but a GPU down for
+// repair counts as installed and draws nothing. The model: installed 876,000
+// GPU-h includes the 720 GPU-h down; IT energy is available × (idle + overhead)
+// + busy × (tdp − idle) = 875,280 × 650 + 525,600 × 625 Wh = 897,432 kWh, so
+// the 720 GPU-h down draw nothing. The page must say the same.
+TEST(TeachingExercise1, RegressionInstalledIncludesGpusDownForRepair) {
+  const Json j = run("exercise-1-utilization-ladder.yaml");
+  expect_close(j, "gpus.gpu_hours_installed", 100 * kYear);
+  expect_close(j, "gpus.gpu_hours_available", 100 * kYear - 720);
+  expect_close(j, "energy.it_kwh", ((100 * kYear - 720) * 650 + 525600 * 625) / 1000);
+  const std::string page = testing::read_file(std::string(GPUSIM_SOURCE_DIR) +
+                                              "/docs/teaching/exercise-1-utilization-ladder.md");
+  EXPECT_EQ(page.find("deployed and powered"), std::string::npos);
+  EXPECT_NE(page.find("| installed | GPUs deployed in the fleet, running or down for repair |"), std::string::npos);
+  EXPECT_NE(page.find("| available | installed minus GPUs down for repair: the powered ones |"), std::string::npos);
 }
 
 TEST(TeachingExercise1, WhatIfNotTakeOrPay) {
