@@ -394,7 +394,7 @@ TEST(SolveCli, RegressionVaryValueReportsTheDerivedPrice) {
   EXPECT_NEAR(j["solve"]["price_usd_per_gpu_hour"].get<double>(), 1.269, 1e-9);
   const CommandResult t = gpusim(dir, "solve " + file + " --vary contracts.C.value --target finance.net_income_usd=0");
   ASSERT_EQ(t.status, 0) << t.err;
-  EXPECT_NE(t.out.find("  contracts.C.price                                   1.269  USD/gpu-h, derived from value\n"),
+  EXPECT_NE(t.out.find("  contracts.C.price                                 1.269  USD/gpu-h, derived from value\n"),
             std::string::npos)
       << t.out;
   // The value as written back: the shortest text that reads back as the solved value.
@@ -425,7 +425,7 @@ TEST(SolveCli, RegressionShareAboveOneGetsAHint) {
   const CommandResult f = gpusim(dir, "run " + in_file);
   EXPECT_EQ(f.status, 2);
   EXPECT_EQ(dir.strip(f.err),
-            "share.yaml:10:63: error: solve.equals: '62': utilization.billed is a share, at most 1; shares are "
+            "share.yaml:8:66: error: solve.equals: '62': utilization.billed is a share, at most 1; shares are "
             "fractions: write 0.62 or 62%\n1 error; nothing was run\n");
   // 62% and 0.62 are fine: 62 GPUs busy of 200 … the hump rents 50 at most, so
   // 25% of 200 is the most billed: 0.2 is reached at 40 GPUs of 200.

@@ -271,7 +271,7 @@ TEST_F(OverrideForms, MessagesNameTheSet) {
   EXPECT_EQ(errors({"contracts.Decline.value=1M USD"}),
             std::vector<std::string>{
                 "--set contracts.Decline.value: error: contracts.Decline.value: this value replaces the price, but "
-                "price_decline (v.yaml:7:62) goes with a price; remove it too: --set "
+                "price_decline (v.yaml:7:79) goes with a price; remove it too: --set "
                 "contracts.Decline.price_decline=~"});
 }
 
