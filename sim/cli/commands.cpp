@@ -49,9 +49,13 @@ std::string shell_word(const std::string& word) {
     return std::isalnum(c) || std::string_view("_./:=,%+-").find(static_cast<char>(c)) != std::string_view::npos;
   });
   if (plain) return word;
-  std::string quoted = "'";
-  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
+  if (word.find('\'') == std::string::npos) return "'" + word + "'";
+  std::string quoted = "\"";  // "What's it": in double quotes, with \ " $ ` escaped
+  for (char c : word) {
+    if (c == '\\' || c == '"' || c == '$' || c == '`') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "\"";
 }
 
 // The command that draws a chart, for its caption: "gpusim sweep FILE --set

@@ -42,10 +42,16 @@ constexpr const char* fan_median_colour = "#08519C";
 
 // ---- text and numbers ----------------------------------------------------------
 
+std::string quote_lines(const std::vector<std::string>& lines);
+
 // A gnuplot single-quoted string: only '' is special inside it. Control
 // characters (newlines included) become spaces so a label stays on one line and
 // cannot end the command.
+
 std::string quote(std::string_view text) {
+  // gnuplot reads two quotes inside a single-quoted string as one quote, but
+  // not four in a row: such text goes in double quotes instead.
+  if (text.find("''") != std::string_view::npos) return quote_lines({std::string(text)});
   std::string out = "'";
   for (char c : text) {
     if (c == '\'') {

@@ -440,7 +440,7 @@ TEST(McCli, RegressionFanMetricsAndDrawnInputs) {
   ASSERT_GE(table.size(), 10u) << t.out;
   EXPECT_EQ(table[3].rfind("finance.revenue_usd ", 0), 0u) << t.out;
   // 200 GPUs × 1,440 h (60 days) = 288,000 GPU-h installed in every run: sd 0.
-  EXPECT_EQ(table[4], "gpus.gpu_hours_installed                      288000.0000         0.0000    288000.0000    "
+  EXPECT_EQ(table[4], "gpus.gpu_hours_installed                    288000.0000         0.0000    288000.0000    "
                       "288000.0000    288000.0000");
   EXPECT_EQ(table[6].rfind("drawn (uncertain:)", 0), 0u) << t.out;
   EXPECT_EQ(table[7].rfind("price (USD/gpu-h) ", 0), 0u) << t.out;
@@ -463,7 +463,11 @@ TEST(McCli, RegressionFanMetricsAndDrawnInputs) {
                      "the JSON summary's paths, e.g. finance.npv_usd, utilization.billed)\n1 error; nothing was written\n");
   const CommandResult fan = gpusim(dir, "mc " + file + " --runs 2 --fan cash --out " + out.string());
   EXPECT_EQ(fan.status, 2);
-  EXPECT_EQ(fan.err.rfind("--fan: error: 'cash' is not a monthly series (series: installed_gpus,", 0), 0u) << fan.err;
+  EXPECT_EQ(fan.err.rfind("--fan: error: 'cash' is not a monthly series; did you mean 'cash_flow_usd'? (series: "
+                          "installed_gpus,",
+                          0),
+            0u)
+      << fan.err;
   const CommandResult four = gpusim(dir, "mc " + file + " --runs 2 --fan a,b,c,d");
   EXPECT_EQ(four.status, 2);
   EXPECT_EQ(four.err, "gpusim mc: --fan draws 1 to 3 monthly series, not 4\n");

@@ -440,15 +440,21 @@ TEST(SweepCli, RegressionChartCaptionTitleAndContourLegend) {
   const std::string svg = read_file(out / "sweep.svg");
   EXPECT_TRUE(svg_has(svg, "Source: gpusim " + command)) << svg;  // not --threads: it changes nothing
   EXPECT_TRUE(svg_has(svg, "NPV (USD)"));
-  const CommandResult titled = gpusim(dir, command + " --title 'What the price does'");
+  const CommandResult titled = gpusim(dir, command + " --title \"What's the price's effect\"");
   ASSERT_EQ(titled.status, 0) << titled.err;
   const std::string titled_svg = read_file(out / "sweep.svg");
-  EXPECT_TRUE(svg_has(titled_svg, "What the price does"));
-  EXPECT_TRUE(svg_has(titled_svg, "Source: gpusim " + command + " --title 'What the price does'"));
+  EXPECT_TRUE(svg_has(titled_svg, "What's the price's effect")) << titled_svg;
+  // The options in a fixed order, a word with a quote in double quotes.
+  EXPECT_TRUE(svg_has(titled_svg, "Source: gpusim sweep " + file + " --set fleet.p.count=120 --vary "
+                                  "contracts.C.price=1:3:1 --plot finance.npv_usd --title \"What's the "
+                                  "price's effect\" --out " + out.string()))
+      << titled_svg;
   // A sweep file's contour: "NPV = 0", and a share's in percent.
   const std::string sweep_file = dir.write("npv.sweep.yaml", R"(sweep:
   scenario: base.yaml
-  vary: [contracts.C.price=1:3:1, fleet.p.count=80,120]
+  vary:
+    - contracts.C.price=1:3:1
+    - fleet.p.count=80,120
   plot: {metric: finance.npv_usd, contour: 0}
 )");
   ASSERT_EQ(gpusim(dir, "sweep " + sweep_file + " --out " + out.string()).status, 0);

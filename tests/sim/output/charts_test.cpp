@@ -342,3 +342,19 @@ TEST_F(ChartsTest, RegressionLargeValuesUseKmbNotSi) {
 
 }  // namespace
 }  // namespace gpusim
+
+namespace gpusim {
+namespace {
+
+// Two quotes in a row ended gnuplot's single-quoted string (a caption with a
+// shell-quoted word, '\'' , failed to draw): such text is double-quoted.
+TEST_F(ChartsTest, RegressionTwoQuotesInARowStillDraw) {
+  const fs::path path = dir_ / "quotes.svg";
+  write_line_chart(path, {"it''s \"quoted\" \\ here", "x", "y", "gpusim sweep 'a'\\''b'"}, {{"y", {1, 2}, {1, 2}}});
+  const std::string svg = read_file(path);
+  EXPECT_NE(svg.find(">it''s \"quoted\" \\ here<"), std::string::npos) << svg;
+  EXPECT_NE(svg.find(">Source: gpusim sweep 'a'\\''b'<"), std::string::npos) << svg;
+}
+
+}  // namespace
+}  // namespace gpusim
