@@ -352,4 +352,9 @@ std::string monte_carlo_runs_csv(const MonteCarloResult& r, const std::vector<st
   return o.str();
 }
 
+std::optional<std::string> check_runs(std::size_t runs) {
+  if (runs == 0) return "--runs must be at least 1";
+  return std::nullopt;
+}
+
 }  // namespace gpusim

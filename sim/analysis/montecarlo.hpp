@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,9 @@ struct MonteCarloResult {
 
 // Percentile by linear interpolation between order statistics (q in [0, 1]).
 double percentile(std::vector<double> values, double q);
+
+// The message when `runs` cannot be run (0), for every front end to say the same.
+std::optional<std::string> check_runs(std::size_t runs);
 
 // Throws ScenarioError/ModelError as a run would.
 // `monthly` names the timeseries.csv columns to band by month (an unknown one
