@@ -472,3 +472,27 @@ TEST(SweepCli, RegressionChartCaptionTitleAndContourLegend) {
 
 }  // namespace
 }  // namespace gpusim
+
+namespace gpusim {
+namespace {
+
+// `--vary contracts.C.price` on a contract given by `value` failed with "give
+// price or value, not both" at the file's line: each point's price replaces
+// the value. C's 60 GPUs × 240 h = 14,400 GPU-h at 1 and 2 USD/gpu-h.
+TEST(SweepCli, RegressionVaryPriceOfAValueContract) {
+  TempDir dir;
+  std::string text = kBase;
+  text.replace(text.find("price: 2 USD/gpu-h}]\ndemand"), std::string("price: 2 USD/gpu-h").size(), "value: 30000 USD");
+  const std::string file = dir.write("value.yaml", text);
+  const CommandResult r = gpusim(dir, "sweep " + file + " --vary contracts.C.price=1,2");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 3u);
+  const auto names = split(lines[0], ',');
+  const auto column = std::find(names.begin(), names.end(), "contracts.C.revenue_usd") - names.begin();
+  EXPECT_EQ(split(lines[1], ',')[column], "14400");
+  EXPECT_EQ(split(lines[2], ',')[column], "28800");
+}
+
+}  // namespace
+}  // namespace gpusim
