@@ -850,8 +850,8 @@ void write_fan_chart(const fs::path& path, const ChartText& text, const std::vec
        << "set title " << quote(panel.title) << " font 'Arial Bold,13' offset 0,-0.3\n"
        << "set ylabel " << quote(panel.y_label.empty() ? text.y_label : panel.y_label) << "\n"
        << range_command("y", padded_range(y_extent, 0.05));
-    const std::string tics = thousands_tics("y", padded_range(y_extent, 0.05));
-    gp << (tics.empty() ? "set ytics autofreq\n" : tics);
+    const std::string y_tics = thousands_tics("y", padded_range(y_extent, 0.05));
+    gp << (y_tics.empty() ? "set ytics autofreq\n" : y_tics);
     if (last && !text.x_label.empty()) gp << "set xlabel " << quote(text.x_label) << "\n";
     if (p == 1) gp << "set key off\n";  // the first panel's legend serves all
     if (last) {  // the source line once, under the last panel
