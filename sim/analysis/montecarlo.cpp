@@ -1,3 +1,4 @@
+#include "sim/engine/finite_check.hpp"
 #include "sim/analysis/montecarlo.hpp"
 
 #include <algorithm>
@@ -115,6 +116,7 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
           r = run_document(doc, EngineOptions{i});
         } else {
           r = run_scenario(spec, EngineOptions{i});
+          check_finite_results(r, doc);
         }
         const auto cells = flatten_all(summary_json(r));
         bool same = i > 0 && cells.size() == shape.size();

@@ -41,6 +41,10 @@ struct MonteCarloResult {
 // Percentile by linear interpolation between order statistics (q in [0, 1]).
 double percentile(std::vector<double> values, double q);
 
+// The most runs `gpusim mc --runs` takes (each run keeps its monthly series
+// for the fan chart's bands).
+inline constexpr std::size_t kMaxMonteCarloRuns = 1'000'000;
+
 // Throws ScenarioError/ModelError as a run would.
 MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std::uint64_t seed, unsigned threads = 0,
                                  const std::function<void(std::size_t, std::size_t)>& progress = {});

@@ -14,12 +14,14 @@
 
 #include "models/catalog.hpp"
 #include "sim/engine/engine.hpp"
+#include "sim/engine/finite_check.hpp"
 #include "sim/engine/solve.hpp"
 #include "sim/analysis/montecarlo.hpp"
 #include "sim/analysis/sweep.hpp"
 #include "sim/figures/article_charts.hpp"
 #include "sim/output/charts.hpp"
 #include "sim/figures/registry.hpp"
+#include "sim/output/staged_output.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/printer.hpp"
@@ -37,7 +39,7 @@ std::string located(const LoadedScenario& loaded, const ModelError& e) {
     if (dot == std::string::npos) break;
     path = path.substr(0, dot);
   }
-  return loaded.file + ": error: " + e.path() + ": " + e.what();
+  return loaded.file + ": error: " + (e.path().empty() ? "" : e.path() + ": ") + e.what();
 }
 
 }  // namespace
@@ -51,16 +53,17 @@ int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& e
       diags.throw_if_any();
       if (is_sweep_file(doc)) {
         const SweepPlan plan = read_sweep_file(file, doc, opts.overrides);
-        std::size_t points = 1;
-        for (const auto& v : plan.vary) points *= parse_vary(plan.document, v).values.size();
-        out << file << ": ok (a sweep of " << points << " points)\n";
+        std::vector<VaryAxis> axes;
+        for (const auto& v : plan.vary) axes.push_back(parse_vary(plan.document, v));
+        out << file << ": ok (a sweep of " << grid_size(axes) << " points)\n";
         continue;
       }
-      LoadedScenario loaded = load_scenario(file, opts.overrides);
+      // The document already read: a pipe (/dev/stdin) has no second reading.
+      LoadedScenario loaded = load_scenario_document(file, doc, opts.overrides);
       // What only a run finds (a fleet over its site's caps, a `value` with no
-      // GPU-hours to price): run it once, without its goal-seek.
+      // GPU-hours to price, results that are not finite): run it once, without its goal-seek.
       try {
-        (void)run_scenario(loaded.spec);
+        check_finite_results(run_scenario(loaded.spec), loaded.document);
       } catch (const ModelError& e) {
         err << located(loaded, e) << "\n1 error; nothing was run\n";
         status = 2;
@@ -204,10 +207,10 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
   const DocNode raw = load_document(opts.file, diags);
   diags.throw_if_any();
   SweepPlan plan;
-  if (raw.find("sweep")) {
+  if (is_sweep_file(raw)) {
     plan = read_sweep_file(opts.file, raw, opts.overrides);
   } else {
-    plan.document = load_scenario(opts.file, opts.overrides).document;
+    plan.document = load_scenario_document(opts.file, raw, opts.overrides).document;  // read once
   }
   for (const auto& v : opts.vary) plan.vary.push_back(v);
   if (!opts.plot.empty()) plan.plot = opts.plot;
@@ -221,7 +224,7 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
     err << "gpusim sweep: --plot draws one varied key (a line) or two (a heatmap), not " << axes.size() << "\n";
     return 2;
   }
-  const auto points = grid_overrides(axes);
+  const auto points = grid_overrides(axes);  // refuses a grid over kMaxSweepPoints, before anything runs
   Progress progress("sweep");
   std::vector<Json> summaries;
   try {
@@ -283,10 +286,11 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
     if (!plan.plot.empty()) err << "gpusim sweep: note: the chart is written only with --out DIR\n";
     return 0;
   }
-  write_files_atomically(opts.out_dir, {{"sweep.csv", csv.str()}});
-  out << "Table: " << opts.out_dir << "/sweep.csv (" << summaries.size() << " rows)\n";
+  // Every file, chart included, appears only when all were written.
+  StagedOutput staged(opts.out_dir);
+  staged.write("sweep.csv", csv.str());
   if (!plan.plot.empty()) {
-    const std::string chart = (std::filesystem::path(opts.out_dir) / "sweep.svg").string();
+    const std::string chart = staged.staged("sweep.svg").string();
     const std::string title = plan.title.empty() ? plan.plot : plan.title;
     auto axis_label = [](const VaryAxis& a) {
       return a.display_unit.empty() ? a.path : a.path + " (" + a.display_unit + ")";
@@ -313,8 +317,10 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
       if (plan.contour) ho.contour = ReferenceLine{*plan.contour, format_number(*plan.contour)};
       write_heatmap(chart, text, shown(axes[0]), shown(axes[1]), z, plot_metrics[0], ho);
     }
-    out << "Chart: " << chart << "\n";
   }
+  staged.commit();
+  out << "Table: " << opts.out_dir << "/sweep.csv (" << summaries.size() << " rows)\n";
+  if (!plan.plot.empty()) out << "Chart: " << (std::filesystem::path(opts.out_dir) / "sweep.svg").string() << "\n";
   return 0;
 }
 
@@ -337,8 +343,15 @@ int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err) {
   }
   const Json j = monte_carlo_json(r);
   if (!opts.out_dir.empty()) {
-    write_files_atomically(opts.out_dir, {{"mc.json", j.dump(2) + "\n"}, {"runs.csv", monte_carlo_runs_csv(r)}});
-    const std::string chart = (std::filesystem::path(opts.out_dir) / "fan.svg").string();
+    if (r.revenue.months.size() < 2) {
+      err << "gpusim mc: the fan chart (fan.svg) needs at least 2 calendar months; " << opts.scenario << " spans "
+          << r.revenue.months.size() << "; nothing was written (--format json prints the statistics without --out)\n";
+      return 2;
+    }
+    StagedOutput staged(opts.out_dir);
+    staged.write("mc.json", j.dump(2) + "\n");
+    staged.write("runs.csv", monte_carlo_runs_csv(r));
+    const std::string chart = staged.staged("fan.svg").string();
     auto millions = [](std::vector<double> v) {
       for (auto& x : v) x /= 1e6;
       return v;
@@ -349,6 +362,7 @@ int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err) {
                     {FanPanel{"Revenue per month", "USD millions", millions(r.revenue.p5), millions(r.revenue.p50), millions(r.revenue.p95)},
                      FanPanel{"Net income per month", "USD millions", millions(r.net_income.p5), millions(r.net_income.p50), millions(r.net_income.p95)},
                      FanPanel{"Cumulative cash", "USD millions", millions(r.cumulative_cash.p5), millions(r.cumulative_cash.p50), millions(r.cumulative_cash.p95)}});
+    staged.commit();
   }
   if (opts.format == "json") out << j.dump(2) << "\n";
   else {
@@ -372,13 +386,20 @@ int run_figures_command(const FiguresOptions& opts, std::ostream& out, std::ostr
     const std::string dir = opts.out_dir.empty() ? std::filesystem::path(opts.markdown).parent_path().string() : opts.out_dir;
     const std::string scenarios = std::filesystem::path(opts.registry).parent_path().string();
     try {
-      if (opts.only.empty()) charts = write_article_charts(scenarios, dir, results, opts.threads);
-      write_files_atomically(dir, {{"figures.csv", figures_csv(results)}, {"figures.json", figures_json(results).dump(2) + "\n"}});
+      // The charts, tables and page are staged and appear together, or not at all.
+      StagedOutput staged(dir);
+      if (opts.only.empty()) charts = write_article_charts(scenarios, staged.staged("").string(), results, opts.threads);
+      for (auto& c : charts) c.path = (std::filesystem::path(dir) / std::filesystem::path(c.path).filename()).string();
+      staged.write("figures.csv", figures_csv(results));
+      staged.write("figures.json", figures_json(results).dump(2) + "\n");
+      std::optional<StagedOutput> page;
       if (!opts.markdown.empty()) {
         const auto md = std::filesystem::path(opts.markdown);
-        write_files_atomically(md.parent_path().empty() ? "." : md.parent_path().string(),
-                               {{md.filename().string(), figures_markdown(results, charts, md.parent_path().string())}});
+        page.emplace(md.parent_path().empty() ? "." : md.parent_path().string());
+        page->write(md.filename().string(), figures_markdown(results, charts, md.parent_path().string()));
       }
+      staged.commit();
+      if (page) page->commit();
     } catch (const ModelError& e) {
       err << "gpusim figures: error: " << e.path() << ": " << e.what() << "\n";
       return 2;

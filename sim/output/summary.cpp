@@ -1,5 +1,7 @@
 #include "sim/output/summary.hpp"
 
+#include "sim/output/columns.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -216,9 +218,10 @@ std::optional<double> metric_value(const Json& summary, const std::string& path)
 
 std::string with_commas(double v, int decimals) {
   if (!std::isfinite(v)) return "n/a";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, std::fabs(v));
-  std::string s = buf;
+  // Sized for every digit: 1e300 has 301 of them.
+  std::string s(static_cast<std::size_t>(std::snprintf(nullptr, 0, "%.*f", decimals, std::fabs(v))) + 1, '\0');
+  std::snprintf(s.data(), s.size(), "%.*f", decimals, std::fabs(v));
+  s.pop_back();
   const auto dot = s.find('.');
   std::string whole = dot == std::string::npos ? s : s.substr(0, dot);
   const std::string frac = dot == std::string::npos ? "" : s.substr(dot);
@@ -232,24 +235,27 @@ std::string with_commas(double v, int decimals) {
 }
 
 namespace {
+// printf of one number into a string of whatever length it needs.
+std::string formatted(const char* format, double v) {
+  std::string out(static_cast<std::size_t>(std::snprintf(nullptr, 0, format, v)) + 1, '\0');
+  std::snprintf(out.data(), out.size(), format, v);
+  out.pop_back();
+  return out;
+}
 std::string pct(std::optional<double> v) {
-  if (!v) return "n/a";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", *v * 100);
-  return buf;
+  if (!v || !std::isfinite(*v)) return "n/a";
+  return formatted("%.1f%%", *v * 100);
 }
 std::string money_text(double v) {
   const double a = std::fabs(v);
-  char buf[64];
-  if (a >= 1e9) std::snprintf(buf, sizeof buf, "%.3fB", v / 1e9);
-  else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
-  else return with_commas(v, 0);
-  return buf;
+  if (!std::isfinite(v)) return "n/a";
+  if (a >= 1e9) return formatted("%.3fB", v / 1e9);
+  if (a >= 1e6) return formatted("%.2fM", v / 1e6);
+  return with_commas(v, 0);
 }
+// No fixed buffers: a long name or value widens its row, never cuts it.
 void row(std::ostringstream& o, const std::string& label, const std::string& value, const std::string& note = "") {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "  %-34s %20s  %s\n", label.c_str(), value.c_str(), note.c_str());
-  o << buf;
+  o << "  " << left(label, 34) << " " << right(value, 20) << "  " << note << "\n";
 }
 }  // namespace
 
@@ -300,23 +306,18 @@ std::string summary_table(const Results& r) {
   row(o, "payback (years)", m.payback_years ? with_commas(*m.payback_years, 2) : "n/a");
   if (!r.customers.empty()) {
     o << "\nCustomers\n";
-    char buf[256];
-    std::snprintf(buf, sizeof buf, "  %-24s %18s %16s %8s\n", "name", "GPU-hours", "revenue USD", "share");
-    o << buf;
-    for (const auto& c : r.customers) {
-      std::snprintf(buf, sizeof buf, "  %-24s %18s %16s %8s\n", c.name.c_str(), with_commas(c.gpu_hours, 0).c_str(),
-                    money_text(c.revenue_usd).c_str(), pct(c.revenue_share).c_str());
-      o << buf;
-    }
+    auto customer_row = [&](const std::string& name, const std::string& hours, const std::string& revenue,
+                            const std::string& share) {
+      o << "  " << left(name, 24) << " " << right(hours, 18) << " " << right(revenue, 16) << " " << right(share, 8) << "\n";
+    };
+    customer_row("name", "GPU-hours", "revenue USD", "share");
+    for (const auto& c : r.customers)
+      customer_row(c.name, with_commas(c.gpu_hours, 0), money_text(c.revenue_usd), pct(c.revenue_share));
   }
   if (r.solve) {
     o << "\nSolved\n";
-    char v[64], a[64], t[64];
-    std::snprintf(v, sizeof v, "%.10g", r.solve->value);
-    std::snprintf(a, sizeof a, "%.8g", r.solve->achieved);
-    std::snprintf(t, sizeof t, "%.8g", r.solve->target_value);
-    row(o, r.solve->vary, v, "as written: " + r.solve->value_text);
-    row(o, r.solve->target, a, std::string("target ") + t);
+    row(o, r.solve->vary, formatted("%.10g", r.solve->value), "as written: " + r.solve->value_text);
+    row(o, r.solve->target, formatted("%.8g", r.solve->achieved), "target " + formatted("%.8g", r.solve->target_value));
   }
   return o.str();
 }
@@ -392,31 +393,6 @@ std::string customers_csv(const Results& r) {
   for (const auto& c : r.customers)
     o << csv_field(c.name) << "," << num(c.gpu_hours) << "," << num(c.revenue_usd) << "," << num(c.revenue_share) << "\n";
   return o.str();
-}
-
-void write_files_atomically(const std::string& dir,
-                            const std::vector<std::pair<std::string, std::string>>& files) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw OutputError("cannot create the output directory '" + dir + "': " + ec.message());
-  if (!fs::is_directory(dir)) throw OutputError("'" + dir + "' is not a directory");
-  std::vector<fs::path> temps;
-  try {
-    for (const auto& [name, content] : files) {
-      const fs::path tmp = fs::path(dir) / ("." + name + ".tmp");
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      if (!out) throw OutputError("cannot write '" + tmp.string() + "'");
-      temps.push_back(tmp);
-      out << content;
-      out.close();
-      if (!out) throw OutputError("cannot write '" + tmp.string() + "' (disk full?)");
-    }
-    for (std::size_t i = 0; i < files.size(); ++i) fs::rename(temps[i], fs::path(dir) / files[i].first);
-  } catch (...) {
-    for (const auto& t : temps) fs::remove(t, ec);
-    throw;
-  }
 }
 
 }  // namespace gpusim

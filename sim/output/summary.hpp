@@ -41,17 +41,12 @@ enum class Period { step, day, month, quarter, year };
 std::string timeseries_csv(const Results& r, Period every);
 std::string customers_csv(const Results& r);
 
-// An output directory or file that cannot be written (a user's --out, not a bug).
+// An output directory or file that cannot be written (a user's --out, not a bug);
+// sim/output/staged_output.hpp writes --out folders all or nothing.
 class OutputError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
-
-// Writes files whole or not at all: each to a temporary name in `dir`, then
-// renamed into place once all are written. Creates `dir` if needed. Throws
-// OutputError when the directory or a file cannot be written.
-void write_files_atomically(const std::string& dir,
-                            const std::vector<std::pair<std::string, std::string>>& name_and_content);
 
 // "1,234,567.8" style formatting for tables.
 std::string with_commas(double v, int decimals);

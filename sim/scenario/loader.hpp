@@ -25,6 +25,16 @@ struct LoadedScenario {
 // validates. Throws ScenarioError with every problem found.
 LoadedScenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
 
+// The same for a document already read from `path` (read once: `validate
+// /dev/stdin` has no second reading).
+LoadedScenario load_scenario_document(const std::string& path, DocNode document,
+                                      const std::vector<std::string>& overrides = {});
+
+// A goal-seek bound (solve.low/high, --low/--high) for the key `vary` of
+// type `type`: "" and its value in base units in `value`, or what is wrong
+// (not a value of the key's unit, or outside the values the key accepts).
+std::string solve_bound_error(const std::string& text, const KeyType& type, const std::string& vary, double& value);
+
 // Reads and validates an already merged document (used after overrides by
 // sweeps, Monte Carlo and goal-seek). Throws ScenarioError.
 ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations = nullptr);
