@@ -42,6 +42,18 @@ std::string located(const LoadedScenario& loaded, const ModelError& e) {
   return loaded.file + ": error: " + (e.path().empty() ? "" : e.path() + ": ") + e.what();
 }
 
+// Draws a chart into a staging folder; its errors name the final path.
+template <class Draw>
+void draw_staged(const StagedOutput& staged, Draw&& draw) {
+  try {
+    draw();
+  } catch (const ChartInputError& e) {
+    throw ChartInputError(staged.unstaged(e.what()));
+  } catch (const ChartError& e) {
+    throw ChartError(staged.unstaged(e.what()));
+  }
+}
+
 }  // namespace
 
 int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& err) {
@@ -303,6 +315,7 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
     const ChartText text{title, plan.x_label.empty() ? axis_label(axes[0]) : plan.x_label,
                          !plan.y_label.empty() ? plan.y_label : axes.size() == 1 ? plan.plot : axis_label(axes[1]),
                          "gpusim sweep " + opts.file};
+    draw_staged(staged, [&] {
     if (axes.size() == 1) {
       LineChartOptions lo;
       if (plan.contour) lo.horizontal_lines.push_back({*plan.contour, "break-even"});
@@ -317,6 +330,7 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
       if (plan.contour) ho.contour = ReferenceLine{*plan.contour, format_number(*plan.contour)};
       write_heatmap(chart, text, shown(axes[0]), shown(axes[1]), z, plot_metrics[0], ho);
     }
+    });
   }
   staged.commit();
   out << "Table: " << opts.out_dir << "/sweep.csv (" << summaries.size() << " rows)\n";
@@ -356,12 +370,14 @@ int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err) {
       for (auto& x : v) x /= 1e6;
       return v;
     };
+    draw_staged(staged, [&] {
     write_fan_chart(chart, {loaded.spec.name + ": " + std::to_string(r.runs) + " Monte Carlo runs", "month", "",
                             "gpusim mc " + opts.scenario + " --seed " + std::to_string(opts.seed)},
                     r.revenue.months,
                     {FanPanel{"Revenue per month", "USD millions", millions(r.revenue.p5), millions(r.revenue.p50), millions(r.revenue.p95)},
                      FanPanel{"Net income per month", "USD millions", millions(r.net_income.p5), millions(r.net_income.p50), millions(r.net_income.p95)},
                      FanPanel{"Cumulative cash", "USD millions", millions(r.cumulative_cash.p5), millions(r.cumulative_cash.p50), millions(r.cumulative_cash.p95)}});
+    });
     staged.commit();
   }
   if (opts.format == "json") out << j.dump(2) << "\n";
@@ -388,7 +404,8 @@ int run_figures_command(const FiguresOptions& opts, std::ostream& out, std::ostr
     try {
       // The charts, tables and page are staged and appear together, or not at all.
       StagedOutput staged(dir);
-      if (opts.only.empty()) charts = write_article_charts(scenarios, staged.staged("").string(), results, opts.threads);
+      if (opts.only.empty())
+        draw_staged(staged, [&] { charts = write_article_charts(scenarios, staged.staged("").string(), results, opts.threads); });
       for (auto& c : charts) c.path = (std::filesystem::path(dir) / std::filesystem::path(c.path).filename()).string();
       staged.write("figures.csv", figures_csv(results));
       staged.write("figures.json", figures_json(results).dump(2) + "\n");

@@ -141,7 +141,7 @@ void install_signal_cleanup() {
 
 // ---- StagedOutput ----------------------------------------------------------------
 
-StagedOutput::StagedOutput(std::string target_dir) {
+StagedOutput::StagedOutput(std::string target_dir) : target_text_(target_dir) {
   fs::path target = fs::absolute(fs::path(target_dir)).lexically_normal();
   if (!target.has_filename()) target = target.parent_path();  // "out/" → "out"
   std::error_code ec;
@@ -172,6 +172,13 @@ StagedOutput::~StagedOutput() {
 }
 
 fs::path StagedOutput::staged(const std::string& name) const { return staging_ / name; }
+
+std::string StagedOutput::unstaged(std::string text) const {
+  const std::string from = staging_.string();
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + target_text_.size()))
+    text.replace(at, from.size(), target_text_);
+  return text;
+}
 
 fs::path StagedOutput::final_path(const std::string& name) const { return target_ / name; }
 

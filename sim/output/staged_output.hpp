@@ -38,11 +38,15 @@ class StagedOutput {
   std::filesystem::path final_path(const std::string& name) const;
   // Writes one file into the staging folder; throws OutputError.
   void write(const std::string& name, const std::string& content);
+  // `text` (an error message) with the staging folder's path replaced by the
+  // target as the user wrote it.
+  std::string unstaged(std::string text) const;
   // Moves every staged file into the target folder (replacing files of the
   // same name, keeping others); throws OutputError.
   void commit();
 
  private:
+  std::string target_text_;
   std::filesystem::path target_;
   std::filesystem::path staging_;
   int slot_ = -1;
