@@ -32,5 +32,5 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-halt_on_error=1:abort_on_error=1:detect_lea
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}"
 # -seed=1: the bounded run in the suite explores the same way on every machine.
 exec "$fuzzer" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=16384 -seed=1 \
-  -artifact_prefix=tests/fuzz/regressions/ -print_final_stats=1 "$@" \
+  -dict=tests/fuzz/scenario.dict -artifact_prefix=tests/fuzz/regressions/ -print_final_stats=1 "$@" \
   "$corpus" tests/fuzz/seeds tests/fuzz/regressions scenarios

@@ -339,8 +339,8 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
 }
 
 int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err) {
-  if (opts.runs == 0) {
-    err << "gpusim mc: --runs must be at least 1\n";
+  if (opts.runs == 0 || opts.runs > kMaxMonteCarloRuns) {  // the command line checks it first
+    err << "gpusim mc: --runs must be from 1 to " << kMaxMonteCarloRuns << "\n";
     return 2;
   }
   const LoadedScenario loaded = load_scenario(opts.scenario, opts.overrides);

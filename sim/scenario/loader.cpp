@@ -607,7 +607,7 @@ Schema::Schema() {
                                      &TimeSpecRaw::year, Choices<YearConvention>{{"calendar", YearConvention::calendar}, {"365d", YearConvention::days365}}));
 
   using G = GpuModelSpec;
-  catalog.add(quantity<G>({.name = "tdp", .description = "a busy GPU's draw", .default_doc = "the built-in value; required for a new id", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &G::tdp));
+  catalog.add(quantity<G>({.name = "tdp", .description = "a busy GPU's draw", .default_doc = "the built-in value; required for a new id", .min = 0, .range_doc = "0 W or more, and tdp + overhead more than 0 W", .default_unit = "W"}, UnitKind::power, &G::tdp));
   catalog.add(quantity<G>({.name = "idle", .description = "an idle GPU's draw", .default_doc = "the built-in value; required for a new id", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &G::idle));
   catalog.add(quantity<G>({.name = "overhead", .description = "server share per powered GPU: CPUs, memory, NICs, fans", .default_doc = "the built-in value; required for a new id", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &G::overhead));
   catalog.add(quantity<G>({.name = "price", .description = "purchase price per GPU (a pool's default capex)", .default_doc = "the built-in value; required for a new id", .min = 0, .max = 1e7, .range_doc = "0 to 10M USD", .default_unit = "USD"}, UnitKind::money, &G::price));
