@@ -1,6 +1,7 @@
 #include "sim/scenario/document.hpp"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -98,6 +99,26 @@ std::optional<std::size_t> first_invalid_utf8(const std::string& text) {
     i += len;
   }
   return std::nullopt;
+}
+
+// Whether the text holds a document after its first: the parser skips the
+// first (its events ignored) and is asked for one more.
+bool has_second_document(const std::string& text) {
+  struct Ignore : YAML::EventHandler {
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+  } ignore;
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  if (!parser.HandleNextDocument(ignore)) return false;
+  return parser.HandleNextDocument(ignore);
 }
 
 // Where the second document's `---` is (yaml-cpp marks its first value instead).
@@ -229,15 +250,15 @@ DocNode parse_yaml_text(const std::string& text, const std::string& file, Diagno
   }
   YAML::Node root;
   try {
+    root = YAML::Load(text);
     // One document per file: a second one (after `---`) would be ignored.
-    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    if (documents.size() > 1) {
+    // (Not YAML::LoadAll: on some malformed input it never stops adding empty documents.)
+    if (has_second_document(text)) {
       diags.error(second_document_marker(text, fname), "",
                   "a second YAML document starts here; a scenario file holds one document (remove the '---' "
                   "and what follows, or put it in its own file)");
       return {};
     }
-    if (!documents.empty()) root = documents.front();
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp 0.7 stops at 2,000 levels with the message "bad file"; say what is wrong.
     SourceLoc loc{fname, e.mark.line >= 0 ? e.mark.line + 1 : 0, e.mark.column >= 0 ? e.mark.column + 1 : 0};

@@ -473,13 +473,6 @@ void Schema::read_catalog(ReadContext& ctx, const DocNode& n, std::vector<GpuMod
                             " (valid keys: " + join_names(catalog.keys()) + ")");
     }
     if (ctx.diags.size() != before) continue;
-    if (!(read.tdp.value + read.overhead.value > 0)) {
-      // A model that draws nothing at full load makes count: fit infinite and
-      // every per-watt ratio undefined.
-      const DocNode* tdp = entry.find("tdp");
-      ctx.diags.error(tdp ? tdp->loc : entry.loc, base + "." + id + ".tdp",
-                      "a GPU model must draw power at full load: tdp + overhead is 0 W (expected tdp more than 0 W)");
-    }
     if (is_new) out.push_back(read);
     else *it = read;
   }
@@ -607,7 +600,7 @@ Schema::Schema() {
                                      &TimeSpecRaw::year, Choices<YearConvention>{{"calendar", YearConvention::calendar}, {"365d", YearConvention::days365}}));
 
   using G = GpuModelSpec;
-  catalog.add(quantity<G>({.name = "tdp", .description = "a busy GPU's draw", .default_doc = "the built-in value; required for a new id", .min = 0, .range_doc = "0 W or more, and tdp + overhead more than 0 W", .default_unit = "W"}, UnitKind::power, &G::tdp));
+  catalog.add(quantity<G>({.name = "tdp", .description = "a busy GPU's draw", .default_doc = "the built-in value; required for a new id", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &G::tdp));
   catalog.add(quantity<G>({.name = "idle", .description = "an idle GPU's draw", .default_doc = "the built-in value; required for a new id", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &G::idle));
   catalog.add(quantity<G>({.name = "overhead", .description = "server share per powered GPU: CPUs, memory, NICs, fans", .default_doc = "the built-in value; required for a new id", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &G::overhead));
   catalog.add(quantity<G>({.name = "price", .description = "purchase price per GPU (a pool's default capex)", .default_doc = "the built-in value; required for a new id", .min = 0, .max = 1e7, .range_doc = "0 to 10M USD", .default_unit = "USD"}, UnitKind::money, &G::price));
@@ -875,6 +868,12 @@ void check_fleet(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs)
       if (site != s.sites.end() && !site->it_power_cap && !site->power_cap) {
         diags.error(loc_of(locs, p + ".count"), p + ".count",
                     "count: fit needs its site '" + f.site + "' to have it_power_cap or power_cap");
+      }
+      // A model that draws nothing at full load fits infinitely many times.
+      if (g != s.catalog.end() && !(g->tdp.value + g->overhead.value > 0)) {
+        diags.error(loc_of(locs, p + ".count"), p + ".count",
+                    "count: fit needs a GPU model that draws power at full load; " + f.gpu +
+                        " draws 0 W (tdp + overhead); give a count, or the model a tdp");
       }
     }
     if (!has_key(locs, p + ".capex") && g != s.catalog.end()) f.capex = g->price;

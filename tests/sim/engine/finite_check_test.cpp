@@ -34,9 +34,10 @@ TEST(FiniteCheck, RegressionZeroWattGpuWithCountFitIsRefused) {
   for (const std::string command : {"run", "validate"}) {
     const CommandResult r = gpusim(dir, command + " " + file);
     EXPECT_EQ(r.status, 2) << command;
-    // `catalog: {Z: {tdp: ` is 19 characters: the value 0 W is at column 20.
-    EXPECT_EQ(dir.strip(r.err), "z.yaml:3:20: error: catalog.Z.tdp: a GPU model must draw power at full load: "
-                                "tdp + overhead is 0 W (expected tdp more than 0 W)\n1 error; nothing was run\n")
+    // `fleet: [{name: p, gpu: Z, site: s, count: ` is 42 characters: `fit` is at column 43.
+    EXPECT_EQ(dir.strip(r.err), "z.yaml:5:43: error: fleet.p.count: count: fit needs a GPU model that draws power at "
+                                "full load; Z draws 0 W (tdp + overhead); give a count, or the model a tdp\n"
+                                "1 error; nothing was run\n")
         << command;
     EXPECT_EQ(r.out, "") << command;
   }
