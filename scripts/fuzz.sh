@@ -22,7 +22,7 @@ if [ -z "$fuzzer" ]; then
   bash scripts/install_packages.sh clang-14 libclang-rt-14-dev
   cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Sanitize \
     -DCMAKE_CXX_COMPILER=clang++-14 \
-    -DGPUSIM_BUILD_TESTS=ON -DGPUSIM_SANITIZE=ON -DGPUSIM_FUZZ=ON ${GPUSIM_SANITIZE_CMAKE_ARGS:-} >/dev/null
+    -DGPUSIM_BUILD_TESTS=ON -DGPUSIM_BUILD_PYTHON=OFF -DGPUSIM_SANITIZE=ON -DGPUSIM_FUZZ=ON ${GPUSIM_SANITIZE_CMAKE_ARGS:-} >/dev/null
   cmake --build build-sanitize -j"$(nproc 2>/dev/null || echo 2)" --target scenario_fuzz
   fuzzer=build-sanitize/tests/scenario_fuzz
 fi

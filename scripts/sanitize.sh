@@ -16,7 +16,7 @@ bash scripts/install_packages.sh clang-14 libclang-rt-14-dev
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Sanitize \
   -DCMAKE_CXX_COMPILER=clang++-14 \
-  -DGPUSIM_BUILD_TESTS=ON -DGPUSIM_SANITIZE=ON -DGPUSIM_FUZZ=ON \
+  -DGPUSIM_BUILD_TESTS=ON -DGPUSIM_BUILD_PYTHON=OFF -DGPUSIM_SANITIZE=ON -DGPUSIM_FUZZ=ON \
   -DGPUSIM_FUZZ_SECONDS="${GPUSIM_FUZZ_SECONDS:-60}" ${GPUSIM_SANITIZE_CMAKE_ARGS:-} >/dev/null
 cmake --build build-sanitize -j"$jobs"
 

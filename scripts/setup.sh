@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install_packages.sh cmake g++ make libeigen3-dev libyaml-cpp-dev libspdlog-dev libgtest-dev libgmock-dev \
-  libcli11-dev nlohmann-json3-dev gnuplot-nox libbenchmark-dev
+  libcli11-dev nlohmann-json3-dev gnuplot-nox libbenchmark-dev \
+  pybind11-dev python3-dev python3-pandas python3-pytest python3-matplotlib dpkg-dev
 
 jobs=$(nproc 2>/dev/null || echo 2)
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DGPUSIM_BUILD_TESTS=ON ${GPUSIM_CMAKE_ARGS:-} >/dev/null

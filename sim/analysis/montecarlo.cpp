@@ -283,4 +283,9 @@ std::string monte_carlo_runs_csv(const MonteCarloResult& r) {
   return o.str();
 }
 
+std::optional<std::string> check_runs(std::size_t runs) {
+  if (runs == 0 || runs > kMaxMonteCarloRuns) return "--runs must be from 1 to " + std::to_string(kMaxMonteCarloRuns);
+  return std::nullopt;
+}
+
 }  // namespace gpusim

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ double percentile(std::vector<double> values, double q);
 // The most runs `gpusim mc --runs` takes (each run keeps its monthly series
 // for the fan chart's bands).
 inline constexpr std::size_t kMaxMonteCarloRuns = 1'000'000;
+
+// The message when `runs` cannot be run (0), for every front end to say the same.
+std::optional<std::string> check_runs(std::size_t runs);
 
 // Throws ScenarioError/ModelError as a run would.
 MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std::uint64_t seed, unsigned threads = 0,

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "models/catalog.hpp"
 #include "sim/scenario/document.hpp"
 #include "sim/scenario/printer.hpp"
 
@@ -393,6 +394,19 @@ std::string customers_csv(const Results& r) {
   for (const auto& c : r.customers)
     o << csv_field(c.name) << "," << num(c.gpu_hours) << "," << num(c.revenue_usd) << "," << num(c.revenue_share) << "\n";
   return o.str();
+}
+
+Json catalog_json() {
+  Json arr = Json::array();
+  for (const auto& g : builtin_catalog()) {
+    arr.push_back({{"id", g.id},
+                   {"tdp_w", g.tdp.value},
+                   {"idle_w", g.idle.value},
+                   {"overhead_w", g.overhead.value},
+                   {"price_usd", g.price.value},
+                   {"source", g.source}});
+  }
+  return arr;
 }
 
 }  // namespace gpusim

@@ -48,6 +48,10 @@ class OutputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The built-in GPU catalog (`gpusim catalog --format json`): id, tdp_w, idle_w,
+// overhead_w, price_usd, source per model.
+Json catalog_json();
+
 // "1,234,567.8" style formatting for tables.
 std::string with_commas(double v, int decimals);
 

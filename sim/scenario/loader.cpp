@@ -1087,14 +1087,14 @@ LoadedScenario load_scenario(const std::string& path, const std::vector<std::str
   Diagnostics diags;
   DocNode document = load_document(path, diags);
   diags.throw_if_any();
-  return load_scenario_document(path, std::move(document), overrides);
+  return load_scenario_document(std::move(document), path, overrides);
 }
 
-LoadedScenario load_scenario_document(const std::string& path, DocNode document,
+LoadedScenario load_scenario_document(DocNode document, const std::string& name,
                                       const std::vector<std::string>& overrides) {
   Diagnostics diags;
   LoadedScenario out;
-  out.file = path;
+  out.file = name;
   out.document = std::move(document);
   for (const auto& o : overrides) apply_override(out.document, o, diags);
   diags.throw_if_any();

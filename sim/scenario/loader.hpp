@@ -25,9 +25,9 @@ struct LoadedScenario {
 // validates. Throws ScenarioError with every problem found.
 LoadedScenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
 
-// The same for a document already read from `path` (read once: `validate
-// /dev/stdin` has no second reading).
-LoadedScenario load_scenario_document(const std::string& path, DocNode document,
+// The same for a document already read and merged (YAML text or a Python dict
+// through resolve_extends); `name` stands for the file in messages.
+LoadedScenario load_scenario_document(DocNode document, const std::string& name,
                                       const std::vector<std::string>& overrides = {});
 
 // A goal-seek bound (solve.low/high, --low/--high) for the key `vary` of
