@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
   auto* m = app.add_subcommand("mc", "Monte Carlo over the scenario's uncertain inputs, noise and failures");
   m->add_option("scenario", mc.scenario, "Scenario file")->required();
   m->add_option("--runs", mc.runs, "Number of runs (default 1000; 1 to 1,000,000)")
-      ->check(whole_number("RUNS", 1, gpusim::kMaxMonteCarloRuns, "a whole number from 1 to 1000000"));
+      ->check(whole_number("RUNS", 0, UINT64_MAX, "a whole number (from 1 to 1000000)"));  // the range: check_runs
   m->add_option("--seed", mc.seed, "Seed (default 1): same seed, same output")
       ->check(whole_number("SEED", 0, UINT64_MAX, "a whole number from 0 to 18446744073709551615"));
   m->add_option("--set", mc.overrides, "Override a key: PATH=VALUE (repeatable)")->allow_extra_args(false);

@@ -40,17 +40,22 @@ TEST(RobustnessCli, RegressionInvalidUtf8NameIsExit2NotInternalError) {
 TEST(RobustnessCli, RegressionMcCountsAreCheckedBeforeRunning) {
   TempDir dir;
   const std::pair<std::string, std::string> cases[] = {
-      {"--runs -1", "--runs: '-1': expected a whole number from 1 to 1000000"},
-      {"--runs 1000000000000", "--runs: '1000000000000': expected a whole number from 1 to 1000000"},
-      {"--runs 0", "--runs: '0': expected a whole number from 1 to 1000000"},
-      {"--seed 18446744073709551616", "--seed: '18446744073709551616': expected a whole number from 0 to 18446744073709551615"},
-      {"--seed -1", "--seed: '-1': expected a whole number from 0 to 18446744073709551615"},
-      {"--threads 100000", "--threads: '100000': expected a whole number from 0 (all hardware threads) to 1024"},
+      {"--runs -1", "--runs: '-1': expected a whole number (from 1 to 1000000)\nRun with --help for more information."},
+      {"--runs 18446744073709551616", "--runs: '18446744073709551616': expected a whole number (from 1 to 1000000)\n"
+                                      "Run with --help for more information."},
+      // A whole number out of range: the same message as the Python module's.
+      {"--runs 1000000000000", "gpusim mc: --runs must be from 1 to 1000000"},
+      {"--runs 0", "gpusim mc: --runs must be from 1 to 1000000"},
+      {"--seed 18446744073709551616", "--seed: '18446744073709551616': expected a whole number from 0 to 18446744073709551615\n"
+                                      "Run with --help for more information."},
+      {"--seed -1", "--seed: '-1': expected a whole number from 0 to 18446744073709551615\nRun with --help for more information."},
+      {"--threads 100000", "--threads: '100000': expected a whole number from 0 (all hardware threads) to 1024\n"
+                           "Run with --help for more information."},
   };
   for (const auto& [option, message] : cases) {
     const CommandResult r = gpusim(dir, "mc " + kCoreweave + " " + option);
     EXPECT_EQ(r.status, 2) << option;
-    EXPECT_EQ(r.err, message + "\nRun with --help for more information.\n") << option;
+    EXPECT_EQ(r.err, message + "\n") << option;
     EXPECT_EQ(r.out, "") << option;
   }
   // The largest seed is accepted, and --threads 0 means all hardware threads.
