@@ -1,3 +1,4 @@
+#include "sim/engine/finite_check.hpp"
 #include "sim/analysis/montecarlo.hpp"
 
 #include <algorithm>
@@ -166,6 +167,7 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
           r = run_document(doc, EngineOptions{i});
         } else {
           r = run_scenario(spec, EngineOptions{i});
+          check_finite_results(r, doc);
         }
         const auto cells = flatten_all(summary_json(r));
         bool same = i > 0 && cells.size() == shape.size();
@@ -353,7 +355,7 @@ std::string monte_carlo_runs_csv(const MonteCarloResult& r, const std::vector<st
 }
 
 std::optional<std::string> check_runs(std::size_t runs) {
-  if (runs == 0) return "--runs must be at least 1";
+  if (runs == 0 || runs > kMaxMonteCarloRuns) return "--runs must be from 1 to " + std::to_string(kMaxMonteCarloRuns);
   return std::nullopt;
 }
 

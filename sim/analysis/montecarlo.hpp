@@ -59,6 +59,10 @@ struct MonteCarloResult {
 // Percentile by linear interpolation between order statistics (q in [0, 1]).
 double percentile(std::vector<double> values, double q);
 
+// The most runs `gpusim mc --runs` takes (each run keeps its monthly series
+// for the fan chart's bands).
+inline constexpr std::size_t kMaxMonteCarloRuns = 1'000'000;
+
 // The message when `runs` cannot be run (0), for every front end to say the same.
 std::optional<std::string> check_runs(std::size_t runs);
 

@@ -15,6 +15,7 @@
 
 #include "models/catalog.hpp"
 #include "sim/engine/engine.hpp"
+#include "sim/engine/finite_check.hpp"
 #include "sim/engine/locate.hpp"
 #include "sim/engine/solve.hpp"
 #include "sim/analysis/montecarlo.hpp"
@@ -22,6 +23,7 @@
 #include "sim/figures/article_charts.hpp"
 #include "sim/output/charts.hpp"
 #include "sim/figures/registry.hpp"
+#include "sim/output/staged_output.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/printer.hpp"
@@ -70,6 +72,18 @@ std::vector<std::string> comma_list(const std::string& text) {
   return out;
 }
 
+// Draws a chart into a staging folder; its errors name the final path.
+template <class Draw>
+void draw_staged(const StagedOutput& staged, Draw&& draw) {
+  try {
+    draw();
+  } catch (const ChartInputError& e) {
+    throw ChartInputError(staged.unstaged(e.what()));
+  } catch (const ChartError& e) {
+    throw ChartError(staged.unstaged(e.what()));
+  }
+}
+
 }  // namespace
 
 int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& err) {
@@ -81,16 +95,17 @@ int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& e
       diags.throw_if_any();
       if (is_sweep_file(doc)) {
         const SweepPlan plan = read_sweep_file(file, doc, opts.overrides);
-        std::size_t points = 1;
-        for (const auto& v : plan.vary) points *= parse_vary(plan.document, v).values.size();
-        out << file << ": ok (a sweep of " << points << " points)\n";
+        std::vector<VaryAxis> axes;
+        for (const auto& v : plan.vary) axes.push_back(parse_vary(plan.document, v));
+        out << file << ": ok (a sweep of " << grid_size(axes) << " points)\n";
         continue;
       }
-      LoadedScenario loaded = load_scenario(file, opts.overrides);
+      // The document already read: a pipe (/dev/stdin) has no second reading.
+      LoadedScenario loaded = load_scenario_document(doc, file, opts.overrides);
       // What only a run finds (a fleet over its site's caps, a `value` with no
-      // GPU-hours to price): run it once, without its goal-seek.
+      // GPU-hours to price, results that are not finite): run it once, without its goal-seek.
       try {
-        (void)run_scenario(loaded.spec);
+        check_finite_results(run_scenario(loaded.spec), loaded.document);
       } catch (const ModelError& e) {
         err << locate_model_error(loaded, e).str() << "\n1 error; nothing was run\n";
         status = 2;
@@ -223,10 +238,10 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
   const DocNode raw = load_document(opts.file, diags);
   diags.throw_if_any();
   SweepPlan plan;
-  if (raw.find("sweep")) {
+  if (is_sweep_file(raw)) {
     plan = read_sweep_file(opts.file, raw, opts.overrides);
   } else {
-    plan.document = load_scenario(opts.file, opts.overrides).document;
+    plan.document = load_scenario_document(raw, opts.file, opts.overrides).document;  // read once
   }
   for (const auto& v : opts.vary) plan.vary.push_back(v);
   if (!opts.plot.empty()) plan.plot = opts.plot;
@@ -240,7 +255,7 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
     err << "gpusim sweep: --plot draws one varied key (a line) or two (a heatmap), not " << axes.size() << "\n";
     return 2;
   }
-  const auto points = grid_overrides(axes);
+  const auto points = grid_overrides(axes);  // refuses a grid over kMaxSweepPoints, before anything runs
   Progress progress("sweep");
   std::vector<Json> summaries;
   try {
@@ -275,10 +290,11 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
     if (!plan.plot.empty()) err << "gpusim sweep: note: the chart is written only with --out DIR\n";
     return 0;
   }
-  write_files_atomically(opts.out_dir, {{"sweep.csv", csv}});
-  out << "Table: " << opts.out_dir << "/sweep.csv (" << summaries.size() << " rows)\n";
+  // Every file, chart included, appears only when all were written.
+  StagedOutput staged(opts.out_dir);
+  staged.write("sweep.csv", csv);
   if (!plan.plot.empty()) {
-    const std::string chart = (std::filesystem::path(opts.out_dir) / "sweep.svg").string();
+    const std::string chart = staged.staged("sweep.svg").string();
     // The results in words: "NPV (USD)", "Operating margin and Revenue (USD)".
     std::vector<MetricWords> words;
     for (const auto& metric : plot_metrics) words.push_back(metric_words(metric));
@@ -313,6 +329,7 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
                              : format_number(*plan.contour)) +
                       (one && !share && *plan.contour != 0 && !words[0].unit.empty() ? " " + words[0].unit : "");
     }
+    draw_staged(staged, [&] {
     if (axes.size() == 1) {
       LineChartOptions lo;
       if (plan.contour) lo.horizontal_lines.push_back({*plan.contour, contour_label});
@@ -327,8 +344,11 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
       if (plan.contour) ho.contour = ReferenceLine{*plan.contour, contour_label};
       write_heatmap(chart, text, shown(axes[0]), shown(axes[1]), z, words[0].with_unit(), ho);
     }
-    out << "Chart: " << chart << "\n";
+    });
   }
+  staged.commit();
+  out << "Table: " << opts.out_dir << "/sweep.csv (" << summaries.size() << " rows)\n";
+  if (!plan.plot.empty()) out << "Chart: " << (std::filesystem::path(opts.out_dir) / "sweep.svg").string() << "\n";
   return 0;
 }
 
@@ -369,9 +389,16 @@ int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err) {
   }
   const Json j = monte_carlo_json(r);
   if (!opts.out_dir.empty()) {
-    write_files_atomically(opts.out_dir,
-                           {{"mc.json", j.dump(2) + "\n"}, {"runs.csv", monte_carlo_runs_csv(r, metrics)}});
-    const std::string chart = (std::filesystem::path(opts.out_dir) / "fan.svg").string();
+    const std::vector<std::string> months = r.monthly.empty() ? std::vector<std::string>{} : r.monthly.front().months;
+    if (months.size() < 2) {
+      err << "gpusim mc: the fan chart (fan.svg) needs at least 2 calendar months; " << opts.scenario << " spans "
+          << months.size() << "; nothing was written (--format json prints the statistics without --out)\n";
+      return 2;
+    }
+    StagedOutput staged(opts.out_dir);
+    staged.write("mc.json", j.dump(2) + "\n");
+    staged.write("runs.csv", monte_carlo_runs_csv(r, metrics));
+    const std::string chart = staged.staged("fan.svg").string();
     std::vector<FanPanel> panels;
     for (const auto& band : r.monthly) {
       // Named as a result would be ("Net income (USD)"); a flow per day of its month.
@@ -392,8 +419,10 @@ int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err) {
     flags.emplace_back("--out", opts.out_dir);
     const std::string title =
         opts.title.empty() ? loaded.spec.name + ": " + std::to_string(r.runs) + " Monte Carlo runs" : opts.title;
-    write_fan_chart(chart, {title, "month", "", chart_command("mc", opts.scenario, flags)},
-                    r.monthly.empty() ? std::vector<std::string>{} : r.monthly.front().months, panels);
+    draw_staged(staged, [&] {
+      write_fan_chart(chart, {title, "month", "", chart_command("mc", opts.scenario, flags)}, months, panels);
+    });
+    staged.commit();
   }
   if (opts.format == "json") out << j.dump(2) << "\n";
   else {
@@ -417,13 +446,21 @@ int run_figures_command(const FiguresOptions& opts, std::ostream& out, std::ostr
     const std::string dir = opts.out_dir.empty() ? std::filesystem::path(opts.markdown).parent_path().string() : opts.out_dir;
     const std::string scenarios = std::filesystem::path(opts.registry).parent_path().string();
     try {
-      if (opts.only.empty()) charts = write_article_charts(scenarios, dir, results, opts.threads);
-      write_files_atomically(dir, {{"figures.csv", figures_csv(results)}, {"figures.json", figures_json(results).dump(2) + "\n"}});
+      // The charts, tables and page are staged and appear together, or not at all.
+      StagedOutput staged(dir);
+      if (opts.only.empty())
+        draw_staged(staged, [&] { charts = write_article_charts(scenarios, staged.staged("").string(), results, opts.threads); });
+      for (auto& c : charts) c.path = (std::filesystem::path(dir) / std::filesystem::path(c.path).filename()).string();
+      staged.write("figures.csv", figures_csv(results));
+      staged.write("figures.json", figures_json(results).dump(2) + "\n");
+      std::optional<StagedOutput> page;
       if (!opts.markdown.empty()) {
         const auto md = std::filesystem::path(opts.markdown);
-        write_files_atomically(md.parent_path().empty() ? "." : md.parent_path().string(),
-                               {{md.filename().string(), figures_markdown(results, charts, md.parent_path().string())}});
+        page.emplace(md.parent_path().empty() ? "." : md.parent_path().string());
+        page->write(md.filename().string(), figures_markdown(results, charts, md.parent_path().string()));
       }
+      staged.commit();
+      if (page) page->commit();
     } catch (const ModelError& e) {
       err << "gpusim figures: error: " << e.path() << ": " << e.what() << "\n";
       return 2;

@@ -176,6 +176,10 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
     if (site.power_cap) room_w = std::min(room_w, site.power_cap->value / max_pue(site) - others_w);
     // The most whole GPUs that fit (a tiny tolerance absorbs rounding of exact fits).
     const double n = std::max(0.0, std::floor(room_w / p.power.full_load_w() * (1 + 1e-12)));
+    if (!(n <= 1e12))  // a model drawing (next to) nothing: no finite count fits
+      throw ModelError("fleet." + p.spec->name + ".count",
+                       "count: fit finds no finite number of " + p.spec->gpu + " GPUs (it draws " +
+                           std::to_string(p.power.full_load_w()) + " W at full load); give a count");
     p.curve = CountCurve::constant_from(static_cast<double>(s.time.start), n);
   }
   for (std::size_t i = 0; i < pools.size(); ++i) {

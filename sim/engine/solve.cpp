@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/engine/engine.hpp"
+#include "sim/engine/finite_check.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/diagnostics.hpp"
 #include "sim/scenario/loader.hpp"
@@ -151,6 +152,9 @@ double parse_bound(const std::string& text, const KeyType& type, const std::stri
                    std::optional<Span::Unit>& span_unit) {
   const QuantityResult r = parse_quantity(text, type.unit, path, type.default_unit);
   if (!r.ok()) throw ModelError(std::string("solve.") + which, r.error);
+  double value = 0.0;  // a bound outside the key's range is the bound's error, not a trial's
+  if (const std::string range_error = solve_bound_error(text, type, path, value); !range_error.empty())
+    throw ModelError(std::string("solve.") + which, range_error);
   if (type.unit == UnitKind::duration) {
     if (!span_unit) span_unit = r.span.unit;
     if (*span_unit != r.span.unit)
@@ -446,11 +450,13 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
 
 Results run_document(const DocNode& document, const EngineOptions& options) {
   const ScenarioSpec spec = read_scenario(document);
-  if (!spec.solve) return run_scenario(spec, options);
-  return solve_scenario(document,
-                        {spec.solve->vary, spec.solve->target, spec.solve->equals, spec.solve->equals_metric,
-                         spec.solve->low, spec.solve->high},
-                        options);
+  Results r = !spec.solve ? run_scenario(spec, options)
+                          : solve_scenario(document,
+                                           {spec.solve->vary, spec.solve->target, spec.solve->equals,
+                                            spec.solve->equals_metric, spec.solve->low, spec.solve->high},
+                                           options);
+  check_finite_results(r, document);
+  return r;
 }
 
 std::optional<std::string> set_solve_equals(SolveRequest& request, const std::string& value) {

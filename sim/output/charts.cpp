@@ -1,9 +1,15 @@
 #include "sim/output/charts.hpp"
 
+#include "sim/output/staged_output.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -187,19 +193,6 @@ std::string format_amount(double value, int decimals, bool with_plus_sign) {
   return sign + whole + fraction;
 }
 
-std::string shell_quote(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  out += "'";
-  return out;
-}
-
 // ---- ranges --------------------------------------------------------------------
 
 // The span of the finite values seen so far.
@@ -370,6 +363,7 @@ class ScratchDir {
       fs::path candidate = base / name;
       if (fs::create_directory(candidate, error)) {
         path_ = std::move(candidate);
+        cleanup_slot_ = register_cleanup_folder(path_);  // removed on SIGINT/SIGTERM too
         return;
       }
       if (error) break;
@@ -382,12 +376,51 @@ class ScratchDir {
   ~ScratchDir() {
     std::error_code ignored;
     fs::remove_all(path_, ignored);
+    release_cleanup_folder(cleanup_slot_);
   }
   const fs::path& path() const { return path_; }
 
  private:
   fs::path path_;
+  int cleanup_slot_ = -1;
 };
+
+// Runs `gnuplot -d chart.gp` in `folder` with its output in gnuplot.log, as a
+// child process registered for cleanup on SIGINT/SIGTERM. Returns the wait
+// status, or throws ChartError when gnuplot cannot be started.
+int run_gnuplot(const fs::path& folder, const std::string& what) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  const std::string log = (folder / "gnuplot.log").string();
+  posix_spawn_file_actions_addchdir_np(&actions, folder.c_str());
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t defaults, none;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
+  sigemptyset(&none);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  char program[] = "gnuplot", flag[] = "-d", script[] = "chart.gp";
+  char* argv[] = {program, flag, script, nullptr};
+  pid_t child = 0;
+  const int spawned = posix_spawnp(&child, program, &actions, &attributes, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  if (spawned == ENOENT) throw ChartError(what + ": gnuplot not found on PATH (install gnuplot, e.g. gnuplot-nox)");
+  if (spawned != 0) throw ChartError(what + ": cannot start gnuplot: " + std::strerror(spawned));
+  const int slot = register_cleanup_child(child);
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  release_cleanup_child(slot);
+  return status;
+}
 
 void write_text_file(const fs::path& file, const std::string& content) {
   std::ofstream out(file, std::ios::binary);
@@ -433,11 +466,8 @@ void render(const fs::path& target, const std::string& script,
   for (const auto& data : data_files) write_text_file(scratch.path() / data.name, data.content);
   write_text_file(scratch.path() / "chart.gp", script);
 
-  const std::string command = "cd " + shell_quote(scratch.path().string()) +
-                              " && gnuplot -d chart.gp > gnuplot.log 2>&1";
-  const int status = std::system(command.c_str());
+  const int status = run_gnuplot(scratch.path(), what);
   const std::string log = tail(read_text_file(scratch.path() / "gnuplot.log"), 2000);
-  if (status == -1) throw ChartError(what + ": cannot start a shell to run gnuplot");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     if (code == 127) {
@@ -465,7 +495,7 @@ void render(const fs::path& target, const std::string& script,
 // ---- input checks --------------------------------------------------------------
 
 void require(bool condition, const std::string& chart_kind, const std::string& message) {
-  if (!condition) throw ChartError(chart_kind + ": " + message);
+  if (!condition) throw ChartInputError(chart_kind + ": " + message);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include "sim/output/columns.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -277,9 +279,10 @@ MetricWords metric_words(const std::string& path) {
 
 std::string with_commas(double v, int decimals) {
   if (!std::isfinite(v)) return "n/a";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, std::fabs(v));
-  std::string s = buf;
+  // Sized for every digit: 1e300 has 301 of them.
+  std::string s(static_cast<std::size_t>(std::snprintf(nullptr, 0, "%.*f", decimals, std::fabs(v))) + 1, '\0');
+  std::snprintf(s.data(), s.size(), "%.*f", decimals, std::fabs(v));
+  s.pop_back();
   const auto dot = s.find('.');
   std::string whole = dot == std::string::npos ? s : s.substr(0, dot);
   const std::string frac = dot == std::string::npos ? "" : s.substr(dot);
@@ -293,24 +296,27 @@ std::string with_commas(double v, int decimals) {
 }
 
 namespace {
+// printf of one number into a string of whatever length it needs.
+std::string formatted(const char* format, double v) {
+  std::string out(static_cast<std::size_t>(std::snprintf(nullptr, 0, format, v)) + 1, '\0');
+  std::snprintf(out.data(), out.size(), format, v);
+  out.pop_back();
+  return out;
+}
 std::string pct(std::optional<double> v) {
-  if (!v) return "n/a";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", *v * 100);
-  return buf;
+  if (!v || !std::isfinite(*v)) return "n/a";
+  return formatted("%.1f%%", *v * 100);
 }
 std::string money_text(double v) {
   const double a = std::fabs(v);
-  char buf[64];
-  if (a >= 1e9) std::snprintf(buf, sizeof buf, "%.3fB", v / 1e9);
-  else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
-  else return with_commas(v, 0);
-  return buf;
+  if (!std::isfinite(v)) return "n/a";
+  if (a >= 1e9) return formatted("%.3fB", v / 1e9);
+  if (a >= 1e6) return formatted("%.2fM", v / 1e6);
+  return with_commas(v, 0);
 }
+// No fixed buffers: a long name or value widens its row, never cuts it.
 void row(std::ostringstream& o, const std::string& label, const std::string& value, const std::string& note = "") {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "  %-34s %20s  %s\n", label.c_str(), value.c_str(), note.c_str());
-  o << buf;
+  o << "  " << left(label, 34) << " " << right(value, 20) << "  " << note << "\n";
 }
 }  // namespace
 
@@ -361,47 +367,38 @@ std::string summary_table(const Results& r) {
   row(o, "payback (years)", m.payback_years ? with_commas(*m.payback_years, 2) : "n/a");
   if (!r.customers.empty()) {
     o << "\nCustomers\n";
-    char buf[256];
-    std::snprintf(buf, sizeof buf, "  %-24s %18s %16s %8s\n", "name", "GPU-hours", "revenue USD", "share");
-    o << buf;
-    for (const auto& c : r.customers) {
-      std::snprintf(buf, sizeof buf, "  %-24s %18s %16s %8s\n", c.name.c_str(), with_commas(c.gpu_hours, 0).c_str(),
-                    money_text(c.revenue_usd).c_str(), pct(c.revenue_share).c_str());
-      o << buf;
-    }
+    auto customer_row = [&](const std::string& name, const std::string& hours, const std::string& revenue,
+                            const std::string& share) {
+      o << "  " << left(name, 24) << " " << right(hours, 18) << " " << right(revenue, 16) << " " << right(share, 8) << "\n";
+    };
+    customer_row("name", "GPU-hours", "revenue USD", "share");
+    for (const auto& c : r.customers)
+      customer_row(c.name, with_commas(c.gpu_hours, 0), money_text(c.revenue_usd), pct(c.revenue_share));
   }
   if (!r.contracts.empty()) {
     // The deal's own numbers: what each contract charges, is worth and earns.
     o << "\nContracts\n";
-    int name_width = 24;
-    for (const auto& c : r.contracts) name_width = std::max(name_width, static_cast<int>(c.name.size()));
-    char buf[512];
-    std::snprintf(buf, sizeof buf, "  %-*s %12s %12s %18s %18s %12s\n", name_width, "name", "USD/gpu-h",
-                  "value USD", "contracted GPU-h", "billed GPU-h", "revenue USD");
-    o << buf;
-    for (const auto& c : r.contracts) {
-      char price[32];
-      std::snprintf(price, sizeof price, "%.4f", c.price_usd_per_gpu_hour);
-      std::snprintf(buf, sizeof buf, "  %-*s %12s %12s %18s %18s %12s%s\n", name_width, c.name.substr(0, 400).c_str(), price,
-                    money_text(c.value_usd).c_str(), with_commas(c.contracted_gpu_hours, 0).c_str(),
-                    with_commas(c.billed_gpu_hours, 0).c_str(), money_text(c.revenue_usd).c_str(),
-                    c.price_derived_from_value ? "  price derived from value" : "");
-      o << buf;
-    }
+    std::size_t name_width = 24;
+    for (const auto& c : r.contracts) name_width = std::max(name_width, display_width(c.name));
+    auto contract_row = [&](const std::string& name, const std::string& price, const std::string& value,
+                            const std::string& contracted, const std::string& billed, const std::string& revenue,
+                            const std::string& note) {
+      o << "  " << left(name, name_width) << " " << right(price, 12) << " " << right(value, 12) << " "
+        << right(contracted, 18) << " " << right(billed, 18) << " " << right(revenue, 12) << note << "\n";
+    };
+    contract_row("name", "USD/gpu-h", "value USD", "contracted GPU-h", "billed GPU-h", "revenue USD", "");
+    for (const auto& c : r.contracts)
+      contract_row(c.name, formatted("%.4f", c.price_usd_per_gpu_hour), money_text(c.value_usd),
+                   with_commas(c.contracted_gpu_hours, 0), with_commas(c.billed_gpu_hours, 0), money_text(c.revenue_usd),
+                   c.price_derived_from_value ? "  price derived from value" : "");
   }
   if (r.solve) {
     o << "\nSolved\n";
-    char v[64], a[64], t[64];
-    std::snprintf(v, sizeof v, "%.10g", r.solve->value);
-    std::snprintf(a, sizeof a, "%.8g", r.solve->achieved);
-    std::snprintf(t, sizeof t, "%.8g", r.solve->target_value);
-    row(o, r.solve->vary, v, "as written: " + r.solve->value_text);
-    row(o, r.solve->target, a, std::string("target ") + t);
+    row(o, r.solve->vary, formatted("%.10g", r.solve->value), "as written: " + r.solve->value_text);
+    row(o, r.solve->target, formatted("%.8g", r.solve->achieved), "target " + formatted("%.8g", r.solve->target_value));
     if (r.solve->derived_price_usd_per_gpu_hour) {
-      char p[64];
-      std::snprintf(p, sizeof p, "%.6g", *r.solve->derived_price_usd_per_gpu_hour);
       const std::string contract = r.solve->vary.substr(0, r.solve->vary.rfind('.'));
-      row(o, contract + ".price", p, "USD/gpu-h, derived from value");
+      row(o, contract + ".price", formatted("%.6g", *r.solve->derived_price_usd_per_gpu_hour), "USD/gpu-h, derived from value");
     }
   }
   return o.str();
@@ -528,31 +525,6 @@ std::string summary_csv(const Results& r) {
   o << "metric,value\n";
   for (const auto& [name, v] : flatten_all(summary_json(r))) o << csv_field(name) << "," << (v ? num(*v) : "") << "\n";
   return o.str();
-}
-
-void write_files_atomically(const std::string& dir,
-                            const std::vector<std::pair<std::string, std::string>>& files) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw OutputError("cannot create the output directory '" + dir + "': " + ec.message());
-  if (!fs::is_directory(dir)) throw OutputError("'" + dir + "' is not a directory");
-  std::vector<fs::path> temps;
-  try {
-    for (const auto& [name, content] : files) {
-      const fs::path tmp = fs::path(dir) / ("." + name + ".tmp");
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      if (!out) throw OutputError("cannot write '" + tmp.string() + "'");
-      temps.push_back(tmp);
-      out << content;
-      out.close();
-      if (!out) throw OutputError("cannot write '" + tmp.string() + "' (disk full?)");
-    }
-    for (std::size_t i = 0; i < files.size(); ++i) fs::rename(temps[i], fs::path(dir) / files[i].first);
-  } catch (...) {
-    for (const auto& t : temps) fs::remove(t, ec);
-    throw;
-  }
 }
 
 Json catalog_json() {

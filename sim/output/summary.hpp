@@ -77,17 +77,12 @@ std::string csv_field(const std::string& s);
 // summary (flatten_all's order and names), a null one as an empty value.
 std::string summary_csv(const Results& r);
 
-// An output directory or file that cannot be written (a user's --out, not a bug).
+// An output directory or file that cannot be written (a user's --out, not a bug);
+// sim/output/staged_output.hpp writes --out folders all or nothing.
 class OutputError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
-
-// Writes files whole or not at all: each to a temporary name in `dir`, then
-// renamed into place once all are written. Creates `dir` if needed. Throws
-// OutputError when the directory or a file cannot be written.
-void write_files_atomically(const std::string& dir,
-                            const std::vector<std::pair<std::string, std::string>>& name_and_content);
 
 // The built-in GPU catalog (`gpusim catalog --format json`): id, tdp_w, idle_w,
 // overhead_w, price_usd, source per model.

@@ -318,7 +318,7 @@ TEST(McCli, ZeroRunsExits2) {
   const CommandResult r = gpusim(dir, "mc " + file + " --runs 0 --out " + out.string());
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "gpusim mc: --runs must be at least 1\n");
+  EXPECT_EQ(r.err, "gpusim mc: --runs must be from 1 to 1000000\n");
   EXPECT_FALSE(fs::exists(out));
 }
 
