@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <functional>
 #include <limits>
 #include <vector>
@@ -143,6 +144,8 @@ struct Trial {
   double x = 0.0;
   double target = 0.0, diff = 0.0;  // for a value
   std::string why;                  // for the others
+  std::exception_ptr error;         // cannot_run: what the run threw
+  bool blames_vary = false;         // cannot_run: the error names the varied key
   bool usable() const { return kind == Kind::value; }
 };
 
@@ -245,6 +248,14 @@ std::string failure_text(const std::exception& e) {
   return e.what();
 }
 
+// The key a trial's failure blames.
+std::string failure_key(const std::exception& e) {
+  if (const auto* s = dynamic_cast<const ScenarioError*>(&e); s && !s->diagnostics().empty())
+    return s->diagnostics().front().path;
+  if (const auto* m = dynamic_cast<const ModelError*>(&e)) return m->path();
+  return "";
+}
+
 // The search: every trial run, its kind, and the bracketing steps of
 // model.md's goal-seek section.
 struct Search {
@@ -267,6 +278,8 @@ struct Search {
       if (!is_trial_failure(e)) throw;
       t.kind = Trial::Kind::cannot_run;
       t.why = "the scenario cannot run (" + failure_text(e) + ")";
+      t.error = std::current_exception();
+      t.blames_vary = failure_key(e) == request.vary;
     }
     return t;
   }
@@ -337,6 +350,10 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
     }
   }
   if (!anchor) {
+    // A scenario that cannot run whatever the value (a fleet over its site's
+    // cap): that error, at the key the user wrote, not at a trial value.
+    for (const auto& t : tried)
+      if (t.kind == Trial::Kind::cannot_run && !t.blames_vary) std::rethrow_exception(t.error);
     const double top = std::max_element(tried.begin(), tried.end(), [](const Trial& p, const Trial& q) {
                          return p.x < q.x;
                        })->x;

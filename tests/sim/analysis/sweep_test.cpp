@@ -449,24 +449,26 @@ TEST(SweepCli, RegressionChartCaptionTitleAndContourLegend) {
                                   "contracts.C.price=1:3:1 --plot finance.npv_usd --title \"What's the "
                                   "price's effect\" --out " + out.string()))
       << titled_svg;
-  // A sweep file's contour: "NPV = 0", and a share's in percent.
+  // A sweep file's contour: "NPV = 0" on a line chart; on a heatmap a share's
+  // in percent: billed utilization is (60 + 20) ÷ 80 = 100% at 80 GPUs and
+  // 80 ÷ 120 = 67% at 120, so a contour at 75% crosses the grid.
   const std::string sweep_file = dir.write("npv.sweep.yaml", R"(sweep:
   scenario: base.yaml
-  vary:
-    - contracts.C.price=1:3:1
-    - fleet.p.count=80,120
+  vary: [contracts.C.price=1:3:1]
   plot: {metric: finance.npv_usd, contour: 0}
 )");
   ASSERT_EQ(gpusim(dir, "sweep " + sweep_file + " --out " + out.string()).status, 0);
   EXPECT_TRUE(svg_has(read_file(out / "sweep.svg"), "NPV = 0"));
   const std::string share_file = dir.write("share.sweep.yaml", R"(sweep:
   scenario: base.yaml
-  vary: [contracts.C.price=1:3:1]
-  plot: {metric: utilization.billed, contour: 62%}
+  vary:
+    - contracts.C.price=1:3:1
+    - fleet.p.count=80,120
+  plot: {metric: utilization.billed, contour: 75%}
 )");
   ASSERT_EQ(gpusim(dir, "sweep " + share_file + " --out " + out.string()).status, 0);
   const std::string share_svg = read_file(out / "sweep.svg");
-  EXPECT_TRUE(svg_has(share_svg, "Billed utilization = 62%"));
+  EXPECT_TRUE(svg_has(share_svg, "Billed utilization = 75%")) << share_svg;
   EXPECT_TRUE(svg_has(share_svg, "Source: gpusim sweep " + share_file + " --out " + out.string()));
 }
 

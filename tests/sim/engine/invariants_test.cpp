@@ -24,6 +24,7 @@
 // same bytes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdint>
@@ -404,16 +405,11 @@ std::string with_step(std::string text, const std::string& step) {
                                        << " (difference " << actual - expected << ", scale " << scale << ")";
 }
 
-// The last row's cumulative_cash_usd of the monthly time series CSV.
+// The last row's cumulative_cash_usd of the monthly time series.
 double last_cumulative_cash(const Results& r) {
-  const std::string csv = timeseries_csv(r, Period::month);
-  std::istringstream in(csv);
-  std::string header, line, last;
-  std::getline(in, header);
-  while (std::getline(in, line))
-    if (!line.empty()) last = line;
-  const auto comma = last.rfind(',');
-  return std::stod(last.substr(comma + 1));
+  const PeriodTable t = period_table(r, Period::month);
+  const auto column = std::find(t.columns.begin(), t.columns.end(), "cumulative_cash_usd") - t.columns.begin();
+  return t.rows.back()[static_cast<std::size_t>(column)];
 }
 
 void check_invariants(const Generated& g, const ScenarioSpec& spec, const Results& r) {

@@ -433,3 +433,25 @@ TEST(SolveCli, RegressionShareAboveOneGetsAHint) {
 
 }  // namespace
 }  // namespace gpusim
+
+namespace gpusim {
+namespace {
+
+// A scenario that cannot run whatever the varied value (60,000 GPUs on a 1 MW
+// site) reports that error at the key the user wrote, as a plain run does, not
+// at a trial value the search wrote.
+TEST(SolveCli, ScenarioThatCannotRunAtAnyValueReportsItsOwnError) {
+  TempDir dir;
+  const std::string file = dir.write("deal.yaml", deal("10 USD/gpu-h", 60000));
+  const CommandResult r = gpusim(dir, "solve " + file + " --set 'sites.dc.it_power_cap=1 MW' --vary "
+                                      "contracts.Microsoft.price --target finance.npv_usd=0");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.err.rfind("--set sites.dc.it_power_cap: error: sites.dc.it_power_cap: site 'dc': the fleet's full-load IT "
+                        "power 120.000 MW exceeds it_power_cap 1.000 MW",
+                        0),
+            0u)
+      << r.err;
+}
+
+}  // namespace
+}  // namespace gpusim
