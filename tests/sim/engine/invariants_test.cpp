@@ -417,8 +417,11 @@ void check_invariants(const Generated& g, const ScenarioSpec& spec, const Result
   const Summary& m = r.summary;
   // No result is non-finite: every scalar of the summary (null ones aside) and
   // every per-step series.
-  for (const auto& [name, v] : flatten_all(summary_json(r)))
-    if (v) EXPECT_TRUE(std::isfinite(*v)) << name << " = " << *v;
+  for (const auto& [name, v] : flatten_all(summary_json(r))) {
+    if (v) {
+      EXPECT_TRUE(std::isfinite(*v)) << name << " = " << *v;
+    }
+  }
   for (const Eigen::ArrayXd* series : {&ts.installed_gpus, &ts.available_gpus, &ts.billed_gpu_hours, &ts.busy_gpu_hours,
                                        &ts.it_power_w, &ts.facility_power_w, &ts.revenue_usd, &ts.energy_cost_usd,
                                        &ts.capex_usd, &ts.tax_usd})
