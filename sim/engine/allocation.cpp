@@ -79,6 +79,7 @@ std::vector<ContractRun> build_contracts(const ScenarioSpec& s, const std::vecto
         throw ModelError(std::string(list) + "." + c.name + ".value",
                          "the contract asks for no GPU-hours, so its value gives no price per GPU-hour");
       r.price = c.value->value / hours;
+      r.window_gpu_hours = hours;
     }
     out.push_back(std::move(r));
   };
@@ -110,6 +111,9 @@ std::vector<ContractResult> allocation_stage(const ScenarioSpec& s, const Grid& 
     cr.kind = c.spec->kind;
     cr.pool = c.spec->pool;
     cr.price_usd_per_gpu_hour = c.price;
+    cr.window_start_h = c.start;
+    cr.window_end_h = c.end;
+    cr.window_gpu_hours = c.window_gpu_hours;
     const auto [k0, k1] = g.range(c.start, c.end);
     const bool reserved = c.spec->kind == ContractKind::reserved;
     // Demand noise, drawn only under a seed: demand × max(0, 1 + noise × z), z ~ N(0, 1).

@@ -84,6 +84,7 @@ struct ContractRun {
   CountCurve curve;           // gpus as a curve (constant or ramp); unused for gpu_hours/all
   double rate_gpus = 0;       // gpu_hours spread evenly: GPUs
   double price = 0;           // USD per GPU-hour
+  double window_gpu_hours = 0;  // GPU-hours over the whole window (a price from `value`)
 };
 
 // The contracts and demand in allocation order (reserved, on-demand, spot).
