@@ -11,6 +11,20 @@ namespace {
 
 std::string contract_path(const std::string& name, const char* key) { return "contracts." + name + "." + key; }
 
+std::optional<Node> window_gpus(const Context& ctx, const ContractRef& c);
+
+// The window's length e − s: the contract's `term` where written (so a solved
+// term shows its solve), else the hours from its start to its end.
+Node window_hours(const Context& ctx, const ContractRef& c) {
+  const double hours = c.result->window_end_h - c.result->window_start_h;
+  if (c.spec->term) return input(ctx, c.key + ".term", "term: the window's hours e − s", hours, "h", kContracts);
+  return constant("hours of the window e − s", hours, "h",
+                  format_date(static_cast<HourStamp>(c.result->window_start_h)) + " to " +
+                      format_date(static_cast<HourStamp>(c.result->window_end_h)) + " exclusive (" + c.key +
+                      ".start, .end; default the run's)",
+                  kContracts);
+}
+
 Node price(const Context& ctx, const std::string& name) {
   const ContractRef c = contract_of(ctx, name);
   const std::string path = contract_path(name, "price_usd_per_gpu_hour");
@@ -26,6 +40,10 @@ Node price(const Context& ctx, const std::string& name) {
                       kContracts,
                       {input(ctx, c.key + ".gpu_hours", "GPU-hours contracted", c.spec->gpu_hours->value, "gpu-h",
                              kContracts)});
+    } else if (const auto gpus = window_gpus(ctx, c)) {
+      hours = combine(Op::product, "", "GPU-hours over the whole window", c.result->window_gpu_hours, "gpu-h",
+                      c.spec->whole_pool ? "N × (e − s): every GPU of the pool (none down)" : "N × (e − s)",
+                      kContracts, {*gpus, window_hours(ctx, c)});
     } else {
       hours = engine_total("", "GPU-hours over the whole window [s, e)", c.result->window_gpu_hours, "gpu-h",
                            c.spec->whole_pool ? "∫_s^e n_p(t) dt × (1 − down share)" : "∫_s^e gpus(t) dt",
@@ -45,6 +63,23 @@ Node price(const Context& ctx, const std::string& name) {
     n.notes.push_back("price_decline " + std::to_string(c.spec->price_decline * 100) +
                       "%/y: each step bills p₀ × (1 − d)^(years since start), taken at the step's middle");
   return n;
+}
+
+// The GPUs a value is spread over when they are one constant count over the
+// whole window: `gpus: N`, or `gpus: all` of a constant pool online from the
+// start that never fails.
+std::optional<Node> window_gpus(const Context& ctx, const ContractRef& c) {
+  if (c.spec->gpu_hours) return std::nullopt;
+  if (!c.spec->whole_pool) {
+    if (c.spec->gpus.is_ramp()) return std::nullopt;
+    return input(ctx, c.key + ".gpus", "GPUs contracted N", c.spec->gpus.constant.value_or(0.0), "GPUs", kContracts);
+  }
+  const FleetSpec& pool = ctx.spec.fleet[pool_index(ctx, c.spec->pool)];
+  if (pool.schedule.is_ramp() || pool.afr > 0 || static_cast<double>(pool.online) > c.result->window_start_h)
+    return std::nullopt;
+  if (pool.fit) return ctx.explain("pools." + pool.name + ".fitted_count");
+  return input(ctx, "fleet." + pool.name + ".count", "GPUs of the pool N", pool.schedule.constant.value_or(0.0), "GPUs",
+               kContracts);
 }
 
 Node contracted(const Context& ctx, const std::string& name) {
@@ -67,7 +102,7 @@ Node contracted(const Context& ctx, const std::string& name) {
     Node share = combine(Op::quotient, "", "share of the window inside the run", inside / (e - s), "share",
                          "|[s, e) ∩ run| ÷ (e − s)", kContracts,
                          {constant("hours of the window inside the run", inside, "h", window, kContracts),
-                          constant("hours of the window", e - s, "h", window, kContracts)});
+                          window_hours(ctx, c)});
     return combine(Op::product, path, label, value, "gpu-h", "H × |[s, e) ∩ run| ÷ (e − s): spread evenly", kContracts,
                    {input(ctx, c.key + ".gpu_hours", "GPU-hours contracted H", c.spec->gpu_hours->value, "gpu-h",
                           kContracts),
