@@ -2,6 +2,8 @@
 // installed and available", "Site caps and count: fit"): each pool's installed
 // and available GPU-hours, its count at the end, a fitted count, and their
 // totals over the fleet.
+#include <algorithm>
+
 #include "models/calendar.hpp"
 #include "sim/explain/builders.hpp"
 
@@ -17,6 +19,12 @@ struct PoolRef {
 PoolRef pool_of(const Context& ctx, const std::string& name) {
   const std::size_t i = pool_index(ctx, name);
   return {&ctx.results.pools[i], &ctx.spec.fleet[i], "fleet." + name};
+}
+
+double max_pue_of(const SiteSpec& site) {
+  double most = site.pue.constant;
+  if (!site.pue.monthly.empty()) most = *std::max_element(site.pue.monthly.begin(), site.pue.monthly.end());
+  return most;
 }
 
 std::string pool_path(const std::string& name, const char* key) { return "pools." + name + "." + key; }
@@ -36,9 +44,13 @@ Node fitted_count(const Context& ctx, const std::string& name) {
     if (site.it_power_cap)
       shown.push_back(input(ctx, "sites." + site.name + ".it_power_cap", "the site's IT power cap",
                             site.it_power_cap->value / 1e6, "MW", kCaps));
-    if (site.power_cap)
+    if (site.power_cap) {
       shown.push_back(input(ctx, "sites." + site.name + ".power_cap", "the site's facility power cap",
                             site.power_cap->value / 1e6, "MW", kCaps));
+      shown.push_back(input(ctx, "sites." + site.name + ".pue",
+                            site.pue.monthly.empty() ? "PUE" : "the largest of the 12 monthly PUEs", max_pue_of(site),
+                            "", kCaps));
+    }
   }
   shown.push_back(catalog_input(ctx, gpu, "tdp", "a busy GPU's draw", gpu.tdp.value, "W"));
   shown.push_back(catalog_input(ctx, gpu, "overhead", "server overhead per GPU", gpu.overhead.value, "W"));

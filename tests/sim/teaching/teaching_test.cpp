@@ -634,5 +634,82 @@ TEST(TeachingExercise10, BusySixtyPercentOfTheTime) {
   expect_close(s, "finance.revenue_usd", 2812939.0 * kYear * 2.0);
 }
 
+// ------------------------------------------------- the what-ifs of pages 6–10
+TEST(TeachingExercise6, WhatIfTwentyPercentDiscount) {
+  // C2 at 2.968037 (≈ 0.8 × C1's price): T = 200M ÷ (8,000 × 2.968037) h = 8,423.08 h = 0.961538 y (≈ 10/13 ÷ 0.8)
+  const Json s = solve(kEx6, "contracts.C2.term", "contracts.C2.price_usd_per_gpu_hour", 2.968037, {}, "0.05y", "4y");
+  expect_close(s, "solve.value", 200e6 / (8000.0 * 2.968037) / kYear, 1e-8);
+  EXPECT_NEAR(200e6 / (8000.0 * 2.968037) / kYear, 10.0 / 13.0 / 0.8, 1e-6);
+  // servers: C2 bills 64,000 × 6,738.46 h = 431,261,538 GPU-h
+  const Json servers = run(kEx6, {"fleet.c1.count=80000", "fleet.c2.count=64000"});
+  expect_close(servers, "contracts.C2.billed_gpu_hours", 64000.0 * 10.0 / 13.0 * kYear, 1e-8);
+}
+
+TEST(TeachingExercise7, WhatIfTwoYearLife) {
+  const Json s = run(kEx7, {"fleet.gpus.life=2y"});
+  // 48,331,272 ÷ 3 = 16,110,424 a year before depreciation; years 1–2 lose 3,889,576, year 3 pays
+  // 21% × 16,110,424 = 3,383,189.04; net = 8,331,272 − 3,383,189.04 = 4,948,082.96
+  expect_close(s, "finance.depreciation_usd", 40e6);
+  expect_close(s, "finance.tax_usd", 0.21 * 48331272.0 / 3.0);
+  expect_close(s, "finance.net_income_usd", 8331272.0 - 0.21 * 48331272.0 / 3.0);
+  EXPECT_NEAR(0.21 * 48331272.0 / 3.0, 3383189.04, 1e-6);
+}
+
+TEST(TeachingExercise8, WhatIfBulletLoan) {
+  // bullet: interest 400M × 10% × 5 = 200M (100M more), all principal at the end
+  const Json s = run(kEx8, {"contracts.Big.term=1y", "finance.debt.loan.amortization=bullet"});
+  expect_close(s, "finance.interest_usd", 200e6);
+  expect_close(s, "finance.min_cumulative_cash_usd", -142077680.0);
+}
+
+TEST(TeachingExercise9, WhatIfPhasedIn) {
+  // a ramp 0 → 2,812,939 over the run averages half: the price doubles, 2 × 0.486986 = 0.973973
+  const Json s = run(kEx9, {"fleet.instinct.count=~",
+                            "fleet.instinct.ramp=[{at: 2026-07-01, count: 0}, {at: 2031-06-30, count: 2812939}]"});
+  expect_close(s, "contracts.Meta.price_usd_per_gpu_hour", 2.0 * 60e9 / (2812939.0 * kHours9));
+}
+
+TEST(TeachingExercise10, WhatIfPue13) {
+  const Json base = run(kEx10);
+  const Json s = run(kEx10, {"sites.campus.pue=1.3"});
+  // ⌊6e9 ÷ 1.3 ÷ 1,975⌋ = 2,336,903 GPUs; the grid draw stays ≈ 6 GW, so the bill barely moves
+  expect_close(s, "pools.instinct.fitted_count", 2336903.0);
+  EXPECT_NEAR(metric(s, "energy.cost_usd"), metric(base, "energy.cost_usd"), 1e-6 * 3.1536e9);
+  // cooling and losses: 0.3 ÷ 1.3 = 23.1% of the facility's energy
+  expect_close(s, "energy.cooling_and_losses_kwh", 0.3 / 1.3 * metric(s, "energy.facility_kwh"));
+}
+
+// ------------------------------------------- the working (explain) of pages 1–5
+TEST(TeachingExplain, PagesOneToFive) {
+  // 1: busy 525,600 ÷ 876,000 = 60%; the Lab's activity written at line 25, the market's a default
+  const explain::Node busy = explained(kEx1, "utilization.busy");
+  EXPECT_NEAR(*busy.value, 0.6, 1e-12);
+  const explain::Node* lab = find_node(busy, "contracts.Lab.activity");
+  ASSERT_NE(lab, nullptr);
+  EXPECT_NE(lab->source.find("exercise-1-utilization-ladder.yaml:25:"), std::string::npos) << lab->source;
+  const explain::Node* market = find_node(busy, "demand.market.activity");
+  ASSERT_NE(market, nullptr);
+  EXPECT_EQ(market->source, "default: 100% (docs/scenario-format.md)");
+  // 2: 1,657.5 kWh × 0.08 = 132.60 USD, the watts from the catalog
+  const explain::Node bill = explained(kEx2, "energy.cost_usd");
+  EXPECT_NEAR(*bill.value, 132.6, 1e-9);
+  ASSERT_NE(find_node(bill, "catalog.H100-SXM.overhead"), nullptr);
+  // 3: the solved GPUs: 1.2M ÷ (1.2M + 8,760 N) = 62%, utilization (1.2M + 8,760 N) ÷ 8.76M = 22.09%
+  const explain::Node u = explained(kEx3, "utilization.billed",
+                                    {"solve.vary=contracts.Others.gpus", "solve.target=customers.BigCo.revenue_share",
+                                     "solve.equals=62%"});
+  EXPECT_NEAR(*u.value, 1.2e6 / 0.62 / 8.76e6, 1e-8);
+  const explain::Node* others = find_node(u, "contracts.Others.gpus");
+  ASSERT_NE(others, nullptr);
+  ASSERT_FALSE(others->notes.empty());
+  EXPECT_EQ(others->notes[0].rfind("solved: contracts.Others.gpus = ", 0), 0u);
+  // 4 and 5: the roots are the run's numbers
+  const explain::Node op = explained(kEx4, "finance.operating_income_usd");
+  EXPECT_EQ(*op.value, metric(run(kEx4), "finance.operating_income_usd"));
+  const explain::Node price = explained(kEx5, "contracts.Nvidia.price_usd_per_gpu_hour");
+  EXPECT_NEAR(*price.value, 1.3e9 / 350.4e6, 1e-12);
+  ASSERT_NE(find_node(price, "fleet.lease.count"), nullptr);
+}
+
 }  // namespace
 }  // namespace gpusim
