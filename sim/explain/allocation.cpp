@@ -207,9 +207,9 @@ bool any(const ContractResult&) { return true; }
 bool is_reserved(const ContractResult& c) { return c.kind == ContractKind::reserved; }
 bool not_reserved(const ContractResult& c) { return c.kind != ContractKind::reserved; }
 
-Node share_of_installed(const Context& ctx, const std::string& path, const std::string& of, std::string label) {
-  return combine(Op::quotient, path, std::move(label), result(ctx, path), "share",
-                 "GPU-hours ÷ installed GPU-hours (0 when nothing is installed)", kLadder,
+Node share_of_installed(const Context& ctx, const std::string& path, const std::string& of, const std::string& level) {
+  return combine(Op::quotient, path, level + " share of installed GPU-hours", result(ctx, path), "share",
+                 level + " ÷ installed GPU-hours (0 when nothing is installed)", kLadder,
                  explained(ctx, {of, "gpus.gpu_hours_installed"}));
 }
 
@@ -266,7 +266,7 @@ std::vector<Entry> allocation_entries() {
   for (const auto& [path, of] : ladder) {
     const std::string p = path, o = of;
     e.push_back({p, [p, o](const Context& ctx, const std::string&) {
-                   return share_of_installed(ctx, p, o, o.substr(o.rfind('_') + 1) + " share of installed GPU-hours");
+                   return share_of_installed(ctx, p, o, o.substr(o.rfind('_') + 1));
                  }});
   }
   const std::pair<const char*, const char*> customer_sums[] = {{"gpu_hours", "billed_gpu_hours"},

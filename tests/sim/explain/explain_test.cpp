@@ -193,7 +193,7 @@ class ExplainCli : public ::testing::Test {
 TEST_F(ExplainCli, TextTreeWithEquationsSourcesAndAnchors) {
   const auto r = gpusim("explain " + kCoreWeave + " utilization.billed");
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(r.out.rfind("utilization.billed = 22.0946%  = GPU-hours ÷ installed GPU-hours", 0), 0u) << r.out;
+  EXPECT_EQ(r.out.rfind("utilization.billed = 22.0946%  = billed ÷ installed GPU-hours", 0), 0u) << r.out;
   EXPECT_NE(r.out.find("(model.md#the-utilization-ladder)"), std::string::npos);
   EXPECT_NE(r.out.find("  gpus.gpu_hours_installed = 2,190,000,000 gpu-h"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("fleet.h100.count = 250,000 GPUs   scenarios/articles/coreweave-2024-utilization.yaml:26:"),
