@@ -78,6 +78,19 @@ struct ContractRef {
   std::string key;  // "contracts.NAME" or "demand.NAME": its scenario path
 };
 ContractRef contract_of(const Context& ctx, const std::string& name);
+struct PoolRef {
+  std::size_t index;
+  const PoolResult* result;
+  const FleetSpec* spec;
+  std::string key;  // "fleet.NAME"
+};
+PoolRef pool_of(const Context& ctx, const std::string& name);
+struct SiteRef {
+  const SiteResult* result;
+  const SiteSpec* spec;
+  std::string key;  // "sites.NAME"
+};
+SiteRef site_of(const Context& ctx, const std::string& name);
 std::size_t pool_index(const Context& ctx, const std::string& name);
 std::size_t site_index(const Context& ctx, const std::string& name);
 const GpuModelSpec& gpu_of(const Context& ctx, const FleetSpec& pool);

@@ -11,16 +11,6 @@ namespace gpusim::explain {
 
 namespace {
 
-struct PoolRef {
-  const PoolResult* result;
-  const FleetSpec* spec;
-  std::string key;  // "fleet.NAME"
-};
-PoolRef pool_of(const Context& ctx, const std::string& name) {
-  const std::size_t i = pool_index(ctx, name);
-  return {&ctx.results.pools[i], &ctx.spec.fleet[i], "fleet." + name};
-}
-
 double max_pue_of(const SiteSpec& site) {
   double most = site.pue.constant;
   if (!site.pue.monthly.empty()) most = *std::max_element(site.pue.monthly.begin(), site.pue.monthly.end());

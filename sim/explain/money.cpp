@@ -34,11 +34,11 @@ Node capex_per_gpu(const Context& ctx, const FleetSpec& f) {
 }
 
 Node pool_capex(const Context& ctx, const std::string& name) {
-  const std::size_t i = pool_index(ctx, name);
-  const FleetSpec& f = ctx.spec.fleet[i];
-  const PoolResult& pr = ctx.results.pools[i];
+  const PoolRef p = pool_of(ctx, name);
+  const FleetSpec& f = *p.spec;
+  const PoolResult& pr = *p.result;
   const std::string path = "pools." + name + ".capex_usd";
-  std::optional<Jump> jump = jump_of(ctx, i);
+  std::optional<Jump> jump = jump_of(ctx, p.index);
   if (jump && jump->at >= ctx.spec.time.start && jump->at < ctx.spec.time.end)
     return combine(Op::product, path, "capex of the pool", pr.capex_usd, "USD",
                    "C × GPUs entering service in the run (all at " + format_date(jump->at) + ")", kCapex,
@@ -51,11 +51,11 @@ Node pool_capex(const Context& ctx, const std::string& name) {
 }
 
 Node pool_depreciation(const Context& ctx, const std::string& name) {
-  const std::size_t i = pool_index(ctx, name);
-  const FleetSpec& f = ctx.spec.fleet[i];
-  const PoolResult& pr = ctx.results.pools[i];
+  const PoolRef p = pool_of(ctx, name);
+  const FleetSpec& f = *p.spec;
+  const PoolResult& pr = *p.result;
   const std::string path = "pools." + name + ".depreciation_usd";
-  std::optional<Jump> jump = jump_of(ctx, i);
+  std::optional<Jump> jump = jump_of(ctx, p.index);
   if (!jump) {
     Node n = engine_total(path, "depreciation of the pool", pr.depreciation_usd, "USD",
                           "C × ∫ (1/L) × |{GPUs in service for less than L}| dt over the run", kCapex,

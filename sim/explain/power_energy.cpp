@@ -8,16 +8,6 @@ namespace gpusim::explain {
 
 namespace {
 
-struct SiteRef {
-  const SiteResult* result;
-  const SiteSpec* spec;
-  std::string key;  // "sites.NAME"
-};
-SiteRef site_of(const Context& ctx, const std::string& name) {
-  const std::size_t i = site_index(ctx, name);
-  return {&ctx.results.sites[i], &ctx.spec.sites[i], "sites." + name};
-}
-
 std::string site_path(const std::string& name, const char* key) { return "sites." + name + "." + key; }
 
 std::vector<std::size_t> pools_at(const Context& ctx, const std::string& site) {

@@ -206,6 +206,16 @@ std::size_t site_index(const Context& ctx, const std::string& name) {
   return it->second;
 }
 
+PoolRef pool_of(const Context& ctx, const std::string& name) {
+  const std::size_t i = pool_index(ctx, name);
+  return {i, &ctx.results.pools[i], &ctx.spec.fleet[i], "fleet." + name};
+}
+
+SiteRef site_of(const Context& ctx, const std::string& name) {
+  const std::size_t i = site_index(ctx, name);
+  return {&ctx.results.sites[i], &ctx.spec.sites[i], "sites." + name};
+}
+
 const GpuModelSpec& gpu_of(const Context& ctx, const FleetSpec& pool) {
   for (const auto& g : ctx.spec.catalog)
     if (g.id == pool.gpu) return g;
