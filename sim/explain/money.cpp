@@ -24,6 +24,18 @@ std::optional<Jump> jump_of(const Context& ctx, std::size_t i) {
   return Jump{n, f.online, input(ctx, "fleet." + f.name + ".count", "GPUs bought", n, "GPUs", kCapex)};
 }
 
+// A pool's summary path `pools.NAME.KEY`, and how it was bought.
+struct Bought {
+  PoolRef pool;
+  std::string path;
+  std::optional<Jump> jump;
+};
+Bought bought(const Context& ctx, const std::string& name, const char* key) {
+  PoolRef p = pool_of(ctx, name);
+  std::optional<Jump> jump = jump_of(ctx, p.index);
+  return {std::move(p), "pools." + name + "." + key, std::move(jump)};
+}
+
 Node capex_per_gpu(const Context& ctx, const FleetSpec& f) {
   const std::string key = "fleet." + f.name + ".capex";
   if (ctx.loaded.locations.count(key)) return input(ctx, key, "capex per GPU C", f.capex.value, "USD", kCapex);
@@ -34,11 +46,9 @@ Node capex_per_gpu(const Context& ctx, const FleetSpec& f) {
 }
 
 Node pool_capex(const Context& ctx, const std::string& name) {
-  const PoolRef p = pool_of(ctx, name);
+  auto [p, path, jump] = bought(ctx, name, "capex_usd");
   const FleetSpec& f = *p.spec;
   const PoolResult& pr = *p.result;
-  const std::string path = "pools." + name + ".capex_usd";
-  std::optional<Jump> jump = jump_of(ctx, p.index);
   if (jump && jump->at >= ctx.spec.time.start && jump->at < ctx.spec.time.end)
     return combine(Op::product, path, "capex of the pool", pr.capex_usd, "USD",
                    "C × GPUs entering service in the run (all at " + format_date(jump->at) + ")", kCapex,
@@ -51,13 +61,10 @@ Node pool_capex(const Context& ctx, const std::string& name) {
 }
 
 Node pool_depreciation(const Context& ctx, const std::string& name) {
-  const PoolRef p = pool_of(ctx, name);
+  auto [p, path, jump] = bought(ctx, name, "depreciation_usd");
   const FleetSpec& f = *p.spec;
-  const PoolResult& pr = *p.result;
-  const std::string path = "pools." + name + ".depreciation_usd";
-  std::optional<Jump> jump = jump_of(ctx, p.index);
   if (!jump) {
-    Node n = engine_total(path, "depreciation of the pool", pr.depreciation_usd, "USD",
+    Node n = engine_total(path, "depreciation of the pool", p.result->depreciation_usd, "USD",
                           "C × ∫ (1/L) × |{GPUs in service for less than L}| dt over the run", kCapex,
                           {capex_per_gpu(ctx, f)});
     n.notes.push_back("each GPU of the ramp depreciates over its own [τ, τ + L), integrated exactly");
@@ -72,7 +79,7 @@ Node pool_depreciation(const Context& ctx, const std::string& name) {
                        {constant("hours of the life inside the run", inside, "h",
                                  "from " + format_date(jump->at) + " for L hours, within the run", kCapex),
                         std::move(life)});
-  return combine(Op::product, path, "depreciation of the pool", pr.depreciation_usd, "USD",
+  return combine(Op::product, path, "depreciation of the pool", p.result->depreciation_usd, "USD",
                  "N × C × |[τ, τ + L) ∩ run| ÷ L (straight line)", kCapex,
                  {std::move(jump->count_node), capex_per_gpu(ctx, f), std::move(share)});
 }
