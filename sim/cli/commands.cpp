@@ -116,7 +116,7 @@ int run_explain(const ExplainOptions& opts, std::ostream& out, std::ostream& err
   try {
     ctx = explain::make_context(opts.scenario, opts.overrides);
   } catch (const ModelError& e) {
-    err << located(load_scenario(opts.scenario, opts.overrides), e) << "\n1 error; nothing was explained\n";
+    err << locate_model_error(load_scenario(opts.scenario, opts.overrides), e).str() << "\n1 error; nothing was explained\n";
     return 2;
   }
   explain::Node root;
