@@ -18,7 +18,7 @@ from conftest import BINARY, BUILD_DIR, SOURCE_DIR
 import gpusim
 
 SCENARIO = "articles/coreweave-2024-utilization.yaml"
-COMMANDS = ["run", "solve", "sweep", "mc", "figures", "validate", "catalog", "docs"]
+COMMANDS = ["run", "solve", "explain", "sweep", "mc", "figures", "validate", "catalog", "docs"]
 
 
 def run(*args, **kwargs):

@@ -18,6 +18,7 @@
 #include "sim/engine/finite_check.hpp"
 #include "sim/engine/locate.hpp"
 #include "sim/engine/solve.hpp"
+#include "sim/explain/explain.hpp"
 #include "sim/analysis/montecarlo.hpp"
 #include "sim/analysis/sweep.hpp"
 #include "sim/figures/article_charts.hpp"
@@ -169,6 +170,26 @@ int run_run(const RunOptions& opts, std::ostream& out, std::ostream& err) {
     return 2;
   }
   return print_results(r, opts.format, opts.out_dir, every, out);
+}
+
+int run_explain(const ExplainOptions& opts, std::ostream& out, std::ostream& err) {
+  explain::Context ctx;
+  try {
+    ctx = explain::make_context(opts.scenario, opts.overrides);
+  } catch (const ModelError& e) {
+    err << locate_model_error(load_scenario(opts.scenario, opts.overrides), e).str() << "\n1 error; nothing was explained\n";
+    return 2;
+  }
+  explain::Node root;
+  try {
+    root = explain::explain_path(ctx, opts.path);
+  } catch (const explain::UnknownPath& e) {
+    err << "gpusim explain: error: " << e.what() << "\n";
+    return 2;
+  }
+  if (opts.format == "json") out << explain::to_json(root, opts.depth).dump(2) << "\n";
+  else out << explain::to_text(root, opts.depth);
+  return 0;
 }
 
 int run_solve(const SolveOptions& opts, std::ostream& out, std::ostream& err) {

@@ -35,6 +35,15 @@ struct SolveOptions {
 };
 int run_solve(const SolveOptions& opts, std::ostream& out, std::ostream& err);
 
+struct ExplainOptions {
+  std::string scenario;
+  std::string path;  // a numeric result path of the JSON summary
+  std::vector<std::string> overrides;
+  int depth = -1;                // levels below the result; negative: all
+  std::string format = "text";   // text | json
+};
+int run_explain(const ExplainOptions& opts, std::ostream& out, std::ostream& err);
+
 struct FiguresOptions {
   std::string registry = "scenarios/figures.yaml";
   std::vector<std::string> only;

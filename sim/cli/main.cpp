@@ -71,6 +71,15 @@ int main(int argc, char** argv) {
   s->add_option("--format", solve.format, "table (default), json, or csv (metric,value)")
       ->check(CLI::IsMember({"table", "json", "csv"}));
 
+  ExplainOptions explain;
+  auto* x = app.add_subcommand("explain", "Show how a result came to be: its equation and inputs, as a tree");
+  x->add_option("scenario", explain.scenario, "Scenario file")->required();
+  x->add_option("path", explain.path, "Result path of the JSON summary, e.g. utilization.billed")->required();
+  x->add_option("--set", explain.overrides, "Override a key: PATH=VALUE (repeatable)");
+  x->add_option("--depth", explain.depth, "Levels of inputs to show below the result (default: all)")
+      ->check(CLI::NonNegativeNumber);
+  x->add_option("--format", explain.format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+
   SweepOptions sweep;
   auto* w = app.add_subcommand("sweep", "Run a scenario over a grid of values; one CSV row per point");
   w->add_option("file", sweep.file, "Scenario file, or a sweep file (with a top-level sweep:)")->required();
@@ -162,6 +171,7 @@ int main(int argc, char** argv) {
     if (*f) return run_figures_command(figures, std::cout, std::cerr);
     if (*r) return run_run(run, std::cout, std::cerr);
     if (*s) return run_solve(solve, std::cout, std::cerr);
+    if (*x) return run_explain(explain, std::cout, std::cerr);
     if (*v) return run_validate(validate, std::cout, std::cerr);
     if (*c) return run_catalog(catalog, std::cout);
     if (*d) return run_docs(docs, std::cout);

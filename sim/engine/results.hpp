@@ -50,6 +50,10 @@ struct ContractResult {
   double busy_gpu_hours = 0.0;
   double shortfall_gpu_hours = 0.0;     // reserved: committed but not delivered; else unserved
   double revenue_usd = 0.0;
+  // Intermediates `gpusim explain` shows: the window [start, end) in hours since
+  // 1970, and the GPU-hours over the whole window a `value` was divided by.
+  double window_start_h = 0.0, window_end_h = 0.0;
+  double window_gpu_hours = 0.0;  // only for a price from `value`
 };
 
 struct PoolResult {

@@ -1220,6 +1220,27 @@ std::optional<KeyType> numeric_key_type(const DocNode& document, const std::stri
   return std::nullopt;
 }
 
+std::optional<std::string> key_default_doc(const std::string& path) {
+  const Schema& sc = schema();
+  const std::vector<std::string> seg = split_path(path);
+  const auto doc = [&](const auto& section, const std::string& key) -> std::optional<std::string> {
+    if (const auto* f = section.field(key)) return f->default_doc;
+    return std::nullopt;
+  };
+  if (seg.size() == 2 && seg[0] == "time") return doc(sc.time, seg[1]);
+  if (seg.size() == 2 && seg[0] == "finance") return doc(sc.finance, seg[1]);
+  if (seg.size() == 2 && seg[0] == "solve") return doc(sc.solve, seg[1]);
+  if (seg.size() == 3 && seg[0] == "catalog") return doc(sc.catalog, seg[2]);
+  if (seg.size() == 3 && seg[0] == "sites") return doc(sc.site, seg[2]);
+  if (seg.size() == 3 && seg[0] == "fleet") return doc(sc.fleet, seg[2]);
+  if (seg.size() == 3 && seg[0] == "contracts") return doc(sc.contract, seg[2]);
+  if (seg.size() == 3 && seg[0] == "demand") return doc(sc.demand, seg[2]);
+  if (seg.size() == 4 && seg[0] == "finance" && seg[1] == "opex") return doc(sc.opex, seg[3]);
+  if (seg.size() == 4 && seg[0] == "finance" && seg[1] == "other") return doc(sc.other, seg[3]);
+  if (seg.size() == 4 && seg[0] == "finance" && seg[1] == "debt") return doc(sc.debt, seg[3]);
+  return std::nullopt;
+}
+
 std::string scenario_format_markdown() {
   const Schema& sc = schema();
   std::string out;

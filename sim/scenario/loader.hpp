@@ -45,6 +45,11 @@ ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations = n
 std::optional<KeyType> numeric_key_type(const DocNode& document, const std::string& path,
                                         std::string& error);
 
+// The documented default of a key at a name-addressed path ("fleet.h100.afr" →
+// "0"; "fleet.h100.capex" → "the catalog price"), as scenario-format.md shows it;
+// nullopt when the path names no declared key.
+std::optional<std::string> key_default_doc(const std::string& path);
+
 // docs/scenario-format.md, generated from the key declarations.
 std::string scenario_format_markdown();
 
