@@ -192,6 +192,23 @@ Node revenue(const Context& ctx, const std::string& name) {
                  std::move(inputs));
 }
 
+// The contract's value within the run: what it asked for, at its price
+// (model.md "Contracts and demand").
+Node value(const Context& ctx, const std::string& name) {
+  const ContractRef c = contract_of(ctx, name);
+  const std::string path = contract_path(name, "value_usd");
+  std::vector<Node> inputs =
+      explained(ctx, {contract_path(name, "contracted_gpu_hours"), contract_path(name, "price_usd_per_gpu_hour")});
+  if (c.spec->price_decline > 0) {
+    Node n = engine_total(path, "value within the run", c.result->value_usd, "USD",
+                          "Σₖ wanted(k) × Δ × p₀ × (1 − d)^((mid(k) − s) ÷ Y(k))", kContracts, std::move(inputs));
+    n.notes.push_back("approximation: declining prices at the step's middle (model.md#approximations-and-limits)");
+    return n;
+  }
+  return combine(Op::product, path, "value within the run", c.result->value_usd, "USD",
+                 "contracted GPU-hours × p₀", kContracts, std::move(inputs));
+}
+
 // Σ over the contracts that `keep`, of their `key`.
 template <class Keep>
 Node contracts_sum(const Context& ctx, const std::string& path, const char* key, std::string label, std::string unit,
@@ -223,6 +240,7 @@ std::vector<Entry> allocation_entries() {
       {"contracts.*.busy_gpu_hours", busy},
       {"contracts.*.billed_gpu_hours", billed},
       {"contracts.*.revenue_usd", revenue},
+      {"contracts.*.value_usd", value},
       {"pools.*.gpu_hours_busy",
        [](const Context& ctx, const std::string& pool) {
          return contracts_sum(ctx, "pools." + pool + ".gpu_hours_busy", "busy_gpu_hours", "busy GPU-hours of the pool",

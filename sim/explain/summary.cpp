@@ -74,6 +74,12 @@ Node solve_node(const Context& ctx, const std::string& key) {
     return combine(Op::same, path, "the target", s.target_value, "", "solve.equals", kGoalSeek,
                    {input(ctx, "solve.equals", "the value to reach", s.target_value, "", kGoalSeek)});
   }
+  if (key == "price_usd_per_gpu_hour") {
+    // Varying a contract's value: the price it gives at the solution.
+    const std::string contract = s.vary.substr(0, s.vary.rfind('.'));
+    return combine(Op::same, path, "the price the solved value gives", *s.derived_price_usd_per_gpu_hour, "USD/gpu-h",
+                   "p₀ = V ÷ GPU-hours contracted", kGoalSeek, {ctx.explain(contract + ".price_usd_per_gpu_hour")});
+  }
   Node n = engine_total(path, "trial runs of the goal-seek", static_cast<double>(s.evaluations), "runs",
                         "bracket, scan, then Brent's method to 10⁻⁹ relative", kGoalSeek);
   n.source = "engine: goal-seek (sim/engine/solve.cpp)";
@@ -200,7 +206,7 @@ std::vector<Entry> summary_entries() {
          return n;
        }},
   };
-  for (const char* key : {"value", "achieved", "equals", "evaluations"})
+  for (const char* key : {"value", "achieved", "equals", "evaluations", "price_usd_per_gpu_hour"})
     e.push_back({std::string("solve.") + key,
                  [k = std::string(key)](const Context& ctx, const std::string&) { return solve_node(ctx, k); }});
   return e;

@@ -14,6 +14,7 @@ const std::string kCommands =
     "Commands:\n"
     "  run        Run a scenario: utilization ladder, power, energy, money\n"
     "  solve      Goal-seek: vary one key until a result equals a target\n"
+    "  explain    Show how a result came to be: its equation and inputs, as a tree\n"
     "  sweep      Run a scenario over a grid of values; one CSV row per point\n"
     "  mc         Monte Carlo over the scenario's uncertain inputs, noise and failures\n"
     "  figures    Regenerate the article figures: published beside reproduced, charts\n"
@@ -22,16 +23,16 @@ const std::string kCommands =
     "  docs       Print generated documentation (scenario-format)\n"
     "Run 'gpusim COMMAND --help' for a command's options.\n";
 
-// `gpusim runn` and `gpusim explain` said "A subcommand is required".
+// `gpusim runn` and `gpusim explain` (before it existed) said "A subcommand is required".
 TEST(GpusimCommand, RegressionUnknownCommandSuggestsAndListsTheCommands) {
   testing::TempDir dir;
   const testing::CommandResult runn = testing::run_gpusim(dir.path(), "runn scenario.yaml");
   EXPECT_EQ(runn.status, 2);
   EXPECT_EQ(runn.out, "");
   EXPECT_EQ(runn.err, "gpusim: error: unknown command 'runn'; did you mean 'run'?\n" + kCommands);
-  const testing::CommandResult explain = testing::run_gpusim(dir.path(), "explain");
-  EXPECT_EQ(explain.status, 2);
-  EXPECT_EQ(explain.err, "gpusim: error: unknown command 'explain'\n" + kCommands);
+  const testing::CommandResult unknown = testing::run_gpusim(dir.path(), "forecast");
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_EQ(unknown.err, "gpusim: error: unknown command 'forecast'\n" + kCommands);
   // Options before the command are not commands; a known command still runs.
   const testing::CommandResult version = testing::run_gpusim(dir.path(), "--version");
   EXPECT_EQ(version.status, 0);

@@ -565,9 +565,21 @@ TEST(TeachingExercise8, BigLeavesAfterOneYearCashRunsOutInNovember2028) {
   const std::string csv = timeseries_csv(r, Period::month);
   std::istringstream lines(csv);
   std::string line, first_below;
-  std::getline(lines, line);  // header; cumulative_cash_usd is the last column
+  std::getline(lines, line);  // the header: find the cumulative_cash_usd column by name
+  std::size_t column = 0;
+  for (std::size_t at = 0, i = 0;; ++i) {
+    const std::size_t comma = line.find(',', at);
+    if (line.substr(at, comma - at) == "cumulative_cash_usd") {
+      column = i;
+      break;
+    }
+    ASSERT_NE(comma, std::string::npos) << "no cumulative_cash_usd column";
+    at = comma + 1;
+  }
   while (std::getline(lines, line)) {
-    const double cumulative = std::stod(line.substr(line.rfind(',') + 1));
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < column; ++i) at = line.find(',', at) + 1;
+    const double cumulative = std::stod(line.substr(at, line.find(',', at) - at));
     if (cumulative < -20e6) {
       first_below = line.substr(0, line.find(','));
       break;
