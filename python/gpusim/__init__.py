@@ -34,6 +34,7 @@ __version__: str = _gpusim.__version__
 
 __all__ = [
     "Diagnostic",
+    "Explanation",
     "MonteCarlo",
     "Result",
     "Scenario",
@@ -110,6 +111,21 @@ class Result:
         """The summary as ``gpusim run`` prints it."""
         return self._native.table()
 
+    def explain(self, path: str, depth: Optional[int] = None) -> "Explanation":
+        """How the result at ``path`` came to be, as ``gpusim explain`` shows it.
+
+        ``path`` is any numeric path of ``summary`` (``utilization.billed``,
+        ``contracts.Microsoft.revenue_usd``, ...); ``depth`` limits the tree to
+        that many levels below the root. The returned ``Explanation`` prints as
+        the command's text; ``.tree`` is the command's ``--format json`` tree (nodes
+        with path, label, value, unit, op, equation, anchor, source, notes,
+        children). An unknown path raises ValueError with the command's message.
+        """
+        tree, text = self._native.explain(path, -1 if depth is None else depth)
+        return Explanation(json.loads(tree), text)
+
+
+
     def timeseries(self, every: str = "month") -> pd.DataFrame:
         """The time series per period, as ``timeseries.csv`` of ``gpusim run --out``.
 
@@ -153,6 +169,27 @@ class Result:
 
     def __str__(self) -> str:
         return self.table
+
+
+class Explanation:
+    """A result's derivation: ``.tree`` (a dict, as ``gpusim explain --format
+    json``), ``.text`` (as ``gpusim explain`` prints it) and ``.value`` (the
+    root's value)."""
+
+    def __init__(self, tree: dict[str, Any], text: str) -> None:
+        self.tree = tree
+        self.text = text
+
+    @property
+    def value(self) -> Optional[float]:
+        """The explained result's value (None when it is null in this run)."""
+        return self.tree.get("value")
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
 
 
 class Scenario:

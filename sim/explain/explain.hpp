@@ -84,6 +84,8 @@ class UnknownPath : public std::runtime_error {
 // Loads the scenario with its --set overrides and runs it as `gpusim run` does
 // (solving its `solve:` block). Throws ScenarioError / ModelError like run.
 Context make_context(const std::string& file, const std::vector<std::string>& overrides = {});
+// The same for a scenario already loaded and run (the Python module's Result).
+Context make_context(LoadedScenario loaded, Results results);
 
 // The explanation of `path` in this run.
 Node explain_path(const Context& ctx, const std::string& path);

@@ -63,10 +63,16 @@ std::string dist_text(const UncertainSpec& u) {
 }  // namespace
 
 Context make_context(const std::string& file, const std::vector<std::string>& overrides) {
+  LoadedScenario loaded = load_scenario(file, overrides);
+  Results results = run_document(loaded.document);
+  return make_context(std::move(loaded), std::move(results));
+}
+
+Context make_context(LoadedScenario loaded, Results results) {
   Context ctx;
-  ctx.file = file;
-  ctx.loaded = load_scenario(file, overrides);
-  ctx.results = run_document(ctx.loaded.document);
+  ctx.file = loaded.file;
+  ctx.loaded = std::move(loaded);
+  ctx.results = std::move(results);
   ctx.spec = ctx.loaded.spec;
   if (ctx.results.solve) {
     // The spec the final run used: the solved value written back, as goal-seek does.
