@@ -122,9 +122,10 @@ class ByteReader {
   std::size_t at_ = 0;
 };
 
-// Runs `count` independent jobs on up to `threads` threads (0: every hardware
-// thread); job(i) writes its own slot. The first error in index order is
-// rethrown once all jobs are done. (Defined in sweep.cpp.)
+// Runs `count` independent jobs on up to `threads` threads (0: the hardware
+// threads; never more than the jobs, nor 4 × the hardware threads, since more
+// only cost memory); job(i) writes its own slot. The first error in index order
+// is rethrown once all jobs are done. (Defined in sweep.cpp.)
 void parallel_for(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& job,
                   const ProgressCallback& progress = {});
 

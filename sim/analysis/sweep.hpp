@@ -12,6 +12,7 @@
 #include "sim/analysis/distribute.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/document.hpp"
+#include "sim/scenario/printer.hpp"
 #include "sim/scenario/schema.hpp"
 
 namespace gpusim {
@@ -28,12 +29,19 @@ struct VaryAxis {
   // values / display_factor, which read back as bare numbers.
   std::string display_unit;
   double display_factor = 1.0;
-  double display(std::size_t i) const { return values[i] / display_factor; }
+  double display(std::size_t i) const { return round_decimal_noise(values[i] / display_factor); }
 };
 // Throws ScenarioError (located at "--vary") on a bad path, value or range.
 VaryAxis parse_vary(const DocNode& document, const std::string& spec);
 
-// The grid of all combinations, the first axis varying slowest.
+// The most points a sweep runs (each keeps its JSON summary): the product of
+// the axes' lengths, refused before anything runs.
+inline constexpr std::size_t kMaxSweepPoints = 100'000;
+// The number of points of the grid of `axes`; throws ScenarioError (located at
+// "--vary") when it is over kMaxSweepPoints, saying its size.
+std::size_t grid_size(const std::vector<VaryAxis>& axes);
+
+// The grid of all combinations, the first axis varying slowest (checked by grid_size).
 std::vector<std::vector<std::string>> grid_overrides(const std::vector<VaryAxis>& axes);
 
 // Runs each point (the document with that point's overrides, solved when the
@@ -64,5 +72,8 @@ bool is_sweep_file(const DocNode& doc);
 // Reads a sweep file already parsed as `doc`; throws ScenarioError (the sweep
 // file's or its scenario's errors), and checks every `vary` entry.
 SweepPlan read_sweep_file(const std::string& file, const DocNode& doc, const std::vector<std::string>& overrides);
+
+// The most worker threads a command accepts (`--threads`).
+inline constexpr unsigned kMaxThreads = 1024;
 
 }  // namespace gpusim

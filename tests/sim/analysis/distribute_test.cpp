@@ -44,6 +44,11 @@ class PretendRanks : public RunDistributor {
 
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
+// Doubles as their bytes, so that NaN equals NaN and -0 differs from 0.
+std::string bytes_of(const std::vector<double>& v) {
+  return std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(double));
+}
+
 TEST(Bytes, DoublesKeepTheirBits) {
   const std::vector<double> values{0.1 + 0.2,
                                    -0.0,
@@ -176,14 +181,31 @@ TEST(Distributed, SweepSummariesAreByteIdenticalForAnyNumberOfRanks) {
 
 TEST(Distributed, MonteCarloOutputsAreByteIdenticalForAnyNumberOfRanks) {
   const DocNode doc = base_document();
-  const MonteCarloResult here = run_monte_carlo(doc, 11, 7, 1);
+  // The default fan series, a level and a ratio besides: every monthly band travels.
+  const std::vector<std::string> monthly = {"revenue_usd", "net_income_usd", "cumulative_cash_usd", "available_gpus",
+                                            "price_usd_per_gpu_hour"};
+  const MonteCarloResult here = run_monte_carlo(doc, 11, 7, 1, {}, monthly);
+  ASSERT_EQ(here.monthly.size(), monthly.size());
   for (int ranks : {1, 2, 3, 12}) {
     const PretendRanks distributor(ranks);
-    const MonteCarloResult spread = run_monte_carlo(doc, 11, 7, 2, {}, &distributor);
+    const MonteCarloResult spread = run_monte_carlo(doc, 11, 7, 2, {}, monthly, &distributor);
     EXPECT_EQ(monte_carlo_json(spread).dump(2), monte_carlo_json(here).dump(2)) << ranks;
     EXPECT_EQ(monte_carlo_runs_csv(spread), monte_carlo_runs_csv(here)) << ranks;
-    EXPECT_EQ(spread.revenue.p50, here.revenue.p50) << ranks;
-    EXPECT_EQ(spread.cumulative_cash.p95, here.cumulative_cash.p95) << ranks;
+    EXPECT_EQ(monte_carlo_runs_csv(spread, spread.result_names), monte_carlo_runs_csv(here, here.result_names)) << ranks;
+    EXPECT_EQ(monte_carlo_table(spread), monte_carlo_table(here)) << ranks;
+    EXPECT_EQ(spread.drawn, here.drawn) << ranks;
+    // Doubles compared as bytes: NaN and -0 alike.
+    ASSERT_EQ(spread.drawn_values.size(), here.drawn_values.size()) << ranks;
+    for (std::size_t i = 0; i < here.drawn_values.size(); ++i)
+      EXPECT_EQ(bytes_of(spread.drawn_values[i]), bytes_of(here.drawn_values[i])) << ranks << " ranks, run " << i;
+    ASSERT_EQ(spread.monthly.size(), here.monthly.size()) << ranks;
+    for (std::size_t c = 0; c < here.monthly.size(); ++c) {
+      EXPECT_EQ(spread.monthly[c].name, here.monthly[c].name) << ranks;
+      EXPECT_EQ(spread.monthly[c].months, here.monthly[c].months) << ranks;
+      EXPECT_EQ(bytes_of(spread.monthly[c].p5), bytes_of(here.monthly[c].p5)) << ranks << " " << here.monthly[c].name;
+      EXPECT_EQ(bytes_of(spread.monthly[c].p50), bytes_of(here.monthly[c].p50)) << ranks << " " << here.monthly[c].name;
+      EXPECT_EQ(bytes_of(spread.monthly[c].p95), bytes_of(here.monthly[c].p95)) << ranks << " " << here.monthly[c].name;
+    }
   }
 }
 

@@ -52,29 +52,32 @@ void expect_same_files(const fs::path& a, const fs::path& b) {
   EXPECT_EQ(std::distance(fs::directory_iterator(b), fs::directory_iterator()), static_cast<long>(files)) << b;
 }
 
-// stdout names the --out folder: compare with that name swapped for the reference's.
-std::string with_folder(std::string text, const std::string& from, const std::string& to) {
-  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-    text.replace(at, from.size(), to);
-  return text;
+// No --out staging folder (.NAME.gpusim-PID-RANDOM.tmp, sim/output/staged_output.hpp)
+// is left in `dir` by any rank.
+void expect_no_staging_left(const fs::path& dir) {
+  for (const auto& entry : fs::directory_iterator(dir))
+    EXPECT_EQ(entry.path().filename().string().find(".gpusim-"), std::string::npos) << entry.path();
 }
 
 // `ARGS --out DIR` on one gpusim process (1 thread), then under mpirun on each
-// (ranks, threads): the same stdout (but for DIR), nothing on stderr, and the
-// same files, byte for byte.
+// (ranks, threads), with the same DIR (the charts' captions name it): the same
+// stdout, nothing on stderr, and the same files, byte for byte. Each run's DIR
+// is moved aside afterwards (to one/, ranks2/, …) for the next.
 void expect_same_as_one_process(const TempDir& dir, const std::string& args,
                                 std::initializer_list<std::pair<int, const char*>> ranks_and_threads) {
+  const fs::path out = dir.path() / "out";
   const fs::path one = dir.path() / "one";
-  const CommandResult single = gpusim(dir, args + " --out " + one.string() + " --threads 1");
+  const CommandResult single = gpusim(dir, args + " --out " + out.string() + " --threads 1");
   ASSERT_EQ(single.status, 0) << single.err;
+  fs::rename(out, one);
   for (const auto& [ranks, threads] : ranks_and_threads) {
     SCOPED_TRACE(std::to_string(ranks) + " ranks, " + threads + " threads");
-    const fs::path spread = dir.path() / ("ranks" + std::to_string(ranks));
-    const CommandResult r = mpirun(dir, ranks, args + " --out " + spread.string() + " --threads " + threads);
+    const CommandResult r = mpirun(dir, ranks, args + " --out " + out.string() + " --threads " + threads);
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(r.err, "");
-    EXPECT_EQ(with_folder(r.out, spread.string(), one.string()), single.out);
-    expect_same_files(one, spread);
+    EXPECT_EQ(r.out, single.out);
+    expect_same_files(one, out);
+    fs::rename(out, dir.path() / ("ranks" + std::to_string(ranks)));
   }
 }
 
@@ -118,6 +121,46 @@ TEST(MpiMonteCarlo, OutputsAreByteIdenticalOnTwoAndThreeRanks) {
   EXPECT_EQ(json_two.out, json_single.out);
 }
 
+// Issue 8's --fan (other monthly series, a level among them) and --metrics
+// (other results in the table and runs.csv), and the drawn inputs in runs.csv
+// and mc.json, through 1, 2 and 3 ranks: the same bytes as one process.
+TEST(MpiMonteCarlo, FanAndMetricsAreByteIdenticalOnOneTwoAndThreeRanks) {
+  const TempDir dir;
+  const std::string file = dir.write("s.yaml", kDistributedScenario);
+  expect_same_as_one_process(dir,
+                             "mc " + file +
+                                 " --runs 13 --seed 4 --fan available_gpus,energy_cost_usd,cumulative_cash_usd"
+                                 " --metrics finance.npv_usd,utilization.billed,finance.revenue_usd",
+                             {{1, "2"}, {2, "1"}, {3, "2"}});
+  const std::string runs_csv = read_file(dir.path() / "one/runs.csv");
+  // The drawn inputs by name and unit, then the --metrics, in their order.
+  EXPECT_EQ(runs_csv.substr(0, runs_csv.find('\n')),
+            "run,price (USD/gpu-h),pue,finance.npv_usd,utilization.billed,finance.revenue_usd");
+  const std::string fan = read_file(dir.path() / "one/fan.svg");
+  EXPECT_NE(fan.find("--fan available_gpus,energy_cost_usd,cumulative_cash_usd"), std::string::npos);
+}
+
+// Issue 9's limits hold under gpusim-mpi: checked on every rank before any
+// run, reported once by rank 0, exit 2.
+TEST(MpiCommandLine, LimitsAreCheckedBeforeRunningAndReportedOnce) {
+  const TempDir dir;
+  const std::string file = dir.write("s.yaml", kDistributedScenario);
+  for (const std::string& args :
+       {"mc " + file + " --runs 1000001", "mc " + file + " --threads 1025", "mc " + file + " --fan a,b,c,d",
+        "sweep " + file + " --vary contracts.C.price=1:400:1 --vary contracts.C.gpus=1:400:1",
+        "sweep " + file + " --vary contracts.C.price=1,2 --threads 1025"}) {
+    SCOPED_TRACE(args);
+    const CommandResult single = gpusim(dir, args);
+    ASSERT_EQ(single.status, 2);
+    const CommandResult r = mpirun(dir, 2, args);
+    EXPECT_EQ(r.status, 2);
+    // gpusim's message once, then mpirun's own box about the non-zero exit.
+    EXPECT_EQ(r.err.rfind(single.err, 0), 0u) << r.err;
+    EXPECT_EQ(r.err.find(single.err, 1), std::string::npos) << "printed twice: " << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+}
+
 // Points 0 and 2 fit the 150 kW site; point 1 puts 200 GPUs (260 kW) on it. On
 // 2 ranks point 1 is rank 1's (i % 2): the message is one process's, naming
 // the point, then the rank; every rank ends, mpirun exits 2, nothing is written.
@@ -135,6 +178,7 @@ TEST(MpiSweep, APointFailingOnRankOneEndsTheJobWithExit2) {
   EXPECT_EQ(r.err.rfind(first_line + " (on rank 1 of 2)\n1 error; nothing was written\n", 0), 0u) << r.err;
   EXPECT_EQ(r.err.find("error: sites.s.it_power_cap"), r.err.rfind("error: sites.s.it_power_cap")) << "printed twice";
   EXPECT_FALSE(fs::exists(dir.path() / "two"));
+  expect_no_staging_left(dir.path());
   EXPECT_EQ(r.out, "");
 }
 
@@ -161,6 +205,7 @@ TEST(MpiMonteCarlo, ARunFailingOnRankOneEndsTheJobWithExit2) {
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err.rfind(first_line + " (on rank 1 of 2)\n1 error; nothing was written\n", 0), 0u) << r.err;
   EXPECT_FALSE(fs::exists(dir.path() / "two"));
+  expect_no_staging_left(dir.path());
 }
 
 TEST(MpiCommandLine, BadInputIsReportedOnceAndEveryRankExits2) {
