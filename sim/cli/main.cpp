@@ -213,9 +213,11 @@ int main(int argc, char** argv) {
     const char* size = std::getenv(size_name);
     if (!size || std::string(size) == "1" || std::string(size) == "0") continue;
     const char* rank = std::getenv(rank_name);
+    // One write, so that mpirun's own notice about the ranks' exit cannot cut it.
     if (!rank || std::string(rank) == "0")
-      std::cerr << "gpusim: started as " << size << " MPI ranks, each of which would run the whole job; "
-                << "run gpusim-mpi instead: it splits sweeps and Monte Carlos across the ranks (docs/cluster.md)\n";
+      std::cerr << std::string("gpusim: started as ") + size +
+                       " MPI ranks, each of which would run the whole job; run gpusim-mpi instead: it splits sweeps "
+                       "and Monte Carlos across the ranks (docs/cluster.md)\n";
     return 2;
   }
   return gpusim::cli::run_command_line(argc, argv, {std::cout, std::cerr});

@@ -253,7 +253,8 @@ TEST(MpiCommandLine, PlainGpusimUnderMpirunPointsToGpusimMpi) {
   const std::string message =
       "gpusim: started as 2 MPI ranks, each of which would run the whole job; run gpusim-mpi instead: it splits "
       "sweeps and Monte Carlos across the ranks (docs/cluster.md)\n";
-  EXPECT_EQ(r.err.rfind(message, 0), 0u) << r.err;
+  // Rank 1 exits at once: mpirun's notice of that may come before or after rank 0's message.
+  EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("gpusim: started"), r.err.rfind("gpusim: started")) << "printed twice: " << r.err;
   EXPECT_FALSE(fs::exists(dir.path() / "out"));
   // One rank is one process: gpusim runs as usual.
