@@ -90,6 +90,8 @@ struct FleetSpec {
   bool fit = false;        // `count: fit`: fill the site under its caps
   HourStamp online = 0;    // when a constant `count` enters service
   Money capex;             // per GPU (default: the catalog price)
+  std::optional<Money> capex_total;  // the whole purchase: per GPU = total ÷ the largest count
+  double residual = 0.0;   // share of cost left at the end of `life`, 0..1 (exclusive)
   Span life = Span::of_years(6);
   double afr = 0.0;        // annual failure rate, fraction of GPUs per year
   Span repair = Span::of_hours(72);
@@ -106,6 +108,26 @@ inline const char* contract_kind_name(ContractKind k) {
   }
   return "?";
 }
+
+// Cash received at a contract's start and applied against its bills pro rata.
+struct PrepaymentSpec {
+  std::optional<double> share;  // of the contract's value at full delivery, 0..1 …
+  std::optional<Money> amount;  // … or an amount
+};
+
+// The contract continues after its end for `term` at a new price, with a probability.
+struct RenewalSpec {
+  Span term = Span::of_years(1);
+  std::optional<GpuHourPrice> price;   // the new price …
+  double price_change = 0.0;           // … or a change from the price in force at the end (−20%: −0.2)
+  double probability = 1.0;            // 0..1
+};
+
+// Billing stops at `at`; `fee` is income then.
+struct TerminationSpec {
+  HourStamp at = 0;
+  Money fee;
+};
 
 // A reserved contract or an on-demand / spot demand stream.
 struct ContractSpec {
@@ -125,6 +147,10 @@ struct ContractSpec {
   double activity = 1.0;              // busy share of billed time
   bool take_or_pay = true;            // reserved: bill what it gets even if idle
   double noise = 0.0;                 // relative sd of demand per step (under a seed)
+  std::optional<PrepaymentSpec> prepayment;
+  double escalation = 0.0;            // per year: price × (1 + e)^⌊years since start⌋
+  std::optional<RenewalSpec> renewal;
+  std::optional<TerminationSpec> terminate;
 };
 
 struct ExpenseSpec {
@@ -146,12 +172,43 @@ struct DebtSpec {
   Amortization amortization = Amortization::bullet;
 };
 
+// A capital item other than GPUs (halls, power and cooling, networking).
+struct AssetSpec {
+  std::string name;
+  std::optional<Money> amount;          // the cost …
+  std::optional<double> per_mw_usd;     // … or USD per MW of the site's it_power_cap
+  std::string site;                     // needed with per_mw
+  std::optional<HourStamp> at;          // in service (and paid) on this date …
+  std::vector<RampPoint> ramp;          // … or spread like a pool's ramp (amount ÷ the largest count per unit)
+  Span life = Span::of_years(20);
+  double residual = 0.0;                // share of cost left at the end of `life`
+};
+
+// Vendor equity that vests as a site's installed IT power reaches milestones.
+struct WarrantTrancheSpec {
+  Power at_power;
+  double shares = 0.0;
+};
+struct WarrantSpec {
+  std::string name;
+  double shares = 0.0;  // granted in all
+  Money strike;         // per share
+  Money share_price;    // per share, when a tranche vests
+  std::string site;
+  std::vector<WarrantTrancheSpec> vest;  // milestones in increasing power
+};
+
+enum class TerminalValue { none, book };
+
 struct FinanceSpec {
   std::vector<ExpenseSpec> opex;   // expenses (positive = cost)
   std::vector<ExpenseSpec> other;  // other income (+) and expense (−)
   std::vector<DebtSpec> debt;
   double tax_rate = 0.0;       // on positive yearly pre-tax income
   double discount_rate = 0.1;  // per year, for NPV
+  std::vector<AssetSpec> assets;
+  std::vector<WarrantSpec> warrants;
+  TerminalValue terminal_value = TerminalValue::none;
 };
 
 struct SolveSpec {

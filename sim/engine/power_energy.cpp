@@ -157,6 +157,7 @@ EnergyTotals power_energy_stage(const ScenarioSpec& s, const Grid& g, const std:
     }
   }
   r.sites = std::move(sites);
+  out.site_full_load_w = std::move(site_full_load);
   ts.it_energy_wh = ts.it_power_w * g.dt;
   ts.facility_energy_wh = ts.facility_power_w * g.dt;
 

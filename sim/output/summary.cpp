@@ -90,7 +90,15 @@ Json summary_json(const Results& r, const std::string& only) {
                     {"revenue_per_gw_year_usd", opt(m.revenue_per_gw_year_usd)},
                     {"revenue_run_rate_usd", opt(m.revenue_run_rate_usd)},
                     {"revenue_growth_per_year", opt(m.revenue_growth_per_year)},
-                    {"other_per_gw_usd", opt(m.other_per_gw_usd)}};
+                    {"other_per_gw_usd", opt(m.other_per_gw_usd)},
+                    {"prepayments_usd", m.prepayments_usd},
+                    {"deferred_revenue_end_usd", m.deferred_revenue_end_usd},
+                    {"termination_fees_usd", m.termination_fees_usd},
+                    {"warrants_usd", m.warrants_usd},
+                    {"capex_net_of_warrants_usd", m.capex_net_of_warrants_usd},
+                    {"book_value_end_usd", m.book_value_end_usd},
+                    {"terminal_value_usd", m.terminal_value_usd},
+                    {"npv_without_terminal_value_usd", m.npv_without_terminal_value_usd}};
   }
   if (want("customers")) {
   Json customers = Json::array();
@@ -121,7 +129,10 @@ Json summary_json(const Results& r, const std::string& only) {
                          {"billed_gpu_hours", c.billed_gpu_hours},
                          {"busy_gpu_hours", c.busy_gpu_hours},
                          {"shortfall_gpu_hours", c.shortfall_gpu_hours},
-                         {"revenue_usd", c.revenue_usd}});
+                         {"revenue_usd", c.revenue_usd},
+                         {"renewed_gpu_hours", c.renewed_gpu_hours},
+                         {"prepayment_usd", c.prepayment_usd},
+                         {"termination_fee_usd", c.termination_fee_usd}});
   j["contracts"] = contracts;
   }
   if (want("pools")) {
@@ -135,7 +146,9 @@ Json summary_json(const Results& r, const std::string& only) {
                {"gpu_hours_available", p.gpu_hours_available},
                {"gpu_hours_busy", p.gpu_hours_busy},
                {"capex_usd", p.capex_usd},
-               {"depreciation_usd", p.depreciation_usd}};
+               {"capex_per_gpu_usd", p.capex_per_gpu_usd},
+               {"depreciation_usd", p.depreciation_usd},
+               {"book_value_end_usd", p.book_value_end_usd}};
     pj["fitted_count"] = opt(p.fitted_count);
     pools.push_back(pj);
   }
@@ -152,6 +165,22 @@ Json summary_json(const Results& r, const std::string& only) {
                      {"energy_cost_usd", s.energy_cost_usd},
                      {"colocation_usd", s.colocation_usd}});
   j["sites"] = sites;
+  }
+  if (want("assets")) {
+    Json assets = Json::array();
+    for (const auto& a : r.assets)
+      assets.push_back({{"name", a.name},
+                        {"cost_usd", a.cost_usd},
+                        {"capex_usd", a.capex_usd},
+                        {"depreciation_usd", a.depreciation_usd},
+                        {"book_value_end_usd", a.book_value_end_usd}});
+    j["assets"] = assets;
+  }
+  if (want("warrants")) {
+    Json warrants = Json::array();
+    for (const auto& w : r.warrants)
+      warrants.push_back({{"name", w.name}, {"vested_shares", w.vested_shares}, {"value_usd", w.value_usd}});
+    j["warrants"] = warrants;
   }
   return j;
 }
@@ -294,7 +323,18 @@ std::string summary_table(const Results& r) {
   row(o, "EBITDA", money_text(m.ebitda_usd));
   o << "\nCash (USD)\n";
   row(o, "capex", money_text(m.capex_usd));
+  if (m.warrants_usd != 0) {
+    row(o, "  warrants vested (in other)", money_text(m.warrants_usd));
+    row(o, "  capex net of warrants", money_text(m.capex_net_of_warrants_usd));
+  }
+  if (m.termination_fees_usd != 0) row(o, "termination fees (in other)", money_text(m.termination_fees_usd));
+  if (m.prepayments_usd != 0 || m.deferred_revenue_end_usd != 0) {
+    row(o, "prepayments received", money_text(m.prepayments_usd));
+    row(o, "deferred revenue at end", money_text(m.deferred_revenue_end_usd), "received, not yet earned");
+  }
   row(o, "net cash flow", money_text(m.cash_flow_usd), "lowest cumulative " + money_text(m.min_cumulative_cash_usd));
+  if (m.terminal_value_usd != 0)
+    row(o, "terminal value (book)", money_text(m.terminal_value_usd), "in NPV, IRR, payback only");
   row(o, "NPV", money_text(m.npv_usd));
   row(o, "IRR", pct(m.irr));
   row(o, "payback (years)", m.payback_years ? with_commas(*m.payback_years, 2) : "n/a");
@@ -347,7 +387,8 @@ std::string timeseries_csv(const Results& r, Period every) {
        "shortfall_gpu_hours,unserved_gpu_hours,it_power_mw,facility_power_mw,it_energy_kwh,"
        "facility_energy_kwh,revenue_usd,energy_cost_usd,colocation_usd,opex_usd,depreciation_usd,"
        "operating_income_usd,interest_usd,other_usd,tax_usd,net_income_usd,capex_usd,debt_drawn_usd,"
-       "debt_repaid_usd,cash_flow_usd,cumulative_cash_usd\n";
+       "debt_repaid_usd,prepayment_usd,prepayment_applied_usd,prepayment_refund_usd,deferred_revenue_usd,"
+       "cash_flow_usd,cumulative_cash_usd\n";
   const Eigen::Index n = s.revenue_usd.size();
   const double dt = r.time.step_hours;
   double cumulative = 0.0;
@@ -368,7 +409,9 @@ std::string timeseries_csv(const Results& r, Period every) {
       << "," << num(seg(s.colocation_usd)) << "," << num(seg(s.opex_usd)) << "," << num(seg(s.depreciation_usd)) << ","
       << num(seg(op)) << "," << num(seg(s.interest_usd)) << "," << num(seg(s.other_usd)) << "," << num(seg(s.tax_usd))
       << "," << num(seg(net)) << "," << num(seg(s.capex_usd)) << "," << num(seg(s.debt_drawn_usd)) << ","
-      << num(seg(s.debt_repaid_usd)) << "," << num(period_cash) << "," << num(cumulative) << "\n";
+      << num(seg(s.debt_repaid_usd)) << "," << num(seg(s.prepayment_usd)) << ","
+      << num(seg(s.prepayment_applied_usd)) << "," << num(seg(s.prepayment_refund_usd)) << ","
+      << num(s.deferred_revenue_usd[j - 1]) << "," << num(period_cash) << "," << num(cumulative) << "\n";
     k = j;
   }
   return o.str();

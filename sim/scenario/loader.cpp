@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <set>
 
 #include "models/catalog.hpp"
+#include "sim/scenario/printer.hpp"
 
 namespace gpusim {
 
@@ -383,6 +385,26 @@ void read_amount(ReadContext& ctx, const DocNode& n, ExpenseSpec& e) {
                                           "or a one-off amount in USD with 'at'");
 }
 
+// A prepayment: a share of the contract's value (20%, or a bare fraction) or an amount (1.94B USD).
+void read_prepayment(ReadContext& ctx, const DocNode& n, ContractSpec& c) {
+  if (!n.is_scalar()) {
+    ctx.error(n.loc, "expected a share of the contract's value (20%) or an amount (1.94B USD), found " +
+                         Section<int>::describe(n));
+    return;
+  }
+  PrepaymentSpec p;
+  if (n.scalar.find("USD") != std::string::npos) {
+    auto v = read_number_as(ctx, n, UnitKind::money, "USD");
+    if (!v || !check_range(ctx, n, *v, 0, kInf, "0 USD or more")) return;
+    p.amount = Money(*v);
+  } else {
+    auto v = read_number_as(ctx, n, UnitKind::fraction, "");
+    if (!v || !check_range(ctx, n, *v, 0, 1, "a share from 0 to 100% of the contract's value, or an amount in USD")) return;
+    p.share = *v;
+  }
+  c.prepayment = p;
+}
+
 // ---- The sections ----
 
 struct TimeSpecRaw {
@@ -415,6 +437,11 @@ struct Schema {
   Section<ExpenseSpec> opex{"finance.opex[]", "Fixed operating expenses (positive = cost)."};
   Section<ExpenseSpec> other{"finance.other[]", "Other income (+) and expense (-) below operating income."};
   Section<DebtSpec> debt{"finance.debt[]", "Debt tranches."};
+  Section<RenewalSpec> renewal{"contracts[].renewal", "What happens at a contract's end: it continues for `term` at a new price, with a probability."};
+  Section<TerminationSpec> terminate{"contracts[].terminate", "Early termination: billing stops at `at`; the fee is other income then."};
+  Section<AssetSpec> asset{"finance.assets[]", "Capital items other than GPUs (halls, power and cooling, networking): capex when in service, straight-line depreciation over their own life."};
+  Section<WarrantSpec> warrant{"finance.warrants[]", "Vendor equity (warrants) granted to the buyer, vesting as a site's installed IT power reaches milestones; each tranche's value is other income."};
+  Section<WarrantTrancheSpec> vest{"finance.warrants[].vest[]", "Vesting milestones, in increasing power."};
   Section<SolveSpec> solve{"solve", "Goal-seek: vary one key until a result equals a target."};
   Section<UncertainSpec> uncertain{"uncertain[]", "Inputs drawn once per Monte Carlo run (`gpusim mc`)."};
 
@@ -483,7 +510,9 @@ const Choices<ContractKind> kContractKinds{
     {"reserved", ContractKind::reserved}, {"on_demand", ContractKind::on_demand}, {"spot", ContractKind::spot}};
 const Choices<ContractKind> kDemandKinds{{"on_demand", ContractKind::on_demand}, {"spot", ContractKind::spot}};
 
-void add_contract_fields(Section<ContractSpec>& s, bool is_demand) {
+// `renewal` and `terminate` (the schema's sections) are given for contracts[], null for demand[].
+void add_contract_fields(Section<ContractSpec>& s, bool is_demand, const Section<RenewalSpec>* renewal = nullptr,
+                         const Section<TerminationSpec>* terminate = nullptr) {
   s.add(text_field<ContractSpec>({.name = "name", .description = "unique name; the customer's name unless `customer` is given", .required = true}, &ContractSpec::name));
   s.add(text_field<ContractSpec>({.name = "customer", .description = "customer it bills, for revenue shares (several contracts may share one)", .default_doc = "the name"}, &ContractSpec::customer));
   Field<ContractSpec> kind = choice_field<ContractSpec>({.name = "kind", .description = is_demand ? "on_demand (served after reserved) or spot (served last)" : "reserved (take-or-pay, served first in file order), on_demand or spot", .default_value = std::string(is_demand ? "on_demand" : "reserved")}, &ContractSpec::kind, is_demand ? kDemandKinds : kContractKinds);
@@ -520,6 +549,23 @@ void add_contract_fields(Section<ContractSpec>& s, bool is_demand) {
   s.add(plain<ContractSpec>({.name = "price_decline", .description = "yearly fall of the price: price × (1 − decline)^(years since start); e.g. H100 rentals fell 22% in 2025 (docs/facts.md: confirmed)", .default_value = std::string("0%"), .min = 0, .max = 1, .range_doc = "0 to 100%/y"}, UnitKind::rate_per_year, &ContractSpec::price_decline));
   s.add(plain<ContractSpec>({.name = "activity", .description = "share of billed GPU-hours in which its GPUs are busy (drives power)", .default_value = std::string("100%"), .min = 0, .max = 1, .range_doc = "0 to 100%"}, UnitKind::fraction, &ContractSpec::activity));
   if (!is_demand) {
+    s.add(custom_field<ContractSpec>({.name = "prepayment", .description = "cash received at `start`, applied against the bills pro rata (each bill is paid (1 − P ÷ V) in cash, V the value at full delivery); what is not applied by the end is refunded then", .default_doc = "none"},
+                                     "a share of the contract's value (20%) or an amount (1.94B USD)",
+                                     [](ReadContext& ctx, const DocNode& n, ContractSpec& c) { read_prepayment(ctx, n, c); },
+                                     KeyType{KeyType::Shape::quantity, UnitKind::fraction, "", 0.0, 1.0}));
+    s.add(plain<ContractSpec>({.name = "escalation", .description = "yearly rise of the price on each anniversary of start: price × (1 + e)^⌊years since start⌋; with value, the first-year price is derived so the total at full delivery is the value", .default_value = std::string("0%")}, UnitKind::rate_per_year, &ContractSpec::escalation));
+    s.add(custom_field<ContractSpec>({.name = "renewal", .description = "continues after the end (see contracts[].renewal)", .default_doc = "none"}, "map",
+                                     [renewal](ReadContext& ctx, const DocNode& n, ContractSpec& c) {
+                                       RenewalSpec r;
+                                       renewal->read(ctx, n, r);
+                                       c.renewal = r;
+                                     }));
+    s.add(custom_field<ContractSpec>({.name = "terminate", .description = "ends early (see contracts[].terminate)", .default_doc = "none"}, "map",
+                                     [terminate](ReadContext& ctx, const DocNode& n, ContractSpec& c) {
+                                       TerminationSpec t;
+                                       terminate->read(ctx, n, t);
+                                       c.terminate = t;
+                                     }));
     s.add(bool_field<ContractSpec>({.name = "take_or_pay", .description = "reserved: bills every GPU-hour it gets, busy or not; false bills only busy hours", .default_value = std::string("true")}, &ContractSpec::take_or_pay));
   } else {
     s.add(plain<ContractSpec>({.name = "noise", .description = "relative standard deviation of demand each step, drawn only under a seed", .default_value = std::string("0%"), .min = 0, .max = 10, .range_doc = "0 to 1000%"}, UnitKind::fraction, &ContractSpec::noise));
@@ -649,7 +695,9 @@ Schema::Schema() {
                               if (auto v = read_ramp(ctx, n)) f.schedule.ramp = *v;
                             }));
   fleet.add(quantity<F>({.name = "capex", .description = "purchase cost per GPU, paid when it enters service", .default_doc = "the catalog price", .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &F::capex));
+  fleet.add(quantity<F>({.name = "capex_total", .description = "the pool's whole purchase (GPUs and the equipment bought with them), spread over its GPUs as they enter service: per GPU = capex_total ÷ the pool's largest count (instead of capex)", .default_doc = "none", .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &F::capex_total));
   fleet.add(span_field<F>({.name = "life", .description = "straight-line depreciation life. Default: 6 y (CoreWeave, Microsoft, Google; docs/facts.md: confirmed)", .default_value = std::string("6y"), .default_unit = "y"}, &F::life));
+  fleet.add(plain<F>({.name = "residual", .description = "share of the cost left at the end of its life: depreciation is (cost − residual) ÷ life", .default_value = std::string("0%"), .min = 0, .max = 1, .range_doc = "0 to less than 100%"}, UnitKind::fraction, &F::residual));
   fleet.add(plain<F>({.name = "afr", .description = "annual failure rate: share of GPUs failing per year", .default_value = std::string("0%"), .min = 0, .max = 10, .range_doc = "0 to 1000%/y"}, UnitKind::rate_per_year, &F::afr));
   fleet.add(span_field<F>({.name = "repair", .description = "time a failed GPU is down", .default_value = std::string("3d"), .default_unit = "h"}, &F::repair));
   fleet.add(custom_field<F>({.name = "power_curve", .description = "overrides the catalog model's power_curve", .default_doc = "the catalog's"},
@@ -658,7 +706,13 @@ Schema::Schema() {
                               if (auto c = read_power_curve(ctx, n)) f.power_curve = *c;
                             }));
 
-  add_contract_fields(contract, false);
+  add_contract_fields(contract, false, &renewal, &terminate);
+  renewal.add(span_field<RenewalSpec>({.name = "term", .description = "how long it continues after the end", .required = true, .default_unit = "y"}, &RenewalSpec::term));
+  renewal.add(quantity<RenewalSpec>({.name = "price", .description = "the price per GPU-hour while renewed (instead of price_change)", .default_doc = "the price in force at the end", .min = 0, .range_doc = "0 or more", .default_unit = "USD/gpu-h"}, UnitKind::gpu_hour_price, &RenewalSpec::price));
+  renewal.add(plain<RenewalSpec>({.name = "price_change", .description = "the renewed price as a change from the price in force at the end (-20%)", .default_doc = "0%", .min = -1, .max = 10, .range_doc = "-100% to 1000%"}, UnitKind::fraction, &RenewalSpec::price_change));
+  renewal.add(plain<RenewalSpec>({.name = "probability", .description = "chance it renews: without a seed the renewal counts with this weight (expected GPU-hours and revenue); under a seed it is drawn per run", .default_value = std::string("100%"), .min = 0, .max = 1, .range_doc = "0 to 100%"}, UnitKind::fraction, &RenewalSpec::probability));
+  terminate.add(date_field<TerminationSpec>({.name = "at", .description = "billing stops here (between the contract's start and end)", .required = true}, &TerminationSpec::at));
+  terminate.add(quantity<TerminationSpec>({.name = "fee", .description = "termination fee, other income in the step of `at`", .default_value = std::string("0 USD"), .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &TerminationSpec::fee));
   add_contract_fields(demand, true);
 
   finance.add(custom_field<FinanceSpec>({.name = "opex", .description = "fixed operating expenses (see finance.opex[])", .default_doc = "none"}, "list",
@@ -669,6 +723,38 @@ Schema::Schema() {
                                         [this](ReadContext& ctx, const DocNode& n, FinanceSpec& f) { read_named_list(ctx, n, debt, f.debt); }));
   finance.add(plain<FinanceSpec>({.name = "tax_rate", .description = "tax on positive pre-tax income, per calendar year of the run", .default_value = std::string("0%"), .min = 0, .max = 1, .range_doc = "0 to 100%"}, UnitKind::fraction, &FinanceSpec::tax_rate));
   finance.add(plain<FinanceSpec>({.name = "discount_rate", .description = "yearly rate for NPV", .default_value = std::string("10%"), .min = -0.99, .max = 10, .range_doc = "-99% to 1000%"}, UnitKind::rate_per_year, &FinanceSpec::discount_rate));
+
+  finance.add(custom_field<FinanceSpec>({.name = "assets", .description = "capital items other than GPUs (see finance.assets[])", .default_doc = "none"}, "list",
+                                        [this](ReadContext& ctx, const DocNode& n, FinanceSpec& f) { read_named_list(ctx, n, asset, f.assets); }));
+  finance.add(custom_field<FinanceSpec>({.name = "warrants", .description = "vendor equity vesting with deployed power (see finance.warrants[])", .default_doc = "none"}, "list",
+                                        [this](ReadContext& ctx, const DocNode& n, FinanceSpec& f) { read_named_list(ctx, n, warrant, f.warrants); }));
+  finance.add(choice_field<FinanceSpec>({.name = "terminal_value", .description = "none: the run ends with its cash flows; book: the remaining book value of GPUs and assets at the run's end is a cash inflow in its last month for NPV, IRR and payback only (not net income or cash_flow_usd)", .default_value = std::string("none")},
+                                        &FinanceSpec::terminal_value, Choices<TerminalValue>{{"none", TerminalValue::none}, {"book", TerminalValue::book}}));
+
+  using A = AssetSpec;
+  asset.add(text_field<A>({.name = "name", .description = "unique name", .required = true}, &A::name));
+  asset.add(quantity<A>({.name = "amount", .description = "its cost (instead of per_mw)", .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &A::amount));
+  asset.add(number_field<A>({.name = "per_mw", .description = "its cost per MW of its site's it_power_cap (instead of amount)", .min = 0, .range_doc = "0 or more", .default_unit = "USD/MW"}, UnitKind::capacity_cost, [](A& a, double v) { a.per_mw_usd = v * 1e6; }));
+  asset.add(text_field<A>({.name = "site", .description = "the site it belongs to (needed with per_mw)", .default_doc = "none"}, &A::site));
+  asset.add(date_field<A>({.name = "at", .description = "in service (and paid for) on this date; or give ramp", .default_doc = "none"}, &A::at));
+  asset.add(custom_field<A>({.name = "ramp", .description = "spread like a pool's ramp: the cost per unit is amount ÷ the largest count, paid as units enter service (instead of at)", .default_doc = "none"},
+                            "[{at: DATE, count: N}, ...]",
+                            [](ReadContext& ctx, const DocNode& n, A& a) {
+                              if (auto v = read_ramp(ctx, n)) a.ramp = *v;
+                            }));
+  asset.add(span_field<A>({.name = "life", .description = "straight-line depreciation life", .default_value = std::string("20y"), .default_unit = "y"}, &A::life));
+  asset.add(plain<A>({.name = "residual", .description = "share of the cost left at the end of its life", .default_value = std::string("0%"), .min = 0, .max = 1, .range_doc = "0 to less than 100%"}, UnitKind::fraction, &A::residual));
+
+  using W = WarrantSpec;
+  warrant.add(text_field<W>({.name = "name", .description = "unique name", .required = true}, &W::name));
+  warrant.add(plain<W>({.name = "shares", .description = "shares granted in all", .required = true, .min = 0, .max = 1e12, .range_doc = "0 or more"}, UnitKind::count, &W::shares));
+  warrant.add(quantity<W>({.name = "strike", .description = "exercise price per share", .default_value = std::string("0 USD"), .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &W::strike));
+  warrant.add(quantity<W>({.name = "share_price", .description = "the vendor's share price when a tranche vests (the natural `uncertain:` input)", .required = true, .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &W::share_price));
+  warrant.add(text_field<W>({.name = "site", .description = "the site whose installed IT power vests the tranches", .required = true}, &W::site));
+  warrant.add(custom_field<W>({.name = "vest", .description = "milestones (see finance.warrants[].vest[])", .required = true}, "list of {at_power, shares}",
+                              [this](ReadContext& ctx, const DocNode& n, W& w) { read_named_list(ctx, n, vest, w.vest); }));
+  vest.add(quantity<WarrantTrancheSpec>({.name = "at_power", .description = "the tranche vests when the site's installed full-load IT power first reaches this", .required = true, .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &WarrantTrancheSpec::at_power));
+  vest.add(plain<WarrantTrancheSpec>({.name = "shares", .description = "shares in the tranche", .required = true, .min = 0, .max = 1e12, .range_doc = "0 or more"}, UnitKind::count, &WarrantTrancheSpec::shares));
 
   add_expense_fields(opex, "cost per year, or a one-off cost with `at`");
   add_expense_fields(other, "income (+) or expense (-) per year, or one-off with `at`");
@@ -843,6 +929,26 @@ void check_one_of(Diagnostics& diags, const LocationIndex& locs, const std::stri
   }
 }
 
+// The most a per-GPU capex may be: the dearest accelerator costs a few tens of thousands of USD.
+constexpr double kMaxCapexPerGpuUsd = 1e6;
+
+// 5.8e9 → "5.8B USD", for messages.
+std::string money_words(double usd) {
+  char buf[64];
+  const double a = std::fabs(usd);
+  if (a >= 1e9) std::snprintf(buf, sizeof buf, "%.4gB USD", usd / 1e9);
+  else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%.4gM USD", usd / 1e6);
+  else std::snprintf(buf, sizeof buf, "%.6g USD", usd);
+  return buf;
+}
+
+// A residual of 100% or more leaves nothing to depreciate (the range check stops above 100%).
+void check_residual(Diagnostics& diags, const LocationIndex& locs, const std::string& item, double residual) {
+  if (residual >= 1.0)
+    diags.error(loc_of(locs, item + ".residual"), item + ".residual",
+                "a residual of 100% or more leaves nothing to depreciate (expected 0 to less than 100%)");
+}
+
 void check_fleet(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs) {
   std::vector<std::string> gpu_ids;
   for (const auto& g : s.catalog) gpu_ids.push_back(g.id);
@@ -871,6 +977,16 @@ void check_fleet(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs)
       }
     }
     if (!has_key(locs, p + ".capex") && g != s.catalog.end()) f.capex = g->price;
+    if (has_key(locs, p + ".capex") && has_key(locs, p + ".capex_total")) {
+      diags.error(loc_of(locs, p + ".capex_total"), p + ".capex_total",
+                  "give capex (per GPU) or capex_total (the whole pool), not both");
+    } else if (has_key(locs, p + ".capex") && f.capex.value > kMaxCapexPerGpuUsd) {
+      diags.error(loc_of(locs, p + ".capex"), p + ".capex",
+                  "capex is per GPU, and " + money_words(f.capex.value) +
+                      " per GPU is more than 1M USD (the most expensive accelerator costs a few tens of "
+                      "thousands of dollars); did you mean capex_total?");
+    }
+    check_residual(diags, locs, p, f.residual);
     if (f.life.amount <= 0) {
       diags.error(loc_of(locs, p + ".life"), p + ".life", "life must be more than 0");
     }
@@ -908,6 +1024,26 @@ void check_contracts(ScenarioSpec& s, std::vector<ContractSpec>& list, const std
     if (has_key(locs, p + ".term") && has_key(locs, p + ".end")) {
       diags.error(loc_of(locs, p + ".term"), p + ".term", "give term or end, not both");
     }
+    if (c.escalation < 0) {
+      diags.error(loc_of(locs, p + ".escalation"), p + ".escalation",
+                  "a negative escalation is a falling price: write price_decline: " +
+                      format_number(-c.escalation * 100) + "%/y");
+    } else if (c.escalation > 0 && c.price_decline > 0) {
+      diags.error(loc_of(locs, p + ".escalation"), p + ".escalation",
+                  "escalation and price_decline together: give one (a price that rises, or one that falls)");
+    }
+    if (c.prepayment && c.prepayment->amount && c.value && c.prepayment->amount->value > c.value->value) {
+      diags.error(loc_of(locs, p + ".prepayment"), p + ".prepayment",
+                  "the prepayment " + money_words(c.prepayment->amount->value) + " is more than the contract's value " +
+                      money_words(c.value->value));
+    }
+    if (c.renewal && has_key(locs, p + ".renewal.price") && has_key(locs, p + ".renewal.price_change")) {
+      diags.error(loc_of(locs, p + ".renewal.price_change"), p + ".renewal.price_change",
+                  "give price or price_change, not both");
+    }
+    if (c.renewal && c.renewal->term.amount <= 0 && has_key(locs, p + ".renewal.term")) {
+      diags.error(loc_of(locs, p + ".renewal.term"), p + ".renewal.term", "term must be more than 0");
+    }
     if (!is_demand && c.kind != ContractKind::reserved && has_key(locs, p + ".take_or_pay")) {
       diags.error(loc_of(locs, p + ".take_or_pay"), p + ".take_or_pay",
                   "take_or_pay applies to reserved contracts only");
@@ -924,6 +1060,16 @@ void check_contracts(ScenarioSpec& s, std::vector<ContractSpec>& list, const std
                                                           : p + ".start";
       diags.error(loc_of(locs, key), key,
                   "the contract ends (" + format_date(end) + ") before it starts (" + format_date(start) + ")");
+    } else if (c.terminate && has_key(locs, p + ".terminate.at")) {
+      const std::string key = p + ".terminate.at";
+      if (c.terminate->at <= start)
+        diags.error(loc_of(locs, key), key,
+                    "termination on " + format_date(c.terminate->at) + " is not after the contract's start (" +
+                        format_date(start) + ")");
+      else if (c.terminate->at > end)
+        diags.error(loc_of(locs, key), key,
+                    "termination on " + format_date(c.terminate->at) + " is after the contract's end (" +
+                        format_date(end) + ")");
     }
   }
 }
@@ -955,6 +1101,44 @@ void check_finance(FinanceSpec& f, Diagnostics& diags, const LocationIndex& locs
   }
 }
 
+void check_assets_and_warrants(const ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs) {
+  const std::vector<std::string> sites = names_of(s.sites);
+  for (const auto& a : s.finance.assets) {
+    if (a.name.empty()) continue;
+    const std::string p = "finance.assets." + a.name;
+    check_one_of(diags, locs, p, "amount", "per_mw", "missing required key 'amount' or 'per_mw' (what it costs)");
+    check_one_of(diags, locs, p, "at", "ramp", "missing required key 'at' or 'ramp' (when it enters service)");
+    check_reference(diags, locs, p + ".site", a.site, sites, "site", "sites", "no sites are defined");
+    if (a.per_mw_usd && !has_key(locs, p + ".site")) {
+      diags.error(loc_of(locs, p + ".per_mw"), p + ".per_mw", "per_mw needs 'site' (its it_power_cap gives the MW)");
+    } else if (a.per_mw_usd) {
+      const auto site = std::find_if(s.sites.begin(), s.sites.end(), [&](const SiteSpec& x) { return x.name == a.site; });
+      if (site != s.sites.end() && !site->it_power_cap)
+        diags.error(loc_of(locs, p + ".per_mw"), p + ".per_mw",
+                    "per_mw is per MW of the site's it_power_cap, and site '" + a.site + "' has none");
+    }
+    if (a.life.amount <= 0) diags.error(loc_of(locs, p + ".life"), p + ".life", "life must be more than 0");
+    check_residual(diags, locs, p, a.residual);
+  }
+  for (const auto& w : s.finance.warrants) {
+    if (w.name.empty()) continue;
+    const std::string p = "finance.warrants." + w.name;
+    check_reference(diags, locs, p + ".site", w.site, sites, "site", "sites", "no sites are defined");
+    double vested = 0.0;
+    for (std::size_t i = 0; i < w.vest.size(); ++i) {
+      const std::string v = p + ".vest[" + std::to_string(i) + "]";
+      vested += w.vest[i].shares;
+      if (i > 0 && w.vest[i].at_power.value <= w.vest[i - 1].at_power.value)
+        diags.error(loc_of(locs, v + ".at_power"), v + ".at_power",
+                    "vesting milestones must increase: this one is not above the one before it");
+    }
+    if (vested > w.shares * (1 + 1e-12))
+      diags.error(loc_of(locs, p + ".vest"), p + ".vest",
+                  "the tranches vest " + format_number(vested) + " shares, more than the " + format_number(w.shares) +
+                      " granted");
+  }
+}
+
 void check_paths(const ScenarioSpec& s, const DocNode& doc, Diagnostics& diags, const LocationIndex& locs) {
   if (s.solve) {
     std::string err;
@@ -964,12 +1148,16 @@ void check_paths(const ScenarioSpec& s, const DocNode& doc, Diagnostics& diags, 
   for (const auto& u : s.uncertain) {
     const std::string p = "uncertain." + u.name;
     std::string err;
-    auto type = numeric_key_type(doc, u.path, err);
+    auto type = numeric_key_type(doc, u.path, err, true);
     if (!type) {
       if (has_key(locs, p + ".path")) diags.error(loc_of(locs, p + ".path"), p + ".path", err);
       continue;
     }
     using Dist = UncertainSpec::Dist;
+    if (type->unit == UnitKind::date && u.dist != Dist::uniform) {
+      diags.error(loc_of(locs, p + ".dist"), p + ".dist", "a date is drawn uniform between low and high (dates as YYYY-MM-DD)");
+      continue;
+    }
     std::vector<std::string> need;
     switch (u.dist) {
       case Dist::uniform: need = {"low", "high"}; break;
@@ -1036,6 +1224,7 @@ ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations) {
   // the run's dates wait for a valid time grid.
   check_fleet(raw.spec, diags, locs);
   check_finance(raw.spec.finance, diags, locs);
+  check_assets_and_warrants(raw.spec, diags, locs);
   if (time_ok) {
     check_contracts(raw.spec, raw.spec.contracts, "contracts", diags, locs);
     check_contracts(raw.spec, raw.spec.demand, "demand", diags, locs);
@@ -1058,7 +1247,7 @@ LoadedScenario load_scenario(const std::string& path, const std::vector<std::str
 }
 
 std::optional<KeyType> numeric_key_type(const DocNode& document, const std::string& path,
-                                        std::string& error) {
+                                        std::string& error, bool allow_dates) {
   const Schema& sc = schema();
   const std::vector<std::string> seg = split_path(path);
   // `list` is the key in `parent` ("opex" under finance); messages name it in full.
@@ -1084,6 +1273,8 @@ std::optional<KeyType> numeric_key_type(const DocNode& document, const std::stri
               " (keys: " + join_names(section.keys()) + ")";
       return std::nullopt;
     }
+    if (allow_dates && f->key_type.shape == KeyType::Shape::date)
+      return KeyType{KeyType::Shape::date, UnitKind::date, ""};
     if (f->key_type.shape != KeyType::Shape::quantity) {
       error = "'" + path + "' is not a number that can be varied (it is " + f->type_doc + ")";
       return std::nullopt;
@@ -1131,6 +1322,11 @@ std::optional<KeyType> numeric_key_type(const DocNode& document, const std::stri
       }
       return KeyType{KeyType::Shape::quantity, UnitKind::count, "", 0.0, 1e12};
     }
+    // A contract's renewal or termination key: contracts.NAME.renewal.probability.
+    if (seg.size() == 4 && head == "contracts" && (seg[2] == "renewal" || seg[2] == "terminate")) {
+      if (seg[2] == "renewal") return field_type(sc.renewal, seg[3], "a contract's renewal");
+      return field_type(sc.terminate, seg[3], "a contract's terminate");
+    }
     if (seg.size() != 3) {
       error = "'" + path + "': expected " + head + ".NAME.KEY";
       return std::nullopt;
@@ -1142,13 +1338,15 @@ std::optional<KeyType> numeric_key_type(const DocNode& document, const std::stri
   }
   if (head == "finance" && seg.size() >= 2) {
     const std::string& sub = seg[1];
-    if (sub == "opex" || sub == "other" || sub == "debt") {
+    if (sub == "opex" || sub == "other" || sub == "debt" || sub == "assets" || sub == "warrants") {
       if (!list_item(sub, "finance." + sub, document.find("finance"), 2)) return std::nullopt;
       if (seg.size() != 4) {
         error = "'" + path + "': expected finance." + sub + ".NAME.KEY";
         return std::nullopt;
       }
       if (sub == "debt") return field_type(sc.debt, seg[3], "a debt tranche");
+      if (sub == "assets") return field_type(sc.asset, seg[3], "an asset");
+      if (sub == "warrants") return field_type(sc.warrant, seg[3], "a warrant");
       return field_type(sub == "opex" ? sc.opex : sc.other, seg[3], "finance." + sub + " items");
     }
     if (seg.size() == 2) return field_type(sc.finance, sub, "finance");
@@ -1173,7 +1371,7 @@ std::string scenario_format_markdown() {
          "is read in the key's default unit, named in its type below.\n\n";
   out += "## Units\n\n| dimension | units |\n|---|---|\n";
   for (UnitKind k : {UnitKind::power, UnitKind::energy, UnitKind::money, UnitKind::energy_price,
-                     UnitKind::gpu_hour_price, UnitKind::power_price, UnitKind::money_rate,
+                     UnitKind::gpu_hour_price, UnitKind::power_price, UnitKind::capacity_cost, UnitKind::money_rate,
                      UnitKind::gpu_hours, UnitKind::duration, UnitKind::fraction,
                      UnitKind::rate_per_year, UnitKind::count, UnitKind::ratio}) {
     out += "| " + unit_kind_noun(k) + " | " + unit_kind_choices(k) + " |\n";
@@ -1212,11 +1410,16 @@ std::string scenario_format_markdown() {
   table(sc.site.name(), sc.site.description(), sc.site.docs());
   table(sc.fleet.name(), sc.fleet.description(), sc.fleet.docs());
   table(sc.contract.name(), sc.contract.description(), sc.contract.docs());
+  table(sc.renewal.name(), sc.renewal.description(), sc.renewal.docs());
+  table(sc.terminate.name(), sc.terminate.description(), sc.terminate.docs());
   table(sc.demand.name(), sc.demand.description(), sc.demand.docs());
   table(sc.finance.name(), sc.finance.description(), sc.finance.docs());
   table(sc.opex.name(), sc.opex.description(), sc.opex.docs());
   table(sc.other.name(), sc.other.description(), sc.other.docs());
   table(sc.debt.name(), sc.debt.description(), sc.debt.docs());
+  table(sc.asset.name(), sc.asset.description(), sc.asset.docs());
+  table(sc.warrant.name(), sc.warrant.description(), sc.warrant.docs());
+  table(sc.vest.name(), sc.vest.description(), sc.vest.docs());
   table(sc.solve.name(), sc.solve.description(), sc.solve.docs());
   table(sc.uncertain.name(), sc.uncertain.description(), sc.uncertain.docs());
   out += "A ramp is a list of `{at: DATE, count: N}` points with increasing dates: the count "

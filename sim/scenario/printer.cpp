@@ -196,8 +196,10 @@ std::string print_scenario(const ScenarioSpec& s) {
       out << YAML::Key << "count" << YAML::Value << count(f.schedule.constant.value_or(0));
       out << YAML::Key << "online" << YAML::Value << format_date(f.online);
     }
-    out << YAML::Key << "capex" << YAML::Value << money(f.capex);
+    if (f.capex_total) out << YAML::Key << "capex_total" << YAML::Value << money(*f.capex_total);
+    else out << YAML::Key << "capex" << YAML::Value << money(f.capex);
     out << YAML::Key << "life" << YAML::Value << span(f.life);
+    if (f.residual > 0) out << YAML::Key << "residual" << YAML::Value << percent(f.residual);
     out << YAML::Key << "afr" << YAML::Value << percent(f.afr);
     out << YAML::Key << "repair" << YAML::Value << span(f.repair);
     if (f.power_curve) {
@@ -235,6 +237,26 @@ std::string print_scenario(const ScenarioSpec& s) {
       out << YAML::Key << "activity" << YAML::Value << percent(c.activity);
       if (!demand) out << YAML::Key << "take_or_pay" << YAML::Value << (c.take_or_pay ? "true" : "false");
       if (demand) out << YAML::Key << "noise" << YAML::Value << percent(c.noise);
+      if (c.prepayment) {
+        out << YAML::Key << "prepayment" << YAML::Value
+            << (c.prepayment->share ? percent(*c.prepayment->share) : money(*c.prepayment->amount));
+      }
+      if (c.escalation > 0) out << YAML::Key << "escalation" << YAML::Value << percent(c.escalation);
+      if (c.renewal) {
+        out << YAML::Key << "renewal" << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "term" << YAML::Value << span(c.renewal->term);
+        if (c.renewal->price)
+          out << YAML::Key << "price" << YAML::Value << format_number(c.renewal->price->value) + " USD/gpu-h";
+        else out << YAML::Key << "price_change" << YAML::Value << percent(c.renewal->price_change);
+        out << YAML::Key << "probability" << YAML::Value << percent(c.renewal->probability);
+        out << YAML::EndMap;
+      }
+      if (c.terminate) {
+        out << YAML::Key << "terminate" << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "at" << YAML::Value << format_date(c.terminate->at);
+        out << YAML::Key << "fee" << YAML::Value << money(c.terminate->fee);
+        out << YAML::EndMap;
+      }
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;
@@ -270,6 +292,41 @@ std::string print_scenario(const ScenarioSpec& s) {
   out << YAML::EndSeq;
   out << YAML::Key << "tax_rate" << YAML::Value << percent(fin.tax_rate);
   out << YAML::Key << "discount_rate" << YAML::Value << percent(fin.discount_rate);
+  if (!fin.assets.empty()) {
+    out << YAML::Key << "assets" << YAML::Value << YAML::BeginSeq;
+    for (const auto& a : fin.assets) {
+      out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << a.name;
+      if (a.amount) out << YAML::Key << "amount" << YAML::Value << money(*a.amount);
+      if (a.per_mw_usd) out << YAML::Key << "per_mw" << YAML::Value << format_number(*a.per_mw_usd) + " USD/MW";
+      if (!a.site.empty()) out << YAML::Key << "site" << YAML::Value << a.site;
+      if (a.at) out << YAML::Key << "at" << YAML::Value << format_date(*a.at);
+      if (!a.ramp.empty()) {
+        out << YAML::Key << "ramp" << YAML::Value;
+        emit_schedule(out, CountSchedule{std::nullopt, a.ramp});
+      }
+      out << YAML::Key << "life" << YAML::Value << span(a.life);
+      out << YAML::Key << "residual" << YAML::Value << percent(a.residual);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  if (!fin.warrants.empty()) {
+    out << YAML::Key << "warrants" << YAML::Value << YAML::BeginSeq;
+    for (const auto& w : fin.warrants) {
+      out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << w.name;
+      out << YAML::Key << "shares" << YAML::Value << count(w.shares);
+      out << YAML::Key << "strike" << YAML::Value << money(w.strike);
+      out << YAML::Key << "share_price" << YAML::Value << money(w.share_price);
+      out << YAML::Key << "site" << YAML::Value << w.site;
+      out << YAML::Key << "vest" << YAML::Value << YAML::BeginSeq;
+      for (const auto& t : w.vest)
+        out << YAML::Flow << YAML::BeginMap << YAML::Key << "at_power" << YAML::Value << power(t.at_power)
+            << YAML::Key << "shares" << YAML::Value << count(t.shares) << YAML::EndMap;
+      out << YAML::EndSeq << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  if (fin.terminal_value == TerminalValue::book) out << YAML::Key << "terminal_value" << YAML::Value << "book";
   out << YAML::EndMap;
 
   if (s.solve) {
