@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <string>
 
 #include "sim/engine/engine.hpp"
@@ -38,6 +39,14 @@ inline Results run_yaml(const std::string& text, const EngineOptions& options = 
 inline std::string with_step(std::string text, const std::string& step) {
   for (auto at = text.find("STEP"); at != std::string::npos; at = text.find("STEP", at)) text.replace(at, 4, step);
   return text;
+}
+
+// Runs `text` (with STEP) at 1 h and at 1 d steps and checks each result.
+inline void for_each_step(const std::string& text, const std::function<void(const Results&)>& check) {
+  for (const char* step : {"1h", "1d"}) {
+    SCOPED_TRACE(step);
+    check(run_yaml(with_step(text, step)));
+  }
 }
 
 inline double metric(const Results& r, const std::string& path) {

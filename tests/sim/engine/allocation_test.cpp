@@ -15,9 +15,8 @@ namespace {
 
 using testing::metric;
 using testing::run_yaml;
+using testing::for_each_step;
 using testing::with_step;
-
-const std::string kSteps[] = {"1h", "1d"};
 
 std::string contract_scenario(const std::string& years, const std::string& contract) {
   return R"(
@@ -32,10 +31,7 @@ contracts:
 // 10 GPUs at 1 USD/GPU-h rising 10% on each anniversary, for 3 years:
 // 10 × 8,760 × (1 + 1.1 + 1.21) = 87,600 × 3.31 = 289,956 USD.
 TEST(ContractTerms, EscalationStepsUpOnEachAnniversary) {
-  for (const auto& step : kSteps) {
-    SCOPED_TRACE(step);
-    const Results r = run_yaml(with_step(
-        contract_scenario("3y", "{name: C, pool: p, gpus: 10, price: 1 USD/gpu-h, escalation: 10%/y}"), step));
+  for_each_step(contract_scenario("3y", "{name: C, pool: p, gpus: 10, price: 1 USD/gpu-h, escalation: 10%/y}"), [&](const Results& r) {
     EXPECT_REL(metric(r, "finance.revenue_usd"), 289956.0);
     // Year 2 alone: 87,600 × 1.1 = 96,360 USD.
     double year2 = 0;
@@ -43,35 +39,28 @@ TEST(ContractTerms, EscalationStepsUpOnEachAnniversary) {
       if (r.step_start(k) >= r.time.start + 8760 && r.step_start(k) < r.time.start + 2 * 8760)
         year2 += r.series.revenue_usd[k];
     EXPECT_REL(year2, 96360.0);
-  }
+  });
 }
 
 // With value, the first-year price makes the total at full delivery the value:
 // 289,956 USD ÷ (87,600 × 3.31) GPU-h = 1 USD/GPU-h in year 1.
 TEST(ContractTerms, EscalationWithValueDerivesTheFirstYearPrice) {
-  for (const auto& step : kSteps) {
-    SCOPED_TRACE(step);
-    const Results r = run_yaml(with_step(
-        contract_scenario("3y", "{name: C, pool: p, gpus: 10, value: 289956 USD, escalation: 10%/y}"), step));
+  for_each_step(contract_scenario("3y", "{name: C, pool: p, gpus: 10, value: 289956 USD, escalation: 10%/y}"), [&](const Results& r) {
     EXPECT_REL(metric(r, "contracts.C.price_usd_per_gpu_hour"), 1.0);
     EXPECT_REL(metric(r, "finance.revenue_usd"), 289956.0);
-  }
+  });
 }
 
 // A 1-year contract at 2 USD renews for a year at −25% (1.50 USD) with 60%:
 // 10 × 8,760 × 2 + 60% × 10 × 8,760 × 1.5 = 175,200 + 78,840 = 254,040 USD;
 // renewed GPU-hours 60% × 87,600 = 52,560.
 TEST(ContractTerms, RenewalCountsWithItsProbability) {
-  for (const auto& step : kSteps) {
-    SCOPED_TRACE(step);
-    const Results r = run_yaml(with_step(
-        contract_scenario("2y", "{name: C, pool: p, gpus: 10, price: 2 USD/gpu-h, term: 1y, "
-                                "renewal: {term: 1y, price_change: -25%, probability: 60%}}"),
-        step));
+  for_each_step(contract_scenario("2y", "{name: C, pool: p, gpus: 10, price: 2 USD/gpu-h, term: 1y, "
+                                "renewal: {term: 1y, price_change: -25%, probability: 60%}}"), [&](const Results& r) {
     EXPECT_REL(metric(r, "finance.revenue_usd"), 254040.0);
     EXPECT_REL(metric(r, "contracts.C.renewed_gpu_hours"), 52560.0);
     EXPECT_REL(metric(r, "gpus.gpu_hours_contracted"), 87600.0 + 52560.0);
-  }
+  });
 }
 
 // Renewed at the price in force at the end: 1 USD escalating 10% for 2 years,
@@ -106,19 +95,15 @@ TEST(ContractTerms, RenewalIsDrawnUnderASeed) {
 // other income then: 10 × 4,368 × 2 = 87,360 USD revenue, 5,000 USD other; the
 // renewal is dropped.
 TEST(ContractTerms, TerminationStopsBillingAndBooksTheFee) {
-  for (const auto& step : kSteps) {
-    SCOPED_TRACE(step);
-    const Results r = run_yaml(with_step(
-        contract_scenario("2y", "{name: C, pool: p, gpus: 10, price: 2 USD/gpu-h, term: 1y, "
-                                "renewal: {term: 1y}, terminate: {at: 2025-07-02, fee: 5000 USD}}"),
-        step));
+  for_each_step(contract_scenario("2y", "{name: C, pool: p, gpus: 10, price: 2 USD/gpu-h, term: 1y, "
+                                "renewal: {term: 1y}, terminate: {at: 2025-07-02, fee: 5000 USD}}"), [&](const Results& r) {
     EXPECT_REL(metric(r, "finance.revenue_usd"), 87360.0);
     EXPECT_REL(metric(r, "gpus.gpu_hours_billed"), 43680.0);
     EXPECT_REL(metric(r, "finance.other_usd"), 5000.0);
     EXPECT_REL(metric(r, "finance.termination_fees_usd"), 5000.0);
     EXPECT_REL(metric(r, "contracts.C.termination_fee_usd"), 5000.0);
     EXPECT_EQ(metric(r, "contracts.C.renewed_gpu_hours"), 0.0);
-  }
+  });
 }
 
 }  // namespace

@@ -16,9 +16,8 @@ namespace {
 
 using testing::metric;
 using testing::run_yaml;
+using testing::for_each_step;
 using testing::with_step;
-
-const std::string kSteps[] = {"1h", "1d"};
 
 std::string scenario(const std::string& years, const std::string& fleet, const std::string& rest) {
   return R"(
@@ -37,12 +36,8 @@ const std::string kHundred = "{name: p, gpu: T1, site: s, count: 100, capex: 0 U
 // end 700,800 − 350,400 = 350,400; cash 1,752,000 − 350,400 + 700,800 =
 // 2,102,400 USD; revenue and net income unchanged (1,752,000).
 TEST(DealTerms, PrepaymentMovesCashNotRevenue) {
-  for (const auto& step : kSteps) {
-    SCOPED_TRACE(step);
-    const Results r = run_yaml(with_step(
-        scenario("1y", kHundred,
-                 "contracts: [{name: C, pool: p, gpus: 100, price: 2 USD/gpu-h, term: 2y, prepayment: 20%}]\n"),
-        step));
+  for_each_step(scenario("1y", kHundred,
+                 "contracts: [{name: C, pool: p, gpus: 100, price: 2 USD/gpu-h, term: 2y, prepayment: 20%}]\n"), [&](const Results& r) {
     EXPECT_REL(metric(r, "finance.revenue_usd"), 1752000.0);
     EXPECT_REL(metric(r, "finance.net_income_usd"), 1752000.0);
     EXPECT_REL(metric(r, "finance.prepayments_usd"), 700800.0);
@@ -55,7 +50,7 @@ TEST(DealTerms, PrepaymentMovesCashNotRevenue) {
     // The first step's cash is P plus 80% of its bill.
     const double bill = 100 * 2.0 * r.time.step_hours;
     EXPECT_REL(r.series.cash_flow_usd()[0], 700800.0 + 0.8 * bill);
-  }
+  });
 }
 
 // 438,000 USD prepaid on a 1-year contract worth 1,752,000 USD (25%), terminated
@@ -63,19 +58,15 @@ TEST(DealTerms, PrepaymentMovesCashNotRevenue) {
 // 218,400 applied; 438,000 − 218,400 = 219,600 refunded then. Cash = revenue +
 // fee: 873,600 + 10,000 = 883,600 USD.
 TEST(DealTerms, PrepaymentLeftAtTerminationIsRefunded) {
-  for (const auto& step : kSteps) {
-    SCOPED_TRACE(step);
-    const Results r = run_yaml(with_step(
-        scenario("1y", kHundred,
+  for_each_step(scenario("1y", kHundred,
                  "contracts: [{name: C, pool: p, gpus: 100, price: 2 USD/gpu-h, term: 1y, prepayment: 438000 USD,\n"
-                 "             terminate: {at: 2025-07-02, fee: 10000 USD}}]\n"),
-        step));
+                 "             terminate: {at: 2025-07-02, fee: 10000 USD}}]\n"), [&](const Results& r) {
     EXPECT_REL(metric(r, "finance.revenue_usd"), 873600.0);
     EXPECT_REL(r.series.prepayment_refund_usd.sum(), 219600.0);
     EXPECT_REL(r.series.prepayment_applied_usd.sum(), 218400.0);
     EXPECT_EQ(metric(r, "finance.deferred_revenue_end_usd"), 0.0);
     EXPECT_REL(metric(r, "finance.cash_flow_usd"), 883600.0);
-  }
+  });
 }
 
 // A contract that started a year before the run: a third of its value was
@@ -99,20 +90,16 @@ TEST(DealTerms, PrepaymentOfAContractStartedBeforeTheRun) {
 // over its year; the ramp takes 10 days (240 h), so in a 2-year run all of it:
 // 800,000 USD; book value at the end 200,000 USD.
 TEST(DealTerms, CapexTotalIsSpreadOverTheLargestCountWithResidual) {
-  for (const auto& step : kSteps) {
-    SCOPED_TRACE(step);
-    const Results r = run_yaml(with_step(
-        scenario("2y",
+  for_each_step(scenario("2y",
                  "{name: p, gpu: T1, site: s, ramp: [{at: 2025-01-01, count: 0}, {at: 2025-01-11, count: 100}],\n"
                  "     capex_total: 1M USD, life: 1y, residual: 20%}",
-                 ""),
-        step));
+                 ""), [&](const Results& r) {
     EXPECT_REL(metric(r, "pools.p.capex_per_gpu_usd"), 10000.0);
     EXPECT_REL(metric(r, "finance.capex_usd"), 1e6);
     EXPECT_REL(metric(r, "finance.depreciation_usd"), 800000.0);
     EXPECT_REL(metric(r, "finance.book_value_end_usd"), 200000.0);
     EXPECT_EQ(metric(r, "finance.terminal_value_usd"), 0.0);  // terminal_value: none
-  }
+  });
 }
 
 // terminal_value: book adds the 200,000 USD book value to the last month's cash
@@ -136,18 +123,14 @@ TEST(DealTerms, TerminalValueCountsInNpvOnly) {
 // life, 10% residual: 90,000 USD a year of depreciation; book value after a
 // year 910,000 USD.
 TEST(DealTerms, AssetPerMwDepreciatesToItsResidual) {
-  for (const auto& step : kSteps) {
-    SCOPED_TRACE(step);
-    const Results r = run_yaml(with_step(
-        scenario("1y", kHundred,
+  for_each_step(scenario("1y", kHundred,
                  "finance:\n  assets: [{name: hall, per_mw: 500k USD/MW, site: s, at: 2025-01-01, life: 10y, "
-                 "residual: 10%}]\n"),
-        step));
+                 "residual: 10%}]\n"), [&](const Results& r) {
     EXPECT_REL(metric(r, "assets.hall.cost_usd"), 1e6);
     EXPECT_REL(metric(r, "finance.capex_usd"), 1e6);
     EXPECT_REL(metric(r, "finance.depreciation_usd"), 90000.0);
     EXPECT_REL(metric(r, "assets.hall.book_value_end_usd"), 910000.0);
-  }
+  });
 }
 
 // 1M USD spread over a ramp 0 → 2 units in 96 h: each unit depreciates over its
@@ -155,13 +138,9 @@ TEST(DealTerms, AssetPerMwDepreciatesToItsResidual) {
 // (8,760 − τ) ÷ 8,760 depreciated; on average 1 − 48 ÷ 8,760:
 // 1M × (1 − 48/8,760) = 994,520.547945… USD.
 TEST(DealTerms, AssetOverARampIsPaidAsItEntersService) {
-  for (const auto& step : kSteps) {
-    SCOPED_TRACE(step);
-    const Results r = run_yaml(with_step(
-        scenario("1y", kHundred,
+  for_each_step(scenario("1y", kHundred,
                  "finance:\n  assets: [{name: net, amount: 1M USD, ramp: [{at: 2025-01-01, count: 0}, "
-                 "{at: 2025-01-05, count: 2}], life: 1y}]\n"),
-        step));
+                 "{at: 2025-01-05, count: 2}], life: 1y}]\n"), [&](const Results& r) {
     EXPECT_REL(metric(r, "finance.capex_usd"), 1e6);
     EXPECT_REL(metric(r, "finance.depreciation_usd"), 1e6 * (1 - 48.0 / 8760.0));
     // Half is paid in the first 48 h.
@@ -169,7 +148,7 @@ TEST(DealTerms, AssetOverARampIsPaidAsItEntersService) {
     for (Eigen::Index k = 0; k < r.series.capex_usd.size() && r.step_start(k) < r.time.start + 48; ++k)
       first_two_days += r.series.capex_usd[k];
     EXPECT_REL(first_two_days, 500000.0);
-  }
+  });
 }
 
 // 1,000 GPUs ramping in over 10 days (1.3 MW at full load): tranches at 0.65 MW
@@ -177,14 +156,10 @@ TEST(DealTerms, AssetOverARampIsPaidAsItEntersService) {
 // 2.6 MW one never does. Warrants 2,000 USD of other income; capex 10M USD
 // (1,000 × 10,000) less 2,000 = 9,998,000 USD net.
 TEST(DealTerms, WarrantsVestAsInstalledPowerReachesMilestones) {
-  for (const auto& step : kSteps) {
-    SCOPED_TRACE(step);
-    const Results r = run_yaml(with_step(
-        scenario("1y", "{name: p, gpu: T1, site: s, ramp: [{at: 2025-01-01, count: 0}, {at: 2025-01-11, count: 1000}]}",
+  for_each_step(scenario("1y", "{name: p, gpu: T1, site: s, ramp: [{at: 2025-01-01, count: 0}, {at: 2025-01-11, count: 1000}]}",
                  "finance:\n  warrants:\n    - {name: W, shares: 300, strike: 1 USD, share_price: 11 USD, site: s,\n"
                  "       vest: [{at_power: 0.65 MW, shares: 100}, {at_power: 1.3 MW, shares: 100},\n"
-                 "              {at_power: 2.6 MW, shares: 100}]}\n"),
-        step));
+                 "              {at_power: 2.6 MW, shares: 100}]}\n"), [&](const Results& r) {
     EXPECT_REL(metric(r, "finance.warrants_usd"), 2000.0);
     EXPECT_REL(metric(r, "warrants.W.vested_shares"), 200.0);
     EXPECT_REL(metric(r, "finance.other_usd"), 2000.0);
@@ -192,7 +167,7 @@ TEST(DealTerms, WarrantsVestAsInstalledPowerReachesMilestones) {
     // The 0.65 MW tranche vests in the first step averaging 500 GPUs: at 1 d the
     // step [day 5, day 6) averages 550 (≥ 500); the day before 450.
     if (r.time.step_hours == 24) EXPECT_REL(r.series.other_usd[5], 1000.0);
-  }
+  });
 }
 
 // A prepayment larger than the contract's value at full delivery, with a price:
