@@ -188,8 +188,9 @@ void prepayments(const Grid& g, const ContractPlan& plan, const Allocation& allo
       balance_change[k] -= applied;
       balance -= applied;
     }
-    // Refunded at the contract's end (termination included), if that is in the run.
-    if (c.bill_end < run_end && c.bill_end >= run_start && balance > 0) {
+    // Refunded at the contract's end (termination included), if that is in the
+    // run (an end at the run's end: in its last step).
+    if (c.bill_end <= run_end && c.bill_end >= run_start && balance > 0) {
       const Index k = std::min<Index>(g.n - 1, static_cast<Index>(std::floor((c.bill_end - run_start) / g.dt)));
       ts.prepayment_refund_usd[k] += balance;
       balance_change[k] -= balance;

@@ -69,6 +69,22 @@ TEST(DealTerms, PrepaymentLeftAtTerminationIsRefunded) {
   });
 }
 
+// A contract ending with the run, billed for only half its GPU-hours (busy
+// half the time, not take-or-pay): V = 2 × 100 × 8,760 = 1,752,000 USD, P = 25%
+// = 438,000; bills 876,000 apply 219,000; the other 219,000 is refunded in the
+// run's last step, not left as deferred revenue. Cash = revenue = 876,000 USD.
+TEST(DealTerms, PrepaymentLeftWhenAContractEndsWithTheRunIsRefunded) {
+  for_each_step(scenario("1y", kHundred,
+                         "contracts: [{name: C, pool: p, gpus: 100, price: 2 USD/gpu-h, prepayment: 25%,\n"
+                         "             activity: 50%, take_or_pay: false}]\n"),
+                [&](const Results& r) {
+                  EXPECT_REL(metric(r, "finance.revenue_usd"), 876000.0);
+                  EXPECT_REL(r.series.prepayment_refund_usd[r.series.prepayment_refund_usd.size() - 1], 219000.0);
+                  EXPECT_NEAR(metric(r, "finance.deferred_revenue_end_usd"), 0.0, 1e-6);
+                  EXPECT_REL(metric(r, "finance.cash_flow_usd"), 876000.0);
+                });
+}
+
 // A contract that started a year before the run: a third of its value was
 // billed before the run, so that share of P was applied before it.
 TEST(DealTerms, PrepaymentOfAContractStartedBeforeTheRun) {
