@@ -110,6 +110,7 @@ std::vector<ContractResult> allocation_stage(const ScenarioSpec& s, const Grid& 
     cr.kind = c.spec->kind;
     cr.pool = c.spec->pool;
     cr.price_usd_per_gpu_hour = c.price;
+    if (!c.spec->whole_pool && !c.spec->gpu_hours) cr.count = count_as_written(c.spec->gpus);
     const auto [k0, k1] = g.range(c.start, c.end);
     const bool reserved = c.spec->kind == ContractKind::reserved;
     // Demand noise, drawn only under a seed: demand × max(0, 1 + noise × z), z ~ N(0, 1).

@@ -17,7 +17,8 @@ void StepSeries::resize(Index n) {
                      &busy_gpu_hours, &shortfall_gpu_hours, &unserved_gpu_hours, &it_power_w,
                      &facility_power_w, &it_energy_wh, &facility_energy_wh, &revenue_usd,
                      &energy_cost_usd, &colocation_usd, &opex_usd, &depreciation_usd, &interest_usd,
-                     &other_usd, &tax_usd, &capex_usd, &debt_drawn_usd, &debt_repaid_usd}) {
+                     &other_usd, &tax_usd, &capex_usd, &debt_drawn_usd, &debt_repaid_usd, &ppa_energy_wh,
+                     &energy_cost_ppa_usd, &energy_cost_grid_usd, &co2_kg}) {
     a->setZero(n);
   }
 }

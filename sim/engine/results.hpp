@@ -23,6 +23,10 @@ struct StepSeries {
   Eigen::ArrayXd it_energy_wh, facility_energy_wh;
   Eigen::ArrayXd revenue_usd, energy_cost_usd, colocation_usd, opex_usd, depreciation_usd;
   Eigen::ArrayXd interest_usd, other_usd, tax_usd, capex_usd, debt_drawn_usd, debt_repaid_usd;
+  // Energy bought under PPAs and its cost; the rest of energy_cost_usd is the grid's.
+  Eigen::ArrayXd ppa_energy_wh, energy_cost_ppa_usd, energy_cost_grid_usd;
+  Eigen::ArrayXd co2_kg;  // meaningful only when co2_known
+  bool co2_known = false;  // every site has a carbon intensity for all its energy
 
   void resize(Eigen::Index steps);
   // Derived series.
@@ -38,6 +42,14 @@ struct CustomerResult {
   double revenue_share = 0.0;  // of total revenue, 0..1
 };
 
+// A count as the file wrote it (1,056 racks) and in GPUs.
+struct CountAsWritten {
+  CountUnit unit = CountUnit::gpus;
+  double gpus_per_unit = 1.0;
+  std::optional<double> gpus;  // the constant count, or a ramp's last point; none for fit / all / gpu_hours
+  bool ramp = false;
+};
+
 struct ContractResult {
   std::string name, customer, list;  // list: "contracts" or "demand"
   ContractKind kind = ContractKind::reserved;
@@ -48,6 +60,7 @@ struct ContractResult {
   double busy_gpu_hours = 0.0;
   double shortfall_gpu_hours = 0.0;     // reserved: committed but not delivered; else unserved
   double revenue_usd = 0.0;
+  CountAsWritten count;  // `gpus` as written
 };
 
 struct PoolResult {
@@ -59,12 +72,15 @@ struct PoolResult {
   double capex_usd = 0.0;
   double depreciation_usd = 0.0;
   std::optional<double> fitted_count;  // for `count: fit`
+  CountAsWritten count;                // `count` or `ramp` as written
 };
 
 struct SiteResult {
   std::string name;
   double it_peak_mw = 0.0, facility_peak_mw = 0.0;
   double it_kwh = 0.0, facility_kwh = 0.0, energy_cost_usd = 0.0, colocation_usd = 0.0;
+  double ppa_kwh = 0.0, grid_kwh = 0.0, ppa_cost_usd = 0.0, grid_cost_usd = 0.0;
+  std::optional<double> co2_tonnes;  // none without a carbon intensity
 };
 
 // The scalars of `--format json` (design.md); money in USD, energy in kWh,
@@ -83,6 +99,10 @@ struct Summary {
   // IT energy split: the servers' overhead (available × overhead × hours) and the
   // GPUs themselves (the rest); facility − IT is cooling and power losses (PUE).
   double server_kwh = 0, gpu_kwh = 0, cooling_and_losses_kwh = 0;
+  // Facility energy and its cost split into PPAs and the grid (cost = PPA + grid).
+  double ppa_kwh = 0, grid_kwh = 0, energy_ppa_cost_usd = 0, energy_grid_cost_usd = 0;
+  // CO2 of the facility energy; null unless every site has a carbon intensity.
+  std::optional<double> co2_tonnes, co2_kg_per_gpu_hour;
   double revenue_usd = 0, colocation_usd = 0, opex_usd = 0, depreciation_usd = 0,
          operating_income_usd = 0, interest_usd = 0, other_usd = 0, tax_usd = 0, net_income_usd = 0,
          ebitda_usd = 0, capex_usd = 0, cash_flow_usd = 0, debt_drawn_usd = 0, debt_repaid_usd = 0,

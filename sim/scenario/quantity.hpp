@@ -31,6 +31,7 @@ enum class UnitKind {
   rate_per_year,   // %/y or %, or a bare fraction per year
   count,           // a number of GPUs: bare, k/M/B suffix
   ratio,           // a plain number (PUE)
+  carbon_intensity,  // kg/kWh, g/kWh, t/MWh (base kg/Wh)
 };
 
 // "a power", "an energy", … for messages.
