@@ -396,10 +396,10 @@ std::string timeseries_csv(const Results& r, Period every) {
   std::ostringstream o;
   o << "period_start,hours,installed_gpus,available_gpus,contracted_gpus,billed_gpu_hours,busy_gpu_hours,"
        "shortfall_gpu_hours,unserved_gpu_hours,it_power_mw,facility_power_mw,it_energy_kwh,"
-       "facility_energy_kwh,revenue_usd,energy_cost_usd,colocation_usd,opex_usd,depreciation_usd,"
+       "facility_energy_kwh,ppa_energy_kwh,co2_tonnes,revenue_usd,energy_cost_usd,energy_cost_ppa_usd,"
+       "energy_cost_grid_usd,colocation_usd,opex_usd,depreciation_usd,"
        "operating_income_usd,interest_usd,other_usd,tax_usd,net_income_usd,capex_usd,debt_drawn_usd,"
-       "debt_repaid_usd,cash_flow_usd,cumulative_cash_usd,ppa_energy_kwh,energy_cost_ppa_usd,"
-       "energy_cost_grid_usd,co2_tonnes\n";
+       "debt_repaid_usd,cash_flow_usd,cumulative_cash_usd\n";
   const Eigen::Index n = s.revenue_usd.size();
   const double dt = r.time.step_hours;
   double cumulative = 0.0;
@@ -416,13 +416,13 @@ std::string timeseries_csv(const Results& r, Period every) {
       << num(seg(s.billed_gpu_hours)) << "," << num(seg(s.busy_gpu_hours)) << "," << num(seg(s.shortfall_gpu_hours))
       << "," << num(seg(s.unserved_gpu_hours)) << "," << num(seg(s.it_power_w) * dt / hours / 1e6) << ","
       << num(seg(s.facility_power_w) * dt / hours / 1e6) << "," << num(seg(s.it_energy_wh) / 1e3) << ","
-      << num(seg(s.facility_energy_wh) / 1e3) << "," << num(seg(s.revenue_usd)) << "," << num(seg(s.energy_cost_usd))
-      << "," << num(seg(s.colocation_usd)) << "," << num(seg(s.opex_usd)) << "," << num(seg(s.depreciation_usd)) << ","
+      << num(seg(s.facility_energy_wh) / 1e3) << "," << num(seg(s.ppa_energy_wh) / 1e3) << ","
+      << (s.co2_known ? num(seg(s.co2_kg) / 1e3) : std::string()) << "," << num(seg(s.revenue_usd)) << ","
+      << num(seg(s.energy_cost_usd)) << "," << num(seg(s.energy_cost_ppa_usd)) << ","
+      << num(seg(s.energy_cost_grid_usd)) << "," << num(seg(s.colocation_usd)) << "," << num(seg(s.opex_usd)) << "," << num(seg(s.depreciation_usd)) << ","
       << num(seg(op)) << "," << num(seg(s.interest_usd)) << "," << num(seg(s.other_usd)) << "," << num(seg(s.tax_usd))
       << "," << num(seg(net)) << "," << num(seg(s.capex_usd)) << "," << num(seg(s.debt_drawn_usd)) << ","
-      << num(seg(s.debt_repaid_usd)) << "," << num(period_cash) << "," << num(cumulative) << ","
-      << num(seg(s.ppa_energy_wh) / 1e3) << "," << num(seg(s.energy_cost_ppa_usd)) << ","
-      << num(seg(s.energy_cost_grid_usd)) << "," << (s.co2_known ? num(seg(s.co2_kg) / 1e3) : std::string()) << "\n";
+      << num(seg(s.debt_repaid_usd)) << "," << num(period_cash) << "," << num(cumulative) << "\n";
     k = j;
   }
   return o.str();
