@@ -108,7 +108,26 @@ TEST(PpaAndCarbonInput, APpaThatEndsBeforeItStarts) {
                                           "sites:\n"
                                           "  - name: a\n"
                                           "    ppa: {share: 50%, price: 0.05, start: 2026-01-20, end: 2026-01-10}\n"),
-            "s.yaml:5:58: error: sites.a.ppa.end: the PPA ends (2026-01-10) before it starts (2026-01-20)");
+            "s.yaml:5:60: error: sites.a.ppa.end: the PPA ends (2026-01-10) before it starts (2026-01-20)");
+}
+
+TEST(PpaAndCarbonInput, PpaKeysCanBeVariedByPath) {
+  Diagnostics diags;
+  const DocNode one = parse_yaml_text(std::string(kHead) + "sites: [{name: a, ppa: {share: 50%, price: 0.05}}]\n",
+                                      "s.yaml", diags);
+  const DocNode list = parse_yaml_text(
+      std::string(kHead) + "sites: [{name: a, ppa: [{share: 50%, price: 0.05}, {share: 10%, price: 0.04}]}]\n",
+      "s.yaml", diags);
+  std::string error;
+  const auto share = numeric_key_type(one, "sites.a.ppa.share", error);
+  ASSERT_TRUE(share.has_value()) << error;
+  EXPECT_EQ(share->unit, UnitKind::fraction);
+  const auto price = numeric_key_type(list, "sites.a.ppa.1.price", error);
+  ASSERT_TRUE(price.has_value()) << error;
+  EXPECT_EQ(price->default_unit, "USD/kWh");
+  EXPECT_FALSE(numeric_key_type(list, "sites.a.ppa.2.price", error).has_value());
+  EXPECT_EQ(error, "'sites.a.ppa.2.price': expected sites.a.ppa.KEY for one PPA or sites.a.ppa.I.KEY for a list "
+                   "(numbered from 0; the site has 2)");
 }
 
 }  // namespace
