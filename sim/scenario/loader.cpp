@@ -1197,10 +1197,17 @@ ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations) {
 
 LoadedScenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
   Diagnostics diags;
-  LoadedScenario out;
-  out.file = path;
-  out.document = load_document(path, diags);
+  DocNode document = load_document(path, diags);
   diags.throw_if_any();
+  return load_scenario_document(std::move(document), path, overrides);
+}
+
+LoadedScenario load_scenario_document(DocNode document, const std::string& name,
+                                      const std::vector<std::string>& overrides) {
+  Diagnostics diags;
+  LoadedScenario out;
+  out.file = name;
+  out.document = std::move(document);
   for (const auto& o : overrides) apply_override(out.document, o, diags);
   diags.throw_if_any();
   out.spec = read_scenario(out.document, &out.locations);

@@ -25,6 +25,11 @@ struct LoadedScenario {
 // validates. Throws ScenarioError with every problem found.
 LoadedScenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
 
+// The same for a document already read and merged (YAML text or a Python dict
+// through resolve_extends); `name` stands for the file in messages.
+LoadedScenario load_scenario_document(DocNode document, const std::string& name,
+                                      const std::vector<std::string>& overrides = {});
+
 // Reads and validates an already merged document (used after overrides by
 // sweeps, Monte Carlo and goal-seek). Throws ScenarioError.
 ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations = nullptr);
