@@ -41,6 +41,10 @@ struct GpuModelSpec {
   Power overhead;  // server share per powered GPU (CPUs, memory, NICs, fans)
   Money price;     // purchase price per GPU (default capex)
   PowerCurveSpec power_curve;
+  // Packaging: GPUs in one server (an HGX board, an NVL72 compute tray) and in
+  // one rack system (NVL72); none where the model is not sold that way.
+  std::optional<double> gpus_per_server;
+  std::optional<double> gpus_per_rack;
   std::string source;  // where the figures come from (facts.md row, status)
 };
 
@@ -51,13 +55,28 @@ struct MonthlyValue {
   double at_month(int month) const { return monthly.empty() ? constant : monthly[month - 1]; }
 };
 
-struct TariffSpec {
+// A value over the hours of the year: flat, 12 monthly values, or time of use
+// (24 hourly values Monday–Friday and 24 Saturday–Sunday).
+template <class Q>
+struct HourlyProfile {
   enum class Kind { flat, monthly, time_of_use };
   Kind kind = Kind::flat;
-  EnergyPrice flat;
-  std::vector<EnergyPrice> monthly;  // 12 values
-  std::vector<EnergyPrice> weekday;  // 24 values, hour of day 0..23
-  std::vector<EnergyPrice> weekend;  // 24 values
+  Q flat;
+  std::vector<Q> monthly;  // 12 values
+  std::vector<Q> weekday;  // 24 values, hour of day 0..23
+  std::vector<Q> weekend;  // 24 values
+};
+using TariffSpec = HourlyProfile<EnergyPrice>;      // electricity price
+using CarbonSpec = HourlyProfile<CarbonIntensity>;  // grid carbon intensity
+
+// A power purchase agreement: `share` of the site's facility energy in
+// [start, end) is bought at `price`, the rest at the site's tariff.
+struct PpaSpec {
+  double share = 0.0;  // fraction 0..1
+  EnergyPrice price;
+  std::optional<HourStamp> start;  // default: run start
+  std::optional<HourStamp> end;    // default: run end
+  std::optional<CarbonSpec> carbon;  // default: the site's grid intensity
 };
 
 struct SiteSpec {
@@ -67,6 +86,8 @@ struct SiteSpec {
   std::optional<Power> power_cap;       // facility (grid) draw cap
   TariffSpec electricity;
   std::optional<PowerPrice> colocation; // USD per leased W per month
+  std::vector<PpaSpec> ppa;             // power purchase agreements
+  std::optional<CarbonSpec> carbon;     // grid intensity; none: no CO2 figure
 };
 
 struct RampPoint {
@@ -74,11 +95,26 @@ struct RampPoint {
   double count = 0.0;
 };
 
+// What a count was written in: GPUs, servers or racks of the pool's model.
+enum class CountUnit { gpus, servers, racks };
+// The scenario file's word for a unit: "GPUs", "servers", "racks".
+inline const char* count_unit_name(CountUnit unit) {
+  switch (unit) {
+    case CountUnit::gpus: return "GPUs";
+    case CountUnit::servers: return "servers";
+    case CountUnit::racks: return "racks";
+  }
+  return "GPUs";
+}
+
 // A GPU count over time: constant, or linear between ramp points (zero before
-// the first, constant after the last).
+// the first, constant after the last). Counts are in GPUs once the loader has
+// converted servers and racks (`unit`, `gpus_per_unit` keep what was written).
 struct CountSchedule {
   std::optional<double> constant;
   std::vector<RampPoint> ramp;
+  CountUnit unit = CountUnit::gpus;
+  double gpus_per_unit = 1.0;
   bool is_ramp() const { return !ramp.empty(); }
 };
 

@@ -330,5 +330,5 @@ def solve(scenario: Union[Scenario, str, "os.PathLike[str]", Mapping[str, Any]],
 
 
 def catalog() -> pd.DataFrame:
-    """The built-in GPU models (``gpusim catalog``), indexed by id: tdp_w, idle_w, overhead_w, price_usd, source."""
+    """The built-in GPU models (``gpusim catalog``), indexed by id: tdp_w, idle_w, overhead_w, price_usd, gpus_per_server, gpus_per_rack (NaN where none), source."""
     return pd.DataFrame(json.loads(_gpusim.catalog_json())).set_index("id")

@@ -354,11 +354,14 @@ int run_catalog(const CatalogOptions& opts, std::ostream& out) {
   }
   const auto catalog = builtin_catalog();
   char line[256];
-  std::snprintf(line, sizeof line, "%-10s %8s %8s %10s %12s\n", "id", "tdp W", "idle W", "overhead W", "price USD");
+  std::snprintf(line, sizeof line, "%-10s %8s %8s %10s %12s %8s %6s\n", "id", "tdp W", "idle W", "overhead W",
+                "price USD", "/server", "/rack");
   out << line;
+  const auto packaging = [](const std::optional<double>& v) { return v ? format_number(*v) : std::string("-"); };
   for (const auto& g : catalog) {
-    std::snprintf(line, sizeof line, "%-10s %8.0f %8.0f %10.1f %12.0f\n", g.id.c_str(), g.tdp.value,
-                  g.idle.value, g.overhead.value, g.price.value);
+    std::snprintf(line, sizeof line, "%-10s %8.0f %8.0f %10.1f %12.0f %8s %6s\n", g.id.c_str(), g.tdp.value,
+                  g.idle.value, g.overhead.value, g.price.value, packaging(g.gpus_per_server).c_str(),
+                  packaging(g.gpus_per_rack).c_str());
     out << line;
   }
   out << "\nSources:\n";

@@ -211,6 +211,7 @@ Allocation allocation_stage(const ScenarioSpec& s, const Grid& g, const EngineOp
       cr.pool = c.spec->pool;
       cr.price_usd_per_gpu_hour = c.price;
       cr.prepayment_usd = c.prepayment_usd;
+      if (!c.spec->whole_pool && !c.spec->gpu_hours) cr.count = count_as_written(c.spec->gpus);
       if (c.spec->terminate) {
         const double at = static_cast<double>(c.spec->terminate->at);
         if (at >= g.t0(0) && at < g.end()) cr.termination_fee_usd = c.spec->terminate->fee.value;

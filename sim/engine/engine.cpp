@@ -18,7 +18,8 @@ void StepSeries::resize(Index n) {
                      &facility_power_w, &it_energy_wh, &facility_energy_wh, &revenue_usd,
                      &energy_cost_usd, &colocation_usd, &opex_usd, &depreciation_usd, &interest_usd,
                      &other_usd, &tax_usd, &capex_usd, &debt_drawn_usd, &debt_repaid_usd, &prepayment_usd,
-                     &prepayment_applied_usd, &prepayment_refund_usd, &deferred_revenue_usd}) {
+                     &prepayment_applied_usd, &prepayment_refund_usd, &deferred_revenue_usd, &ppa_energy_wh,
+                     &energy_cost_ppa_usd, &energy_cost_grid_usd, &co2_kg}) {
     a->setZero(n);
   }
 }

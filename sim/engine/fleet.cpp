@@ -124,6 +124,16 @@ CountCurve curve_of(const CountSchedule& s, double from) {
   return CountCurve::constant_from(from, s.constant.value_or(0.0));
 }
 
+CountAsWritten count_as_written(const CountSchedule& s) {
+  CountAsWritten out;
+  out.unit = s.unit;
+  out.gpus_per_unit = s.gpus_per_unit;
+  out.ramp = s.is_ramp();
+  if (s.is_ramp()) out.gpus = s.ramp.back().count;
+  else if (s.constant) out.gpus = *s.constant;
+  return out;
+}
+
 std::vector<Pool> fleet_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options, Results& r) {
   std::vector<Pool> pools = build_pools(s, g, options);
   StepSeries& ts = r.series;
@@ -136,6 +146,7 @@ std::vector<Pool> fleet_stage(const ScenarioSpec& s, const Grid& g, const Engine
     pr.gpu_hours_installed = total(p.installed) * g.dt;
     pr.gpu_hours_available = total(p.available) * g.dt;
     if (p.spec->fit) pr.fitted_count = p.curve.max_value();
+    else pr.count = count_as_written(p.spec->schedule);
     pr.capex_per_gpu_usd = p.capex_per_gpu;
     ts.installed_gpus += p.installed;
     ts.available_gpus += p.available;

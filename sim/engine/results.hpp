@@ -27,6 +27,10 @@ struct StepSeries {
   // cash then), refunded at a contract's end; the deferred-revenue balance at
   // each step's end (received, not yet earned).
   Eigen::ArrayXd prepayment_usd, prepayment_applied_usd, prepayment_refund_usd, deferred_revenue_usd;
+  // Energy bought under PPAs and its cost; the rest of energy_cost_usd is the grid's.
+  Eigen::ArrayXd ppa_energy_wh, energy_cost_ppa_usd, energy_cost_grid_usd;
+  Eigen::ArrayXd co2_kg;  // meaningful only when co2_known
+  bool co2_known = false;  // every site has a carbon intensity for all its energy
 
   void resize(Eigen::Index steps);
   // Derived series.
@@ -43,6 +47,14 @@ struct CustomerResult {
   double revenue_share = 0.0;  // of total revenue, 0..1
 };
 
+// A count as the file wrote it (1,056 racks) and in GPUs.
+struct CountAsWritten {
+  CountUnit unit = CountUnit::gpus;
+  double gpus_per_unit = 1.0;
+  std::optional<double> gpus;  // the constant count, or a ramp's last point; none for fit / all / gpu_hours
+  bool ramp = false;
+};
+
 struct ContractResult {
   std::string name, customer, list;  // list: "contracts" or "demand"
   ContractKind kind = ContractKind::reserved;
@@ -56,6 +68,7 @@ struct ContractResult {
   double renewed_gpu_hours = 0.0;       // billed in its renewal (expected, or drawn under a seed)
   double prepayment_usd = 0.0;          // P, received at its start
   double termination_fee_usd = 0.0;     // in the run
+  CountAsWritten count;  // `gpus` as written
 };
 
 struct PoolResult {
@@ -69,6 +82,7 @@ struct PoolResult {
   double capex_per_gpu_usd = 0.0;      // capex, or capex_total ÷ the largest count
   double book_value_end_usd = 0.0;     // cost of GPUs in service by the run's end − their depreciation so far
   std::optional<double> fitted_count;  // for `count: fit`
+  CountAsWritten count;                // `count` or `ramp` as written
 };
 
 struct AssetResult {
@@ -89,6 +103,8 @@ struct SiteResult {
   std::string name;
   double it_peak_mw = 0.0, facility_peak_mw = 0.0;
   double it_kwh = 0.0, facility_kwh = 0.0, energy_cost_usd = 0.0, colocation_usd = 0.0;
+  double ppa_kwh = 0.0, grid_kwh = 0.0, ppa_cost_usd = 0.0, grid_cost_usd = 0.0;
+  std::optional<double> co2_tonnes;  // none without a carbon intensity
 };
 
 // The scalars of `--format json` (design.md); money in USD, energy in kWh,
@@ -107,6 +123,10 @@ struct Summary {
   // IT energy split: the servers' overhead (available × overhead × hours) and the
   // GPUs themselves (the rest); facility − IT is cooling and power losses (PUE).
   double server_kwh = 0, gpu_kwh = 0, cooling_and_losses_kwh = 0;
+  // Facility energy and its cost split into PPAs and the grid (cost = PPA + grid).
+  double ppa_kwh = 0, grid_kwh = 0, energy_ppa_cost_usd = 0, energy_grid_cost_usd = 0;
+  // CO2 of the facility energy; null unless every site has a carbon intensity.
+  std::optional<double> co2_tonnes, co2_kg_per_gpu_hour;
   double revenue_usd = 0, colocation_usd = 0, opex_usd = 0, depreciation_usd = 0,
          operating_income_usd = 0, interest_usd = 0, other_usd = 0, tax_usd = 0, net_income_usd = 0,
          ebitda_usd = 0, capex_usd = 0, cash_flow_usd = 0, debt_drawn_usd = 0, debt_repaid_usd = 0,

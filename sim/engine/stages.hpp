@@ -70,6 +70,8 @@ struct Pool {
 
 double max_pue(const SiteSpec& site);
 CountCurve curve_of(const CountSchedule& s, double from);
+// The count as written and in GPUs, for the table and JSON.
+CountAsWritten count_as_written(const CountSchedule& s);
 
 // Every pool's installed and available GPUs and its purchases; adds the
 // installed and available series and one PoolResult per pool (in file order) to r.
@@ -127,6 +129,7 @@ Allocation allocation_stage(const ScenarioSpec& s, const Grid& g, const EngineOp
 
 struct SiteSeries {
   std::vector<ArrayXd> pue, price;  // per site, per step
+  std::vector<ArrayXd> carbon;      // per site, per step, kg/Wh (empty: the site has none)
 };
 SiteSeries site_series(const ScenarioSpec& s, const Grid& g);
 

@@ -109,6 +109,15 @@ void summary_stage(const ScenarioSpec& s, const Grid& g, const ContractPlan& pla
   m.it_peak_mw = g.n ? ts.it_power_w.maxCoeff() / 1e6 : 0.0;
   m.facility_peak_mw = g.n ? ts.facility_power_w.maxCoeff() / 1e6 : 0.0;
   m.energy_cost_usd = total(ts.energy_cost_usd);
+  m.energy_ppa_cost_usd = total(ts.energy_cost_ppa_usd);
+  m.energy_grid_cost_usd = total(ts.energy_cost_grid_usd);
+  m.ppa_kwh = total(ts.ppa_energy_wh) / 1e3;
+  m.grid_kwh = m.facility_kwh - m.ppa_kwh;
+  if (ts.co2_known) {
+    const double co2_kg = total(ts.co2_kg);
+    m.co2_tonnes = co2_kg / 1e3;
+    if (m.gpu_hours_billed > 0) m.co2_kg_per_gpu_hour = co2_kg / m.gpu_hours_billed;
+  }
   m.revenue_usd = total_revenue;
   m.colocation_usd = total(ts.colocation_usd);
   m.opex_usd = total(ts.opex_usd);

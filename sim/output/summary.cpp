@@ -16,6 +16,14 @@ namespace gpusim {
 namespace {
 Json opt(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
 
+// A count as written: its unit, the number in that unit, and GPUs (null for
+// fit, all and gpu_hours).
+void add_count(Json& j, const CountAsWritten& c) {
+  j["count_unit"] = count_unit_name(c.unit);
+  j["count_as_written"] = c.gpus ? Json(*c.gpus / c.gpus_per_unit) : Json(nullptr);
+  j["count_gpus"] = opt(c.gpus);
+}
+
 }  // namespace
 
 Json summary_json(const Results& r, const std::string& only) {
@@ -62,7 +70,13 @@ Json summary_json(const Results& r, const std::string& only) {
                    {"cost_usd", m.energy_cost_usd},
                    {"gpu_kwh", m.gpu_kwh},
                    {"server_kwh", m.server_kwh},
-                   {"cooling_and_losses_kwh", m.cooling_and_losses_kwh}};
+                   {"cooling_and_losses_kwh", m.cooling_and_losses_kwh},
+                   {"ppa_kwh", m.ppa_kwh},
+                   {"grid_kwh", m.grid_kwh},
+                   {"ppa_cost_usd", m.energy_ppa_cost_usd},
+                   {"grid_cost_usd", m.energy_grid_cost_usd},
+                   {"co2_tonnes", opt(m.co2_tonnes)},
+                   {"co2_kg_per_gpu_hour", opt(m.co2_kg_per_gpu_hour)}};
   }
   if (want("finance")) {
     j["finance"] = {{"revenue_usd", m.revenue_usd},
@@ -134,6 +148,7 @@ Json summary_json(const Results& r, const std::string& only) {
                          {"renewed_gpu_hours", c.renewed_gpu_hours},
                          {"prepayment_usd", c.prepayment_usd},
                          {"termination_fee_usd", c.termination_fee_usd}});
+  for (std::size_t i = 0; i < r.contracts.size(); ++i) add_count(contracts[i], r.contracts[i].count);
   j["contracts"] = contracts;
   }
   if (want("pools")) {
@@ -151,6 +166,7 @@ Json summary_json(const Results& r, const std::string& only) {
                {"depreciation_usd", p.depreciation_usd},
                {"book_value_end_usd", p.book_value_end_usd}};
     pj["fitted_count"] = opt(p.fitted_count);
+    add_count(pj, p.count);
     pools.push_back(pj);
   }
   j["pools"] = pools;
@@ -164,6 +180,11 @@ Json summary_json(const Results& r, const std::string& only) {
                      {"it_kwh", s.it_kwh},
                      {"facility_kwh", s.facility_kwh},
                      {"energy_cost_usd", s.energy_cost_usd},
+                     {"ppa_kwh", s.ppa_kwh},
+                     {"grid_kwh", s.grid_kwh},
+                     {"ppa_cost_usd", s.ppa_cost_usd},
+                     {"grid_cost_usd", s.grid_cost_usd},
+                     {"co2_tonnes", opt(s.co2_tonnes)},
                      {"colocation_usd", s.colocation_usd}});
   j["sites"] = sites;
   }
@@ -290,6 +311,28 @@ std::string summary_table(const Results& r) {
   o << "  " << format_date(r.time.start) << " to " << format_date(r.time.end) << " (exclusive), "
     << with_commas(m.hours, 0) << " h in " << with_commas(static_cast<double>(m.steps), 0) << " steps of "
     << r.time.step_hours << " h\n\n";
+  {
+    // Each count as written and in GPUs (pools, then contracts not written in GPUs).
+    o << "Fleet (count as written, in GPUs)\n";
+    char buf[256];
+    const auto count_row = [&](const std::string& label, const std::string& gpu, const CountAsWritten& c,
+                               const std::optional<double>& fitted) {
+      std::string written = fitted ? "fit" : "";
+      std::string gpus = fitted ? with_commas(*fitted, 0) : "";
+      if (c.gpus) {
+        written = (c.ramp ? "ramp to " : "") + with_commas(*c.gpus / c.gpus_per_unit, 0) + " " +
+                  count_unit_name(c.unit);
+        gpus = with_commas(*c.gpus, 0);
+      }
+      std::snprintf(buf, sizeof buf, "  %-24s %-10s %22s %14s GPUs\n", label.c_str(), gpu.c_str(), written.c_str(),
+                    gpus.c_str());
+      o << buf;
+    };
+    for (const auto& p : r.pools) count_row(p.name, p.gpu, p.count, p.fitted_count);
+    for (const auto& c : r.contracts)
+      if (c.count.unit != CountUnit::gpus) count_row(c.list + "." + c.name, "", c.count, std::nullopt);
+    o << "\n";
+  }
   o << "Utilization ladder (GPU-hours, share of installed)\n";
   row(o, "installed", with_commas(m.gpu_hours_installed, 0), "avg " + with_commas(m.installed_avg, 0) + " GPUs, end " + with_commas(m.installed_end, 0));
   row(o, "available (after repairs)", with_commas(m.gpu_hours_available, 0), pct(m.utilization_available));
@@ -310,6 +353,14 @@ std::string summary_table(const Results& r) {
   row(o, "  of which server overhead (kWh)", with_commas(m.server_kwh, kwh_decimals));
   row(o, "facility energy (kWh)", with_commas(m.facility_kwh, kwh_decimals));
   row(o, "  of which cooling and losses (kWh)", with_commas(m.cooling_and_losses_kwh, kwh_decimals));
+  if (m.ppa_kwh > 0 || m.energy_ppa_cost_usd > 0) {
+    row(o, "  bought under PPAs (kWh)", with_commas(m.ppa_kwh, kwh_decimals));
+    row(o, "energy cost: PPAs / grid (USD)", money_text(m.energy_ppa_cost_usd) + " / " + money_text(m.energy_grid_cost_usd));
+  }
+  if (m.co2_tonnes) {
+    row(o, "CO2 (tonnes)", with_commas(*m.co2_tonnes, *m.co2_tonnes < 100 ? 3 : 0),
+        m.co2_kg_per_gpu_hour ? with_commas(*m.co2_kg_per_gpu_hour, 3) + " kg per GPU-hour billed" : "");
+  }
   o << "\nIncome statement (USD)\n";
   row(o, "revenue", money_text(m.revenue_usd));
   row(o, "- energy", money_text(m.energy_cost_usd));
@@ -386,7 +437,8 @@ std::string timeseries_csv(const Results& r, Period every) {
   std::ostringstream o;
   o << "period_start,hours,installed_gpus,available_gpus,contracted_gpus,billed_gpu_hours,busy_gpu_hours,"
        "shortfall_gpu_hours,unserved_gpu_hours,it_power_mw,facility_power_mw,it_energy_kwh,"
-       "facility_energy_kwh,revenue_usd,energy_cost_usd,colocation_usd,opex_usd,depreciation_usd,"
+       "facility_energy_kwh,ppa_energy_kwh,co2_tonnes,revenue_usd,energy_cost_usd,energy_cost_ppa_usd,"
+       "energy_cost_grid_usd,colocation_usd,opex_usd,depreciation_usd,"
        "operating_income_usd,interest_usd,other_usd,tax_usd,net_income_usd,capex_usd,debt_drawn_usd,"
        "debt_repaid_usd,prepayment_usd,prepayment_applied_usd,prepayment_refund_usd,deferred_revenue_usd,"
        "cash_flow_usd,cumulative_cash_usd\n";
@@ -406,8 +458,10 @@ std::string timeseries_csv(const Results& r, Period every) {
       << num(seg(s.billed_gpu_hours)) << "," << num(seg(s.busy_gpu_hours)) << "," << num(seg(s.shortfall_gpu_hours))
       << "," << num(seg(s.unserved_gpu_hours)) << "," << num(seg(s.it_power_w) * dt / hours / 1e6) << ","
       << num(seg(s.facility_power_w) * dt / hours / 1e6) << "," << num(seg(s.it_energy_wh) / 1e3) << ","
-      << num(seg(s.facility_energy_wh) / 1e3) << "," << num(seg(s.revenue_usd)) << "," << num(seg(s.energy_cost_usd))
-      << "," << num(seg(s.colocation_usd)) << "," << num(seg(s.opex_usd)) << "," << num(seg(s.depreciation_usd)) << ","
+      << num(seg(s.facility_energy_wh) / 1e3) << "," << num(seg(s.ppa_energy_wh) / 1e3) << ","
+      << (s.co2_known ? num(seg(s.co2_kg) / 1e3) : std::string()) << "," << num(seg(s.revenue_usd)) << ","
+      << num(seg(s.energy_cost_usd)) << "," << num(seg(s.energy_cost_ppa_usd)) << ","
+      << num(seg(s.energy_cost_grid_usd)) << "," << num(seg(s.colocation_usd)) << "," << num(seg(s.opex_usd)) << "," << num(seg(s.depreciation_usd)) << ","
       << num(seg(op)) << "," << num(seg(s.interest_usd)) << "," << num(seg(s.other_usd)) << "," << num(seg(s.tax_usd))
       << "," << num(seg(net)) << "," << num(seg(s.capex_usd)) << "," << num(seg(s.debt_drawn_usd)) << ","
       << num(seg(s.debt_repaid_usd)) << "," << num(seg(s.prepayment_usd)) << ","
@@ -471,6 +525,8 @@ Json catalog_json() {
                    {"idle_w", g.idle.value},
                    {"overhead_w", g.overhead.value},
                    {"price_usd", g.price.value},
+                   {"gpus_per_server", opt(g.gpus_per_server)},
+                   {"gpus_per_rack", opt(g.gpus_per_rack)},
                    {"source", g.source}});
   }
   return arr;

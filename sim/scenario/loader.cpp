@@ -175,6 +175,22 @@ Field<S> custom_field(const Decl& d, std::string type_doc,
   return f;
 }
 
+// A catalog model's GPUs per server or per rack: a whole number from 1.
+template <class S>
+Field<S> packaging_field(const Decl& d, std::optional<double> S::*m) {
+  Field<S> f = base_field<S>(d, "whole number of GPUs from 1", {KeyType::Shape::quantity, UnitKind::count, "", 1.0, 1e6});
+  f.read = [=](ReadContext& ctx, const DocNode& n, S& s) {
+    auto v = read_number_as(ctx, n, UnitKind::count, "");
+    if (!v || !check_range(ctx, n, *v, 1, 1e6, "a whole number of GPUs from 1")) return;
+    if (*v != std::floor(*v)) {
+      ctx.error(n.loc, "'" + n.scalar + "' is not a whole number of GPUs");
+      return;
+    }
+    s.*m = *v;
+  };
+  return f;
+}
+
 // ---- Structured values ----
 
 std::optional<PowerCurveSpec> read_power_curve(ReadContext& ctx, const DocNode& n) {
@@ -313,18 +329,33 @@ std::optional<MonthlyValue> read_pue(ReadContext& ctx, const DocNode& n) {
   return mv;
 }
 
-std::optional<TariffSpec> read_tariff(ReadContext& ctx, const DocNode& n) {
-  TariffSpec t;
-  auto to_prices = [](const std::vector<double>& v) {
-    std::vector<EnergyPrice> out;
+// What an hourly profile holds: a tariff's prices or the grid's carbon intensity.
+struct ProfileDoc {
+  UnitKind kind;
+  const char* default_unit;
+  const char* flat_range;   // "0 USD/kWh or more"
+  const char* time_of_use;  // the message when weekday or weekend is missing
+};
+const ProfileDoc kTariffDoc{UnitKind::energy_price, "USD/kWh", "0 USD/kWh or more",
+                            "a time-of-use tariff needs 'weekday' and 'weekend', each 24 hourly prices"};
+const ProfileDoc kCarbonDoc{UnitKind::carbon_intensity, "kg/kWh", "0 kg/kWh or more",
+                            "an hourly carbon intensity needs 'weekday' and 'weekend', each 24 hourly values"};
+
+// A flat value, 12 monthly values, or {weekday: [24], weekend: [24]}; never negative.
+template <class Q>
+std::optional<HourlyProfile<Q>> read_profile(ReadContext& ctx, const DocNode& n, const ProfileDoc& doc) {
+  using Profile = HourlyProfile<Q>;
+  Profile t;
+  auto to_values = [](const std::vector<double>& v) {
+    std::vector<Q> out;
     for (double x : v) out.emplace_back(x);
     return out;
   };
   if (n.is_seq()) {
-    auto v = read_number_list(ctx, n, 12, UnitKind::energy_price, "USD/kWh", 0.0, "0 or more");
+    auto v = read_number_list(ctx, n, 12, doc.kind, doc.default_unit, 0.0, "0 or more");
     if (!v) return std::nullopt;
-    t.kind = TariffSpec::Kind::monthly;
-    t.monthly = to_prices(*v);
+    t.kind = Profile::Kind::monthly;
+    t.monthly = to_values(*v);
     return t;
   }
   if (n.is_map()) {
@@ -339,25 +370,25 @@ std::optional<TariffSpec> read_tariff(ReadContext& ctx, const DocNode& n) {
     const DocNode* wd = n.find("weekday");
     const DocNode* we = n.find("weekend");
     if (!wd || !we) {
-      ctx.error(n.loc, "a time-of-use tariff needs 'weekday' and 'weekend', each 24 hourly prices");
+      ctx.error(n.loc, doc.time_of_use);
       return std::nullopt;
     }
     const std::string base = ctx.path;
     ctx.path = base + ".weekday";
-    auto a = read_number_list(ctx, *wd, 24, UnitKind::energy_price, "USD/kWh", 0.0, "0 or more");
+    auto a = read_number_list(ctx, *wd, 24, doc.kind, doc.default_unit, 0.0, "0 or more");
     ctx.path = base + ".weekend";
-    auto b = read_number_list(ctx, *we, 24, UnitKind::energy_price, "USD/kWh", 0.0, "0 or more");
+    auto b = read_number_list(ctx, *we, 24, doc.kind, doc.default_unit, 0.0, "0 or more");
     ctx.path = base;
     if (!a || !b) return std::nullopt;
-    t.kind = TariffSpec::Kind::time_of_use;
-    t.weekday = to_prices(*a);
-    t.weekend = to_prices(*b);
+    t.kind = Profile::Kind::time_of_use;
+    t.weekday = to_values(*a);
+    t.weekend = to_values(*b);
     return t;
   }
-  auto v = read_number_as(ctx, n, UnitKind::energy_price, "USD/kWh");
-  if (!v || !check_range(ctx, n, *v, 0, kInf, "0 USD/kWh or more")) return std::nullopt;
-  t.kind = TariffSpec::Kind::flat;
-  t.flat = EnergyPrice(*v);
+  auto v = read_number_as(ctx, n, doc.kind, doc.default_unit);
+  if (!v || !check_range(ctx, n, *v, 0, kInf, doc.flat_range)) return std::nullopt;
+  t.kind = Profile::Kind::flat;
+  t.flat = Q(*v);
   return t;
 }
 
@@ -429,7 +460,8 @@ struct Schema {
                                 "`catalog:` maps a GPU id to these keys; an id in the built-in "
                                 "catalog (`gpusim catalog`) is overridden key by key, a new id "
                                 "needs tdp, idle, overhead and price."};
-  Section<SiteSpec> site{"sites[]", "Data-center sites: power caps, PUE, electricity and colocation prices."};
+  Section<SiteSpec> site{"sites[]", "Data-center sites: power caps, PUE, electricity and colocation prices, power purchase agreements, carbon."};
+  Section<PpaSpec> ppa{"sites[].ppa", "A power purchase agreement: `ppa:` is one map or a list of them. `share` of the site's facility energy in [start, end) is bought at `price`, the rest at the site's `electricity` tariff; the shares active at any time sum to at most 100%."};
   Section<FleetSpec> fleet{"fleet[]", "GPU pools: a catalog model at a site, deployed over time."};
   Section<ContractSpec> contract{"contracts[]", "Rental contracts, allocated in file order."};
   Section<ContractSpec> demand{"demand[]", "On-demand and spot markets, served after reserved contracts."};
@@ -447,7 +479,31 @@ struct Schema {
 
   Schema();
   void read_catalog(ReadContext& ctx, const DocNode& n, std::vector<GpuModelSpec>& out) const;
+  void read_ppa(ReadContext& ctx, const DocNode& n, std::vector<PpaSpec>& out) const;
 };
+
+void Schema::read_ppa(ReadContext& ctx, const DocNode& n, std::vector<PpaSpec>& out) const {
+  if (n.is_map()) {
+    PpaSpec one;
+    ppa.read(ctx, n, one);
+    out.push_back(one);
+    return;
+  }
+  if (!n.is_seq() || n.children.empty()) {
+    ctx.error(n.loc, "expected a PPA {share, price, start, end, carbon} or a list of them, found " +
+                         Section<int>::describe(n));
+    return;
+  }
+  const std::string base = ctx.path;
+  for (std::size_t i = 0; i < n.children.size(); ++i) {
+    ctx.path = base + "[" + std::to_string(i) + "]";
+    ctx.locations[ctx.path] = n.children[i].loc;
+    PpaSpec one;
+    ppa.read(ctx, n.children[i], one);
+    out.push_back(one);
+  }
+  ctx.path = base;
+}
 
 void Schema::read_catalog(ReadContext& ctx, const DocNode& n, std::vector<GpuModelSpec>& out) const {
   if (n.is_null()) return;
@@ -529,7 +585,7 @@ void add_contract_fields(Section<ContractSpec>& s, bool is_demand, const Section
   s.add(kind);
   s.add(text_field<ContractSpec>({.name = "pool", .description = "the fleet pool whose GPUs it uses", .required = true}, &ContractSpec::pool));
   s.add(custom_field<ContractSpec>({.name = "gpus", .description = is_demand ? "GPUs demanded: a count, or a ramp" : "GPUs contracted: a count, a ramp, or `all` (every available GPU of the pool); or give gpu_hours", .default_doc = "none"},
-                                   is_demand ? "count (250k) or ramp [{at: DATE, count: N}, ...]" : "count (250k), all, or ramp [{at: DATE, count: N}, ...]",
+                                   is_demand ? "count (250k, 1,250 servers) or ramp [{at: DATE, count: N}, ...]" : "count (250k, 1,250 servers), all, or ramp [{at: DATE, count: N}, ...]",
                                    [is_demand](ReadContext& ctx, const DocNode& n, ContractSpec& c) {
                                      if (auto v = read_count_schedule(ctx, n, nullptr, is_demand ? nullptr : &c.whole_pool)) c.gpus = *v;
                                    },
@@ -655,6 +711,8 @@ Schema::Schema() {
                               [](ReadContext& ctx, const DocNode& n, G& g) {
                                 if (auto c = read_power_curve(ctx, n)) g.power_curve = *c;
                               }));
+  catalog.add(packaging_field<G>({.name = "gpus_per_server", .description = "GPUs in one server (8 in an HGX board, 4 in an NVL72 compute tray): what `N servers` counts", .default_doc = "the built-in value; none for a new id"}, &G::gpus_per_server));
+  catalog.add(packaging_field<G>({.name = "gpus_per_rack", .description = "GPUs in one rack system (72 in an NVL72 rack): what `N racks` counts", .default_doc = "the built-in value; none for a new id"}, &G::gpus_per_rack));
   catalog.add(text_field<G>({.name = "source", .description = "where the figures come from", .default_doc = "empty"}, &G::source));
 
   site.add(text_field<SiteSpec>({.name = "name", .description = "unique name", .required = true}, &SiteSpec::name));
@@ -669,17 +727,37 @@ Schema::Schema() {
   site.add(custom_field<SiteSpec>({.name = "electricity", .description = "tariff: flat, 12 monthly prices, or time-of-use {weekday: [24], weekend: [24]}. Default: US industrial average 2023, 8.06 c/kWh (EIA, docs/facts.md: confirmed)", .default_value = std::string("0.0806 USD/kWh")},
                                   "energy price (USD/kWh), a list of 12, or {weekday: [24], weekend: [24]}",
                                   [](ReadContext& ctx, const DocNode& n, SiteSpec& s) {
-                                    if (auto t = read_tariff(ctx, n)) s.electricity = *t;
+                                    if (auto t = read_profile<EnergyPrice>(ctx, n, kTariffDoc)) s.electricity = *t;
                                   },
                                   KeyType{KeyType::Shape::quantity, UnitKind::energy_price, "USD/kWh", 0.0}));
+  site.add(custom_field<SiteSpec>({.name = "ppa", .description = "power purchase agreements (see sites[].ppa): one {share, price, start, end, carbon} or a list", .default_doc = "none (all energy at the tariff)"},
+                                  "map or list of maps",
+                                  [this](ReadContext& ctx, const DocNode& n, SiteSpec& s) { read_ppa(ctx, n, s.ppa); }));
+  site.add(custom_field<SiteSpec>({.name = "carbon", .description = "grid carbon intensity (CO2 per kWh of facility energy): flat, 12 monthly values, or {weekday: [24], weekend: [24]}. US grid average 2023: 0.366 kg/kWh (EIA, docs/facts.md: derived)", .default_doc = "none (no CO2 figure)"},
+                                  "carbon intensity (kg/kWh, g/kWh or t/MWh), a list of 12, or {weekday: [24], weekend: [24]}",
+                                  [](ReadContext& ctx, const DocNode& n, SiteSpec& s) {
+                                    if (auto c = read_profile<CarbonIntensity>(ctx, n, kCarbonDoc)) s.carbon = *c;
+                                  },
+                                  KeyType{KeyType::Shape::quantity, UnitKind::carbon_intensity, "kg/kWh", 0.0}));
   site.add(quantity<SiteSpec>({.name = "colocation", .description = "colocation rent per leased kW per month (leased kW: it_power_cap, else the installed full-load IT power)", .min = 0, .range_doc = "0 or more", .default_unit = "USD/kW/month"}, UnitKind::power_price, &SiteSpec::colocation));
+
+  ppa.add(plain<PpaSpec>({.name = "share", .description = "share of the site's facility energy bought under this PPA", .required = true, .min = 0, .max = 1, .range_doc = "0 to 100%"}, UnitKind::fraction, &PpaSpec::share));
+  ppa.add(quantity<PpaSpec>({.name = "price", .description = "price of the PPA's energy", .required = true, .min = 0, .range_doc = "0 or more", .default_unit = "USD/kWh"}, UnitKind::energy_price, &PpaSpec::price));
+  ppa.add(date_field<PpaSpec>({.name = "start", .description = "first hour of the PPA", .default_doc = "run start"}, &PpaSpec::start));
+  ppa.add(date_field<PpaSpec>({.name = "end", .description = "end of the PPA (exclusive)", .default_doc = "run end"}, &PpaSpec::end));
+  ppa.add(custom_field<PpaSpec>({.name = "carbon", .description = "carbon intensity of the PPA's energy (0 kg/kWh for wind or solar), as sites[].carbon", .default_doc = "the site's carbon"},
+                                "as sites[].carbon",
+                                [](ReadContext& ctx, const DocNode& n, PpaSpec& p) {
+                                  if (auto c = read_profile<CarbonIntensity>(ctx, n, kCarbonDoc)) p.carbon = *c;
+                                },
+                                KeyType{KeyType::Shape::quantity, UnitKind::carbon_intensity, "kg/kWh", 0.0}));
 
   using F = FleetSpec;
   fleet.add(text_field<F>({.name = "name", .description = "unique name", .required = true}, &F::name));
   fleet.add(text_field<F>({.name = "gpu", .description = "a GPU model id from the catalog", .required = true}, &F::gpu));
   fleet.add(text_field<F>({.name = "site", .description = "the site it is installed at", .required = true}, &F::site));
   fleet.add(custom_field<F>({.name = "count", .description = "GPUs installed from `online`, or `fit`: the most whole GPUs whose full-load draw fits the site's caps (for GPUs over time, give `ramp` instead)", .default_doc = "none (give count or ramp)"},
-                            "count (250k) or fit",
+                            "count (250k, 1,056 racks, 1,250 servers) or fit",
                             [](ReadContext& ctx, const DocNode& n, F& f) {
                               if (n.is_seq()) {
                                 ctx.error(n.loc, "a list of points is a ramp: write it under `ramp:` (count is a number or fit)");
@@ -692,7 +770,7 @@ Schema::Schema() {
   fleet.add(custom_field<F>({.name = "ramp", .description = "installed GPUs over time, linear between points, zero before the first, constant after the last", .default_doc = "none"},
                             "[{at: DATE, count: N}, ...]",
                             [](ReadContext& ctx, const DocNode& n, F& f) {
-                              if (auto v = read_ramp(ctx, n)) f.schedule.ramp = *v;
+                              if (auto v = read_ramp(ctx, n, f.schedule.unit)) f.schedule.ramp = *v;
                             }));
   fleet.add(quantity<F>({.name = "capex", .description = "purchase cost per GPU, paid when it enters service", .default_doc = "the catalog price", .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &F::capex));
   fleet.add(quantity<F>({.name = "capex_total", .description = "the pool's whole purchase (GPUs and the equipment bought with them), spread over its GPUs as they enter service: per GPU = capex_total ÷ the pool's largest count (instead of capex)", .default_doc = "none", .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &F::capex_total));
@@ -740,7 +818,10 @@ Schema::Schema() {
   asset.add(custom_field<A>({.name = "ramp", .description = "spread like a pool's ramp: the cost per unit is amount ÷ the largest count, paid as units enter service (instead of at)", .default_doc = "none"},
                             "[{at: DATE, count: N}, ...]",
                             [](ReadContext& ctx, const DocNode& n, A& a) {
-                              if (auto v = read_ramp(ctx, n)) a.ramp = *v;
+                              // Only the shape matters (amount ÷ the largest count), so counts in
+                              // servers or racks read as written.
+                              CountUnit unit = CountUnit::gpus;
+                              if (auto v = read_ramp(ctx, n, unit)) a.ramp = *v;
                             }));
   asset.add(span_field<A>({.name = "life", .description = "straight-line depreciation life", .default_value = std::string("20y"), .default_unit = "y"}, &A::life));
   asset.add(plain<A>({.name = "residual", .description = "share of the cost left at the end of its life", .default_value = std::string("0%"), .min = 0, .max = 1, .range_doc = "0 to less than 100%"}, UnitKind::fraction, &A::residual));
@@ -949,6 +1030,67 @@ void check_residual(Diagnostics& diags, const LocationIndex& locs, const std::st
                 "a residual of 100% or more leaves nothing to depreciate (expected 0 to less than 100%)");
 }
 
+// Turns a count written in servers or racks into GPUs with the pool's model
+// (key: where the count was written).
+void convert_count(Diagnostics& diags, const LocationIndex& locs, const std::string& key, CountSchedule& c,
+                   const GpuModelSpec& g) {
+  if (c.unit == CountUnit::gpus) return;
+  const bool racks = c.unit == CountUnit::racks;
+  const std::optional<double>& per = racks ? g.gpus_per_rack : g.gpus_per_server;
+  if (!per) {
+    const std::optional<double>& other = racks ? g.gpus_per_server : g.gpus_per_rack;
+    diags.error(loc_of(locs, key), key,
+                "GPU model '" + g.id + "' has no " + (racks ? "racks" : "servers") + " (its catalog entry has no " +
+                    (racks ? "gpus_per_rack" : "gpus_per_server") + "); write the count in GPUs" +
+                    (other ? std::string(" or in ") + (racks ? "servers (" : "racks (") + format_number(*other) +
+                                 " GPUs each)"
+                           : std::string()) +
+                    ", or give the model " + (racks ? "gpus_per_rack" : "gpus_per_server") + " under catalog:");
+    return;
+  }
+  c.gpus_per_unit = *per;
+  if (c.constant) *c.constant *= *per;
+  for (auto& point : c.ramp) point.count *= *per;
+}
+
+// PPAs: each ends after it starts, and the shares active at any time sum to at most 100%.
+void check_sites(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs) {
+  for (const auto& site : s.sites) {
+    if (site.name.empty() || site.ppa.empty()) continue;
+    const std::string p = "sites." + site.name + ".ppa";
+    const bool is_list = has_key(locs, p + "[0]");
+    const auto key = [&](std::size_t i, const char* leaf) {
+      return (is_list ? p + "[" + std::to_string(i) + "]" : p) + "." + leaf;
+    };
+    bool windows_ok = true;
+    for (std::size_t i = 0; i < site.ppa.size(); ++i) {
+      const PpaSpec& a = site.ppa[i];
+      const HourStamp start = a.start.value_or(s.time.start), end = a.end.value_or(s.time.end);
+      if (end <= start) {
+        const std::string k = key(i, has_key(locs, key(i, "end")) ? "end" : "start");
+        diags.error(loc_of(locs, k), k,
+                    "the PPA ends (" + format_date(end) + ") before it starts (" + format_date(start) + ")");
+        windows_ok = false;
+      }
+    }
+    if (!windows_ok) continue;
+    // The total can only rise where a PPA starts: check each start.
+    for (std::size_t i = 0; i < site.ppa.size(); ++i) {
+      const HourStamp t = site.ppa[i].start.value_or(s.time.start);
+      double sum = 0.0;
+      for (const auto& b : site.ppa)
+        if (b.start.value_or(s.time.start) <= t && t < b.end.value_or(s.time.end)) sum += b.share;
+      if (sum > 1.0 + 1e-12) {
+        const std::string k = key(i, "share");
+        diags.error(loc_of(locs, k), k,
+                    "the PPA shares sum to " + format_number(std::round(sum * 1e4) / 100) + "% from " + format_date(t) +
+                        " (at most 100% of the site's energy can be bought under PPAs)");
+        break;
+      }
+    }
+  }
+}
+
 void check_fleet(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs) {
   std::vector<std::string> gpu_ids;
   for (const auto& g : s.catalog) gpu_ids.push_back(g.id);
@@ -976,6 +1118,8 @@ void check_fleet(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs)
                     "count: fit needs its site '" + f.site + "' to have it_power_cap or power_cap");
       }
     }
+    if (g != s.catalog.end() && !f.fit)
+      convert_count(diags, locs, has_key(locs, p + ".ramp") ? p + ".ramp" : p + ".count", f.schedule, *g);
     if (!has_key(locs, p + ".capex") && g != s.catalog.end()) f.capex = g->price;
     if (has_key(locs, p + ".capex") && has_key(locs, p + ".capex_total")) {
       diags.error(loc_of(locs, p + ".capex_total"), p + ".capex_total",
@@ -1001,6 +1145,13 @@ void check_contracts(ScenarioSpec& s, std::vector<ContractSpec>& list, const std
     const std::string p = list_name + "." + c.name;
     if (c.customer.empty()) c.customer = c.name;
     check_reference(diags, locs, p + ".pool", c.pool, names_of(s.fleet), "fleet pool", "pools", "the fleet is empty");
+    if (c.gpus.unit != CountUnit::gpus) {
+      auto pool = std::find_if(s.fleet.begin(), s.fleet.end(), [&](const auto& f) { return f.name == c.pool; });
+      auto g = pool == s.fleet.end() ? s.catalog.end()
+                                     : std::find_if(s.catalog.begin(), s.catalog.end(),
+                                                    [&](const auto& m) { return m.id == pool->gpu; });
+      if (g != s.catalog.end()) convert_count(diags, locs, p + ".gpus", c.gpus, *g);
+    }
     const bool has_hours = has_key(locs, p + ".gpu_hours");
     check_one_of(diags, locs, p, "gpus", "gpu_hours",
                  is_demand ? "missing required key 'gpus' (how many GPUs are demanded)"
@@ -1226,6 +1377,7 @@ ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations) {
   check_finance(raw.spec.finance, diags, locs);
   check_assets_and_warrants(raw.spec, diags, locs);
   if (time_ok) {
+    check_sites(raw.spec, diags, locs);
     check_contracts(raw.spec, raw.spec.contracts, "contracts", diags, locs);
     check_contracts(raw.spec, raw.spec.demand, "demand", diags, locs);
   }
@@ -1334,6 +1486,22 @@ std::optional<KeyType> numeric_key_type(const DocNode& document, const std::stri
       if (seg[2] == "renewal") return field_type(sc.renewal, seg[3], "a contract's renewal");
       return field_type(sc.terminate, seg[3], "a contract's terminate");
     }
+    // A PPA's key: sites.NAME.ppa.KEY (one PPA) or sites.NAME.ppa.I.KEY (a list).
+    if (head == "sites" && seg.size() >= 4 && seg[2] == "ppa") {
+      const DocNode* item = nullptr;
+      for (const auto& c : document.find("sites")->children)
+        if (c.item_name() == seg[1]) item = &c;
+      const DocNode* ppa = item ? item->find("ppa") : nullptr;
+      if (ppa && ppa->is_map() && seg.size() == 4) return field_type(sc.ppa, seg[3], "a PPA");
+      const bool is_index = !seg[3].empty() && seg[3].size() <= 6 &&
+                            std::all_of(seg[3].begin(), seg[3].end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+      if (ppa && ppa->is_seq() && seg.size() == 5 && is_index && std::stoul(seg[3]) < ppa->children.size())
+        return field_type(sc.ppa, seg[4], "a PPA");
+      error = "'" + path + "': expected sites." + seg[1] + ".ppa.KEY for one PPA or sites." + seg[1] +
+              ".ppa.I.KEY for a list (numbered from 0; the site has " +
+              std::to_string(ppa && ppa->is_seq() ? ppa->children.size() : ppa && ppa->is_map() ? 1 : 0) + ")";
+      return std::nullopt;
+    }
     if (seg.size() != 3) {
       error = "'" + path + "': expected " + head + ".NAME.KEY";
       return std::nullopt;
@@ -1380,7 +1548,7 @@ std::string scenario_format_markdown() {
   for (UnitKind k : {UnitKind::power, UnitKind::energy, UnitKind::money, UnitKind::energy_price,
                      UnitKind::gpu_hour_price, UnitKind::power_price, UnitKind::capacity_cost, UnitKind::money_rate,
                      UnitKind::gpu_hours, UnitKind::duration, UnitKind::fraction,
-                     UnitKind::rate_per_year, UnitKind::count, UnitKind::ratio}) {
+                     UnitKind::rate_per_year, UnitKind::count, UnitKind::ratio, UnitKind::carbon_intensity}) {
     out += "| " + unit_kind_noun(k) + " | " + unit_kind_choices(k) + " |\n";
   }
   out += "\nDurations in years (`y`) and amounts per year (`/y`) use the calendar (2024 has "
@@ -1415,6 +1583,7 @@ std::string scenario_format_markdown() {
   table(sc.time.name(), sc.time.description(), sc.time.docs());
   table(sc.catalog.name(), sc.catalog.description(), sc.catalog.docs());
   table(sc.site.name(), sc.site.description(), sc.site.docs());
+  table(sc.ppa.name(), sc.ppa.description(), sc.ppa.docs());
   table(sc.fleet.name(), sc.fleet.description(), sc.fleet.docs());
   table(sc.contract.name(), sc.contract.description(), sc.contract.docs());
   table(sc.renewal.name(), sc.renewal.description(), sc.renewal.docs());
@@ -1431,7 +1600,12 @@ std::string scenario_format_markdown() {
   table(sc.uncertain.name(), sc.uncertain.description(), sc.uncertain.docs());
   out += "A ramp is a list of `{at: DATE, count: N}` points with increasing dates: the count "
          "interpolates linearly between points, is zero before the first and constant after "
-         "the last.\n";
+         "the last.\n\n";
+  out += "A count (fleet `count` and `ramp`, contract and demand `gpus`) is in GPUs, or in whole "
+         "`servers` or `racks` of the pool's GPU model (`count: 1,056 racks`, `gpus: 1,250 servers`): "
+         "the catalog's `gpus_per_server` and `gpus_per_rack` convert it, and a model without that "
+         "packaging is an error. A ramp counts in one unit. `gpusim run` shows each count as written "
+         "and in GPUs.\n";
   return out;
 }
 

@@ -66,6 +66,31 @@ std::string power_price(PowerPrice p) {
   return format_number(p.value) + " USD/W/month";
 }
 std::string count(double c) { return format_number(c); }
+std::string carbon(CarbonIntensity c) {
+  if (auto kwh = exact_in_unit(c.value, 1e-3)) return *kwh + " kg/kWh";
+  return format_number(c.value) + " kg/Wh";
+}
+
+// A tariff or a carbon intensity: flat, 12 monthly values, or time of use.
+template <class Q, class Format>
+void emit_profile(YAML::Emitter& out, const HourlyProfile<Q>& t, Format format) {
+  using Kind = typename HourlyProfile<Q>::Kind;
+  if (t.kind == Kind::flat) {
+    out << format(t.flat);
+  } else if (t.kind == Kind::monthly) {
+    out << YAML::Flow << YAML::BeginSeq;
+    for (auto p : t.monthly) out << format(p);
+    out << YAML::EndSeq;
+  } else {
+    out << YAML::BeginMap;
+    for (auto [key, list] : {std::pair{"weekday", &t.weekday}, std::pair{"weekend", &t.weekend}}) {
+      out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (auto p : *list) out << format(p);
+      out << YAML::EndSeq;
+    }
+    out << YAML::EndMap;
+  }
+}
 
 
 void emit_curve(YAML::Emitter& out, const PowerCurveSpec& c) {
@@ -136,6 +161,8 @@ std::string print_scenario(const ScenarioSpec& s) {
     out << YAML::Key << "price" << YAML::Value << money(g.price);
     out << YAML::Key << "power_curve" << YAML::Value;
     emit_curve(out, g.power_curve);
+    if (g.gpus_per_server) out << YAML::Key << "gpus_per_server" << YAML::Value << count(*g.gpus_per_server);
+    if (g.gpus_per_rack) out << YAML::Key << "gpus_per_rack" << YAML::Value << count(*g.gpus_per_rack);
     if (!g.source.empty()) out << YAML::Key << "source" << YAML::Value << g.source;
     out << YAML::EndMap;
   }
@@ -157,21 +184,25 @@ std::string print_scenario(const ScenarioSpec& s) {
     if (site.it_power_cap) out << YAML::Key << "it_power_cap" << YAML::Value << power(*site.it_power_cap);
     if (site.power_cap) out << YAML::Key << "power_cap" << YAML::Value << power(*site.power_cap);
     out << YAML::Key << "electricity" << YAML::Value;
-    const auto& t = site.electricity;
-    if (t.kind == TariffSpec::Kind::flat) {
-      out << energy_price(t.flat);
-    } else if (t.kind == TariffSpec::Kind::monthly) {
-      out << YAML::Flow << YAML::BeginSeq;
-      for (auto p : t.monthly) out << energy_price(p);
-      out << YAML::EndSeq;
-    } else {
-      out << YAML::BeginMap;
-      for (auto [key, list] : {std::pair{"weekday", &t.weekday}, std::pair{"weekend", &t.weekend}}) {
-        out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginSeq;
-        for (auto p : *list) out << energy_price(p);
-        out << YAML::EndSeq;
+    emit_profile(out, site.electricity, energy_price);
+    if (!site.ppa.empty()) {
+      out << YAML::Key << "ppa" << YAML::Value << YAML::BeginSeq;
+      for (const auto& a : site.ppa) {
+        out << YAML::BeginMap << YAML::Key << "share" << YAML::Value << percent(a.share);
+        out << YAML::Key << "price" << YAML::Value << energy_price(a.price);
+        if (a.start) out << YAML::Key << "start" << YAML::Value << format_date(*a.start);
+        if (a.end) out << YAML::Key << "end" << YAML::Value << format_date(*a.end);
+        if (a.carbon) {
+          out << YAML::Key << "carbon" << YAML::Value;
+          emit_profile(out, *a.carbon, carbon);
+        }
+        out << YAML::EndMap;
       }
-      out << YAML::EndMap;
+      out << YAML::EndSeq;
+    }
+    if (site.carbon) {
+      out << YAML::Key << "carbon" << YAML::Value;
+      emit_profile(out, *site.carbon, carbon);
     }
     if (site.colocation)
       out << YAML::Key << "colocation" << YAML::Value

@@ -58,6 +58,11 @@ constexpr std::array kUnits{
     UnitDef{"y", UnitKind::duration, 1.0, true},
     UnitDef{"%", UnitKind::fraction, 0.01},
     UnitDef{"%/y", UnitKind::rate_per_year, 0.01},
+    UnitDef{"kg/kWh", UnitKind::carbon_intensity, 1e-3},
+    UnitDef{"g/kWh", UnitKind::carbon_intensity, 1e-6},
+    UnitDef{"t/MWh", UnitKind::carbon_intensity, 1e-3},
+    UnitDef{"kg/MWh", UnitKind::carbon_intensity, 1e-6},
+    UnitDef{"kg/Wh", UnitKind::carbon_intensity, 1.0},
     UnitDef{"gpus", UnitKind::count, 1.0},
     UnitDef{"GPUs", UnitKind::count, 1.0},
 };
@@ -152,6 +157,7 @@ std::string unit_kind_noun(UnitKind kind) {
     case UnitKind::count: return "a count";
     case UnitKind::ratio: return "a plain number";
     case UnitKind::date: return "a date";
+    case UnitKind::carbon_intensity: return "a carbon intensity";
   }
   return "a value";
 }
@@ -173,6 +179,7 @@ std::string unit_kind_choices(UnitKind kind) {
     case UnitKind::count: return "a number, optionally with k, M or B (250k)";
     case UnitKind::ratio: return "a plain number such as 1.3";
     case UnitKind::date: return "YYYY-MM-DD or YYYY-MM-DDTHH:00";
+    case UnitKind::carbon_intensity: return "kg/kWh, g/kWh or t/MWh";
   }
   return "";
 }

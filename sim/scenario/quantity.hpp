@@ -33,6 +33,7 @@ enum class UnitKind {
   count,           // a number of GPUs: bare, k/M/B suffix
   ratio,           // a plain number (PUE)
   date,            // YYYY-MM-DD or YYYY-MM-DDTHH:00, as hours since 1970 (Monte Carlo draws)
+  carbon_intensity,  // kg/kWh, g/kWh, t/MWh (base kg/Wh)
 };
 
 // "a power", "an energy", … for messages.
