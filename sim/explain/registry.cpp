@@ -62,6 +62,8 @@ std::string dist_text(const UncertainSpec& u) {
 
 }  // namespace
 
+std::string number_text(double v) { return number(v); }
+
 Context make_context(const std::string& file, const std::vector<std::string>& overrides) {
   LoadedScenario loaded = load_scenario(file, overrides);
   Results results = run_document(loaded.document);
