@@ -6,9 +6,9 @@
 # harness), builds it and runs its ctest: every test (label `sanitize`), the
 # corpus replay and a bounded libFuzzer run (label `fuzz`). Extra arguments go
 # to ctest (e.g. -L fuzz). gpusim-mpi is not built there (-DGPUSIM_BUILD_MPI=OFF:
-# Open MPI's own start-up allocations, never freed, would be reported as leaks);
-# its splitting and gathering are tested without MPI (distribute_test). Called
-# by scripts/test.sh.
+# leak checking would also judge Open MPI's own start-up allocations); its
+# splitting and gathering run there without MPI (distribute_test). Called by
+# scripts/test.sh.
 #   GPUSIM_SANITIZE_CMAKE_ARGS  extra cmake arguments (e.g. the ccache launcher)
 #   GPUSIM_FUZZ_SECONDS         the bounded fuzz run's length (default 60)
 set -euo pipefail

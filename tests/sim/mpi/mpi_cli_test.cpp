@@ -8,13 +8,16 @@
 // mpirun runs as root where CI does (--allow-run-as-root) and uses only
 // shared memory between ranks, without single-copy (which restricted ptrace
 // in containers refuses with a warning), so stderr holds only gpusim's words.
-// Label `mpi`: ctest -L mpi runs just these.
+// Each mpirun keeps its session folder apart, so that ctest -j runs these side
+// by side. Label `mpi`: ctest -L mpi runs just these.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <initializer_list>
 #include <string>
 #include <utility>
+
+#include <unistd.h>
 
 #include "tests/sim/analysis/distributed_scenario.hpp"
 #include "tests/sim/scenario/scenario_test_util.hpp"
@@ -32,11 +35,20 @@ CommandResult gpusim(const TempDir& dir, const std::string& args) { return testi
 
 CommandResult mpirun(const TempDir& dir, int ranks, const std::string& args,
                      const std::string& binary = GPUSIM_MPI_BINARY) {
+  // Open MPI's session folder in a folder of this call's own (short: it holds
+  // sockets): two mpiruns starting at once under one user otherwise race to
+  // create /tmp/ompi.HOST.UID and one fails ("File exists").
+  const fs::path session = fs::temp_directory_path() / ("gpusim-ompi-" + std::to_string(::getpid()));
+  fs::create_directories(session);
   const std::string command = std::string(GPUSIM_MPIEXEC) +
-                              " --oversubscribe --allow-run-as-root --timeout 300"
+                              " --oversubscribe --allow-run-as-root --timeout 300 --mca orte_tmpdir_base " +
+                              session.string() +
                               " --mca btl self,vader --mca btl_vader_single_copy_mechanism none --mca pml ob1 -n " +
                               std::to_string(ranks) + " " + binary + " " + args;
-  return testing::run_command(dir.path(), command);
+  CommandResult r = testing::run_command(dir.path(), command);
+  std::error_code ec;
+  fs::remove_all(session, ec);
+  return r;
 }
 
 // Every file in `a` is in `b` with the same bytes, and `b` has no others.
