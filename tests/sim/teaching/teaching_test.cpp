@@ -706,6 +706,17 @@ TEST(TeachingExercise11, RevenueNetIncomeAndTaxDoNotMove) {
     expect_close(s, "finance.deferred_revenue_end_usd", 0.0);
   }
   EXPECT_NEAR(0.21 * kPreTax11, 613328606.65, 0.01);
+  // the page's working: price 1.84551; a day's revenue 5,315,068.49 (1,063,013.70 from P), energy 536,650.73,
+  // depreciation 3,178,082.19, pre-tax income 1,600,335.57, tax 336,070.47; a year's energy 195.88M, tax 122.67M
+  EXPECT_NEAR(kValue11 / (120000.0 * 5 * kYear), 1.84551, 5e-6);
+  EXPECT_NEAR(kValue11 / kDays11, 5315068.49, 0.005);
+  EXPECT_NEAR(0.2 * kValue11 / kDays11, 1063013.70, 0.005);
+  EXPECT_NEAR(kEnergy11 / kDays11, 536650.73, 0.005);
+  EXPECT_NEAR(kCapex11 / kDays11, 3178082.19, 0.005);
+  EXPECT_NEAR(kPreTax11 / kDays11, 1600335.57, 0.005);
+  EXPECT_NEAR(0.21 * kPreTax11 / kDays11, 336070.47, 0.005);
+  EXPECT_NEAR(kEnergy11 / 5, 195.88e6, 0.005e6);
+  EXPECT_NEAR(0.21 * kPreTax11 / 5, 122.67e6, 0.005e6);
   EXPECT_NEAR(0.79 * kPreTax11, 2307283805.99, 0.01);
   expect_close(run(kEx11), "finance.prepayments_usd", kPrepaid11);  // 20% × 9.7B = 1.94B
   expect_close(run(kEx11, kNoPrepayment), "finance.prepayments_usd", 0.0);
@@ -724,7 +735,7 @@ TEST(TeachingExercise11, TheCashComesForward) {
   // each 31 December. At the end of 2028 (1,096 days): −5.8B + 1,096 × (4,778,417.76 − 336,070.47)
   // = −931,187,369; 931,187,369 ÷ 4,778,417.76 = 194.87 days into 2029 → (1,096 + 194.87) ÷ 365 = 3.5366 y.
   // With P the day's cash is 4,778,417.76 − 1,063,013.70 = 3,715,404.06: −3.86B + 1,096 × 3,379,333.59
-  // = −156,250,385 → 42.05 days → (1,096 + 42.05) ÷ 365 = 3.1180 y.
+  // = −156,250,383 → 42.05 days → (1,096 + 42.05) ÷ 365 = 3.1180 y.
   const double day_cash = day_revenue - day_energy, day_tax = 0.21 * kPreTax11 / kDays11;
   const auto payback = [&](double prepaid) {
     const double cash = day_cash - prepaid / kDays11;  // each day's bill pays P ÷ V of itself from P
@@ -734,6 +745,12 @@ TEST(TeachingExercise11, TheCashComesForward) {
   expect_close(without, "finance.payback_years", payback(0.0));
   expect_close(with, "finance.payback_years", payback(kPrepaid11));
   EXPECT_NEAR(payback(0.0), 3.54, 0.005);
+  EXPECT_NEAR(-kCapex11 + 1096.0 * (day_cash - day_tax), -931187369.0, 1.0);
+  EXPECT_NEAR((kCapex11 - 1096.0 * (day_cash - day_tax)) / day_cash, 194.87, 0.005);
+  EXPECT_NEAR(day_cash, 4778417.76, 0.005);
+  EXPECT_NEAR(day_cash - kPrepaid11 / kDays11, 3715404.06, 0.005);
+  EXPECT_NEAR(day_cash - kPrepaid11 / kDays11 - day_tax, 3379333.59, 0.005);
+  EXPECT_NEAR(-kCapex11 + kPrepaid11 + 1096.0 * (day_cash - kPrepaid11 / kDays11 - day_tax), -156250383.0, 1.0);
   EXPECT_NEAR(payback(kPrepaid11), 3.12, 0.005);
   // The paper shortcut: 5.8B ÷ 1.621B = 3.58 y and (5.8B − 1.94B) ÷ (1.621B − 0.388B) = 3.13 y, within 0.05 y
   const double year_cash = kValue11 / 5 - kEnergy11 / 5 - 0.21 * kPreTax11 / 5;  // 1.94B − 195.88M − 122.67M
@@ -814,7 +831,7 @@ TEST(TeachingExercise12, GridOnly) {
   EXPECT_NEAR(kEnergy12 * 0.366 / 1000.0, 19236956.0, 0.5);
   // per GPU-hour: 1.975 kW × 1.08 × 0.366 = 0.780678 kg (every GPU-hour billed: 2,812,939 × 8,760)
   expect_close(s, "energy.co2_kg_per_gpu_hour", 1.975 * 1.08 * 0.366);
-  expect_close(s, "gpus.gpu_hours_billed", 2812939.0 * kYear);
+  expect_close(s, "gpus.gpu_hours_billed", 24641345640.0);  // 2,812,939 × 8,760
   EXPECT_NEAR(1.975 * 1.08 * 0.366, 0.780678, 1e-12);
   // bill E × 0.06 = 3,153,599,415 USD, as in exercise 10
   expect_close(s, "energy.cost_usd", kEnergy12 * 0.06);
@@ -833,6 +850,8 @@ TEST(TeachingExercise12, HalfUnderASolarPpa) {
   expect_close(s, "energy.cost_usd", kEnergy12 * 0.0584);
   expect_close(s, "energy.grid_cost_usd", kEnergy12 * 0.03);
   expect_close(s, "energy.ppa_cost_usd", kEnergy12 * 0.0284);
+  EXPECT_NEAR(kEnergy12 * 0.03, 1576799708.0, 0.5);
+  EXPECT_NEAR(kEnergy12 * 0.0284, 1492703723.0, 0.5);
   expect_close(s, "energy.ppa_kwh", kEnergy12 / 2);
   expect_close(s, "energy.grid_kwh", kEnergy12 / 2);
   EXPECT_NEAR(kEnergy12 * 0.0584, 3069503431.0, 0.5);
