@@ -449,6 +449,12 @@ const explain::Node* find_node(const explain::Node& n, const std::string& path) 
     if (const explain::Node* f = find_node(c, path)) return f;
   return nullptr;
 }
+// The tree has a node PATH whose source names LOCATION (file:line:col, as the page shows it).
+void expect_written_at(const explain::Node& tree, const std::string& path, const std::string& location) {
+  const explain::Node* n = find_node(tree, path);
+  ASSERT_NE(n, nullptr) << path;
+  EXPECT_NE(n->source.find(location), std::string::npos) << path << ": " << n->source;
+}
 
 // ---------------------------------------------------------------- exercise 6
 // C1: 10,000 GPUs, 4 y, 1.3B USD; C2: 8,000 GPUs, 200M USD, term solved to C1's price.
@@ -801,12 +807,8 @@ TEST(TeachingExercise11, TheWorking) {
   // explain finance.prepayments_usd: P = q × V from the file's line 28
   const explain::Node prepaid = explained(kEx11, "finance.prepayments_usd");
   EXPECT_EQ(*prepaid.value, kPrepaid11);
-  const explain::Node* q = find_node(prepaid, "contracts.Microsoft.prepayment");
-  ASSERT_NE(q, nullptr);
-  EXPECT_NE(q->source.find("exercise-11-prepayment.yaml:28:102"), std::string::npos) << q->source;
-  const explain::Node* v = find_node(prepaid, "contracts.Microsoft.value");
-  ASSERT_NE(v, nullptr);
-  EXPECT_NE(v->source.find("exercise-11-prepayment.yaml:28:80"), std::string::npos) << v->source;
+  expect_written_at(prepaid, "contracts.Microsoft.prepayment", "exercise-11-prepayment.yaml:28:102");
+  expect_written_at(prepaid, "contracts.Microsoft.value", "exercise-11-prepayment.yaml:28:80");
   // a year in, the cash flow's prepayment term is the deferred revenue: 1.94B − 388M = 1,552,000,000
   const explain::Node deferred = explained(kEx11, "finance.deferred_revenue_end_usd", {"time.duration=1y"});
   EXPECT_NEAR(*deferred.value, 0.8 * kPrepaid11, 1e-9 * kPrepaid11);
@@ -875,15 +877,9 @@ TEST(TeachingExercise12, TheWorking) {
   const explain::Node co2 = explained(kEx12, "energy.co2_tonnes");
   EXPECT_EQ(*co2.value, metric(run(kEx12), "energy.co2_tonnes"));
   // the PUE from exercise 10's file, the intensity and the PPA's share from this one
-  const explain::Node* pue = find_node(co2, "sites.campus.pue");
-  ASSERT_NE(pue, nullptr);
-  EXPECT_NE(pue->source.find("exercise-10-energy-bill.yaml:20:42"), std::string::npos) << pue->source;
-  const explain::Node* carbon = find_node(co2, "sites.campus.carbon");
-  ASSERT_NE(carbon, nullptr);
-  EXPECT_NE(carbon->source.find("exercise-12-carbon.yaml:26:13"), std::string::npos) << carbon->source;
-  const explain::Node* share = find_node(co2, "sites.campus.ppa.share");
-  ASSERT_NE(share, nullptr);
-  EXPECT_NE(share->source.find("exercise-12-carbon.yaml:27:18"), std::string::npos) << share->source;
+  expect_written_at(co2, "sites.campus.pue", "exercise-10-energy-bill.yaml:20:42");
+  expect_written_at(co2, "sites.campus.carbon", "exercise-12-carbon.yaml:26:13");
+  expect_written_at(co2, "sites.campus.ppa.share", "exercise-12-carbon.yaml:27:18");
   const explain::Node bill = explained(kEx12, "energy.cost_usd");
   ASSERT_NE(find_node(bill, "sites.campus.ppa.price"), nullptr);
   ASSERT_NE(find_node(bill, "sites.campus.grid_cost_usd"), nullptr);
