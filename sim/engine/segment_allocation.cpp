@@ -85,21 +85,28 @@ void append(std::vector<Run>& runs, const Run& r) {
 }
 
 // Adds Σ runs to out, step by step: each run adds a to the level at its first
-// step and b to the slope; both come off after its last step.
-void add_runs(const std::vector<Run>& runs, ArrayXd& out, ArrayXd& jump, ArrayXd& slope) {
+// step and b to the slope; both come off after its last step. Where no run is
+// active the level is 0 exactly (no rounding left over from runs that ended).
+void add_runs(const std::vector<Run>& runs, ArrayXd& out, ArrayXd& jump, ArrayXd& slope, std::vector<int>& active) {
   if (runs.empty()) return;
   jump.setZero();
   slope.setZero();
+  std::fill(active.begin(), active.end(), 0);
   for (const Run& r : runs) {
     jump[r.k0] += r.a;
     slope[r.k0] += r.b;
     jump[r.k1] -= r.a + r.b * static_cast<double>(r.k1 - r.k0);
     slope[r.k1] -= r.b;
+    ++active[static_cast<std::size_t>(r.k0)];
+    --active[static_cast<std::size_t>(r.k1)];
   }
   double level = 0.0, rate = 0.0;
+  int count = 0;
   for (Index k = 0; k < out.size(); ++k) {
+    count += active[static_cast<std::size_t>(k)];
     rate += slope[k];
     level += jump[k];
+    if (count == 0) level = rate = 0.0;
     out[k] += level;
     level += rate;
   }
@@ -120,11 +127,19 @@ void allocate(Index p, Index q, double wa, double wb, double la, double lb, std:
     append(rest, fits ? minus(left, want) : Run{from, to, 0.0, 0.0});
   };
   const Index len = q - p;
-  const double d0 = wa - la, db = wb - lb, d1 = d0 + db * static_cast<double>(len - 1);
+  // want − left at the run's ends; within rounding of what is left (a whole-pool
+  // contract asks for exactly what is available), it fits.
+  const double wl = wa + wb * static_cast<double>(len - 1), ll = la + lb * static_cast<double>(len - 1);
+  auto diff = [](double w, double l) {
+    const double d = w - l;
+    return std::fabs(d) <= 1e-12 * std::max(std::fabs(w), std::fabs(l)) ? 0.0 : d;
+  };
+  const double d0 = diff(wa, la), d1 = diff(wl, ll);
   if (d0 <= 0.0 && d1 <= 0.0) return take(p, q, wa, la, true);
   if (d0 >= 0.0 && d1 >= 0.0) return take(p, q, wa, la, false);
   // want − left changes sign inside: the steps up to the crossing, then the rest.
-  const Index j = std::clamp<Index>(static_cast<Index>(std::floor(-d0 / db)) + 1, 1, len - 1);
+  const double crossing = -d0 / (d1 - d0) * static_cast<double>(len - 1);  // where want − left is 0, in steps from p
+  const Index j = std::clamp<Index>(static_cast<Index>(std::floor(crossing)) + 1, 1, len - 1);
   const double jd = static_cast<double>(j);
   take(p, p + j, wa, la, d0 < 0.0);
   take(p + j, q, wa + wb * jd, la + lb * jd, d0 > 0.0);
@@ -214,14 +229,16 @@ Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, con
       want_sum += pc.want.sum();
       got_sum += pc.got.sum();
       const Run busy = pc.got.times(activity), billed_hours = pc.got.times(billed_share * dt);
-      billed_runs.push_back(billed_hours);
-      busy_runs.push_back(busy.times(dt));
-      pool_busy[c.pool].push_back(busy);
+      if (!pc.got.zero()) {
+        billed_runs.push_back(billed_hours);
+        busy_runs.push_back(busy.times(dt));
+        pool_busy[c.pool].push_back(busy);
+      }
       const Run missing_hours = minus(pc.want, pc.got).times(dt);
-      if (reserved) contracted_runs.push_back(pc.want);
+      if (reserved && !pc.want.zero()) contracted_runs.push_back(pc.want);
       if (!missing_hours.zero()) (reserved ? shortfall_runs : unserved_runs).push_back(missing_hours);
       if (!varying) {
-        revenue_runs.push_back(billed_hours.times(c.price));
+        if (!pc.got.zero() && c.price != 0.0) revenue_runs.push_back(billed_hours.times(c.price));
         if (prepaid)
           for (Index k = pc.got.k0; k < pc.got.k1; ++k) revenue[k - k0] = billed_hours.at(k) * c.price;
         continue;
@@ -250,14 +267,15 @@ Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, con
   }
 
   ArrayXd jump(g.n + 1), slope(g.n + 1);
-  add_runs(billed_runs, ts.billed_gpu_hours, jump, slope);
-  add_runs(busy_runs, ts.busy_gpu_hours, jump, slope);
-  add_runs(revenue_runs, ts.revenue_usd, jump, slope);
-  add_runs(contracted_runs, ts.contracted_gpus, jump, slope);
-  add_runs(shortfall_runs, ts.shortfall_gpu_hours, jump, slope);
-  add_runs(unserved_runs, ts.unserved_gpu_hours, jump, slope);
+  std::vector<int> active(static_cast<std::size_t>(g.n) + 1);
+  add_runs(billed_runs, ts.billed_gpu_hours, jump, slope, active);
+  add_runs(busy_runs, ts.busy_gpu_hours, jump, slope, active);
+  add_runs(revenue_runs, ts.revenue_usd, jump, slope, active);
+  add_runs(contracted_runs, ts.contracted_gpus, jump, slope, active);
+  add_runs(shortfall_runs, ts.shortfall_gpu_hours, jump, slope, active);
+  add_runs(unserved_runs, ts.unserved_gpu_hours, jump, slope, active);
   for (std::size_t i = 0; i < pools.size(); ++i) {
-    add_runs(pool_busy[i], pools[i].busy, jump, slope);
+    add_runs(pool_busy[i], pools[i].busy, jump, slope, active);
     r.pools[i].gpu_hours_busy = total(pools[i].busy) * g.dt;
   }
   return out;
