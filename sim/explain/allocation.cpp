@@ -271,9 +271,7 @@ Node renewed(const Context& ctx, const std::string& name) {
   const std::string path = contract_path(name, "renewed_gpu_hours");
   const std::string label = "GPU-hours billed in its renewal";
   if (!c.spec->renewal) {
-    Node n = engine_total(path, label, c.result->renewed_gpu_hours, "gpu-h", "no renewal", kContractTerms);
-    n.source = "default: none (" + c.key + ".renewal not given)";
-    return n;
+    return not_given(path, label, c.result->renewed_gpu_hours, "gpu-h", "no renewal", kContractTerms, c.key + ".renewal");
   }
   const RenewalSpec& r = *c.spec->renewal;
   Node n = engine_total(path, label, c.result->renewed_gpu_hours, "gpu-h",
@@ -293,9 +291,7 @@ Node prepayment(const Context& ctx, const std::string& name) {
   const std::string path = contract_path(name, "prepayment_usd");
   const std::string label = "prepayment P";
   if (!c.spec->prepayment) {
-    Node n = engine_total(path, label, c.result->prepayment_usd, "USD", "no prepayment", kContractTerms);
-    n.source = "default: none (" + c.key + ".prepayment not given)";
-    return n;
+    return not_given(path, label, c.result->prepayment_usd, "USD", "no prepayment", kContractTerms, c.key + ".prepayment");
   }
   const PrepaymentSpec& p = *c.spec->prepayment;
   if (p.amount)
@@ -319,9 +315,8 @@ Node termination_fee(const Context& ctx, const std::string& name) {
   const std::string path = contract_path(name, "termination_fee_usd");
   const std::string label = "termination fee (other income)";
   if (!c.spec->terminate) {
-    Node n = engine_total(path, label, c.result->termination_fee_usd, "USD", "no termination", kContractTerms);
-    n.source = "default: none (" + c.key + ".terminate not given)";
-    return n;
+    return not_given(path, label, c.result->termination_fee_usd, "USD", "no termination", kContractTerms,
+                     c.key + ".terminate");
   }
   if (c.result->termination_fee_usd == 0.0 && c.spec->terminate->fee.value != 0.0) {
     Node n = engine_total(path, label, 0.0, "USD", "fee, in the step containing `at`", kContractTerms,

@@ -63,6 +63,10 @@ Node combine(Op op, std::string path, std::string label, std::optional<double> v
 // A total the engine accumulated over the steps; `children` are shown, not combined.
 Node engine_total(std::string path, std::string label, std::optional<double> value, std::string unit,
                   std::string equation, std::string anchor, std::vector<Node> shown = {});
+// A term the scenario does not use (no renewal, no PPA, …): its total, with
+// `key` named as the input that was not given.
+Node not_given(std::string path, std::string label, std::optional<double> value, std::string unit, std::string equation,
+               std::string anchor, const std::string& key);
 // A scenario input at key path `key`: where it was written, or its default;
 // notes when the key was solved for or is an `uncertain:` input.
 Node input(const Context& ctx, const std::string& key, std::string label, double value, std::string unit,

@@ -203,11 +203,16 @@ struct AssetRef {
   const AssetSpec* spec;
   std::string key;  // finance.assets.NAME
 };
+// The last item named `name` in `results` (as metric_value finds it), with its spec.
+template <class Ref, class Result, class Spec>
+Ref named_item(const std::vector<Result>& results, const std::vector<Spec>& specs, const std::string& name,
+               const std::string& list) {
+  for (std::size_t i = results.size(); i-- > 0;)
+    if (results[i].name == name) return {&results[i], &specs[i], "finance." + list + "." + name};
+  throw UnknownPath("no item named '" + name + "' in finance." + list);
+}
 AssetRef asset_of(const Context& ctx, const std::string& name) {
-  for (std::size_t i = ctx.results.assets.size(); i-- > 0;)
-    if (ctx.results.assets[i].name == name)
-      return {&ctx.results.assets[i], &ctx.spec.finance.assets[i], "finance.assets." + name};
-  throw UnknownPath("no asset named '" + name + "' in finance.assets");
+  return named_item<AssetRef>(ctx.results.assets, ctx.spec.finance.assets, name, "assets");
 }
 
 Node asset_cost(const Context& ctx, const std::string& name) {
@@ -271,10 +276,7 @@ struct WarrantRef {
   std::string key;  // finance.warrants.NAME
 };
 WarrantRef warrant_of(const Context& ctx, const std::string& name) {
-  for (std::size_t i = ctx.results.warrants.size(); i-- > 0;)
-    if (ctx.results.warrants[i].name == name)
-      return {&ctx.results.warrants[i], &ctx.spec.finance.warrants[i], "finance.warrants." + name};
-  throw UnknownPath("no warrant named '" + name + "' in finance.warrants");
+  return named_item<WarrantRef>(ctx.results.warrants, ctx.spec.finance.warrants, name, "warrants");
 }
 
 Node warrant_vested(const Context& ctx, const std::string& name) {

@@ -125,9 +125,7 @@ Node site_ppa_kwh(const Context& ctx, const std::string& name) {
   const SiteRef s = site_of(ctx, name);
   const std::string path = site_path(name, "ppa_kwh");
   if (s.spec->ppa.empty()) {
-    Node n = engine_total(path, "the site's energy bought under PPAs", s.result->ppa_kwh, "kWh", "no PPA", kPpa);
-    n.source = "default: none (" + s.key + ".ppa not given)";
-    return n;
+    return not_given(path, "the site's energy bought under PPAs", s.result->ppa_kwh, "kWh", "no PPA", kPpa, s.key + ".ppa");
   }
   std::vector<Node> shown = ppa_inputs(ctx, s, false);
   shown.insert(shown.begin(), ctx.explain(site_path(name, "facility_kwh")));
@@ -139,9 +137,8 @@ Node site_ppa_cost(const Context& ctx, const std::string& name) {
   const SiteRef s = site_of(ctx, name);
   const std::string path = site_path(name, "ppa_cost_usd");
   if (s.spec->ppa.empty()) {
-    Node n = engine_total(path, "the site's energy bill under PPAs", s.result->ppa_cost_usd, "USD", "no PPA", kPpa);
-    n.source = "default: none (" + s.key + ".ppa not given)";
-    return n;
+    return not_given(path, "the site's energy bill under PPAs", s.result->ppa_cost_usd, "USD", "no PPA", kPpa,
+                     s.key + ".ppa");
   }
   std::vector<Node> shown = ppa_inputs(ctx, s, true);
   shown.insert(shown.begin(), ctx.explain(site_path(name, "ppa_kwh")));
@@ -161,8 +158,7 @@ Node site_co2(const Context& ctx, const std::string& name) {
   const std::string path = site_path(name, "co2_tonnes");
   const std::string label = "the site's CO2";
   if (!s.result->co2_tonnes) {
-    Node n = engine_total(path, label, std::nullopt, "t", "no figure", kCarbon);
-    n.source = "default: none (" + s.key + ".carbon not given)";
+    Node n = not_given(path, label, std::nullopt, "t", "no figure", kCarbon, s.key + ".carbon");
     n.notes.push_back("null: a site without a carbon intensity has no CO2 figure, never 0");
     return n;
   }

@@ -144,6 +144,13 @@ Node engine_total(std::string path, std::string label, std::optional<double> val
   return n;
 }
 
+Node not_given(std::string path, std::string label, std::optional<double> value, std::string unit, std::string equation,
+               std::string anchor, const std::string& key) {
+  Node n = engine_total(std::move(path), std::move(label), value, std::move(unit), std::move(equation), std::move(anchor));
+  n.source = "default: none (" + key + " not given)";
+  return n;
+}
+
 Node input(const Context& ctx, const std::string& key, std::string label, double value, std::string unit,
            std::string anchor) {
   Node n = combine(Op::input, key, std::move(label), value, std::move(unit), "input", std::move(anchor), {});

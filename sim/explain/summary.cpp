@@ -148,10 +148,8 @@ std::vector<Entry> summary_entries() {
        [](const Context& ctx, const std::string&) {
          const std::string path = "finance.terminal_value_usd";
          if (ctx.spec.finance.terminal_value != TerminalValue::book) {
-           Node n = engine_total(path, "terminal value counted in NPV, IRR, payback", result(ctx, path), "USD",
-                                 "none", kTerminalValue);
-           n.source = "default: none (finance.terminal_value not given)";
-           return n;
+           return not_given(path, "terminal value counted in NPV, IRR, payback", result(ctx, path), "USD", "none",
+                            kTerminalValue, "finance.terminal_value");
          }
          return combine(Op::same, path, "terminal value counted in NPV, IRR, payback", result(ctx, path), "USD",
                         "terminal_value: book: the book value at the run's end, cash in the last month", kTerminalValue,
