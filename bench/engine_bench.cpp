@@ -80,6 +80,12 @@ void BM_RunCoreweave(benchmark::State& state) {
 }
 BENCHMARK(BM_RunCoreweave)->Unit(benchmark::kMicrosecond);
 
+void BM_RunCoreweaveSegment(benchmark::State& state) {
+  const gpusim::LoadedScenario loaded = gpusim::load_scenario(kCoreweave);
+  for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_scenario(loaded.spec, kSegment));
+}
+BENCHMARK(BM_RunCoreweaveSegment)->Unit(benchmark::kMicrosecond);
+
 void BM_SummarizeCoreweave(benchmark::State& state) {
   const gpusim::LoadedScenario loaded = gpusim::load_scenario(kCoreweave);
   const gpusim::Results r = gpusim::run_scenario(loaded.spec);
