@@ -126,8 +126,13 @@ std::vector<std::filesystem::path> shipped_scenarios() {
   std::vector<std::filesystem::path> out;
   for (const auto& e : std::filesystem::recursive_directory_iterator(std::string(GPUSIM_SOURCE_DIR) + "/scenarios")) {
     const std::string name = e.path().filename().string();
-    if (e.path().extension() == ".yaml" && name != "figures.yaml" && name.find(".sweep.") == std::string::npos)
-      out.push_back(e.path());
+    if (e.path().extension() != ".yaml" || name == "figures.yaml" || name.find(".sweep.") != std::string::npos) continue;
+#ifdef GPUSIM_TIME_SCALE
+    // Under the sanitizers the gigawatt benchmark's 2,000 contracts take minutes
+    // in the step engine; the plain build compares it.
+    if (e.path().parent_path().filename() == "bench") continue;
+#endif
+    out.push_back(e.path());
   }
   std::sort(out.begin(), out.end());
   return out;
