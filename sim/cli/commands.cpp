@@ -29,15 +29,7 @@ namespace gpusim::cli {
 namespace {
 // A model error as a located diagnostic: the key it blames, where it is written.
 std::string located(const LoadedScenario& loaded, const ModelError& e) {
-  std::string path = e.path();
-  while (true) {
-    auto it = loaded.locations.find(path);
-    if (it != loaded.locations.end()) return Diagnostic{it->second, e.path(), e.what()}.str();
-    const auto dot = path.rfind('.');
-    if (dot == std::string::npos) break;
-    path = path.substr(0, dot);
-  }
-  return loaded.file + ": error: " + e.path() + ": " + e.what();
+  return locate_key(loaded, e.path(), e.what()).str();
 }
 
 }  // namespace

@@ -1057,6 +1057,18 @@ LoadedScenario load_scenario(const std::string& path, const std::vector<std::str
   return out;
 }
 
+Diagnostic locate_key(const LoadedScenario& loaded, const std::string& path, const std::string& message) {
+  std::string prefix = path;
+  while (true) {
+    auto it = loaded.locations.find(prefix);
+    if (it != loaded.locations.end()) return Diagnostic{it->second, path, message};
+    const auto dot = prefix.rfind('.');
+    if (dot == std::string::npos) break;
+    prefix = prefix.substr(0, dot);
+  }
+  return Diagnostic{SourceLoc{std::make_shared<const std::string>(loaded.file), 0, 0}, path, message};
+}
+
 std::optional<KeyType> numeric_key_type(const DocNode& document, const std::string& path,
                                         std::string& error) {
   const Schema& sc = schema();

@@ -35,6 +35,11 @@ ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations = n
 std::optional<KeyType> numeric_key_type(const DocNode& document, const std::string& path,
                                         std::string& error);
 
+// An error found while running (a ModelError's key path and message) as a
+// diagnostic placed where that key, or its nearest written parent, is
+// written; at the scenario file alone when none of them is.
+Diagnostic locate_key(const LoadedScenario& loaded, const std::string& path, const std::string& message);
+
 // docs/scenario-format.md, generated from the key declarations.
 std::string scenario_format_markdown();
 

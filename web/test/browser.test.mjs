@@ -1,0 +1,153 @@
+// The page in Debian's headless Chromium, against the native command: every
+// shipped scenario opened through the URL gives `gpusim run --format json`
+// (1e-9 relative), a moved slider gives `--set`, a broken file shows the
+// command's errors at their lines, an exercise checks answers, and the page
+// keeps working offline. Run by `bash scripts/web.sh test` (ctest label `browser`).
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import {
+  addSlider, gpusimJson, jsonDifferences, moveSlider, nextRun, openPage, repo, runGpusim, setsInUrl,
+  shippedScenarios, sliderTimes, startBrowser,
+} from '../browser.mjs';
+
+let env;
+before(async () => { env = await startBrowser(); });
+after(async () => { if (env) await env.stop(); });
+
+const summaryOf = (page) => page.$eval('#summary-json', (el) => el.textContent);
+const errorsOf = (page) => page.$$eval('#errors li', (lis) => lis.map((li) => li.textContent));
+
+test('every shipped scenario opened through the URL equals gpusim run --format json', async () => {
+  const scenarios = shippedScenarios();
+  // articles, teaching, whatif and bench at least (deals/ when present).
+  for (const folder of ['articles', 'teaching', 'whatif', 'bench'])
+    assert.ok(scenarios.some((s) => s.folder === folder), `no ${folder} scenario listed`);
+  for (const s of scenarios) {
+    const page = await openPage(env.browser, env.base, `?scenario=${s.path.replace(/^scenarios\//, '')}`);
+    assert.deepEqual(await errorsOf(page), [], s.path);
+    const browser = JSON.parse(await summaryOf(page));
+    const native = JSON.parse(gpusimJson(s.path));
+    assert.deepEqual(jsonDifferences(browser, native), [], s.path);
+    assert.deepEqual(page.problems, [], `${s.path}: page errors`);
+    await page.close();
+  }
+});
+
+test('the URL of the issue opens that what-if: scenario and --set', async () => {
+  const page = await openPage(env.browser, env.base,
+    '?scenario=articles/coreweave-2024-utilization.yaml&set=contracts.Microsoft.price=3.5');
+  const native = gpusimJson('scenarios/articles/coreweave-2024-utilization.yaml', ['contracts.Microsoft.price=3.5']);
+  assert.deepEqual(jsonDifferences(JSON.parse(await summaryOf(page)), JSON.parse(native)), []);
+  // The URL's key has a slider at its value.
+  assert.equal(await page.$eval('.slider[data-path="contracts.Microsoft.price"] .exact', (el) => el.value), '3.5');
+  await page.close();
+});
+
+test('moving a slider re-runs and equals gpusim run --set', async () => {
+  const page = await openPage(env.browser, env.base, '?scenario=teaching/worked-example.yaml');
+  const before = await summaryOf(page);
+  const slider = await addSlider(page, 'sites.dc.electricity');
+  assert.deepEqual(setsInUrl(page), ['sites.dc.electricity=0.08']);
+  await moveSlider(page, slider, 25);  // 25 notches of (0.16 − 0) / 200 = 0.0008: 0.08 → 0.1
+  const sets = setsInUrl(page);
+  assert.deepEqual(sets, ['sites.dc.electricity=0.1']);
+  const after = await summaryOf(page);
+  assert.notEqual(after, before);
+  const native = gpusimJson('scenarios/teaching/worked-example.yaml', sets);
+  assert.deepEqual(jsonDifferences(JSON.parse(after), JSON.parse(native)), []);
+  // A second key makes a heatmap (a 9 × 9 grid of runs of the engine).
+  await page.select('#heat-key', 'contracts.Acme.price');
+  await page.waitForFunction(() => !document.getElementById('heatmap-chart').hidden);
+  assert.equal(await page.$eval('#heatmap-chart canvas', (c) => c.width > 0), true);
+  assert.match(page.url(), /heat=contracts\.Acme\.price/);
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('a broken scenario shows the command\'s errors, each beside its line', async () => {
+  const path = 'scenarios/teaching/exercise-1-utilization-ladder.yaml';
+  const page = await openPage(env.browser, env.base, `?scenario=${path.replace(/^scenarios\//, '')}`);
+  // Type a misspelt key and a wrong unit at the end of the file.
+  await page.click('#editor');
+  await page.keyboard.down('Control');
+  await page.keyboard.press('End');
+  await page.keyboard.up('Control');
+  await nextRun(page, () => page.keyboard.type('\nfinanse: {tax_rate: 21%}\n'));
+  const text = await page.$eval('#editor', (el) => el.value);
+  // The same file, at the same path, through the command.
+  const tree = mkdtempSync(join(tmpdir(), 'gpusim-web-'));
+  try {
+    cpSync(join(repo, 'scenarios'), join(tree, 'scenarios'), { recursive: true });
+    writeFileSync(join(tree, path), text);
+    const r = runGpusim(['run', path, '--format', 'json'], tree);
+    assert.equal(r.status, 2);
+    const lines = r.stderr.trim().split('\n');
+    assert.match(lines.at(-1), /^1 error; nothing was run$/);
+    const errors = await errorsOf(page);
+    assert.deepEqual(errors, lines.slice(0, -1));
+    const line = text.split('\n').length - 1;  // the typed key's line
+    assert.match(errors[0], new RegExp(`^${path}:${line}:1: error: finanse: unknown key; did you mean 'finance'\\?`));
+    // Beside its line: the gutter marks the line and the message follows the text.
+    assert.equal(await page.$eval(`#gutter div:nth-child(${line})`, (el) => el.className), 'err');
+    assert.match(await page.$eval(`#mirror .line:nth-child(${line}) .msg`, (el) => el.textContent),
+                 new RegExp(`^◀ ${line}:1: finanse: unknown key`));
+    assert.equal(await summaryOf(page), '');
+  } finally {
+    rmSync(tree, { recursive: true, force: true });
+  }
+  // Fixing it runs again.
+  await nextRun(page, async () => {
+    await page.keyboard.press('Backspace');
+    for (let i = 0; i < 'finanse: {tax_rate: 21%}'.length; ++i) await page.keyboard.press('Backspace');
+  });
+  assert.deepEqual(await errorsOf(page), []);
+  await page.close();
+});
+
+test('an exercise opens as a guided page and checks answers with the engine', async () => {
+  const page = await openPage(env.browser, env.base, '?exercise=exercise-1-utilization-ladder');
+  assert.match(await page.$eval('#exercise-question', (el) => el.textContent), /Sixty percent of\s+what\?/);
+  assert.equal(await page.$eval('#scenario-path', (el) => el.textContent),
+               'scenarios/teaching/exercise-1-utilization-ladder.yaml');
+  const native = JSON.parse(gpusimJson('scenarios/teaching/exercise-1-utilization-ladder.yaml'));
+  const check = async (i, answer) => {
+    await page.click(`#check-${i}-input`, { clickCount: 3 });
+    await page.keyboard.press('Backspace');
+    await page.type(`#check-${i}-input`, answer);
+    await page.click(`#check-${i}-button`);
+    return page.$eval(`#check-${i}-result`, (el) => el.dataset.verdict);
+  };
+  const available = native.gpus.gpu_hours_available;  // 876,000 − 720 = 875,280 GPU-h
+  assert.equal(await check(0, available.toLocaleString('en-US')), 'right');
+  assert.equal(await check(0, String(available * 1.1)), 'wrong');
+  assert.equal(await check(2, `${native.utilization.busy * 100}%`), 'right');  // 60%
+  // Exercise 3's answers need a goal-seek: the engine solves it as `gpusim run --set solve=…` does.
+  await page.click('#exercise-list a[data-exercise="exercise-3-twenty-two-percent"]');
+  await page.waitForFunction(() => document.getElementById('check-1-input'));
+  const solved = JSON.parse(gpusimJson('scenarios/teaching/exercise-3-twenty-two-percent.yaml',
+    ['solve={vary: contracts.Others.gpus, target: customers.BigCo.revenue_share, equals: 62%}']));
+  assert.equal(await check(1, `${(solved.utilization.billed * 100).toFixed(2)}%`), 'right');  // 22.09…%
+  assert.match(page.url(), /exercise=exercise-3-twenty-two-percent/);
+  await page.close();
+});
+
+test('once loaded, the page works offline', async () => {
+  const page = await openPage(env.browser, env.base, '?scenario=articles/coreweave-2024-utilization.yaml');
+  await page.setOfflineMode(true);
+  await nextRun(page, () => page.click('#scenario-list a[data-path="scenarios/teaching/worked-example.yaml"]'));
+  const native = gpusimJson('scenarios/teaching/worked-example.yaml');
+  assert.deepEqual(jsonDifferences(JSON.parse(await summaryOf(page)), JSON.parse(native)), []);
+  await page.setOfflineMode(false);
+  await page.close();
+});
+
+test('one slider move re-runs every shipped scenario but the benchmark in under 100 ms', async () => {
+  for (const s of shippedScenarios().filter((x) => x.folder !== 'bench')) {
+    const t = await sliderTimes(env.browser, env.base, s.path);
+    // The median of 7 moves: engine run, summary table and charts (docs/performance.md).
+    assert.ok(t.totalMs < 100, `${s.path}: a move of ${t.key} took ${t.totalMs.toFixed(1)} ms`);
+  }
+});
