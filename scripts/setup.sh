@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make libeigen3-dev libyaml-cpp-dev libspdlog-dev libgtest-dev libgmock-dev
-          libcli11-dev nlohmann-json3-dev gnuplot-nox libbenchmark-dev)
+          libcli11-dev nlohmann-json3-dev gnuplot-nox libbenchmark-dev
+          pybind11-dev python3-dev python3-pandas python3-pytest python3-matplotlib dpkg-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

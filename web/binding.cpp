@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "sim/analysis/sweep.hpp"
+#include "sim/engine/locate.hpp"
 #include "sim/engine/solve.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/loader.hpp"
@@ -118,7 +119,7 @@ std::string run(const std::string& request_text) {
   try {
     results = gpusim::run_document(loaded.document);
   } catch (const gpusim::ModelError& e) {
-    const gpusim::Diagnostic d = gpusim::locate_key(loaded, e.path(), e.what());
+    const gpusim::Diagnostic d = gpusim::locate_model_error(loaded, e);
     return errors_answer({d}, d.str() + "\n1 error; nothing was written\n").dump();
   }
   Json answer = {{"ok", true}, {"summary", gpusim::summary_json(results).dump(2)}};

@@ -281,4 +281,9 @@ std::string monte_carlo_runs_csv(const MonteCarloResult& r) {
   return o.str();
 }
 
+std::optional<std::string> check_runs(std::size_t runs) {
+  if (runs == 0) return "--runs must be at least 1";
+  return std::nullopt;
+}
+
 }  // namespace gpusim

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,9 @@ struct MonteCarloResult {
 
 // Percentile by linear interpolation between order statistics (q in [0, 1]).
 double percentile(std::vector<double> values, double q);
+
+// The message when `runs` cannot be run (0), for every front end to say the same.
+std::optional<std::string> check_runs(std::size_t runs);
 
 // Throws ScenarioError/ModelError as a run would.
 MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std::uint64_t seed, unsigned threads = 0,

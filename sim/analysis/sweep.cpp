@@ -5,12 +5,14 @@
 #include <cmath>
 #include <exception>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "sim/engine/solve.hpp"
 #include <filesystem>
 
 #include "sim/scenario/loader.hpp"
+#include "sim/scenario/printer.hpp"
 
 namespace gpusim {
 
@@ -220,6 +222,35 @@ std::vector<Json> run_points(const DocNode& document, const std::vector<std::vec
       },
       progress);
   return out;
+}
+
+std::string sweep_csv(const std::vector<VaryAxis>& axes, const std::vector<Json>& summaries) {
+  if (summaries.empty()) return {};
+  // Every scalar of the summary, including those null at the first point (an IRR, say).
+  const std::vector<std::string> names = metric_names(summaries.front());
+  std::ostringstream csv;
+  for (const auto& a : axes) csv << a.path << ",";
+  for (std::size_t i = 0; i < names.size(); ++i) csv << names[i] << (i + 1 < names.size() ? "," : "\n");
+  std::vector<std::size_t> index(axes.size(), 0);
+  for (std::size_t p = 0; p < summaries.size(); ++p) {
+    std::size_t rest = p;
+    for (std::size_t a = axes.size(); a-- > 0;) {
+      index[a] = rest % axes[a].values.size();
+      rest /= axes[a].values.size();
+    }
+    for (std::size_t a = 0; a < axes.size(); ++a) csv << format_number(axes[a].display(index[a])) << ",";
+    // Points of one scenario share the summary's shape: read it in one pass, and
+    // fall back to lookups by name if a point's shape differs.
+    const auto row = flatten_all(summaries[p]);
+    const bool same_shape = row.size() == names.size() &&
+                            std::equal(row.begin(), row.end(), names.begin(),
+                                       [](const auto& cell, const std::string& name) { return cell.first == name; });
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      const auto v = same_shape ? row[i].second : metric_value(summaries[p], names[i]);
+      csv << (v ? format_number(*v) : "") << (i + 1 < names.size() ? "," : "\n");
+    }
+  }
+  return csv.str();
 }
 
 }  // namespace gpusim

@@ -42,6 +42,11 @@ std::vector<Json> run_points(const DocNode& document, const std::vector<std::vec
                              unsigned threads = 0,
                              const std::function<void(std::size_t done, std::size_t total)>& progress = {});
 
+// The sweep table (sweep.csv): the varied paths (shown in their bare-number
+// unit), then every scalar of the summary (null ones too, as empty cells),
+// one row per point in grid order.
+std::string sweep_csv(const std::vector<VaryAxis>& axes, const std::vector<Json>& summaries);
+
 // A sweep file: a YAML map {sweep: {scenario: REL_PATH, set: [PATH=VALUE…],
 // vary: [PATH=…], plot: {metric, contour, title, x_label, y_label}}}.
 struct SweepPlan {

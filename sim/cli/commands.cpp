@@ -14,6 +14,7 @@
 
 #include "models/catalog.hpp"
 #include "sim/engine/engine.hpp"
+#include "sim/engine/locate.hpp"
 #include "sim/engine/solve.hpp"
 #include "sim/analysis/montecarlo.hpp"
 #include "sim/analysis/sweep.hpp"
@@ -25,14 +26,6 @@
 #include "sim/scenario/printer.hpp"
 
 namespace gpusim::cli {
-
-namespace {
-// A model error as a located diagnostic: the key it blames, where it is written.
-std::string located(const LoadedScenario& loaded, const ModelError& e) {
-  return locate_key(loaded, e.path(), e.what()).str();
-}
-
-}  // namespace
 
 int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& err) {
   int status = 0;
@@ -54,7 +47,7 @@ int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& e
       try {
         (void)run_scenario(loaded.spec);
       } catch (const ModelError& e) {
-        err << located(loaded, e) << "\n1 error; nothing was run\n";
+        err << locate_model_error(loaded, e).str() << "\n1 error; nothing was run\n";
         status = 2;
         continue;
       }
@@ -111,7 +104,7 @@ int run_run(const RunOptions& opts, std::ostream& out, std::ostream& err) {
   try {
     r = run_document(loaded.document);
   } catch (const ModelError& e) {
-    err << located(loaded, e) << "\n1 error; nothing was written\n";
+    err << locate_model_error(loaded, e).str() << "\n1 error; nothing was written\n";
     return 2;
   }
   return print_results(r, opts.format, opts.out_dir, every, out);
@@ -126,14 +119,8 @@ int run_solve(const SolveOptions& opts, std::ostream& out, std::ostream& err) {
   SolveRequest req;
   req.vary = opts.vary;
   req.target = opts.target.substr(0, eq);
-  const std::string value = opts.target.substr(eq + 1);
-  if (const auto v = parse_result_value(value)) {
-    req.equals = *v;
-  } else if (value.find('.') != std::string::npos && std::isalpha(static_cast<unsigned char>(value.front()))) {
-    req.equals_metric = value;
-  } else {
-    err << "gpusim solve: --target value '" << value
-        << "' is not a number or a result path (e.g. 0, 62%, 1.5B USD, finance.revenue_usd)\n";
+  if (const auto error = set_solve_equals(req, opts.target.substr(eq + 1))) {
+    err << "gpusim solve: " << *error << "\n";
     return 2;
   }
   if (!opts.low.empty()) req.low = opts.low;
@@ -145,13 +132,7 @@ int run_solve(const SolveOptions& opts, std::ostream& out, std::ostream& err) {
     r = solve_scenario(loaded.document, req);
   } catch (const ModelError& e) {
     // The goal came from the command line, not from the file's solve: block.
-    if (e.path().rfind("solve.", 0) == 0) {
-      const std::string flag = e.path() == "solve.vary" ? "--vary" : e.path() == "solve.low" ? "--low"
-                               : e.path() == "solve.high" ? "--high" : "--target";
-      err << flag << ": error: " << e.what() << "\n1 error; nothing was written\n";
-    } else {
-      err << located(loaded, e) << "\n1 error; nothing was written\n";
-    }
+    err << locate_solve_error(loaded, e).str() << "\n1 error; nothing was written\n";
     return 2;
   }
   return print_results(r, opts.format, "", Period::month, out);
@@ -222,12 +203,8 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
     err << "gpusim sweep: error: " << e.path() << ": " << e.what() << "\n1 error; nothing was written\n";
     return 2;
   }
-  // Columns: the varied paths, then every scalar of the summary.
-  // Every scalar of the summary, including those null at the first point (an IRR, say).
+  const std::string csv = sweep_csv(axes, summaries);
   const std::vector<std::string> names = metric_names(summaries.front());
-  std::ostringstream csv;
-  for (const auto& a : axes) csv << a.path << ",";
-  for (std::size_t i = 0; i < names.size(); ++i) csv << names[i] << (i + 1 < names.size() ? "," : "\n");
   // The charted results: one or more for a line, exactly one for a heatmap.
   std::vector<std::string> plot_metrics;
   for (std::size_t start = 0; !plan.plot.empty() && start <= plan.plot.size();) {
@@ -246,36 +223,19 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
       return 2;
     }
   }
-  std::vector<std::size_t> index(axes.size(), 0);
   std::vector<std::vector<double>> plot_values(plot_metrics.size());
-  for (std::size_t p = 0; p < summaries.size(); ++p) {
-    std::size_t rest = p;
-    for (std::size_t a = axes.size(); a-- > 0;) {
-      index[a] = rest % axes[a].values.size();
-      rest /= axes[a].values.size();
-    }
-    for (std::size_t a = 0; a < axes.size(); ++a) csv << format_number(axes[a].display(index[a])) << ",";
-    // Points of one scenario share the summary's shape: read it in one pass, and
-    // fall back to lookups by name if a point's shape differs.
-    const auto row = flatten_all(summaries[p]);
-    const bool same_shape = row.size() == names.size() &&
-                            std::equal(row.begin(), row.end(), names.begin(),
-                                       [](const auto& cell, const std::string& name) { return cell.first == name; });
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      const auto v = same_shape ? row[i].second : metric_value(summaries[p], names[i]);
-      csv << (v ? format_number(*v) : "") << (i + 1 < names.size() ? "," : "\n");
-    }
+  for (const auto& summary : summaries) {
     for (std::size_t m = 0; m < plot_metrics.size(); ++m) {
-      const auto v = metric_value(summaries[p], plot_metrics[m]);
+      const auto v = metric_value(summary, plot_metrics[m]);
       plot_values[m].push_back(v ? *v : std::nan(""));
     }
   }
   if (opts.out_dir.empty()) {
-    out << csv.str();
+    out << csv;
     if (!plan.plot.empty()) err << "gpusim sweep: note: the chart is written only with --out DIR\n";
     return 0;
   }
-  write_files_atomically(opts.out_dir, {{"sweep.csv", csv.str()}});
+  write_files_atomically(opts.out_dir, {{"sweep.csv", csv}});
   out << "Table: " << opts.out_dir << "/sweep.csv (" << summaries.size() << " rows)\n";
   if (!plan.plot.empty()) {
     const std::string chart = (std::filesystem::path(opts.out_dir) / "sweep.svg").string();
@@ -311,8 +271,8 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
 }
 
 int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err) {
-  if (opts.runs == 0) {
-    err << "gpusim mc: --runs must be at least 1\n";
+  if (const auto error = check_runs(opts.runs)) {
+    err << "gpusim mc: " << *error << "\n";
     return 2;
   }
   const LoadedScenario loaded = load_scenario(opts.scenario, opts.overrides);
@@ -324,7 +284,7 @@ int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err) {
   try {
     r = run_monte_carlo(loaded.document, opts.runs, opts.seed, opts.threads, progress.callback());
   } catch (const ModelError& e) {
-    err << located(loaded, e) << "\n1 error; nothing was written\n";
+    err << locate_model_error(loaded, e).str() << "\n1 error; nothing was written\n";
     return 2;
   }
   const Json j = monte_carlo_json(r);
@@ -388,20 +348,11 @@ int run_figures_command(const FiguresOptions& opts, std::ostream& out, std::ostr
 }
 
 int run_catalog(const CatalogOptions& opts, std::ostream& out) {
-  const auto catalog = builtin_catalog();
   if (opts.format == "json") {
-    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
-    for (const auto& g : catalog) {
-      arr.push_back({{"id", g.id},
-                     {"tdp_w", g.tdp.value},
-                     {"idle_w", g.idle.value},
-                     {"overhead_w", g.overhead.value},
-                     {"price_usd", g.price.value},
-                     {"source", g.source}});
-    }
-    out << arr.dump(2) << "\n";
+    out << catalog_json().dump(2) << "\n";
     return 0;
   }
+  const auto catalog = builtin_catalog();
   char line[256];
   std::snprintf(line, sizeof line, "%-10s %8s %8s %10s %12s\n", "id", "tdp W", "idle W", "overhead W", "price USD");
   out << line;

@@ -1,6 +1,7 @@
 #include "sim/engine/solve.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -9,6 +10,7 @@
 #include "sim/output/summary.hpp"
 #include "sim/scenario/diagnostics.hpp"
 #include "sim/scenario/loader.hpp"
+#include "sim/scenario/quantity.hpp"
 #include "sim/scenario/printer.hpp"
 
 namespace gpusim {
@@ -334,6 +336,20 @@ Results run_document(const DocNode& document, const EngineOptions& options) {
                         {spec.solve->vary, spec.solve->target, spec.solve->equals, spec.solve->equals_metric,
                          spec.solve->low, spec.solve->high},
                         options);
+}
+
+std::optional<std::string> set_solve_equals(SolveRequest& request, const std::string& value) {
+  if (const auto v = parse_result_value(value)) {
+    request.equals = *v;
+    request.equals_metric.reset();
+    return std::nullopt;
+  }
+  if (value.find('.') != std::string::npos && std::isalpha(static_cast<unsigned char>(value.front()))) {
+    request.equals_metric = value;
+    return std::nullopt;
+  }
+  return "--target value '" + value +
+         "' is not a number or a result path (e.g. 0, 62%, 1.5B USD, finance.revenue_usd)";
 }
 
 }  // namespace gpusim

@@ -24,6 +24,11 @@ struct SolveRequest {
   std::optional<std::string> low, high;  // in the key's unit, as written
 };
 
+// Reads a goal's value: a number with or without a unit ("0", "62%", "1.5B USD")
+// into `equals`, or a result path ("finance.revenue_usd") into `equals_metric`.
+// Returns the message when it is neither.
+std::optional<std::string> set_solve_equals(SolveRequest& request, const std::string& value);
+
 // Solves and returns the results of the final run, with `solve` filled in.
 // Throws ModelError (path "solve.…") when the target cannot be reached.
 // Every trial run draws from `options.run_index` (Monte Carlo run i solves with its own noise).

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "models/catalog.hpp"
 #include "sim/scenario/document.hpp"
 #include "sim/scenario/printer.hpp"
 
@@ -417,6 +418,19 @@ void write_files_atomically(const std::string& dir,
     for (const auto& t : temps) fs::remove(t, ec);
     throw;
   }
+}
+
+Json catalog_json() {
+  Json arr = Json::array();
+  for (const auto& g : builtin_catalog()) {
+    arr.push_back({{"id", g.id},
+                   {"tdp_w", g.tdp.value},
+                   {"idle_w", g.idle.value},
+                   {"overhead_w", g.overhead.value},
+                   {"price_usd", g.price.value},
+                   {"source", g.source}});
+  }
+  return arr;
 }
 
 }  // namespace gpusim

@@ -53,6 +53,10 @@ class OutputError : public std::runtime_error {
 void write_files_atomically(const std::string& dir,
                             const std::vector<std::pair<std::string, std::string>>& name_and_content);
 
+// The built-in GPU catalog (`gpusim catalog --format json`): id, tdp_w, idle_w,
+// overhead_w, price_usd, source per model.
+Json catalog_json();
+
 // "1,234,567.8" style formatting for tables.
 std::string with_commas(double v, int decimals);
 

@@ -198,6 +198,9 @@ bool is_named_list(const DocNode& n) {
                      [](const DocNode& c) { return c.is_map() && !c.item_name().empty(); });
 }
 
+DocNode follow_extends(DocNode doc, const fs::path& dir, Diagnostics& diags, const DocLimits& limits,
+                       std::vector<std::string>& stack);
+
 DocNode load_recursive(const std::string& path, const SourceLoc& from, Diagnostics& diags,
                        const DocLimits& limits, std::vector<std::string>& stack) {
   std::error_code ec;
@@ -238,6 +241,15 @@ DocNode load_recursive(const std::string& path, const SourceLoc& from, Diagnosti
   }
   DocNode doc = parse_yaml_text(text, path, diags, limits);
   if (doc.is_null()) return doc;
+  stack.push_back(key);
+  doc = follow_extends(std::move(doc), fs::path(path).parent_path(), diags, limits, stack);
+  stack.pop_back();
+  return doc;
+}
+
+// Merges the document onto what its `extends` names (read relative to `dir`).
+DocNode follow_extends(DocNode doc, const fs::path& dir, Diagnostics& diags, const DocLimits& limits,
+                       std::vector<std::string>& stack) {
   const DocNode* ext = doc.find("extends");
   if (!ext) return doc;
   if (!ext->is_scalar() || ext->scalar.empty()) {
@@ -246,10 +258,8 @@ DocNode load_recursive(const std::string& path, const SourceLoc& from, Diagnosti
     return doc;
   }
   fs::path base_path = fs::path(ext->scalar);
-  if (base_path.is_relative()) base_path = fs::path(path).parent_path() / base_path;
-  stack.push_back(key);
+  if (base_path.is_relative()) base_path = dir / base_path;
   DocNode base = load_recursive(base_path.lexically_normal().string(), ext->loc, diags, limits, stack);
-  stack.pop_back();
   doc.erase("extends");
   if (base.is_null()) return doc;
   if (!base.is_map()) return doc;  // the base's own error says why
@@ -299,6 +309,11 @@ void merge_documents(DocNode& base, const DocNode& over) {
 DocNode load_document(const std::string& path, Diagnostics& diags, const DocLimits& limits) {
   std::vector<std::string> stack;
   return load_recursive(path, SourceLoc{}, diags, limits, stack);
+}
+
+DocNode resolve_extends(DocNode document, const std::string& base_dir, Diagnostics& diags, const DocLimits& limits) {
+  std::vector<std::string> stack;
+  return follow_extends(std::move(document), fs::path(base_dir.empty() ? "." : base_dir), diags, limits, stack);
 }
 
 std::vector<std::string> split_path(const std::string& path) {

@@ -54,6 +54,11 @@ DocNode parse_yaml_text(const std::string& text, const std::string& file, Diagno
 // name: appended), anything else replaced. The `extends` key is removed.
 DocNode load_document(const std::string& path, Diagnostics& diags, const DocLimits& limits = {});
 
+// The same for a document that is not a file (YAML text, a Python dict): its
+// `extends` is read relative to `base_dir` ("" is the working directory).
+DocNode resolve_extends(DocNode document, const std::string& base_dir, Diagnostics& diags,
+                        const DocLimits& limits = {});
+
 // Merges `over` onto `base` as described above; a key whose value in `over`
 // is null (`count: ~`) is removed from `base`.
 void merge_documents(DocNode& base, const DocNode& over);

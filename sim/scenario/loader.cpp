@@ -1047,26 +1047,21 @@ ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations) {
 
 LoadedScenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
   Diagnostics diags;
-  LoadedScenario out;
-  out.file = path;
-  out.document = load_document(path, diags);
+  DocNode document = load_document(path, diags);
   diags.throw_if_any();
+  return load_scenario_document(std::move(document), path, overrides);
+}
+
+LoadedScenario load_scenario_document(DocNode document, const std::string& name,
+                                      const std::vector<std::string>& overrides) {
+  Diagnostics diags;
+  LoadedScenario out;
+  out.file = name;
+  out.document = std::move(document);
   for (const auto& o : overrides) apply_override(out.document, o, diags);
   diags.throw_if_any();
   out.spec = read_scenario(out.document, &out.locations);
   return out;
-}
-
-Diagnostic locate_key(const LoadedScenario& loaded, const std::string& path, const std::string& message) {
-  std::string prefix = path;
-  while (true) {
-    auto it = loaded.locations.find(prefix);
-    if (it != loaded.locations.end()) return Diagnostic{it->second, path, message};
-    const auto dot = prefix.rfind('.');
-    if (dot == std::string::npos) break;
-    prefix = prefix.substr(0, dot);
-  }
-  return Diagnostic{SourceLoc{std::make_shared<const std::string>(loaded.file), 0, 0}, path, message};
 }
 
 std::optional<KeyType> numeric_key_type(const DocNode& document, const std::string& path,

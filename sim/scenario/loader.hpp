@@ -25,6 +25,11 @@ struct LoadedScenario {
 // validates. Throws ScenarioError with every problem found.
 LoadedScenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
 
+// The same for a document already read and merged (YAML text or a Python dict
+// through resolve_extends); `name` stands for the file in messages.
+LoadedScenario load_scenario_document(DocNode document, const std::string& name,
+                                      const std::vector<std::string>& overrides = {});
+
 // Reads and validates an already merged document (used after overrides by
 // sweeps, Monte Carlo and goal-seek). Throws ScenarioError.
 ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations = nullptr);
@@ -34,11 +39,6 @@ ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations = n
 // nullopt and a message in `error` when the path names no such key.
 std::optional<KeyType> numeric_key_type(const DocNode& document, const std::string& path,
                                         std::string& error);
-
-// An error found while running (a ModelError's key path and message) as a
-// diagnostic placed where that key, or its nearest written parent, is
-// written; at the scenario file alone when none of them is.
-Diagnostic locate_key(const LoadedScenario& loaded, const std::string& path, const std::string& message);
 
 // docs/scenario-format.md, generated from the key declarations.
 std::string scenario_format_markdown();
