@@ -439,7 +439,7 @@ function renderResults() {
   chart('ladder', $('ladder-chart'), {
     grid: { left: 70, right: 20, top: 20, bottom: 30 },
     tooltip: {},
-    xAxis: { type: 'category', data: ladder.map((l) => l[0]) },
+    xAxis: { type: 'category', data: ladder.map((l) => l[0]), axisLabel: { interval: 0, fontSize: 10 } },
     yAxis: { type: 'value', axisLabel: { formatter: fmtAxis } },
     series: [{ type: 'bar', data: ladder.map((l) => l[1]), itemStyle: { color: '#3b6ea8' },
                label: { show: true, position: 'top',
@@ -478,9 +478,9 @@ function renderResults() {
 
   chart('energy', $('energy-chart'), {
     tooltip: {},
-    grid: [{ left: 70, width: '38%', top: 30, bottom: 50 }, { right: 15, width: '38%', top: 30, bottom: 50 }],
-    title: [{ text: 'energy, kWh', left: '8%', textStyle: { fontSize: 11 } },
-            { text: 'power, MW', right: '20%', textStyle: { fontSize: 11 } }],
+    grid: [{ left: 55, right: '54%', top: 30, bottom: 55 }, { left: '60%', right: 12, top: 30, bottom: 55 }],
+    title: [{ text: 'energy, kWh', left: 10, textStyle: { fontSize: 11 } },
+            { text: 'power, MW', left: '56%', textStyle: { fontSize: 11 } }],
     xAxis: [{ gridIndex: 0, type: 'category', data: ['GPUs', 'servers', 'cooling, losses', 'facility'],
               axisLabel: { interval: 0, rotate: 30, fontSize: 10 } },
             { gridIndex: 1, type: 'category', data: ['IT avg', 'IT peak', 'facility avg', 'facility peak'],
@@ -521,7 +521,7 @@ function section(markdown, heading) {
 
 // "875,280", "80%", "1.3B", "2.5 USD": a number as a person types it.
 function parseAnswer(text) {
-  const m = /^\s*([-+]?[\d,_ ]*\.?\d+(?:e[-+]?\d+)?)\s*(%|k|m|b|bn)?\b/i.exec(text.replace(/^\s*\$/, ''));
+  const m = /^\s*([-+]?[\d,_ ]*\.?\d+(?:e[-+]?\d+)?)\s*(%|bn|k|m|b)?(?![a-z])/i.exec(text.replace(/^\s*\$/, ''));
   if (!m) return null;
   const n = Number(m[1].replace(/[,_ ]/g, ''));
   const scale = { '%': 0.01, k: 1e3, m: 1e6, b: 1e9, bn: 1e9 }[(m[2] ?? '').toLowerCase()] ?? 1;

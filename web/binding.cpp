@@ -25,6 +25,7 @@
 #include "sim/engine/locate.hpp"
 #include "sim/engine/solve.hpp"
 #include "sim/output/summary.hpp"
+#include "sim/scenario/quantity.hpp"
 #include "sim/scenario/loader.hpp"
 
 namespace {
@@ -98,7 +99,7 @@ void numeric_keys(const gpusim::DocNode& document, const gpusim::DocNode& node, 
       out.push_back({{"path", path},
                      {"text", node.scalar},
                      {"value", axis.display(0)},
-                     {"unit", axis.display_unit},
+                     {"unit", axis.display_unit.empty() ? gpusim::base_unit_name(type->unit) : axis.display_unit},
                      {"min", std::isfinite(type->min) ? Json(type->min / f) : Json(nullptr)},
                      {"max", std::isfinite(type->max) ? Json(type->max / f) : Json(nullptr)}});
     } catch (const gpusim::ScenarioError&) {
@@ -164,7 +165,8 @@ std::string heatmap(const std::string& request_text) {
 }
 
 std::string write_files(const std::string& files_text) {
-  for (const auto& [path, text] : Json::parse(files_text).items()) write_file(path, text.get<std::string>());
+  const Json files = Json::parse(files_text);  // named: items() of a temporary would dangle
+  for (const auto& [path, text] : files.items()) write_file(path, text.get<std::string>());
   return Json{{"ok", true}}.dump();
 }
 
