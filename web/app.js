@@ -100,7 +100,8 @@ function writeUrl() {
   for (const [p, v] of state.sets) parts.push(`set=${enc(`${p}=${v}`)}`);
   if (state.heatKey) parts.push(`heat=${enc(state.heatKey)}`, `metric=${enc(state.heatMetric)}`);
   if (state.seriesColumn !== 'revenue_usd') parts.push(`series=${enc(state.seriesColumn)}`);
-  history.replaceState(null, '', `?${parts.join('&')}`);
+  const query = `?${parts.join('&')}`;
+  if (query !== location.search) history.replaceState(null, '', query);
 }
 
 // ---------------------------------------------------------------- picking a scenario
@@ -187,7 +188,11 @@ function escapeHtml(s) {
 }
 
 // Line numbers, and each error of the edited file beside its line.
+let mirrorOf = '';
 function renderMirror(errors) {
+  const sig = `${$('editor').value}\n${JSON.stringify(errors)}`;
+  if (sig === mirrorOf) return;  // a slider move changes neither
+  mirrorOf = sig;
   const lines = $('editor').value.split('\n');
   const byLine = new Map();
   for (const e of errors) {
@@ -214,6 +219,7 @@ function syncScroll() {
 
 function showErrors(errors) {
   const ul = $('errors');
+  if (errors.length === 0 && ul.childElementCount === 0) { renderMirror(errors); return; }
   ul.textContent = '';
   for (const e of errors) {
     const li = document.createElement('li');
@@ -412,12 +418,16 @@ function parseCsv(text) {
   return { columns: head.split(','), rows: rows.map((r) => r.split(',')) };
 }
 
+// Draws `option` in `el`; a chart already there is updated in place (merging
+// the new data is far cheaper than building the chart again on every move).
 function chart(name, el, option) {
+  let fresh = false;
   if (!charts[name] || charts[name].getDom() !== el || charts[name].isDisposed()) {
     el.textContent = '';
     charts[name] = echarts.init(el, null, { renderer: 'canvas' });
+    fresh = true;
   }
-  charts[name].setOption({ animation: false, ...option }, true);
+  charts[name].setOption({ animation: false, ...option }, { notMerge: fresh });
 }
 
 // The summary table: every result, each cell marked with its metric path
@@ -425,6 +435,13 @@ function chart(name, el, option) {
 function renderTable() {
   const body = $('summary-table').tBodies[0];
   const rows = flatten(summary);
+  const sig = rows.map(([p]) => p).join('\n');
+  if (body.dataset.sig === sig) {  // the same results: new values only
+    const cells = body.querySelectorAll('td');
+    rows.forEach(([, v], i) => { cells[i].textContent = fmt(v); });
+    return;
+  }
+  body.dataset.sig = sig;
   body.innerHTML = rows.map(([p, v]) => `<tr><th>${escapeHtml(p)}</th>` +
     `<td class="${typeof v === 'number' ? 'num' : ''}" data-metric="${escapeHtml(p)}">${escapeHtml(fmt(v))}</td></tr>`)
     .join('');
