@@ -358,7 +358,10 @@ function renderHeatmap() {
   if (!answer.ok) {
     charts.heatmap?.dispose();
     delete charts.heatmap;
-    box.textContent = answer.report;
+    const pre = document.createElement('pre');
+    pre.className = 'heat-error';
+    pre.textContent = answer.report;
+    box.replaceChildren(pre);
     return;
   }
   const data = [];

@@ -136,8 +136,9 @@ std::string run(const std::string& request_text) {
 
 std::string heatmap(const std::string& request_text) {
   const Json request = Json::parse(request_text);
+  gpusim::LoadedScenario loaded;
   try {
-    const gpusim::LoadedScenario loaded = load_request(request);
+    loaded = load_request(request);
     const gpusim::VaryAxis x = gpusim::parse_vary(loaded.document, request.at("x").get<std::string>());
     const gpusim::VaryAxis y = gpusim::parse_vary(loaded.document, request.at("y").get<std::string>());
     // One thread: the page is single-threaded (run_points then runs inline).
@@ -159,8 +160,8 @@ std::string heatmap(const std::string& request_text) {
   } catch (const gpusim::ScenarioError& e) {
     return errors_answer(e.diagnostics(), e.report()).dump();
   } catch (const gpusim::ModelError& e) {
-    const gpusim::Diagnostic d{{}, e.path(), e.what()};
-    return errors_answer({d}, d.str() + "\n").dump();
+    const gpusim::Diagnostic d = gpusim::locate_model_error(loaded, e);  // names the point
+    return errors_answer({d}, d.str() + "\n1 error; nothing was run\n").dump();
   }
 }
 

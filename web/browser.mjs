@@ -126,7 +126,8 @@ export function setsInUrl(page) {
 // contract or fleet key (else its first numeric key) and moves it `moves`
 // notches; each move's engine time (load, check, run, summary) and page time
 // (that plus the table and charts), in ms, as the page measures them with
-// performance.now(), after three untimed moves.
+// performance.now(), after three untimed moves: medians, and the fastest and
+// slowest page times.
 export async function sliderTimes(browser, base, scenario, moves = 7) {
   const page = await openPage(browser, base, `?scenario=${scenario.replace(/^scenarios\//, '')}`);
   const keys = await page.$$eval('#key-list option', (os) => os.map((o) => o.value));
@@ -145,5 +146,6 @@ export async function sliderTimes(browser, base, scenario, moves = 7) {
   }
   await page.close();
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  return { scenario, key, engineMs: median(engine), totalMs: median(total), maxTotalMs: Math.max(...total) };
+  return { scenario, key, engineMs: median(engine), totalMs: median(total), minTotalMs: Math.min(...total),
+           maxTotalMs: Math.max(...total) };
 }
