@@ -34,6 +34,7 @@ __version__: str = _gpusim.__version__
 
 __all__ = [
     "Diagnostic",
+    "Explanation",
     "MonteCarlo",
     "Result",
     "Scenario",
@@ -110,6 +111,21 @@ class Result:
         """The summary as ``gpusim run`` prints it."""
         return self._native.table()
 
+    def explain(self, path: str, depth: Optional[int] = None) -> "Explanation":
+        """How the result at ``path`` came to be, as ``gpusim explain`` shows it.
+
+        ``path`` is any numeric path of ``summary`` (``utilization.billed``,
+        ``contracts.Microsoft.revenue_usd``, ...); ``depth`` limits the tree to
+        that many levels below the root. The returned ``Explanation`` prints as
+        the command's text; ``.tree`` is the command's ``--format json`` tree (nodes
+        with path, label, value, unit, op, equation, anchor, source, notes,
+        children). An unknown path raises ValueError with the command's message.
+        """
+        tree, text = self._native.explain(path, -1 if depth is None else depth)
+        return Explanation(json.loads(tree), text)
+
+
+
     def timeseries(self, every: str = "month") -> pd.DataFrame:
         """The time series per period, as ``timeseries.csv`` of ``gpusim run --out``.
 
@@ -135,7 +151,7 @@ class Result:
 
     @property
     def contracts(self) -> pd.DataFrame:
-        """Per contract: customer, kind, pool, price, contracted/billed/busy/shortfall GPU-hours, revenue."""
+        """Per contract: customer, kind, pool, price (and whether it is derived from value), value, GPU-hours, revenue."""
         return _names_as_index(self.summary["contracts"])
 
     @property
@@ -153,6 +169,27 @@ class Result:
 
     def __str__(self) -> str:
         return self.table
+
+
+class Explanation:
+    """A result's derivation: ``.tree`` (a dict, as ``gpusim explain --format
+    json``), ``.text`` (as ``gpusim explain`` prints it) and ``.value`` (the
+    root's value)."""
+
+    def __init__(self, tree: dict[str, Any], text: str) -> None:
+        self.tree = tree
+        self.text = text
+
+    @property
+    def value(self) -> Optional[float]:
+        """The explained result's value (None when it is null in this run)."""
+        return self.tree.get("value")
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
 
 
 class Scenario:
@@ -263,8 +300,9 @@ class MonteCarlo:
 
     ``summary`` is mc.json as a dict; ``stats`` a DataFrame indexed by result
     path with mean, sd, p5, p50, p95 and count; ``runs`` runs.csv (the inputs
-    drawn, as written into the scenario, and each run's headline results);
-    ``bands`` the monthly p5/p50/p95 of revenue, net income and cumulative cash.
+    drawn, as numbers in their units, and each run's headline results);
+    ``bands`` the monthly p5/p50/p95 of revenue and net income per day (each
+    month's total ÷ its days) and of the cumulative cash at the month's end.
     """
 
     def __init__(self, native: "_gpusim.NativeMonteCarlo") -> None:
@@ -280,12 +318,12 @@ class MonteCarlo:
 
     @property
     def runs(self) -> pd.DataFrame:
-        """runs.csv: per run, the uncertain inputs as written into the scenario, then the headline results."""
+        """runs.csv: per run, the uncertain inputs drawn (numbers in their units), then the headline results."""
         return _read_csv(self._native.runs_csv(), index_col="run")
 
     @property
     def bands(self) -> pd.DataFrame:
-        """Per month: p5, p50 and p95 of revenue, net income and cumulative cash (USD)."""
+        """Per month: p5, p50 and p95 of revenue and net income per day, and cumulative cash (USD)."""
         return pd.DataFrame(self._native.bands()).set_index("month")
 
     @property

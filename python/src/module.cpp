@@ -18,6 +18,7 @@
 #include "sim/analysis/montecarlo.hpp"
 #include "sim/analysis/sweep.hpp"
 #include "sim/engine/locate.hpp"
+#include "sim/explain/explain.hpp"
 #include "sim/engine/solve.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/loader.hpp"
@@ -125,6 +126,7 @@ struct Scenario {
 
 struct Result {
   std::shared_ptr<const Results> results;
+  std::shared_ptr<const LoadedScenario> loaded;  // the scenario it ran, for explain
 };
 
 Scenario finish_loading(DocNode document, const std::string& name, const std::vector<std::string>& overrides) {
@@ -161,7 +163,7 @@ Scenario load_dict(py::handle mapping, const std::string& name, const std::strin
 Result run(const Scenario& s) {
   py::gil_scoped_release release;
   try {
-    return Result{std::make_shared<const Results>(run_document(s.loaded->document))};
+    return Result{std::make_shared<const Results>(run_document(s.loaded->document)), s.loaded};
   } catch (const ModelError& e) {
     throw model_error(locate_model_error(*s.loaded, e));
   }
@@ -179,7 +181,7 @@ Result solve(const Scenario& s, const std::string& vary, const std::string& targ
   DocNode document = s.loaded->document;
   document.erase("solve");
   try {
-    return Result{std::make_shared<const Results>(solve_scenario(document, request))};
+    return Result{std::make_shared<const Results>(solve_scenario(document, request)), s.loaded};
   } catch (const ModelError& e) {
     throw model_error(locate_solve_error(*s.loaded, e));
   }
@@ -297,7 +299,21 @@ PYBIND11_MODULE(_gpusim, m) {
         py::gil_scoped_release release;
         return timeseries_csv(*r.results, period);
       })
-      .def_property_readonly("step_hours", [](const Result& r) { return r.results->time.step_hours; });
+      .def_property_readonly("step_hours", [](const Result& r) { return r.results->time.step_hours; })
+      .def("explain", [](const Result& r, const std::string& path, int depth) {
+        // `gpusim explain`'s tree of this run: (JSON text, the command's text).
+        explain::Node root;
+        {
+          py::gil_scoped_release release;
+          const explain::Context ctx = explain::make_context(*r.loaded, *r.results);
+          try {
+            root = explain::explain_path(ctx, path);
+          } catch (const explain::UnknownPath& e) {
+            throw std::invalid_argument(std::string("gpusim explain: error: ") + e.what());
+          }
+        }
+        return std::make_pair(explain::to_json(root, depth).dump(), explain::to_text(root, depth));
+      }, py::arg("path"), py::arg("depth") = -1);
 
   py::class_<MonteCarlo>(m, "NativeMonteCarlo")
       .def("json", [](const MonteCarlo& mc) { return monte_carlo_json(*mc.result).dump(); })
@@ -306,13 +322,11 @@ PYBIND11_MODULE(_gpusim, m) {
       .def("bands", [](const MonteCarlo& mc) {
         const auto& r = *mc.result;
         py::dict out;
-        out["month"] = r.revenue.months;
-        const std::pair<const char*, const MonthlyBand*> bands[] = {
-            {"revenue_usd", &r.revenue}, {"net_income_usd", &r.net_income}, {"cumulative_cash_usd", &r.cumulative_cash}};
-        for (const auto& [name, band] : bands) {
-          out[py::str(std::string(name) + "_p5")] = band->p5;
-          out[py::str(std::string(name) + "_p50")] = band->p50;
-          out[py::str(std::string(name) + "_p95")] = band->p95;
+        out["month"] = r.monthly.empty() ? std::vector<std::string>{} : r.monthly.front().months;
+        for (const MonthlyBand& band : r.monthly) {  // the fan chart's default series; flows per day
+          out[py::str(band.name + "_p5")] = band.p5;
+          out[py::str(band.name + "_p50")] = band.p50;
+          out[py::str(band.name + "_p95")] = band.p95;
         }
         return out;
       });

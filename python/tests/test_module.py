@@ -365,3 +365,28 @@ def test_every_public_name_has_a_docstring_and_help_renders():
                 assert inspect.getdoc(value), f"{cls.__name__}.{member}"
     page = pydoc.render_doc(gpusim, renderer=pydoc.plaintext)
     assert "load(source" in page and "ScenarioError" in page
+
+
+def test_explain_is_the_commands_tree_of_this_run(cli):
+    # gpusim explain SCENARIO PATH prints the same text; --format json the same tree.
+    r = gpusim.load(COREWEAVE).run()
+    e = r.explain("utilization.billed")
+    _, text, _ = cli("explain", COREWEAVE, "utilization.billed")
+    _, tree, _ = cli("explain", COREWEAVE, "utilization.billed", "--format", "json")
+    assert str(e) == text and e.text == text
+    assert e.tree == json.loads(tree)
+    # The root is the summary's value: 300M ÷ 0.62 ÷ 2.19e9 = 0.2209456...
+    assert e.value == r.summary["utilization"]["billed"]
+    assert e.value == pytest.approx(300e6 / 0.62 / 2.19e9, rel=1e-9)
+    _, shallow, _ = cli("explain", COREWEAVE, "utilization.billed", "--depth", "1")
+    assert r.explain("utilization.billed", depth=1).text == shallow
+
+
+def test_explain_of_a_solve_and_of_an_unknown_path(cli):
+    r = gpusim.solve(COREWEAVE, vary="contracts.Others.price", target="finance.net_income_usd", equals=0)
+    assert r.explain("finance.net_income_usd").value == r.summary["finance"]["net_income_usd"]
+    status, _, err = cli("explain", COREWEAVE, "utilization.biled", check=False)
+    assert status == 2
+    with pytest.raises(ValueError) as caught:
+        gpusim.load(COREWEAVE).run().explain("utilization.biled")
+    assert str(caught.value) + "\n" == err

@@ -18,7 +18,7 @@ from conftest import BINARY, BUILD_DIR, SOURCE_DIR
 import gpusim
 
 SCENARIO = "articles/coreweave-2024-utilization.yaml"
-COMMANDS = ["run", "solve", "sweep", "mc", "figures", "validate", "catalog", "docs"]
+COMMANDS = ["run", "solve", "explain", "sweep", "mc", "figures", "validate", "catalog", "docs"]
 
 
 def run(*args, **kwargs):
@@ -105,7 +105,7 @@ def test_bash_completion_offers_commands_options_and_values(unpacked):
     assert complete(script, command, "") == COMMANDS
     assert complete(script, command, "s") == ["solve", "sweep"]
     assert set(complete(script, command, "run", "--")) == {"--help", "--set", "--format", "--out", "--every"}
-    assert complete(script, command, "run", "--format", "") == ["table", "json"]
+    assert complete(script, command, "run", "--format", "") == ["table", "json", "csv"]
     assert complete(script, command, "mc", "--r") == ["--runs"]
 
 

@@ -1,3 +1,4 @@
+#include "sim/engine/finite_check.hpp"
 #include "sim/analysis/montecarlo.hpp"
 
 #include <algorithm>
@@ -32,6 +33,10 @@ struct Draw {
   Span::Unit span_unit = Span::Unit::hours;
   UncertainSpec::Dist dist;
   double low = 0, high = 0, mode = 0, mean = 0, sd = 0;
+  // The key's bare-number unit (USD/gpu-h, gpus) and its size in base units,
+  // for the drawn values in the table and runs.csv.
+  std::string display_unit;
+  double display_factor = 1.0;
 };
 
 std::vector<Draw> prepare_draws(const DocNode& document, const ScenarioSpec& spec) {
@@ -53,6 +58,17 @@ std::vector<Draw> prepare_draws(const DocNode& document, const ScenarioSpec& spe
     get(u.mode, d.mode);
     get(u.mean, d.mean);
     get(u.sd, d.sd);
+    if (type->unit == UnitKind::duration) {
+      d.display_unit = d.span_unit == Span::Unit::years ? "y" : "h";
+    } else if (!type->default_unit.empty()) {
+      const QuantityResult one = parse_quantity("1 " + type->default_unit, type->unit, leaf, "");
+      if (one.ok() && one.value > 0) {
+        d.display_unit = type->default_unit;
+        d.display_factor = one.value;
+      }
+    } else {
+      d.display_unit = base_unit_name(type->unit);
+    }
     out.push_back(d);
   }
   return out;
@@ -68,13 +84,6 @@ double sample(const Draw& d, Rng& rng) {
   return 0.0;
 }
 
-std::string month_label(HourStamp h) {
-  const CivilDate d = civil_from_hours(h);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d", d.year, d.month);
-  return buf;
-}
-
 struct RunOutput {
   // Every scalar of the run's summary, null as NaN. Runs whose summary has the
   // shape of run 0's keep values only (a thousand runs of a large scenario keep
@@ -82,16 +91,56 @@ struct RunOutput {
   std::vector<double> values;
   std::vector<std::string> names;  // empty: run 0's names
   std::vector<std::string> drawn;
-  std::vector<double> revenue, net, cumulative;
+  std::vector<double> drawn_values;  // in each input's display unit
+  std::vector<std::vector<double>> monthly;  // per requested series, per month (per day for a flow)
   std::vector<std::string> months;
 };
 
+MetricStats stats_of(std::string name, const std::vector<double>& v) {
+  MetricStats s;
+  s.name = std::move(name);
+  s.count = v.size();
+  if (v.empty()) return s;
+  double sum = 0;
+  for (double x : v) sum += x;
+  s.mean = sum / static_cast<double>(v.size());
+  double ss = 0;
+  for (double x : v) ss += (x - s.mean) * (x - s.mean);
+  s.sd = v.size() > 1 ? std::sqrt(ss / static_cast<double>(v.size() - 1)) : 0.0;
+  s.p5 = percentile(v, 0.05);
+  s.p50 = percentile(v, 0.50);
+  s.p95 = percentile(v, 0.95);
+  // A metric the draws do not move has no spread: runs that differ by less
+  // than 10⁻⁹ of its size differ by rounding (of sums, of a goal-seek's
+  // tolerance), not by the draws. Its sd is 0 and its percentiles its mean.
+  const auto [smallest, largest] = std::minmax_element(v.begin(), v.end());
+  if (*largest - *smallest <= 1e-9 * std::max(std::fabs(*smallest), std::fabs(*largest))) {
+    if (*largest == *smallest) s.mean = v.front();  // exactly, not a sum ÷ n
+    s.sd = 0.0;
+    s.p5 = s.p50 = s.p95 = s.mean;
+  }
+  return s;
+}
+
 }  // namespace
 
+std::vector<std::string> default_fan_series() { return {"revenue_usd", "net_income_usd", "cumulative_cash_usd"}; }
+
 MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std::uint64_t seed, unsigned threads,
-                                 const std::function<void(std::size_t, std::size_t)>& progress) {
+                                 const std::function<void(std::size_t, std::size_t)>& progress,
+                                 const std::vector<std::string>& monthly) {
   const ScenarioSpec base = read_scenario(document);
   const std::vector<Draw> draws = prepare_draws(document, base);
+  // The requested monthly series, as columns of the time series.
+  const PeriodTable columns = period_table(Results{}, Period::month);
+  std::vector<std::size_t> monthly_columns;
+  for (const auto& name : monthly) {
+    const auto at = std::find(columns.columns.begin(), columns.columns.end(), name);
+    if (at == columns.columns.end())
+      throw ModelError("--fan", "'" + name + "' is not a monthly series" + did_you_mean(name, columns.columns) +
+                                    " (series: " + join_names(columns.columns) + ")");
+    monthly_columns.push_back(static_cast<std::size_t>(at - columns.columns.begin()));
+  }
   std::vector<RunOutput> outputs(runs);
   std::vector<std::string> shape;  // run 0's metric names, set before the other runs start
   auto run_one = [&](std::size_t i) {
@@ -103,8 +152,11 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
           double v = sample(draws[k], rng);
           // Draws are clamped to the range the key accepts (a count to 0 or more, a PUE to 1–10, …).
           v = std::clamp(v, draws[k].type.min, draws[k].type.max);
+          // A count of GPUs is a whole number (fleet.*.count, contracts.*.gpus, a ramp point's count).
+          if (draws[k].type.unit == UnitKind::count) v = std::round(v);
           const std::string text = format_base_quantity(v, draws[k].type.unit, draws[k].span_unit);
           out.drawn.push_back(text);
+          out.drawn_values.push_back(v / draws[k].display_factor);
           apply_override(doc, draws[k].path + "=" + text, diags);
         }
         apply_override(doc, "seed=" + std::to_string(seed), diags);
@@ -115,6 +167,7 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
           r = run_document(doc, EngineOptions{i});
         } else {
           r = run_scenario(spec, EngineOptions{i});
+          check_finite_results(r, doc);
         }
         const auto cells = flatten_all(summary_json(r));
         bool same = i > 0 && cells.size() == shape.size();
@@ -123,24 +176,16 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
           out.values.push_back(v ? *v : std::nan(""));
           if (!same) out.names.push_back(name);
         }
-        const Eigen::ArrayXd net = r.series.net_income_usd();
-        const Eigen::ArrayXd cash = r.series.cash_flow_usd();
-        double cumulative = 0.0;
-        for (Eigen::Index k = 0; k < r.series.revenue_usd.size();) {
-          const std::string label = month_label(r.step_start(k));
-          Eigen::Index j = k;
-          double rev = 0, n = 0;
-          while (j < r.series.revenue_usd.size() && month_label(r.step_start(j)) == label) {
-            rev += r.series.revenue_usd[j];
-            n += net[j];
-            cumulative += cash[j];
-            ++j;
+        const PeriodTable table = period_table(r, Period::month);
+        out.monthly.assign(monthly_columns.size(), {});
+        for (std::size_t m = 0; m < table.rows.size(); ++m) {
+          out.months.push_back(table.period_starts[m].substr(0, 7));
+          for (std::size_t c = 0; c < monthly_columns.size(); ++c) {
+            const std::size_t column = monthly_columns[c];
+            const double v = table.rows[m][column];
+            // A flow per day of its month: February's 28 days do not read as a dip.
+            out.monthly[c].push_back(table.kinds[column] == SeriesKind::flow ? v / (table.hours[m] / 24.0) : v);
           }
-          out.months.push_back(label);
-          out.revenue.push_back(rev);
-          out.net.push_back(n);
-          out.cumulative.push_back(cumulative);
-          k = j;
         }
   };
   if (runs > 0) {
@@ -158,62 +203,52 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
   res.runs = runs;
   res.seed = seed;
   for (const auto& u : base.uncertain) res.uncertain_names.push_back(u.name);
+  for (const auto& d : draws) {
+    res.uncertain_paths.push_back(d.path);
+    res.uncertain_units.push_back(d.display_unit);
+  }
+  // Every name met, in first-met order (run 0's summary order first).
   std::vector<std::string> order;
-  std::map<std::string, std::vector<double>> values;
-  const std::vector<std::string> per_run{"utilization.billed", "utilization.busy", "finance.revenue_usd",
-                                         "finance.operating_income_usd", "finance.net_income_usd", "finance.npv_usd",
-                                         "finance.min_cumulative_cash_usd"};
-  res.result_names = per_run;
+  std::map<std::string, std::size_t> column_of;
+  for (const auto& o : outputs)
+    for (const auto& name : o.names.empty() ? shape : o.names)
+      if (column_of.try_emplace(name, order.size()).second) order.push_back(name);
+  res.result_names = order;
+  std::vector<std::vector<double>> values(order.size());
   for (const auto& o : outputs) {
     const std::vector<std::string>& names = o.names.empty() ? shape : o.names;
-    std::vector<double> row;
-    for (const auto& want : per_run) {
-      const auto at = std::find(names.begin(), names.end(), want);
-      row.push_back(at == names.end() ? std::nan("") : o.values[static_cast<std::size_t>(at - names.begin())]);
+    std::vector<double> row(order.size(), std::nan(""));
+    for (std::size_t c = 0; c < o.values.size(); ++c) {
+      const std::size_t column = column_of.at(names[c]);
+      row[column] = o.values[c];
+      if (!std::isnan(o.values[c])) values[column].push_back(o.values[c]);  // null: an IRR without a sign change
     }
     res.results.push_back(std::move(row));
-    for (std::size_t c = 0; c < o.values.size(); ++c) {
-      if (std::isnan(o.values[c])) continue;  // null in this run (an IRR without a sign change)
-      auto [it, fresh] = values.try_emplace(names[c]);
-      if (fresh) order.push_back(names[c]);
-      it->second.push_back(o.values[c]);
-    }
     res.drawn.push_back(o.drawn);
+    res.drawn_values.push_back(o.drawn_values);
   }
-  for (const auto& name : order) {
-    const auto& v = values[name];
-    MetricStats s;
-    s.name = name;
-    s.count = v.size();
-    double sum = 0;
-    for (double x : v) sum += x;
-    s.mean = sum / static_cast<double>(v.size());
-    double ss = 0;
-    for (double x : v) ss += (x - s.mean) * (x - s.mean);
-    s.sd = v.size() > 1 ? std::sqrt(ss / static_cast<double>(v.size() - 1)) : 0.0;
-    // A metric the draws do not move has no spread (not rounding noise).
-    if (std::all_of(v.begin(), v.end(), [&](double x) { return x == v.front(); })) {
-      s.mean = v.front();
-      s.sd = 0.0;
-    }
-    s.p5 = percentile(v, 0.05);
-    s.p50 = percentile(v, 0.50);
-    s.p95 = percentile(v, 0.95);
-    res.metrics.push_back(s);
+  for (std::size_t c = 0; c < order.size(); ++c)
+    if (!values[c].empty()) res.metrics.push_back(stats_of(order[c], values[c]));
+  for (std::size_t k = 0; k < draws.size(); ++k) {
+    std::vector<double> drawn;
+    for (const auto& o : outputs) drawn.push_back(o.drawn_values[k]);
+    res.uncertain_stats.push_back(stats_of(res.uncertain_names[k], drawn));
   }
   if (!outputs.empty()) {
-    const std::size_t months = outputs.front().months.size();
-    for (auto [band, member] : {std::pair{&res.revenue, &RunOutput::revenue}, std::pair{&res.net_income, &RunOutput::net},
-                                std::pair{&res.cumulative_cash, &RunOutput::cumulative}}) {
-      band->months = outputs.front().months;
-      for (std::size_t m = 0; m < months; ++m) {
+    for (std::size_t c = 0; c < monthly_columns.size(); ++c) {
+      MonthlyBand band;
+      band.name = monthly[c];
+      band.kind = columns.kinds[monthly_columns[c]];
+      band.months = outputs.front().months;
+      for (std::size_t m = 0; m < band.months.size(); ++m) {
         std::vector<double> at;
         for (const auto& o : outputs)
-          if (m < (o.*member).size()) at.push_back((o.*member)[m]);
-        band->p5.push_back(percentile(at, 0.05));
-        band->p50.push_back(percentile(at, 0.50));
-        band->p95.push_back(percentile(at, 0.95));
+          if (m < o.monthly[c].size() && std::isfinite(o.monthly[c][m])) at.push_back(o.monthly[c][m]);
+        band.p5.push_back(percentile(at, 0.05));
+        band.p50.push_back(percentile(at, 0.50));
+        band.p95.push_back(percentile(at, 0.95));
       }
+      res.monthly.push_back(std::move(band));
     }
   }
   return res;
@@ -227,19 +262,35 @@ Json monte_carlo_json(const MonteCarloResult& r) {
   for (const auto& m : r.metrics)
     metrics[m.name] = {{"mean", m.mean}, {"sd", m.sd}, {"p5", m.p5}, {"p50", m.p50}, {"p95", m.p95}, {"count", m.count}};
   j["metrics"] = metrics;
+  Json drawn = Json::object();
+  for (std::size_t k = 0; k < r.uncertain_stats.size(); ++k) {
+    const MetricStats& m = r.uncertain_stats[k];
+    drawn[m.name] = {{"path", r.uncertain_paths[k]}, {"unit", r.uncertain_units[k]}, {"mean", m.mean},
+                     {"sd", m.sd}, {"p5", m.p5}, {"p50", m.p50}, {"p95", m.p95}};
+  }
+  j["uncertain"] = drawn;
   return j;
 }
 
-std::string monte_carlo_table(const MonteCarloResult& r) {
-  std::ostringstream o;
-  o << r.runs << " runs, seed " << r.seed << "\n\n";
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "%-40s %14s %14s %14s %14s %14s\n", "metric", "mean", "sd", "p5", "p50", "p95");
-  o << buf;
-  const std::vector<std::string> headline{
-      "utilization.billed", "utilization.busy", "gpus.gpu_hours_billed", "power.facility_avg_mw", "energy.facility_kwh",
-      "finance.revenue_usd", "finance.operating_income_usd", "finance.operating_margin", "finance.net_income_usd",
-      "finance.net_margin", "finance.npv_usd", "finance.irr", "finance.min_cumulative_cash_usd"};
+std::vector<std::string> default_table_metrics(const MonteCarloResult& r) {
+  std::vector<std::string> out{"utilization.billed", "utilization.busy", "gpus.gpu_hours_billed",
+                               "power.facility_avg_mw", "energy.facility_kwh", "finance.revenue_usd",
+                               "finance.operating_income_usd", "finance.operating_margin", "finance.net_income_usd",
+                               "finance.net_margin", "finance.npv_usd", "finance.irr",
+                               "finance.min_cumulative_cash_usd"};
+  for (const auto& m : r.metrics)
+    if (m.name.rfind("customers.", 0) == 0 && m.name.find(".revenue_share") != std::string::npos)
+      out.push_back(m.name);
+  return out;
+}
+
+std::vector<std::string> default_runs_csv_metrics() {
+  return {"utilization.billed", "utilization.busy", "finance.revenue_usd", "finance.operating_income_usd",
+          "finance.net_income_usd", "finance.npv_usd", "finance.min_cumulative_cash_usd"};
+}
+
+namespace {
+std::string stats_row(const std::string& label, const MetricStats& m) {
   auto num = [](double v) {
     const double a = std::fabs(v);
     char b[64];
@@ -247,42 +298,64 @@ std::string monte_carlo_table(const MonteCarloResult& r) {
     else std::snprintf(b, sizeof b, "%.4f", v);
     return std::string(b);
   };
-  for (const auto& name : headline) {
-    for (const auto& m : r.metrics) {
-      if (m.name != name) continue;
-      std::snprintf(buf, sizeof buf, "%-40s %14s %14s %14s %14s %14s\n", m.name.c_str(), num(m.mean).c_str(),
-                    num(m.sd).c_str(), num(m.p5).c_str(), num(m.p50).c_str(), num(m.p95).c_str());
-      o << buf;
-    }
-  }
-  for (const auto& m : r.metrics) {
-    if (m.name.rfind("customers.", 0) != 0 || m.name.find(".revenue_share") == std::string::npos) continue;
-    std::snprintf(buf, sizeof buf, "%-40s %14s %14s %14s %14s %14s\n", m.name.c_str(), num(m.mean).c_str(),
-                  num(m.sd).c_str(), num(m.p5).c_str(), num(m.p50).c_str(), num(m.p95).c_str());
+  char buf[512];
+  std::snprintf(buf, sizeof buf, "%-40s %14s %14s %14s %14s %14s\n", label.c_str(), num(m.mean).c_str(),
+                num(m.sd).c_str(), num(m.p5).c_str(), num(m.p50).c_str(), num(m.p95).c_str());
+  return buf;
+}
+}  // namespace
+
+std::string monte_carlo_table(const MonteCarloResult& r, const std::vector<std::string>& metrics) {
+  std::ostringstream o;
+  o << r.runs << " runs, seed " << r.seed << "\n\n";
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%-40s %14s %14s %14s %14s %14s\n", "metric", "mean", "sd", "p5", "p50", "p95");
+  o << buf;
+  for (const auto& name : metrics.empty() ? default_table_metrics(r) : metrics)
+    for (const auto& m : r.metrics)
+      if (m.name == name) o << stats_row(m.name, m);
+  if (!r.uncertain_stats.empty()) {
+    o << "\n";
+    std::snprintf(buf, sizeof buf, "%-40s %14s %14s %14s %14s %14s\n", "drawn (uncertain:)", "mean", "sd", "p5", "p50",
+                  "p95");
     o << buf;
+    for (std::size_t k = 0; k < r.uncertain_stats.size(); ++k) {
+      const std::string unit = r.uncertain_units[k].empty() ? "" : " (" + r.uncertain_units[k] + ")";
+      o << stats_row(r.uncertain_names[k] + unit, r.uncertain_stats[k]);
+    }
   }
   o << "\nEvery scalar of the summary: --format json.\n";
   return o.str();
 }
 
-std::string monte_carlo_runs_csv(const MonteCarloResult& r) {
+std::string monte_carlo_runs_csv(const MonteCarloResult& r, const std::vector<std::string>& metrics) {
+  const std::vector<std::string> columns = metrics.empty() ? default_runs_csv_metrics() : metrics;
+  std::vector<std::size_t> at;
+  for (const auto& name : columns)
+    at.push_back(static_cast<std::size_t>(std::find(r.result_names.begin(), r.result_names.end(), name) -
+                                          r.result_names.begin()));
   std::ostringstream o;
   o << "run";
-  for (const auto& n : r.uncertain_names) o << "," << n;
-  for (const auto& n : r.result_names) o << "," << n;
+  for (std::size_t k = 0; k < r.uncertain_names.size(); ++k) {
+    const std::string unit = r.uncertain_units[k].empty() ? "" : " (" + r.uncertain_units[k] + ")";
+    o << "," << csv_field(r.uncertain_names[k] + unit);
+  }
+  for (const auto& n : columns) o << "," << n;
   o << "\n";
-  for (std::size_t i = 0; i < r.drawn.size(); ++i) {
+  for (std::size_t i = 0; i < r.drawn_values.size(); ++i) {
     o << i;
-    for (const auto& t : r.drawn[i]) o << ",\"" << t << "\"";
-    if (i < r.results.size())
-      for (double v : r.results[i]) o << "," << (std::isnan(v) ? std::string() : format_number(v));
+    for (double v : r.drawn_values[i]) o << "," << format_number(v);
+    for (std::size_t c : at) {
+      const double v = i < r.results.size() && c < r.results[i].size() ? r.results[i][c] : std::nan("");
+      o << "," << (std::isnan(v) ? std::string() : format_number(v));
+    }
     o << "\n";
   }
   return o.str();
 }
 
 std::optional<std::string> check_runs(std::size_t runs) {
-  if (runs == 0) return "--runs must be at least 1";
+  if (runs == 0 || runs > kMaxMonteCarloRuns) return "--runs must be from 1 to " + std::to_string(kMaxMonteCarloRuns);
   return std::nullopt;
 }
 

@@ -71,9 +71,13 @@ VaryAxis parse_vary(const DocNode& document, const std::string& spec) {
     if (count > 1e6) throw vary_error(spec, "more than 1,000,000 values; use a larger STEP");
     const Span::Unit unit = type->unit == UnitKind::duration ? from.span.unit : Span::Unit::hours;
     for (int i = 0; i < static_cast<int>(count); ++i) {
-      const double v = from.value + i * step.value;
-      axis.values.push_back(v);
-      axis.texts.push_back(format_base_quantity(v, type->unit, unit));
+      // In the key's bare-number unit, without the noise of the sum (2.9, not
+      // 2.9000000000000004), then read back as the scenario reads it.
+      const double shown = round_decimal_noise((from.value + i * step.value) / axis.display_factor);
+      const std::string text = axis.display_unit.empty() ? format_base_quantity(shown, type->unit, unit)
+                                                         : format_number(shown) + " " + axis.display_unit;
+      axis.values.push_back(parse(text).value);
+      axis.texts.push_back(text);
     }
   } else {
     std::size_t start = 0;
@@ -90,7 +94,25 @@ VaryAxis parse_vary(const DocNode& document, const std::string& spec) {
   return axis;
 }
 
+std::size_t grid_size(const std::vector<VaryAxis>& axes) {
+  double points = 1;  // in double: three axes of a million values do not wrap
+  std::string sizes;
+  for (const auto& a : axes) {
+    points *= static_cast<double>(a.values.size());
+    sizes += (sizes.empty() ? "" : " × ") + std::to_string(a.values.size());
+  }
+  if (points > static_cast<double>(kMaxSweepPoints)) {
+    Diagnostic d;
+    d.loc.file = std::make_shared<const std::string>("--vary");
+    d.message = "the grid has " + format_number(points) + " points (" + sizes + "); a sweep runs at most " +
+                std::to_string(kMaxSweepPoints) + " (use fewer values or larger steps)";
+    throw ScenarioError({d});
+  }
+  return static_cast<std::size_t>(points);
+}
+
 std::vector<std::vector<std::string>> grid_overrides(const std::vector<VaryAxis>& axes) {
+  (void)grid_size(axes);
   std::vector<std::vector<std::string>> points{{}};
   for (const auto& axis : axes) {
     std::vector<std::vector<std::string>> next;
@@ -127,7 +149,12 @@ SweepPlan read_sweep_file(const std::string& file, const DocNode& doc, const std
   diags.throw_if_any();
   const DocNode* scenario = sweep->find("scenario");
   if (!scenario || !scenario->is_scalar()) fail(sweep->loc, "sweep.scenario", "missing required key 'scenario' (the scenario file to sweep)");
+  if (scenario->scalar.empty()) fail(scenario->loc, "sweep.scenario", "expected the path of a scenario file (relative to this file)");
   const std::string path = (std::filesystem::path(file).parent_path() / scenario->scalar).lexically_normal().string();
+  if (std::error_code ec; std::filesystem::is_directory(path, ec))
+    fail(scenario->loc, "sweep.scenario", "'" + path + "' is a directory, not a scenario file");
+  if (std::error_code ec; !std::filesystem::exists(path, ec))
+    fail(scenario->loc, "sweep.scenario", "cannot read '" + path + "' (no such file, or not readable)");
   const LoadedScenario loaded = [&] {
     std::vector<std::string> sets;
     if (const DocNode* set = sweep->find("set"))
@@ -167,7 +194,9 @@ SweepPlan read_sweep_file(const std::string& file, const DocNode& doc, const std
 
 void parallel_for(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& job,
                   const std::function<void(std::size_t, std::size_t)>& progress) {
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  const unsigned hardware = std::max(1u, std::thread::hardware_concurrency());
+  if (threads == 0) threads = hardware;
+  threads = std::min(threads, 4 * hardware);
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(count, 1)));
   std::atomic<std::size_t> next{0}, done{0};
   std::mutex error_mutex;

@@ -11,6 +11,7 @@
 
 #include "sim/output/summary.hpp"
 #include "sim/scenario/document.hpp"
+#include "sim/scenario/printer.hpp"
 #include "sim/scenario/schema.hpp"
 
 namespace gpusim {
@@ -27,12 +28,19 @@ struct VaryAxis {
   // values / display_factor, which read back as bare numbers.
   std::string display_unit;
   double display_factor = 1.0;
-  double display(std::size_t i) const { return values[i] / display_factor; }
+  double display(std::size_t i) const { return round_decimal_noise(values[i] / display_factor); }
 };
 // Throws ScenarioError (located at "--vary") on a bad path, value or range.
 VaryAxis parse_vary(const DocNode& document, const std::string& spec);
 
-// The grid of all combinations, the first axis varying slowest.
+// The most points a sweep runs (each keeps its JSON summary): the product of
+// the axes' lengths, refused before anything runs.
+inline constexpr std::size_t kMaxSweepPoints = 100'000;
+// The number of points of the grid of `axes`; throws ScenarioError (located at
+// "--vary") when it is over kMaxSweepPoints, saying its size.
+std::size_t grid_size(const std::vector<VaryAxis>& axes);
+
+// The grid of all combinations, the first axis varying slowest (checked by grid_size).
 std::vector<std::vector<std::string>> grid_overrides(const std::vector<VaryAxis>& axes);
 
 // Runs each point (the document with that point's overrides, solved when the
@@ -61,7 +69,12 @@ bool is_sweep_file(const DocNode& doc);
 // file's or its scenario's errors), and checks every `vary` entry.
 SweepPlan read_sweep_file(const std::string& file, const DocNode& doc, const std::vector<std::string>& overrides);
 
-// Runs `count` independent jobs on up to `threads` threads; job(i) writes its own slot.
+// The most worker threads a command accepts (`--threads`).
+inline constexpr unsigned kMaxThreads = 1024;
+
+// Runs `count` independent jobs on up to `threads` threads (0: the hardware
+// threads; never more than the jobs, nor 4 × the hardware threads, since more
+// only cost memory); job(i) writes its own slot.
 void parallel_for(std::size_t count, unsigned threads, const std::function<void(std::size_t)>& job,
                   const std::function<void(std::size_t done, std::size_t total)>& progress = {});
 

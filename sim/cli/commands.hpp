@@ -19,7 +19,7 @@ int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& e
 struct RunOptions {
   std::string scenario;
   std::vector<std::string> overrides;
-  std::string format = "table";  // table | json
+  std::string format = "table";  // table | json | csv
   std::string out_dir;           // empty: no files
   std::string every = "month";   // step | day | month | quarter | year
 };
@@ -34,6 +34,15 @@ struct SolveOptions {
   std::string format = "table";
 };
 int run_solve(const SolveOptions& opts, std::ostream& out, std::ostream& err);
+
+struct ExplainOptions {
+  std::string scenario;
+  std::string path;  // a numeric result path of the JSON summary
+  std::vector<std::string> overrides;
+  int depth = -1;                // levels below the result; negative: all
+  std::string format = "text";   // text | json
+};
+int run_explain(const ExplainOptions& opts, std::ostream& out, std::ostream& err);
 
 struct FiguresOptions {
   std::string registry = "scenarios/figures.yaml";
@@ -51,6 +60,7 @@ struct SweepOptions {
   std::vector<std::string> overrides;
   std::string out_dir;  // sweep.csv (and sweep.svg with --plot) there; else CSV on stdout
   std::string plot;     // metric to chart (a line for one varied key, a heatmap for two)
+  std::string title;    // the chart's title; empty: the sweep file's, else the metric in words
   unsigned threads = 0;
 };
 int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err);
@@ -62,6 +72,9 @@ struct McOptions {
   std::uint64_t seed = 1;
   std::string format = "table";
   std::string out_dir;  // mc.json, runs.csv and the fan chart
+  std::string fan;      // timeseries.csv columns for the fan chart, comma-separated; empty: the default three
+  std::string metrics;  // results for the table and runs.csv, comma-separated; empty: the defaults
+  std::string title;    // the fan chart's title; empty: "NAME: N Monte Carlo runs"
   unsigned threads = 0;
 };
 int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err);

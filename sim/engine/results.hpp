@@ -43,11 +43,17 @@ struct ContractResult {
   ContractKind kind = ContractKind::reserved;
   std::string pool;
   double price_usd_per_gpu_hour = 0.0;  // given, or derived from value
+  bool price_derived_from_value = false;  // the contract gives `value`: price = value ÷ contracted GPU-hours
+  double value_usd = 0.0;               // price (with its decline) × contracted GPU-hours, within the run
   double contracted_gpu_hours = 0.0;    // what it asked for within the run
   double billed_gpu_hours = 0.0;
   double busy_gpu_hours = 0.0;
   double shortfall_gpu_hours = 0.0;     // reserved: committed but not delivered; else unserved
   double revenue_usd = 0.0;
+  // Intermediates `gpusim explain` shows: the window [start, end) in hours since
+  // 1970, and the GPU-hours over the whole window a `value` was divided by.
+  double window_start_h = 0.0, window_end_h = 0.0;
+  double window_gpu_hours = 0.0;  // only for a price from `value`
 };
 
 struct PoolResult {
@@ -104,6 +110,8 @@ struct SolveResult {
   double target_value = 0.0;
   double achieved = 0.0;
   int evaluations = 0;
+  // Varying a contract's `value`: the price per GPU-hour derived from it at the solution.
+  std::optional<double> derived_price_usd_per_gpu_hour;
 };
 
 struct Results {

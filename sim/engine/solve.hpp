@@ -1,10 +1,13 @@
 // Goal-seek: vary one scenario key until one result equals a target.
 //
 // The key is written back into the scenario document (as `--set` would) and the
-// scenario re-read and re-run for each trial value. The search brackets a root
-// (the given low/high, or 0 to twice the current value, doubling up to 40
-// times), scans 16 sub-intervals for the first sign change (so non-monotone
-// targets work), then narrows with Brent's method to 1e-9 relative.
+// scenario re-read and re-run for each trial value. A trial is usable when the
+// scenario runs there and the target is not null; the search finds a usable
+// value, moves each end that is not usable to the boundary with those that are
+// (bisecting on "usable"), brackets a root (the given low/high, or 0 to twice
+// the current value, doubling up to 40 times), scans 16 sub-intervals for the
+// first sign change (so non-monotone targets work), then narrows with Brent's
+// method to 1e-9 relative. docs/model.md#goal-seek states every step.
 #pragma once
 
 #include <optional>
@@ -26,7 +29,8 @@ struct SolveRequest {
 
 // Reads a goal's value: a number with or without a unit ("0", "62%", "1.5B USD")
 // into `equals`, or a result path ("finance.revenue_usd") into `equals_metric`.
-// Returns the message when it is neither.
+// Returns the message when it is neither, or when request.target is a share
+// (at most 1) and the value a bare number above 1 (with share_hint's hint).
 std::optional<std::string> set_solve_equals(SolveRequest& request, const std::string& value);
 
 // Solves and returns the results of the final run, with `solve` filled in.

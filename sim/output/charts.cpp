@@ -1,9 +1,15 @@
 #include "sim/output/charts.hpp"
 
+#include "sim/output/staged_output.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -42,10 +48,16 @@ constexpr const char* fan_median_colour = "#08519C";
 
 // ---- text and numbers ----------------------------------------------------------
 
+std::string quote_lines(const std::vector<std::string>& lines);
+
 // A gnuplot single-quoted string: only '' is special inside it. Control
 // characters (newlines included) become spaces so a label stays on one line and
 // cannot end the command.
+
 std::string quote(std::string_view text) {
+  // gnuplot reads two quotes inside a single-quoted string as one quote, but
+  // not four in a row: such text goes in double quotes instead.
+  if (text.find("''") != std::string_view::npos) return quote_lines({std::string(text)});
   std::string out = "'";
   for (char c : text) {
     if (c == '\'') {
@@ -98,19 +110,60 @@ std::vector<std::string> split_in_two(const std::string& text) {
 
 // Shortest round-trip form, independent of the C locale; "NaN" (missing to
 // gnuplot) for non-finite values.
-// "set format y '%.1s%c'" for an axis whose values reach 100,000 or more: gnuplot
-// prints 3.5M, -8.0G instead of 3.5e+06; nothing for smaller values.
-std::string si_format(const char* axis, double largest) {
-  if (!(largest >= 1e5)) return "";
-  return std::string("set format ") + axis + " '%.1s%c'\n";
-}
-
 std::string num(double value) {
   if (!std::isfinite(value)) return "NaN";
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof buf, value);
   return std::string(buf, res.ptr);
 }
+
+// Tick labels for an axis whose values reach 100,000 or more, with K, M, B
+// and T (thousand, million, billion, trillion) as money is written: 250K,
+// 1.5M, -8B (gnuplot's own prefixes would print G for billions). A step of 1,
+// 2 or 5 × 10^k gives at most 8 ticks over [lo, hi]. Nothing for smaller
+// values (gnuplot's ticks read fine there).
+std::string thousands_tics(const char* axis, std::pair<double, double> range) {
+  const double lo = range.first, hi = range.second;
+  const double largest = std::max(std::fabs(lo), std::fabs(hi));
+  if (!(largest >= 1e5) || !(hi > lo) || !std::isfinite(hi - lo)) return "";
+  double step = std::pow(10.0, std::floor(std::log10((hi - lo) / 8)));
+  for (double m : {1.0, 2.0, 5.0, 10.0}) {
+    if ((hi - lo) / (step * m) <= 8) {
+      step *= m;
+      break;
+    }
+  }
+  const std::pair<double, const char*> scales[] = {{1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "K"}};
+  double scale = 1e3;
+  const char* suffix = "K";
+  for (const auto& [size, letter] : scales) {
+    if (largest >= size) {
+      scale = size;
+      suffix = letter;
+      break;
+    }
+  }
+  // Decimals enough to tell neighbouring ticks apart: a step of 0.25B needs 2.
+  int decimals = 0;
+  while (decimals < 3 && std::fabs(std::round(step / scale * std::pow(10.0, decimals)) -
+                                   step / scale * std::pow(10.0, decimals)) > 1e-6)
+    ++decimals;
+  std::string out = std::string("set ") + axis + "tics (";
+  const double first = std::ceil(lo / step - 1e-9);
+  for (int i = 0;; ++i) {
+    const double tick = (first + i) * step;
+    if (tick > hi + 1e-9 * step) break;
+    std::string label = "0";
+    if (std::fabs(tick) > 1e-9 * step) {
+      char buf[64];
+      auto res = std::to_chars(buf, buf + sizeof buf, tick / scale, std::chars_format::fixed, decimals);
+      label = std::string(buf, res.ptr) + suffix;
+    }
+    out += (i ? ", " : "") + std::string("'") + label + "' " + num(tick);
+  }
+  return out + ")\n";
+}
+
 
 // Decimals for values printed on a chart, from the largest magnitude among
 // them so one chart prints all its values alike: ≥ 100 → 0, ≥ 10 → 1, else 2.
@@ -138,19 +191,6 @@ std::string format_amount(double value, int decimals, bool with_plus_sign) {
                        fraction.find_first_not_of(".0") == std::string::npos;
   std::string sign = is_zero ? "" : value < 0 ? "-" : with_plus_sign ? "+" : "";
   return sign + whole + fraction;
-}
-
-std::string shell_quote(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  out += "'";
-  return out;
 }
 
 // ---- ranges --------------------------------------------------------------------
@@ -323,6 +363,7 @@ class ScratchDir {
       fs::path candidate = base / name;
       if (fs::create_directory(candidate, error)) {
         path_ = std::move(candidate);
+        cleanup_slot_ = register_cleanup_folder(path_);  // removed on SIGINT/SIGTERM too
         return;
       }
       if (error) break;
@@ -335,12 +376,51 @@ class ScratchDir {
   ~ScratchDir() {
     std::error_code ignored;
     fs::remove_all(path_, ignored);
+    release_cleanup_folder(cleanup_slot_);
   }
   const fs::path& path() const { return path_; }
 
  private:
   fs::path path_;
+  int cleanup_slot_ = -1;
 };
+
+// Runs `gnuplot -d chart.gp` in `folder` with its output in gnuplot.log, as a
+// child process registered for cleanup on SIGINT/SIGTERM. Returns the wait
+// status, or throws ChartError when gnuplot cannot be started.
+int run_gnuplot(const fs::path& folder, const std::string& what) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  const std::string log = (folder / "gnuplot.log").string();
+  posix_spawn_file_actions_addchdir_np(&actions, folder.c_str());
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t defaults, none;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
+  sigemptyset(&none);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  char program[] = "gnuplot", flag[] = "-d", script[] = "chart.gp";
+  char* argv[] = {program, flag, script, nullptr};
+  pid_t child = 0;
+  const int spawned = posix_spawnp(&child, program, &actions, &attributes, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  if (spawned == ENOENT) throw ChartError(what + ": gnuplot not found on PATH (install gnuplot, e.g. gnuplot-nox)");
+  if (spawned != 0) throw ChartError(what + ": cannot start gnuplot: " + std::strerror(spawned));
+  const int slot = register_cleanup_child(child);
+  int status = 0;
+  while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  release_cleanup_child(slot);
+  return status;
+}
 
 void write_text_file(const fs::path& file, const std::string& content) {
   std::ofstream out(file, std::ios::binary);
@@ -386,11 +466,8 @@ void render(const fs::path& target, const std::string& script,
   for (const auto& data : data_files) write_text_file(scratch.path() / data.name, data.content);
   write_text_file(scratch.path() / "chart.gp", script);
 
-  const std::string command = "cd " + shell_quote(scratch.path().string()) +
-                              " && gnuplot -d chart.gp > gnuplot.log 2>&1";
-  const int status = std::system(command.c_str());
+  const int status = run_gnuplot(scratch.path(), what);
   const std::string log = tail(read_text_file(scratch.path() / "gnuplot.log"), 2000);
-  if (status == -1) throw ChartError(what + ": cannot start a shell to run gnuplot");
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     if (code == 127) {
@@ -418,7 +495,7 @@ void render(const fs::path& target, const std::string& script,
 // ---- input checks --------------------------------------------------------------
 
 void require(bool condition, const std::string& chart_kind, const std::string& message) {
-  if (!condition) throw ChartError(chart_kind + ": " + message);
+  if (!condition) throw ChartInputError(chart_kind + ": " + message);
 }
 
 }  // namespace
@@ -461,8 +538,8 @@ void write_line_chart(const fs::path& path, const ChartText& text,
   const auto x_range = x_extent.lo == x_extent.hi ? padded_range(x_extent) : std::pair{x_extent.lo, x_extent.hi};
   const auto y_range = padded_range(y_extent, 0.06);
   gp << range_command("x", x_range) << range_command("y", y_range);
-  // Large values read better with SI prefixes (-8.0G) than as 8e+09.
-  gp << si_format("y", std::max(std::fabs(y_range.first), std::fabs(y_range.second)));
+  // Large values read better as 1.5M or -8B than as 8e+09.
+  gp << thousands_tics("y", y_range);
 
   for (std::size_t i = 0; i < options.vertical_lines.size(); ++i) {
     const auto& line = options.vertical_lines[i];
@@ -553,7 +630,7 @@ void write_heatmap(const fs::path& path, const ChartText& text, const std::vecto
      << "set yrange [" << num(y.front()) << ":" << num(y.back()) << "]\n"
      << "set cbrange [" << num(z_lo) << ":" << num(z_hi) << "]\n"
      << "set cblabel " << quote(z_label) << "\n"
-     << si_format("cb", std::max(std::fabs(z_lo), std::fabs(z_hi)))
+     << thousands_tics("cb", {z_lo, z_hi})
      << "set lmargin at screen " << num(left_margin) << "\n"
      << "set rmargin at screen 0.82\n"
      << "set bmargin at screen " << num(plot_bottom) << "\n"
@@ -803,6 +880,8 @@ void write_fan_chart(const fs::path& path, const ChartText& text, const std::vec
        << "set title " << quote(panel.title) << " font 'Arial Bold,13' offset 0,-0.3\n"
        << "set ylabel " << quote(panel.y_label.empty() ? text.y_label : panel.y_label) << "\n"
        << range_command("y", padded_range(y_extent, 0.05));
+    const std::string y_tics = thousands_tics("y", padded_range(y_extent, 0.05));
+    gp << (y_tics.empty() ? "set ytics autofreq\n" : y_tics);
     if (last && !text.x_label.empty()) gp << "set xlabel " << quote(text.x_label) << "\n";
     if (p == 1) gp << "set key off\n";  // the first panel's legend serves all
     if (last) {  // the source line once, under the last panel

@@ -26,6 +26,12 @@ class ChartError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+// The data cannot be charted (one point, no finite value, a bad shape): the
+// user's input, not the machine. The command exits 2 and writes nothing.
+class ChartInputError : public ChartError {
+ public:
+  using ChartError::ChartError;
+};
 
 // Text around every chart. Labels carry units, e.g. "Price (USD/GPU-h)".
 struct ChartText {

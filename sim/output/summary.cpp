@@ -1,11 +1,16 @@
 #include "sim/output/summary.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include "sim/output/columns.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <system_error>
+#include <tuple>
 
 #include "models/catalog.hpp"
 #include "sim/scenario/document.hpp"
@@ -109,6 +114,8 @@ Json summary_json(const Results& r, const std::string& only) {
                   {"achieved", r.solve->achieved},
                   {"equals", r.solve->target_value},
                   {"evaluations", r.solve->evaluations}};
+    if (r.solve->derived_price_usd_per_gpu_hour)
+      j["solve"]["price_usd_per_gpu_hour"] = *r.solve->derived_price_usd_per_gpu_hour;
   }
   if (want("contracts")) {
   Json contracts = Json::array();
@@ -118,6 +125,8 @@ Json summary_json(const Results& r, const std::string& only) {
                          {"kind", contract_kind_name(c.kind)},
                          {"pool", c.pool},
                          {"price_usd_per_gpu_hour", c.price_usd_per_gpu_hour},
+                         {"price_derived_from_value", c.price_derived_from_value},
+                         {"value_usd", c.value_usd},
                          {"contracted_gpu_hours", c.contracted_gpu_hours},
                          {"billed_gpu_hours", c.billed_gpu_hours},
                          {"busy_gpu_hours", c.busy_gpu_hours},
@@ -215,11 +224,65 @@ std::optional<double> metric_value(const Json& summary, const std::string& path)
   return node->get<double>();
 }
 
+MetricWords metric_words(const std::string& path) {
+  const std::vector<std::string> seg = split_path(path);
+  if (seg.empty()) return {path, ""};
+  std::string leaf = seg.back();
+  MetricWords out;
+  // The unit a name ends with, longest first.
+  const std::pair<const char*, const char*> units[] = {
+      {"_usd_per_gpu_hour", "USD/GPU-h"}, {"_per_gpu_hour_usd", "USD/GPU-h"}, {"_per_gw_year_usd", "USD/GW-year"},
+      {"_per_gw_usd", "USD/GW"}, {"_usd", "USD"}, {"_mw", "MW"}, {"_kwh", "kWh"}, {"_years", "years"},
+      {"_per_year", "/year"}};
+  for (const auto& [tail, unit] : units) {
+    const std::string t = tail;
+    if (leaf.size() > t.size() && leaf.compare(leaf.size() - t.size(), t.size(), t) == 0) {
+      leaf = leaf.substr(0, leaf.size() - t.size());
+      out.unit = unit;
+      break;
+    }
+  }
+  if (leaf.find("gpu_hours") != std::string::npos && out.unit.empty()) out.unit = "GPU-h";
+  if (seg.front() == "time" && leaf == "hours") out.unit = "h";
+  // Words, with the acronyms a reader expects.
+  const std::pair<const char*, const char*> acronyms[] = {
+      {"npv", "NPV"}, {"irr", "IRR"}, {"ebitda", "EBITDA"}, {"it", "IT"}, {"gpu", "GPU"}, {"gpus", "GPUs"},
+      {"avg", "average"}, {"usd", "USD"}, {"kwh", "kWh"}, {"mw", "MW"}, {"gw", "GW"}};
+  std::string words;
+  std::size_t start = 0;
+  while (start <= leaf.size()) {
+    const auto underscore = leaf.find('_', start);
+    std::string word = leaf.substr(start, underscore == std::string::npos ? std::string::npos : underscore - start);
+    for (const auto& [lower, shown] : acronyms)
+      if (word == lower) word = shown;
+    if (!word.empty()) words += (words.empty() ? "" : " ") + word;
+    if (underscore == std::string::npos) break;
+    start = underscore + 1;
+  }
+  const std::string& group = seg.front();
+  if (seg.size() == 3) {
+    words = seg[1] + ": " + words;  // customers.NAME.x, contracts.NAME.x, pools.NAME.x, sites.NAME.x
+  } else if (group == "utilization" && seg.size() == 2) {
+    words[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(words[0])));
+    words += " utilization";  // "Billed utilization"
+  } else if (seg.size() == 2 && group != "finance") {
+    std::string g = group;
+    g[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(g[0])));
+    if (group == "gpus") g = "GPUs";
+    words = g + ", " + words;
+  } else if (!words.empty() && std::islower(static_cast<unsigned char>(words[0]))) {
+    words[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(words[0])));
+  }
+  out.words = words;
+  return out;
+}
+
 std::string with_commas(double v, int decimals) {
   if (!std::isfinite(v)) return "n/a";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, std::fabs(v));
-  std::string s = buf;
+  // Sized for every digit: 1e300 has 301 of them.
+  std::string s(static_cast<std::size_t>(std::snprintf(nullptr, 0, "%.*f", decimals, std::fabs(v))) + 1, '\0');
+  std::snprintf(s.data(), s.size(), "%.*f", decimals, std::fabs(v));
+  s.pop_back();
   const auto dot = s.find('.');
   std::string whole = dot == std::string::npos ? s : s.substr(0, dot);
   const std::string frac = dot == std::string::npos ? "" : s.substr(dot);
@@ -233,24 +296,27 @@ std::string with_commas(double v, int decimals) {
 }
 
 namespace {
+// printf of one number into a string of whatever length it needs.
+std::string formatted(const char* format, double v) {
+  std::string out(static_cast<std::size_t>(std::snprintf(nullptr, 0, format, v)) + 1, '\0');
+  std::snprintf(out.data(), out.size(), format, v);
+  out.pop_back();
+  return out;
+}
 std::string pct(std::optional<double> v) {
-  if (!v) return "n/a";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", *v * 100);
-  return buf;
+  if (!v || !std::isfinite(*v)) return "n/a";
+  return formatted("%.1f%%", *v * 100);
 }
 std::string money_text(double v) {
   const double a = std::fabs(v);
-  char buf[64];
-  if (a >= 1e9) std::snprintf(buf, sizeof buf, "%.3fB", v / 1e9);
-  else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", v / 1e6);
-  else return with_commas(v, 0);
-  return buf;
+  if (!std::isfinite(v)) return "n/a";
+  if (a >= 1e9) return formatted("%.3fB", v / 1e9);
+  if (a >= 1e6) return formatted("%.2fM", v / 1e6);
+  return with_commas(v, 0);
 }
+// No fixed buffers: a long name or value widens its row, never cuts it.
 void row(std::ostringstream& o, const std::string& label, const std::string& value, const std::string& note = "") {
-  char buf[256];
-  std::snprintf(buf, sizeof buf, "  %-34s %20s  %s\n", label.c_str(), value.c_str(), note.c_str());
-  o << buf;
+  o << "  " << left(label, 34) << " " << right(value, 20) << "  " << note << "\n";
 }
 }  // namespace
 
@@ -301,23 +367,39 @@ std::string summary_table(const Results& r) {
   row(o, "payback (years)", m.payback_years ? with_commas(*m.payback_years, 2) : "n/a");
   if (!r.customers.empty()) {
     o << "\nCustomers\n";
-    char buf[256];
-    std::snprintf(buf, sizeof buf, "  %-24s %18s %16s %8s\n", "name", "GPU-hours", "revenue USD", "share");
-    o << buf;
-    for (const auto& c : r.customers) {
-      std::snprintf(buf, sizeof buf, "  %-24s %18s %16s %8s\n", c.name.c_str(), with_commas(c.gpu_hours, 0).c_str(),
-                    money_text(c.revenue_usd).c_str(), pct(c.revenue_share).c_str());
-      o << buf;
-    }
+    auto customer_row = [&](const std::string& name, const std::string& hours, const std::string& revenue,
+                            const std::string& share) {
+      o << "  " << left(name, 24) << " " << right(hours, 18) << " " << right(revenue, 16) << " " << right(share, 8) << "\n";
+    };
+    customer_row("name", "GPU-hours", "revenue USD", "share");
+    for (const auto& c : r.customers)
+      customer_row(c.name, with_commas(c.gpu_hours, 0), money_text(c.revenue_usd), pct(c.revenue_share));
+  }
+  if (!r.contracts.empty()) {
+    // The deal's own numbers: what each contract charges, is worth and earns.
+    o << "\nContracts\n";
+    std::size_t name_width = 24;
+    for (const auto& c : r.contracts) name_width = std::max(name_width, display_width(c.name));
+    auto contract_row = [&](const std::string& name, const std::string& price, const std::string& value,
+                            const std::string& contracted, const std::string& billed, const std::string& revenue,
+                            const std::string& note) {
+      o << "  " << left(name, name_width) << " " << right(price, 12) << " " << right(value, 12) << " "
+        << right(contracted, 18) << " " << right(billed, 18) << " " << right(revenue, 12) << note << "\n";
+    };
+    contract_row("name", "USD/gpu-h", "value USD", "contracted GPU-h", "billed GPU-h", "revenue USD", "");
+    for (const auto& c : r.contracts)
+      contract_row(c.name, formatted("%.4f", c.price_usd_per_gpu_hour), money_text(c.value_usd),
+                   with_commas(c.contracted_gpu_hours, 0), with_commas(c.billed_gpu_hours, 0), money_text(c.revenue_usd),
+                   c.price_derived_from_value ? "  price derived from value" : "");
   }
   if (r.solve) {
     o << "\nSolved\n";
-    char v[64], a[64], t[64];
-    std::snprintf(v, sizeof v, "%.10g", r.solve->value);
-    std::snprintf(a, sizeof a, "%.8g", r.solve->achieved);
-    std::snprintf(t, sizeof t, "%.8g", r.solve->target_value);
-    row(o, r.solve->vary, v, "as written: " + r.solve->value_text);
-    row(o, r.solve->target, a, std::string("target ") + t);
+    row(o, r.solve->vary, formatted("%.10g", r.solve->value), "as written: " + r.solve->value_text);
+    row(o, r.solve->target, formatted("%.8g", r.solve->achieved), "target " + formatted("%.8g", r.solve->target_value));
+    if (r.solve->derived_price_usd_per_gpu_hour) {
+      const std::string contract = r.solve->vary.substr(0, r.solve->vary.rfind('.'));
+      row(o, contract + ".price", formatted("%.6g", *r.solve->derived_price_usd_per_gpu_hour), "USD/gpu-h, derived from value");
+    }
   }
   return o.str();
 }
@@ -338,17 +420,48 @@ Eigen::Index period_key(HourStamp t, Period every, Eigen::Index step_index) {
 }
 }  // namespace
 
-std::string timeseries_csv(const Results& r, Period every) {
+PeriodTable period_table(const Results& r, Period every) {
   const StepSeries& s = r.series;
   const Eigen::ArrayXd op = s.operating_income_usd();
   const Eigen::ArrayXd net = s.net_income_usd();
   const Eigen::ArrayXd cash = s.cash_flow_usd();
-  std::ostringstream o;
-  o << "period_start,hours,installed_gpus,available_gpus,contracted_gpus,billed_gpu_hours,busy_gpu_hours,"
-       "shortfall_gpu_hours,unserved_gpu_hours,it_power_mw,facility_power_mw,it_energy_kwh,"
-       "facility_energy_kwh,revenue_usd,energy_cost_usd,colocation_usd,opex_usd,depreciation_usd,"
-       "operating_income_usd,interest_usd,other_usd,tax_usd,net_income_usd,capex_usd,debt_drawn_usd,"
-       "debt_repaid_usd,cash_flow_usd,cumulative_cash_usd\n";
+  using K = SeriesKind;
+  // Each column: its name, its kind, its per-step series (a level's averaged
+  // over the period, a flow's summed) and the divisor to the column's unit
+  // (W → MW, Wh → kWh). The running total and the ratio come after.
+  const std::vector<std::tuple<const char*, K, const Eigen::ArrayXd*, double>> steps{
+      {"installed_gpus", K::level, &s.installed_gpus, 1.0},
+      {"available_gpus", K::level, &s.available_gpus, 1.0},
+      {"contracted_gpus", K::level, &s.contracted_gpus, 1.0},
+      {"billed_gpu_hours", K::flow, &s.billed_gpu_hours, 1.0},
+      {"busy_gpu_hours", K::flow, &s.busy_gpu_hours, 1.0},
+      {"shortfall_gpu_hours", K::flow, &s.shortfall_gpu_hours, 1.0},
+      {"unserved_gpu_hours", K::flow, &s.unserved_gpu_hours, 1.0},
+      {"it_power_mw", K::level, &s.it_power_w, 1e6},
+      {"facility_power_mw", K::level, &s.facility_power_w, 1e6},
+      {"it_energy_kwh", K::flow, &s.it_energy_wh, 1e3},
+      {"facility_energy_kwh", K::flow, &s.facility_energy_wh, 1e3},
+      {"revenue_usd", K::flow, &s.revenue_usd, 1.0},
+      {"energy_cost_usd", K::flow, &s.energy_cost_usd, 1.0},
+      {"colocation_usd", K::flow, &s.colocation_usd, 1.0},
+      {"opex_usd", K::flow, &s.opex_usd, 1.0},
+      {"depreciation_usd", K::flow, &s.depreciation_usd, 1.0},
+      {"operating_income_usd", K::flow, &op, 1.0},
+      {"interest_usd", K::flow, &s.interest_usd, 1.0},
+      {"other_usd", K::flow, &s.other_usd, 1.0},
+      {"tax_usd", K::flow, &s.tax_usd, 1.0},
+      {"net_income_usd", K::flow, &net, 1.0},
+      {"capex_usd", K::flow, &s.capex_usd, 1.0},
+      {"debt_drawn_usd", K::flow, &s.debt_drawn_usd, 1.0},
+      {"debt_repaid_usd", K::flow, &s.debt_repaid_usd, 1.0},
+      {"cash_flow_usd", K::flow, &cash, 1.0}};
+  PeriodTable t;
+  for (const auto& [name, kind, series, divisor] : steps) {
+    t.columns.push_back(name);
+    t.kinds.push_back(kind);
+  }
+  t.columns.insert(t.columns.end(), {"cumulative_cash_usd", "price_usd_per_gpu_hour"});
+  t.kinds.insert(t.kinds.end(), {K::running_total, K::ratio});
   const Eigen::Index n = s.revenue_usd.size();
   const double dt = r.time.step_hours;
   double cumulative = 0.0;
@@ -356,26 +469,39 @@ std::string timeseries_csv(const Results& r, Period every) {
     const Eigen::Index key = period_key(r.step_start(k), every, k);
     Eigen::Index j = k;
     while (j < n && period_key(r.step_start(j), every, j) == key) ++j;
-    const auto seg = [&](const Eigen::ArrayXd& a) { return a.segment(k, j - k).sum(); };
     const double hours = static_cast<double>(j - k) * dt;
-    const double period_cash = seg(cash);
-    cumulative += period_cash;
-    o << format_date(r.step_start(k)) << "," << num(hours) << "," << num(seg(s.installed_gpus) * dt / hours) << ","
-      << num(seg(s.available_gpus) * dt / hours) << "," << num(seg(s.contracted_gpus) * dt / hours) << ","
-      << num(seg(s.billed_gpu_hours)) << "," << num(seg(s.busy_gpu_hours)) << "," << num(seg(s.shortfall_gpu_hours))
-      << "," << num(seg(s.unserved_gpu_hours)) << "," << num(seg(s.it_power_w) * dt / hours / 1e6) << ","
-      << num(seg(s.facility_power_w) * dt / hours / 1e6) << "," << num(seg(s.it_energy_wh) / 1e3) << ","
-      << num(seg(s.facility_energy_wh) / 1e3) << "," << num(seg(s.revenue_usd)) << "," << num(seg(s.energy_cost_usd))
-      << "," << num(seg(s.colocation_usd)) << "," << num(seg(s.opex_usd)) << "," << num(seg(s.depreciation_usd)) << ","
-      << num(seg(op)) << "," << num(seg(s.interest_usd)) << "," << num(seg(s.other_usd)) << "," << num(seg(s.tax_usd))
-      << "," << num(seg(net)) << "," << num(seg(s.capex_usd)) << "," << num(seg(s.debt_drawn_usd)) << ","
-      << num(seg(s.debt_repaid_usd)) << "," << num(period_cash) << "," << num(cumulative) << "\n";
+    std::vector<double> row;
+    for (const auto& [name, kind, series, divisor] : steps) {
+      const double sum = series->segment(k, j - k).sum();
+      // A level's step values are averages over dt: its period average weights them by dt.
+      row.push_back((kind == K::level ? sum * dt / hours : sum) / divisor);
+    }
+    cumulative += row[t.columns.size() - 3];  // cash_flow_usd
+    const double billed = s.billed_gpu_hours.segment(k, j - k).sum();
+    row.push_back(cumulative);
+    row.push_back(billed > 0 ? s.revenue_usd.segment(k, j - k).sum() / billed : std::nan(""));
+    t.period_starts.push_back(format_date(r.step_start(k)));
+    t.hours.push_back(hours);
+    t.rows.push_back(std::move(row));
     k = j;
+  }
+  return t;
+}
+
+std::string timeseries_csv(const Results& r, Period every) {
+  const PeriodTable t = period_table(r, every);
+  std::ostringstream o;
+  o << "period_start,hours";
+  for (const auto& c : t.columns) o << "," << c;
+  o << "\n";
+  for (std::size_t p = 0; p < t.rows.size(); ++p) {
+    o << t.period_starts[p] << "," << num(t.hours[p]);
+    for (double v : t.rows[p]) o << "," << (std::isfinite(v) ? num(v) : "");
+    o << "\n";
   }
   return o.str();
 }
 
-namespace {
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
   std::string out = "\"";
@@ -385,7 +511,6 @@ std::string csv_field(const std::string& s) {
   }
   return out + "\"";
 }
-}  // namespace
 
 std::string customers_csv(const Results& r) {
   std::ostringstream o;
@@ -395,29 +520,11 @@ std::string customers_csv(const Results& r) {
   return o.str();
 }
 
-void write_files_atomically(const std::string& dir,
-                            const std::vector<std::pair<std::string, std::string>>& files) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) throw OutputError("cannot create the output directory '" + dir + "': " + ec.message());
-  if (!fs::is_directory(dir)) throw OutputError("'" + dir + "' is not a directory");
-  std::vector<fs::path> temps;
-  try {
-    for (const auto& [name, content] : files) {
-      const fs::path tmp = fs::path(dir) / ("." + name + ".tmp");
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      if (!out) throw OutputError("cannot write '" + tmp.string() + "'");
-      temps.push_back(tmp);
-      out << content;
-      out.close();
-      if (!out) throw OutputError("cannot write '" + tmp.string() + "' (disk full?)");
-    }
-    for (std::size_t i = 0; i < files.size(); ++i) fs::rename(temps[i], fs::path(dir) / files[i].first);
-  } catch (...) {
-    for (const auto& t : temps) fs::remove(t, ec);
-    throw;
-  }
+std::string summary_csv(const Results& r) {
+  std::ostringstream o;
+  o << "metric,value\n";
+  for (const auto& [name, v] : flatten_all(summary_json(r))) o << csv_field(name) << "," << (v ? num(*v) : "") << "\n";
+  return o.str();
 }
 
 Json catalog_json() {

@@ -33,25 +33,56 @@ std::vector<std::pair<std::string, std::optional<double>>> flatten_all(const Jso
 // The valid metric names of a summary (null ones too), for headers and messages.
 std::vector<std::string> metric_names(const Json& summary);
 
+// A result's name in words, for chart titles and legends, and its unit apart:
+// finance.npv_usd → {"NPV", "USD"}, finance.operating_margin → {"Operating
+// margin", ""}, utilization.billed → {"Billed utilization", ""},
+// customers.Microsoft.revenue_share → {"Microsoft: revenue share", ""}.
+struct MetricWords {
+  std::string words, unit;
+  // "NPV (USD)", "Operating margin".
+  std::string with_unit() const { return unit.empty() ? words : words + " (" + unit + ")"; }
+};
+MetricWords metric_words(const std::string& path);
+
 // The human summary: ladder, power and energy, income statement, customers.
 std::string summary_table(const Results& r);
 
 enum class Period { step, day, month, quarter, year };
-// The time series aggregated per period, as CSV with units in the column names.
+
+// How a column of the time series aggregates over a period.
+enum class SeriesKind {
+  flow,           // a sum over the period: GPU-hours, kWh, USD
+  level,          // a time-weighted average: GPUs, MW
+  running_total,  // the total at the period's end: cumulative_cash_usd
+  ratio,          // a ratio of two flows: price_usd_per_gpu_hour (revenue ÷ billed GPU-hours)
+};
+
+// The time series aggregated per period: timeseries.csv's columns (after
+// period_start and hours), with units in their names. A ratio whose
+// denominator is 0 in a period is NaN there.
+struct PeriodTable {
+  std::vector<std::string> columns;
+  std::vector<SeriesKind> kinds;           // per column
+  std::vector<std::string> period_starts;  // "2024-01-01"
+  std::vector<double> hours;               // per period
+  std::vector<std::vector<double>> rows;   // rows[period][column]
+};
+PeriodTable period_table(const Results& r, Period every);
+// The same as CSV: period_start, hours, then the columns (a NaN as an empty cell).
 std::string timeseries_csv(const Results& r, Period every);
 std::string customers_csv(const Results& r);
+// A CSV field: quoted (quotes doubled) when it holds a comma, quote or newline.
+std::string csv_field(const std::string& s);
+// The summary as CSV: a `metric,value` header, then every scalar of the JSON
+// summary (flatten_all's order and names), a null one as an empty value.
+std::string summary_csv(const Results& r);
 
-// An output directory or file that cannot be written (a user's --out, not a bug).
+// An output directory or file that cannot be written (a user's --out, not a bug);
+// sim/output/staged_output.hpp writes --out folders all or nothing.
 class OutputError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
-
-// Writes files whole or not at all: each to a temporary name in `dir`, then
-// renamed into place once all are written. Creates `dir` if needed. Throws
-// OutputError when the directory or a file cannot be written.
-void write_files_atomically(const std::string& dir,
-                            const std::vector<std::pair<std::string, std::string>>& name_and_content);
 
 // The built-in GPU catalog (`gpusim catalog --format json`): id, tdp_w, idle_w,
 // overhead_w, price_usd, source per model.

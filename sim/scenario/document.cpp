@@ -1,11 +1,14 @@
 #include "sim/scenario/document.hpp"
 
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <cstdio>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -68,6 +71,75 @@ void DocNode::erase(const std::string& key) {
 }
 
 namespace {
+
+// The offset of the first byte that is not well-formed UTF-8 (RFC 3629: no
+// overlong forms, no surrogates, nothing above U+10FFFF), or nullopt.
+std::optional<std::size_t> first_invalid_utf8(const std::string& text) {
+  const auto* b = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  for (std::size_t i = 0; i < n;) {
+    const unsigned c = b[i];
+    std::size_t len = 0;
+    unsigned lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (c < 0x80) len = 1;
+    else if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c == 0xE0) len = 3, lo = 0xA0;
+    else if (c >= 0xE1 && c <= 0xEC) len = 3;
+    else if (c == 0xED) len = 3, hi = 0x9F;
+    else if (c >= 0xEE && c <= 0xEF) len = 3;
+    else if (c == 0xF0) len = 4, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) len = 4;
+    else if (c == 0xF4) len = 4, hi = 0x8F;
+    else return i;
+    if (i + len > n) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      const unsigned next = b[i + k];
+      if (k == 1 ? (next < lo || next > hi) : (next < 0x80 || next > 0xBF)) return i;
+    }
+    i += len;
+  }
+  return std::nullopt;
+}
+
+// Whether the text holds a document after its first: the parser skips the
+// first (its events ignored) and is asked for one more.
+bool has_second_document(const std::string& text) {
+  struct Ignore : YAML::EventHandler {
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+  } ignore;
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  if (!parser.HandleNextDocument(ignore)) return false;
+  return parser.HandleNextDocument(ignore);
+}
+
+// Where the second document's `---` is (yaml-cpp marks its first value instead).
+SourceLoc second_document_marker(const std::string& text, const std::shared_ptr<const std::string>& file) {
+  int line = 1, seen = 0;
+  bool content = false;  // something other than comments or blank lines came before
+  for (std::size_t start = 0; start <= text.size();) {
+    const auto end = text.find('\n', start);
+    const std::string l = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (l.rfind("---", 0) == 0) {
+      if (content || seen > 0) return {file, line, 1};
+      ++seen;
+    } else if (!l.empty() && l[0] != '#' && l.find_first_not_of(" \t\r") != std::string::npos) {
+      content = true;
+    }
+    if (end == std::string::npos) break;
+    start = end + 1;
+    ++line;
+  }
+  return {file, 1, 1};
+}
 
 struct Converter {
   std::shared_ptr<const std::string> file;
@@ -160,9 +232,33 @@ DocNode parse_yaml_text(const std::string& text, const std::string& file, Diagno
                     std::to_string(limits.max_file_bytes) + " bytes");
     return {};
   }
+  if (const auto bad = first_invalid_utf8(text)) {
+    int line = 1, col = 1;
+    for (std::size_t i = 0; i < *bad; ++i) {
+      if (text[i] == '\n') {
+        line += 1;
+        col = 1;
+      } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+        col += 1;  // columns count characters, not bytes
+      }
+    }
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(text[*bad])));
+    diags.error({fname, line, col}, "",
+                std::string("invalid UTF-8 (byte ") + byte + "); a scenario is UTF-8 text");
+    return {};
+  }
   YAML::Node root;
   try {
     root = YAML::Load(text);
+    // One document per file: a second one (after `---`) would be ignored.
+    // (Not YAML::LoadAll: on some malformed input it never stops adding empty documents.)
+    if (has_second_document(text)) {
+      diags.error(second_document_marker(text, fname), "",
+                  "a second YAML document starts here; a scenario file holds one document (remove the '---' "
+                  "and what follows, or put it in its own file)");
+      return {};
+    }
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp 0.7 stops at 2,000 levels with the message "bad file"; say what is wrong.
     SourceLoc loc{fname, e.mark.line >= 0 ? e.mark.line + 1 : 0, e.mark.column >= 0 ? e.mark.column + 1 : 0};
@@ -223,6 +319,12 @@ DocNode load_recursive(const std::string& path, const SourceLoc& from, Diagnosti
                 from.file ? "extends" : "", "'" + path + "' is a directory, not a scenario file");
     return {};
   }
+  // A base must be a regular file: /dev/null or a device would read as an empty base.
+  // (The top-level file may be a pipe: `validate /dev/stdin`, `run <(cat f.yaml)`.)
+  if (from.file && !fs::is_regular_file(path, ec) && fs::exists(path, ec)) {
+    diags.error(from, "extends", "'" + path + "' is not a regular file; extends names a scenario file");
+    return {};
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     if (from.file)
@@ -238,8 +340,19 @@ DocNode load_recursive(const std::string& path, const SourceLoc& from, Diagnosti
     text.resize(limits.max_file_bytes + 1);
     in.read(text.data(), static_cast<std::streamsize>(text.size()));
     text.resize(static_cast<std::size_t>(in.gcount()));
+    if (in.bad()) {
+      diags.error(from.file ? from : SourceLoc{std::make_shared<const std::string>(path), 0, 0},
+                  from.file ? "extends" : "",
+                  from.file ? "cannot read '" + path + "' (a read error)" : std::string("cannot read the file (a read error)"));
+      return {};
+    }
   }
+  const std::size_t errors_before = diags.size();
   DocNode doc = parse_yaml_text(text, path, diags, limits);
+  if (doc.is_null() && from.file && diags.size() == errors_before) {
+    diags.error(from, "extends", "'" + path + "' is empty; a base scenario is a map of keys");
+    return doc;
+  }
   if (doc.is_null()) return doc;
   stack.push_back(key);
   doc = follow_extends(std::move(doc), fs::path(path).parent_path(), diags, limits, stack);
@@ -348,6 +461,19 @@ std::vector<std::string> split_path(const std::string& path) {
   return out;
 }
 
+namespace {
+// A contract's `price` and `value` are two forms of what it pays: one set on
+// the command line replaces the other written in a file (a line > 0). Both set
+// on the command line still clash, and the loader's message names the --set.
+void replace_other_form(DocNode& item, const std::vector<std::string>& segments) {
+  if (segments.size() != 3 || (segments[0] != "contracts" && segments[0] != "demand")) return;
+  const std::string& key = segments[2];
+  if (key != "price" && key != "value") return;
+  const std::string other = key == "price" ? "value" : "price";
+  if (const DocNode* written = item.find(other); written && written->loc.line > 0) item.erase(other);
+}
+}  // namespace
+
 void apply_override(DocNode& root, const std::string& assignment, Diagnostics& diags) {
   const auto eq = assignment.find('=');
   const auto origin = std::make_shared<const std::string>("--set " + assignment.substr(0, eq));
@@ -356,6 +482,10 @@ void apply_override(DocNode& root, const std::string& assignment, Diagnostics& d
   if (eq == std::string::npos || eq == 0) {
     diags.error({std::make_shared<const std::string>("--set"), 0, 0}, "",
                 "'" + assignment + "': expected PATH=VALUE, e.g. contracts.Microsoft.price=2.1 USD/gpu-h");
+    return;
+  }
+  if (first_invalid_utf8(assignment)) {
+    diags.error(where, "", "'" + assignment.substr(0, eq) + "=...': invalid UTF-8; a --set is UTF-8 text");
     return;
   }
   const std::string path = assignment.substr(0, eq);
@@ -426,6 +556,7 @@ void apply_override(DocNode& root, const std::string& assignment, Diagnostics& d
       if (last) {
         if (remove) node->erase(seg);
         else node->set(seg, value, where);
+        if (!remove) replace_other_form(*node, segments);
         return;
       }
       const bool named_list = std::any_of(std::begin(kNamedLists), std::end(kNamedLists),

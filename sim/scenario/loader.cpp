@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <tuple>
 
 #include "models/catalog.hpp"
 
@@ -83,23 +84,22 @@ Field<S> plain(const Decl& d, UnitKind kind, double S::*m) {
   return number_field<S>(d, kind, [m](S& s, double v) { s.*m = v; });
 }
 
-template <class S>
-Field<S> span_field(const Decl& d, Span S::*m) {
+// A duration; `d.min`/`d.max` (in hours, a year counted as 8,760 h) bound it
+// when given, e.g. a depreciation life of 1 d to 100 y.
+template <class S, class M>
+Field<S> span_field(const Decl& d, M S::*m) {
   Field<S> f = base_field<S>(d, quantity_type_doc(UnitKind::duration, d.default_unit),
-                             {KeyType::Shape::quantity, UnitKind::duration, d.default_unit, 0.0});
+                             {KeyType::Shape::quantity, UnitKind::duration, d.default_unit, 0.0, kInf,
+                              std::max(0.0, d.min), d.max});
   const std::string unit = d.default_unit;
+  const double lo = d.min, hi = d.max;
+  const std::string range = d.range_doc;
   f.read = [=](ReadContext& ctx, const DocNode& n, S& s) {
-    if (auto v = read_span(ctx, n, unit)) s.*m = *v;
-  };
-  return f;
-}
-template <class S>
-Field<S> span_field(const Decl& d, std::optional<Span> S::*m) {
-  Field<S> f = base_field<S>(d, quantity_type_doc(UnitKind::duration, d.default_unit),
-                             {KeyType::Shape::quantity, UnitKind::duration, d.default_unit, 0.0});
-  const std::string unit = d.default_unit;
-  f.read = [=](ReadContext& ctx, const DocNode& n, S& s) {
-    if (auto v = read_span(ctx, n, unit)) s.*m = *v;
+    const auto v = read_span(ctx, n, unit);
+    if (!v) return;
+    const double hours = v->unit == Span::Unit::years ? v->amount * 8760.0 : v->amount;
+    if (!check_range(ctx, n, hours, lo, hi, range.empty() ? "a value in range" : range)) return;
+    s.*m = *v;
   };
   return f;
 }
@@ -508,9 +508,9 @@ void add_contract_fields(Section<ContractSpec>& s, bool is_demand) {
   if (!is_demand) {
     s.add(quantity<ContractSpec>({.name = "gpu_hours", .description = "size as GPU-hours, spread evenly over the contract's term (instead of gpus)", .min = 0, .range_doc = "0 or more"}, UnitKind::gpu_hours, &ContractSpec::gpu_hours));
   }
-  s.add(quantity<ContractSpec>({.name = "price", .description = "price per GPU-hour billed", .min = 0, .range_doc = "0 or more", .default_unit = "USD/gpu-h"}, UnitKind::gpu_hour_price, &ContractSpec::price));
+  s.add(quantity<ContractSpec>({.name = "price", .description = "price per GPU-hour billed", .min = 0, .max = 1e4, .range_doc = "0 to 10,000 USD/gpu-h", .default_unit = "USD/gpu-h"}, UnitKind::gpu_hour_price, &ContractSpec::price));
   if (!is_demand) {
-    s.add(quantity<ContractSpec>({.name = "value", .description = "total contract value; the price is derived as value / contracted GPU-hours (instead of price)", .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &ContractSpec::value));
+    s.add(quantity<ContractSpec>({.name = "value", .description = "total contract value; the price is derived as value / contracted GPU-hours (instead of price)", .min = 0, .max = 1e15, .range_doc = "0 to 1,000T USD", .default_unit = "USD"}, UnitKind::money, &ContractSpec::value));
   }
   s.add(date_field<ContractSpec>({.name = "start", .description = "first hour it bills", .default_doc = "run start"}, &ContractSpec::start));
   if (!is_demand) {
@@ -603,7 +603,7 @@ Schema::Schema() {
   catalog.add(quantity<G>({.name = "tdp", .description = "a busy GPU's draw", .default_doc = "the built-in value; required for a new id", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &G::tdp));
   catalog.add(quantity<G>({.name = "idle", .description = "an idle GPU's draw", .default_doc = "the built-in value; required for a new id", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &G::idle));
   catalog.add(quantity<G>({.name = "overhead", .description = "server share per powered GPU: CPUs, memory, NICs, fans", .default_doc = "the built-in value; required for a new id", .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &G::overhead));
-  catalog.add(quantity<G>({.name = "price", .description = "purchase price per GPU (a pool's default capex)", .default_doc = "the built-in value; required for a new id", .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &G::price));
+  catalog.add(quantity<G>({.name = "price", .description = "purchase price per GPU (a pool's default capex)", .default_doc = "the built-in value; required for a new id", .min = 0, .max = 1e7, .range_doc = "0 to 10M USD", .default_unit = "USD"}, UnitKind::money, &G::price));
   catalog.add(custom_field<G>({.name = "power_curve", .description = "f(u): share of the idle-to-busy swing drawn at load u", .default_value = std::string("linear")},
                               "linear, square, cubic, or a table [{load: %, f: fraction | power: W}, ...] from 0% to 100%",
                               [](ReadContext& ctx, const DocNode& n, G& g) {
@@ -648,8 +648,8 @@ Schema::Schema() {
                             [](ReadContext& ctx, const DocNode& n, F& f) {
                               if (auto v = read_ramp(ctx, n)) f.schedule.ramp = *v;
                             }));
-  fleet.add(quantity<F>({.name = "capex", .description = "purchase cost per GPU, paid when it enters service", .default_doc = "the catalog price", .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &F::capex));
-  fleet.add(span_field<F>({.name = "life", .description = "straight-line depreciation life. Default: 6 y (CoreWeave, Microsoft, Google; docs/facts.md: confirmed)", .default_value = std::string("6y"), .default_unit = "y"}, &F::life));
+  fleet.add(quantity<F>({.name = "capex", .description = "purchase cost per GPU, paid when it enters service", .default_doc = "the catalog price", .min = 0, .max = 1e7, .range_doc = "0 to 10M USD", .default_unit = "USD"}, UnitKind::money, &F::capex));
+  fleet.add(span_field<F>({.name = "life", .description = "straight-line depreciation life. Default: 6 y (CoreWeave, Microsoft, Google; docs/facts.md: confirmed)", .default_value = std::string("6y"), .min = 24, .max = 876000, .range_doc = "1d to 100y", .default_unit = "y"}, &F::life));
   fleet.add(plain<F>({.name = "afr", .description = "annual failure rate: share of GPUs failing per year", .default_value = std::string("0%"), .min = 0, .max = 10, .range_doc = "0 to 1000%/y"}, UnitKind::rate_per_year, &F::afr));
   fleet.add(span_field<F>({.name = "repair", .description = "time a failed GPU is down", .default_value = std::string("3d"), .default_unit = "h"}, &F::repair));
   fleet.add(custom_field<F>({.name = "power_curve", .description = "overrides the catalog model's power_curve", .default_doc = "the catalog's"},
@@ -675,10 +675,10 @@ Schema::Schema() {
 
   using D = DebtSpec;
   debt.add(text_field<D>({.name = "name", .description = "unique name", .required = true}, &D::name));
-  debt.add(quantity<D>({.name = "principal", .description = "amount borrowed", .required = true, .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &D::principal));
+  debt.add(quantity<D>({.name = "principal", .description = "amount borrowed", .required = true, .min = 0, .max = 1e15, .range_doc = "0 to 1,000T USD", .default_unit = "USD"}, UnitKind::money, &D::principal));
   debt.add(plain<D>({.name = "rate", .description = "interest per year on the outstanding balance", .required = true, .min = 0, .max = 10, .range_doc = "0 to 1000%/y"}, UnitKind::rate_per_year, &D::rate));
   debt.add(date_field<D>({.name = "start", .description = "drawn on this date (may be before the run: then only its interest and repayments fall in the run)", .default_doc = "run start"}, &D::start));
-  debt.add(span_field<D>({.name = "term", .description = "time to final repayment", .default_value = std::string("5y"), .default_unit = "y"}, &D::term));
+  debt.add(span_field<D>({.name = "term", .description = "time to final repayment", .default_value = std::string("5y"), .min = 24, .max = 876000, .range_doc = "1d to 100y", .default_unit = "y"}, &D::term));
   debt.add(choice_field<D>({.name = "amortization", .description = "bullet: all principal at the end; linear: equal principal each step; annuity: equal payments", .default_value = std::string("bullet")},
                            &D::amortization, Choices<D::Amortization>{{"bullet", D::Amortization::bullet}, {"linear", D::Amortization::linear}, {"annuity", D::Amortization::annuity}}));
 
@@ -791,6 +791,8 @@ void resolve_time(RawScenario& raw, Diagnostics& diags, const LocationIndex& loc
     return;
   }
   if (!t.end && !t.duration) {
+    // A length that was written but could not be read already has its error.
+    if (has_key(locs, "time.end") || has_key(locs, "time.duration")) return;
     diags.error(loc_of(locs, "time").file ? loc_of(locs, "time") : top, "time",
                 "missing required key 'end' or 'duration' (the run's length)");
     return;
@@ -869,6 +871,12 @@ void check_fleet(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs)
         diags.error(loc_of(locs, p + ".count"), p + ".count",
                     "count: fit needs its site '" + f.site + "' to have it_power_cap or power_cap");
       }
+      // A model that draws nothing at full load fits infinitely many times.
+      if (g != s.catalog.end() && !(g->tdp.value + g->overhead.value > 0)) {
+        diags.error(loc_of(locs, p + ".count"), p + ".count",
+                    "count: fit needs a GPU model that draws power at full load; " + f.gpu +
+                        " draws 0 W (tdp + overhead); give a count, or the model a tdp");
+      }
     }
     if (!has_key(locs, p + ".capex") && g != s.catalog.end()) f.capex = g->price;
     if (f.life.amount <= 0) {
@@ -902,8 +910,15 @@ void check_contracts(ScenarioSpec& s, std::vector<ContractSpec>& list, const std
                   "value prices a reserved contract; on_demand and spot give price");
     }
     if (has_value && c.price_decline > 0) {
-      diags.error(loc_of(locs, p + ".price_decline"), p + ".price_decline",
-                  "price_decline goes with price (the starting price), not with value");
+      const SourceLoc value_loc = loc_of(locs, p + ".value");
+      if (value_loc.line == 0) {  // the value came from the command line: blame its --set
+        diags.error(value_loc, p + ".value",
+                    "this value replaces the price, but price_decline (" + loc_of(locs, p + ".price_decline").str() +
+                        ") goes with a price; remove it too: --set " + p + ".price_decline=~");
+      } else {
+        diags.error(loc_of(locs, p + ".price_decline"), p + ".price_decline",
+                    "price_decline goes with price (the starting price), not with value");
+      }
     }
     if (has_key(locs, p + ".term") && has_key(locs, p + ".end")) {
       diags.error(loc_of(locs, p + ".term"), p + ".term", "give term or end, not both");
@@ -958,8 +973,25 @@ void check_finance(FinanceSpec& f, Diagnostics& diags, const LocationIndex& locs
 void check_paths(const ScenarioSpec& s, const DocNode& doc, Diagnostics& diags, const LocationIndex& locs) {
   if (s.solve) {
     std::string err;
-    if (!numeric_key_type(doc, s.solve->vary, err))
-      diags.error(loc_of(locs, "solve.vary"), "solve.vary", err);
+    const auto type = numeric_key_type(doc, s.solve->vary, err);
+    if (!type) diags.error(loc_of(locs, "solve.vary"), "solve.vary", err);
+    const DocNode* solve = doc.find("solve");
+    const DocNode* equals = solve ? solve->find("equals") : nullptr;
+    if (equals && equals->is_scalar() && !s.solve->equals_metric) {
+      if (const std::string hint = share_hint(s.solve->target, equals->scalar); !hint.empty())
+        diags.error(loc_of(locs, "solve.equals"), "solve.equals",
+                    "'" + equals->scalar + "': " + s.solve->target + " is a share, at most 1; " + hint);
+    }
+    std::optional<double> low, high;
+    for (auto [key, text, value] : {std::tuple{"low", &s.solve->low, &low}, std::tuple{"high", &s.solve->high, &high}}) {
+      if (!type || !*text) continue;
+      double v = 0.0;
+      const std::string e = solve_bound_error(**text, *type, s.solve->vary, v);
+      if (!e.empty()) diags.error(loc_of(locs, std::string("solve.") + key), std::string("solve.") + key, e);
+      else *value = v;
+    }
+    if (low && high && *high <= *low)
+      diags.error(loc_of(locs, "solve.high"), "solve.high", "the search range is empty (high must be more than low)");
   }
   for (const auto& u : s.uncertain) {
     const std::string p = "uncertain." + u.name;
@@ -1026,11 +1058,14 @@ ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations) {
   }
   schema().top.read(ctx, document, raw);
   if (!diags.empty() && !document.is_map()) diags.throw_if_any();
+  auto time_key_errors = [&] {
+    return std::any_of(diags.items().begin(), diags.items().end(),
+                       [](const Diagnostic& d) { return d.path.rfind("time", 0) == 0; });
+  };
+  // A time key that was rejected (time.duration=1001y) is not also "missing".
   const std::size_t before_time = diags.size();
-  resolve_time(raw, diags, locs, document.loc);
-  const bool time_ok = raw.has_time && diags.size() == before_time &&
-                       std::none_of(diags.items().begin(), diags.items().end(),
-                                    [](const Diagnostic& d) { return d.path.rfind("time", 0) == 0; });
+  if (!time_key_errors()) resolve_time(raw, diags, locs, document.loc);
+  const bool time_ok = raw.has_time && diags.size() == before_time && !time_key_errors();
   // The cross-checks run even when some keys had errors, so that one pass
   // reports everything: they look only at keys that were read. Those that need
   // the run's dates wait for a valid time grid.
@@ -1043,6 +1078,25 @@ ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations) {
   if (diags.empty()) check_paths(raw.spec, document, diags, locs);
   diags.throw_if_any();
   return std::move(raw.spec);
+}
+
+std::string solve_bound_error(const std::string& text, const KeyType& type, const std::string& vary, double& value) {
+  const std::string leaf = vary.substr(vary.rfind('.') + 1);
+  const QuantityResult q = parse_quantity(text, type.unit, leaf, type.default_unit);
+  if (!q.ok()) return q.error;
+  value = q.value;
+  // A duration's range is in hours, a year counted as 8,760 h (as the key's own check does).
+  const bool duration = type.unit == UnitKind::duration;
+  const bool years = duration && q.span.unit == Span::Unit::years;
+  const double base = years ? q.value * 8760.0 : q.value;
+  const double lo = duration ? type.min_hours : type.min, hi = duration ? type.max_hours : type.max;
+  if (base < lo || base > hi) {
+    const Span::Unit unit = duration ? q.span.unit : Span::Unit::hours;
+    auto shown = [&](double v) { return format_base_quantity(years ? v / 8760.0 : v, type.unit, unit); };
+    std::string range = std::isfinite(hi) ? "from " + shown(lo) + " to " + shown(hi) : shown(lo) + " or more";
+    return "'" + text + "' is outside the values " + vary + " accepts (" + range + ")";
+  }
+  return "";
 }
 
 LoadedScenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
@@ -1163,6 +1217,27 @@ std::optional<KeyType> numeric_key_type(const DocNode& document, const std::stri
   error = "'" + path + "' names no numeric key (paths look like " +
           "contracts.NAME.price, fleet.NAME.count, sites.NAME.pue, time.start is not numeric; roots: " +
           join_names(roots) + ")";
+  return std::nullopt;
+}
+
+std::optional<std::string> key_default_doc(const std::string& path) {
+  const Schema& sc = schema();
+  const std::vector<std::string> seg = split_path(path);
+  const auto doc = [&](const auto& section, const std::string& key) -> std::optional<std::string> {
+    if (const auto* f = section.field(key)) return f->default_doc;
+    return std::nullopt;
+  };
+  if (seg.size() == 2 && seg[0] == "time") return doc(sc.time, seg[1]);
+  if (seg.size() == 2 && seg[0] == "finance") return doc(sc.finance, seg[1]);
+  if (seg.size() == 2 && seg[0] == "solve") return doc(sc.solve, seg[1]);
+  if (seg.size() == 3 && seg[0] == "catalog") return doc(sc.catalog, seg[2]);
+  if (seg.size() == 3 && seg[0] == "sites") return doc(sc.site, seg[2]);
+  if (seg.size() == 3 && seg[0] == "fleet") return doc(sc.fleet, seg[2]);
+  if (seg.size() == 3 && seg[0] == "contracts") return doc(sc.contract, seg[2]);
+  if (seg.size() == 3 && seg[0] == "demand") return doc(sc.demand, seg[2]);
+  if (seg.size() == 4 && seg[0] == "finance" && seg[1] == "opex") return doc(sc.opex, seg[3]);
+  if (seg.size() == 4 && seg[0] == "finance" && seg[1] == "other") return doc(sc.other, seg[3]);
+  if (seg.size() == 4 && seg[0] == "finance" && seg[1] == "debt") return doc(sc.debt, seg[3]);
   return std::nullopt;
 }
 

@@ -30,6 +30,11 @@ LoadedScenario load_scenario(const std::string& path, const std::vector<std::str
 LoadedScenario load_scenario_document(DocNode document, const std::string& name,
                                       const std::vector<std::string>& overrides = {});
 
+// A goal-seek bound (solve.low/high, --low/--high) for the key `vary` of
+// type `type`: "" and its value in base units in `value`, or what is wrong
+// (not a value of the key's unit, or outside the values the key accepts).
+std::string solve_bound_error(const std::string& text, const KeyType& type, const std::string& vary, double& value);
+
 // Reads and validates an already merged document (used after overrides by
 // sweeps, Monte Carlo and goal-seek). Throws ScenarioError.
 ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations = nullptr);
@@ -39,6 +44,11 @@ ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations = n
 // nullopt and a message in `error` when the path names no such key.
 std::optional<KeyType> numeric_key_type(const DocNode& document, const std::string& path,
                                         std::string& error);
+
+// The documented default of a key at a name-addressed path ("fleet.h100.afr" →
+// "0"; "fleet.h100.capex" → "the catalog price"), as scenario-format.md shows it;
+// nullopt when the path names no declared key.
+std::optional<std::string> key_default_doc(const std::string& path);
 
 // docs/scenario-format.md, generated from the key declarations.
 std::string scenario_format_markdown();

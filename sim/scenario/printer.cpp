@@ -33,6 +33,13 @@ std::string format_number(double v) {
 #endif
 }
 
+double round_decimal_noise(double v) {
+  if (!std::isfinite(v) || v == 0) return v;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return std::strtod(buf, nullptr);
+}
+
 namespace {
 
 // The shortest number that the loader, multiplying it by `factor` (the unit's

@@ -1,5 +1,7 @@
 #include "sim/scenario/quantity.hpp"
 
+#include "sim/scenario/printer.hpp"
+
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -137,6 +139,18 @@ double multiplier_of(char c) {
   }
 }
 
+// "5 years" for a duration: "; write 5y" (the unit letters gpusim reads).
+std::string duration_word_hint(std::string_view unit, UnitKind kind, std::string_view number) {
+  if (kind != UnitKind::duration) return "";
+  std::string word;
+  for (char c : unit) word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& [prefix, letter] : {std::pair{"year", "y"}, std::pair{"week", "w"}, std::pair{"day", "d"},
+                                       std::pair{"hour", "h"}, std::pair{"yr", "y"}, std::pair{"hr", "h"}}) {
+    if (word.rfind(prefix, 0) == 0) return "; write " + std::string(trim(number)) + letter;
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string unit_kind_noun(UnitKind kind) {
@@ -251,7 +265,7 @@ QuantityResult parse_quantity(std::string_view text, UnitKind kind, std::string_
     if (u && u->kind == UnitKind::fraction && kind == UnitKind::rate_per_year) {
       factor = u->factor;
     } else if (!u) {
-      r.error = "unknown unit '" + std::string(unit) + "'; " + want;
+      r.error = "unknown unit '" + std::string(unit) + "'; " + want + duration_word_hint(unit, kind, s.substr(0, n));
       return r;
     } else if (u->kind != kind) {
       std::string noun = unit_kind_noun(u->kind);
@@ -294,10 +308,21 @@ std::optional<double> parse_result_value(std::string_view text) {
   return *v * scale;
 }
 
+std::string share_hint(const std::string& metric, std::string_view text) {
+  const auto ends_with = [&](std::string_view tail) {
+    return metric.size() >= tail.size() && metric.compare(metric.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  const bool share = metric.rfind("utilization.", 0) == 0 || ends_with("_share") || ends_with("_margin");
+  const std::string written(trim(text));
+  if (!share || written.find('%') != std::string::npos) return "";
+  const auto value = parse_result_value(written);
+  if (!value || *value <= 1.0) return "";
+  return "shares are fractions: write " + format_number(*value / 100) + " or " + format_number(*value) + "%";
+}
+
 std::string format_base_quantity(double value, UnitKind kind, Span::Unit span_unit) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.17g", value);
-  std::string out = buf;
+  std::string out = format_number(value);  // the shortest text that reads back
+
   if (kind == UnitKind::duration) return out + (span_unit == Span::Unit::years ? "y" : "h");
   const std::string unit = base_unit_name(kind);
   if (kind == UnitKind::fraction || kind == UnitKind::rate_per_year || unit.empty()) return out;

@@ -59,6 +59,10 @@ std::optional<double> parse_plain_number(std::string_view text);
 // written: a number with optional k/M/B/T, then optionally %, USD, MW, kWh or
 // gpu-h ("62%" → 0.62, "1.5B USD" → 1.5e9). nullopt when it is not one.
 std::optional<double> parse_result_value(std::string_view text);
+// A target for a share (utilization.*, a *_share, a *_margin: fractions of at
+// most 1) written as a bare number above 1 ("62"): the hint "shares are
+// fractions: write 0.62 or 62%"; empty otherwise.
+std::string share_hint(const std::string& metric, std::string_view text);
 
 // Formats a base-unit value back in the base unit, so that parse_quantity reads
 // it back exactly (17 significant digits): "700 W", "2.5 USD/gpu-h", "6y".

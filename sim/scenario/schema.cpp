@@ -23,6 +23,8 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }  // namespace
 
 std::string did_you_mean(const std::string& key, const std::vector<std::string>& valid) {
+  // Never the name the user already wrote.
+  if (std::find(valid.begin(), valid.end(), key) != valid.end()) return "";
   std::string best;
   std::size_t best_d = 3;
   for (const auto& v : valid) {

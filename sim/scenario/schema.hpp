@@ -33,6 +33,11 @@ struct KeyType {
   std::string default_unit;  // a bare number's unit, "" = base
   double min = -std::numeric_limits<double>::infinity();  // accepted range, in base units
   double max = std::numeric_limits<double>::infinity();
+  // A duration's accepted range in hours (a year counted as 8,760 h); min and
+  // max above stay 0 and infinity, since a duration's value is in the unit it
+  // is written in (years or hours).
+  double min_hours = 0.0;
+  double max_hours = std::numeric_limits<double>::infinity();
 };
 
 struct ReadContext {
@@ -59,7 +64,8 @@ struct FieldDoc {
   std::string name, type_doc, default_doc, description;
 };
 
-// "did you mean 'price'?" for a near miss (edit distance ≤ 2, or a prefix).
+// "did you mean 'price'?" for a near miss (edit distance ≤ 2, or a prefix); nothing
+// when `key` is itself valid (never the name the user already wrote).
 std::string did_you_mean(const std::string& key, const std::vector<std::string>& valid);
 std::string join_names(const std::vector<std::string>& names);
 

@@ -20,6 +20,7 @@
 
 #include "sim/analysis/montecarlo.hpp"
 #include "sim/scenario/loader.hpp"
+#include "sim/scenario/printer.hpp"
 #include "tests/sim/scenario/scenario_test_util.hpp"
 #include "tests/support/cli.hpp"
 
@@ -292,10 +293,10 @@ TEST(McCli, OutWritesMcJsonRunsCsvAndFanSvg) {
   ASSERT_EQ(lines.size(), 21u);
   // The drawn inputs, then each run's headline results.
   EXPECT_EQ(lines[0],
-            "run,price,pue,utilization.billed,utilization.busy,finance.revenue_usd,finance.operating_income_usd,"
-            "finance.net_income_usd,finance.npv_usd,finance.min_cumulative_cash_usd");
-  EXPECT_EQ(lines[1].rfind("0,\"", 0), 0u) << lines[1];
-  EXPECT_EQ(lines[20].rfind("19,\"", 0), 0u) << lines[20];
+            "run,price (USD/gpu-h),pue,utilization.billed,utilization.busy,finance.revenue_usd,"
+            "finance.operating_income_usd,finance.net_income_usd,finance.npv_usd,finance.min_cumulative_cash_usd");
+  EXPECT_EQ(lines[1].rfind("0,", 0), 0u) << lines[1];
+  EXPECT_EQ(lines[20].rfind("19,", 0), 0u) << lines[20];
   const std::string svg = read_file(out / "fan.svg");
   EXPECT_NE(svg.find("<svg"), std::string::npos);
   EXPECT_NE(svg.find("</svg>"), std::string::npos);
@@ -317,8 +318,177 @@ TEST(McCli, ZeroRunsExits2) {
   const CommandResult r = gpusim(dir, "mc " + file + " --runs 0 --out " + out.string());
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.out, "");
-  EXPECT_EQ(r.err, "gpusim mc: --runs must be at least 1\n");
+  EXPECT_EQ(r.err, "gpusim mc: --runs must be from 1 to 1000000\n");
   EXPECT_FALSE(fs::exists(out));
+}
+
+}  // namespace
+}  // namespace gpusim
+
+namespace gpusim {
+namespace {
+
+// Counts drawn from a continuous distribution were written as 138399.33896989824
+// GPUs: a count of GPUs is a whole number (rounded, then clamped as before).
+TEST(MonteCarlo, RegressionDrawnCountsAreWholeNumbers) {
+  const MonteCarloResult r = run_monte_carlo(document_of(R"(name: counts
+time: {start: 2024-01-01, end: 2024-01-02, step: 1d}
+sites: [{name: s}]
+fleet: [{name: p, gpu: T1, site: s, count: 100}]
+contracts: [{name: C, pool: p, gpus: 10, price: 1 USD/gpu-h}]
+uncertain:
+  - {name: pool, path: fleet.p.count, dist: uniform, low: 60.5, high: 90.5}
+  - {name: gpus, path: contracts.C.gpus, dist: normal, mean: 20, sd: 5}
+)"),
+                                             200, 2, 2);
+  for (std::size_t k = 0; k < 2; ++k) {
+    for (const auto& run : r.drawn) {
+      const QuantityResult q = parse_quantity(run.at(k), UnitKind::count, "x", "");
+      ASSERT_TRUE(q.ok()) << run.at(k);
+      EXPECT_EQ(q.value, std::round(q.value)) << run.at(k);
+      EXPECT_EQ(run.at(k).find('.'), std::string::npos) << run.at(k);
+    }
+  }
+  // The drawn values, numbers in the key's unit, match the text.
+  EXPECT_EQ(r.uncertain_units, (std::vector<std::string>{"gpus", "gpus"}));
+  for (std::size_t i = 0; i < r.drawn.size(); ++i)
+    EXPECT_EQ(format_number(r.drawn_values[i][0]) + " gpus", r.drawn[i][0]);
+  // Revenue is 24 h × 1 USD × the GPUs drawn for C: a whole number of dollars.
+  const MetricStats* revenue = find_metric(r, "finance.revenue_usd");
+  EXPECT_EQ(revenue->p50, std::round(revenue->p50));
+}
+
+// A constant metric's sd is exactly 0 (docs/cli.md): the pool ramps from a
+// drawn count N to 1,000 GPUs, so the GPUs bought (and the capex, 1,000 ×
+// 10,000 USD = 10M USD) are the same in every run, but summed from purchases
+// that differ by N they differed by rounding (sd 4.5e-15 relative).
+TEST(MonteCarlo, RegressionConstantMetricHasSdExactlyZero) {
+  const MonteCarloResult r = run_monte_carlo(document_of(R"(name: constant
+time: {start: 2024-01-01, end: 2024-01-31, step: 1d}
+sites: [{name: s}]
+fleet: [{name: p, gpu: T1, site: s, ramp: [{at: 2024-01-01, count: 300}, {at: 2024-01-31, count: 1000}]}]
+contracts: [{name: C, pool: p, gpus: 10, price: 1 USD/gpu-h}]
+uncertain:
+  - {name: start, path: fleet.p.ramp.0.count, dist: uniform, low: 100, high: 900}
+)"),
+                                             50, 3, 2);
+  const MetricStats* capex = find_metric(r, "finance.capex_usd");
+  ASSERT_TRUE(capex);
+  EXPECT_EQ(capex->sd, 0.0);
+  EXPECT_NEAR(capex->mean, 1e7, 1e-9 * 1e7);
+  EXPECT_EQ(capex->p5, capex->mean);
+  EXPECT_EQ(capex->p95, capex->mean);
+  // What the draws move keeps its spread.
+  EXPECT_GT(find_metric(r, "gpus.gpu_hours_installed")->sd, 0.0);
+}
+
+// The fan chart plotted monthly totals, so February dipped: a flow is now its
+// month's total per day. C rents 100 GPUs at 2 USD/gpu-h in January (31 days)
+// and February (29 days in 2024): 100 × 24 × 2 = 4,800 USD a day in both
+// (the totals, 148,800 and 139,200, differ). Levels (GPUs), the cumulative cash
+// and the price are the month's own value.
+TEST(MonteCarlo, RegressionFanSeriesArePerDayAverages) {
+  const MonteCarloResult r = run_monte_carlo(document_of(R"(name: months
+time: {start: 2024-01-01, end: 2024-03-01, step: 1d}
+sites: [{name: s, electricity: 0 USD/kWh}]
+fleet: [{name: p, gpu: T1, site: s, count: 100, capex: 0 USD}]
+contracts: [{name: C, pool: p, gpus: 100, price: 2 USD/gpu-h}]
+)"),
+                                             3, 1, 1, {},
+                                             {"revenue_usd", "installed_gpus", "cumulative_cash_usd",
+                                              "price_usd_per_gpu_hour"});
+  ASSERT_EQ(r.monthly.size(), 4u);
+  EXPECT_EQ(r.monthly[0].name, "revenue_usd");
+  EXPECT_EQ(r.monthly[0].months, (std::vector<std::string>{"2024-01", "2024-02"}));
+  EXPECT_DOUBLE_EQ(r.monthly[0].p50[0], 4800.0);
+  EXPECT_DOUBLE_EQ(r.monthly[0].p50[1], 4800.0);
+  EXPECT_DOUBLE_EQ(r.monthly[1].p50[1], 100.0);
+  EXPECT_DOUBLE_EQ(r.monthly[2].p50[1], 4800.0 * 60);  // 60 days of cash by the end of February
+  EXPECT_DOUBLE_EQ(r.monthly[3].p95[0], 2.0);
+  // A series timeseries.csv does not have.
+  try {
+    run_monte_carlo(document_of(R"(name: months
+time: {start: 2024-01-01, end: 2024-03-01, step: 1d}
+sites: [{name: s}]
+fleet: [{name: p, gpu: T1, site: s, count: 100}]
+contracts: [{name: C, pool: p, gpus: 100, price: 2 USD/gpu-h}]
+)"),
+                    1, 1, 1, {}, {"revenue"});
+    ADD_FAILURE() << "no error";
+  } catch (const ModelError& e) {
+    EXPECT_EQ(e.path(), "--fan");
+    EXPECT_EQ(std::string(e.what()).rfind("'revenue' is not a monthly series; did you mean 'revenue_usd'? (series: "
+                                          "installed_gpus, available_gpus, ",
+                                          0),
+              0u)
+        << e.what();
+  }
+}
+
+// `--fan`, `--metrics` and the drawn inputs in the table and runs.csv.
+TEST(McCli, RegressionFanMetricsAndDrawnInputs) {
+  TempDir dir;
+  const std::string file = dir.write("mc.yaml", kMcFile);
+  const CommandResult t = gpusim(dir, "mc " + file + " --runs 10 --metrics finance.revenue_usd,gpus.gpu_hours_installed");
+  ASSERT_EQ(t.status, 0) << t.err;
+  const auto table = [&] {
+    std::vector<std::string> lines;
+    std::istringstream in(t.out);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+  }();
+  ASSERT_GE(table.size(), 10u) << t.out;
+  EXPECT_EQ(table[3].rfind("finance.revenue_usd ", 0), 0u) << t.out;
+  // 200 GPUs × 1,440 h (60 days) = 288,000 GPU-h installed in every run: sd 0.
+  EXPECT_EQ(table[4], "gpus.gpu_hours_installed                    288000.0000         0.0000    288000.0000    "
+                      "288000.0000    288000.0000");
+  EXPECT_EQ(table[6].rfind("drawn (uncertain:)", 0), 0u) << t.out;
+  EXPECT_EQ(table[7].rfind("price (USD/gpu-h) ", 0), 0u) << t.out;
+  EXPECT_EQ(table[8].rfind("pue ", 0), 0u) << t.out;
+  // runs.csv: the drawn values as numbers, then the chosen results.
+  const fs::path out = dir.path() / "out";
+  const CommandResult csv = gpusim(dir, "mc " + file + " --runs 3 --metrics finance.npv_usd --out " + out.string() +
+                                            (have_gnuplot() ? "" : " --fan revenue_usd"));
+  if (have_gnuplot()) {
+    ASSERT_EQ(csv.status, 0) << csv.err;
+    std::istringstream in(read_file(out / "runs.csv"));
+    std::string header;
+    std::getline(in, header);
+    EXPECT_EQ(header, "run,price (USD/gpu-h),pue,finance.npv_usd");
+  }
+  // Errors: a result that does not exist; a series that does not; too many.
+  const CommandResult bad = gpusim(dir, "mc " + file + " --runs 2 --metrics finance.npv");
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(bad.err, "--metrics: error: 'finance.npv' is not a result; did you mean 'finance.npv_usd'? (results are "
+                     "the JSON summary's paths, e.g. finance.npv_usd, utilization.billed)\n1 error; nothing was written\n");
+  const CommandResult fan = gpusim(dir, "mc " + file + " --runs 2 --fan cash --out " + out.string());
+  EXPECT_EQ(fan.status, 2);
+  EXPECT_EQ(fan.err.rfind("--fan: error: 'cash' is not a monthly series; did you mean 'cash_flow_usd'? (series: "
+                          "installed_gpus,",
+                          0),
+            0u)
+      << fan.err;
+  const CommandResult four = gpusim(dir, "mc " + file + " --runs 2 --fan a,b,c,d");
+  EXPECT_EQ(four.status, 2);
+  EXPECT_EQ(four.err, "gpusim mc: --fan draws 1 to 3 monthly series, not 4\n");
+}
+
+// The fan chart: per-day panels, K/M/B ticks, and a caption that reproduces it.
+TEST(McCli, RegressionFanChartCaptionAndPanels) {
+  if (!have_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
+  TempDir dir;
+  const std::string file = dir.write("mc.yaml", kMcFile);
+  const fs::path out = dir.path() / "out";
+  const std::string command = "mc " + file + " --runs 4 --seed 2 --set fleet.p.count=300 --fan revenue_usd,"
+                                             "price_usd_per_gpu_hour --out " + out.string();
+  const CommandResult r = gpusim(dir, command + " --threads 2");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string svg = read_file(out / "fan.svg");
+  EXPECT_NE(svg.find(">Source: gpusim " + command + "<"), std::string::npos) << svg;
+  EXPECT_NE(svg.find(">Revenue per day (monthly average)<"), std::string::npos);
+  EXPECT_NE(svg.find(">USD per day<"), std::string::npos);
+  EXPECT_NE(svg.find(">Price (monthly)<"), std::string::npos);
+  EXPECT_NE(svg.find(">mc cli: 4 Monte Carlo runs<"), std::string::npos);
 }
 
 }  // namespace

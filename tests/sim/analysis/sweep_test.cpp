@@ -404,3 +404,97 @@ TEST(SweepCli, BadVaryExits2WithTheError) {
 
 }  // namespace
 }  // namespace gpusim
+
+namespace gpusim {
+namespace {
+
+// 1.5 + 14 × 0.1 is 2.9000000000000004 in binary: the grid wrote that into
+// the scenario and the CSV. Now each value is the decimal the range means.
+TEST(ParseVary, RegressionRangeValuesAreTheShortestDecimal) {
+  const VaryAxis axis = parse_vary(document_of(kBase), "contracts.C.price=1.5:3:0.1");
+  ASSERT_EQ(axis.values.size(), 16u);
+  EXPECT_EQ(axis.texts[14], "2.9 USD/gpu-h");
+  EXPECT_EQ(axis.display(14), 2.9);
+  EXPECT_EQ(axis.values[14], 2.9);  // USD/gpu-h is the base unit
+  // In a unit with a factor (USD/kWh is 10⁻³ USD/Wh): 0.05 + 3 × 0.01 = 0.08.
+  const VaryAxis tariff = parse_vary(document_of(kBase), "sites.s.electricity=0.05:0.1:0.01");
+  EXPECT_EQ(tariff.texts[3], "0.08 USD/kWh");
+  EXPECT_EQ(tariff.display(3), 0.08);
+}
+
+// Words in an SVG's texts.
+bool svg_has(const std::string& svg, const std::string& text) { return svg.find(">" + text + "<") != std::string::npos; }
+
+// A chart made from command-line flags: its caption is the command that makes
+// it; its default title names the result in words (it was the path); --title
+// sets it; a contour's legend says what the line is.
+TEST(SweepCli, RegressionChartCaptionTitleAndContourLegend) {
+  if (!have_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
+  TempDir dir;
+  const std::string file = dir.write("base.yaml", kBase);
+  const fs::path out = dir.path() / "out";
+  const std::string command = "sweep " + file + " --set fleet.p.count=120 --vary contracts.C.price=1:3:1 --plot "
+                                                "finance.npv_usd --out " + out.string();
+  const CommandResult r = gpusim(dir, command + " --threads 2");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const std::string svg = read_file(out / "sweep.svg");
+  EXPECT_TRUE(svg_has(svg, "Source: gpusim " + command)) << svg;  // not --threads: it changes nothing
+  EXPECT_TRUE(svg_has(svg, "NPV (USD)"));
+  const CommandResult titled = gpusim(dir, command + " --title \"What's the price's effect\"");
+  ASSERT_EQ(titled.status, 0) << titled.err;
+  const std::string titled_svg = read_file(out / "sweep.svg");
+  EXPECT_TRUE(svg_has(titled_svg, "What's the price's effect")) << titled_svg;
+  // The options in a fixed order, a word with a quote in double quotes.
+  EXPECT_TRUE(svg_has(titled_svg, "Source: gpusim sweep " + file + " --set fleet.p.count=120 --vary "
+                                  "contracts.C.price=1:3:1 --plot finance.npv_usd --title \"What's the "
+                                  "price's effect\" --out " + out.string()))
+      << titled_svg;
+  // A sweep file's contour: "NPV = 0" on a line chart; on a heatmap a share's
+  // in percent: billed utilization is (60 + 20) ÷ 80 = 100% at 80 GPUs and
+  // 80 ÷ 120 = 67% at 120, so a contour at 75% crosses the grid.
+  const std::string sweep_file = dir.write("npv.sweep.yaml", R"(sweep:
+  scenario: base.yaml
+  vary: [contracts.C.price=1:3:1]
+  plot: {metric: finance.npv_usd, contour: 0}
+)");
+  ASSERT_EQ(gpusim(dir, "sweep " + sweep_file + " --out " + out.string()).status, 0);
+  EXPECT_TRUE(svg_has(read_file(out / "sweep.svg"), "NPV = 0"));
+  const std::string share_file = dir.write("share.sweep.yaml", R"(sweep:
+  scenario: base.yaml
+  vary:
+    - contracts.C.price=1:3:1
+    - fleet.p.count=80,120
+  plot: {metric: utilization.billed, contour: 75%}
+)");
+  ASSERT_EQ(gpusim(dir, "sweep " + share_file + " --out " + out.string()).status, 0);
+  const std::string share_svg = read_file(out / "sweep.svg");
+  EXPECT_TRUE(svg_has(share_svg, "Billed utilization = 75%")) << share_svg;
+  EXPECT_TRUE(svg_has(share_svg, "Source: gpusim sweep " + share_file + " --out " + out.string()));
+}
+
+}  // namespace
+}  // namespace gpusim
+
+namespace gpusim {
+namespace {
+
+// `--vary contracts.C.price` on a contract given by `value` failed with "give
+// price or value, not both" at the file's line: each point's price replaces
+// the value. C's 60 GPUs × 240 h = 14,400 GPU-h at 1 and 2 USD/gpu-h.
+TEST(SweepCli, RegressionVaryPriceOfAValueContract) {
+  TempDir dir;
+  std::string text = kBase;
+  text.replace(text.find("price: 2 USD/gpu-h}]\ndemand"), std::string("price: 2 USD/gpu-h").size(), "value: 30000 USD");
+  const std::string file = dir.write("value.yaml", text);
+  const CommandResult r = gpusim(dir, "sweep " + file + " --vary contracts.C.price=1,2");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto lines = lines_of(r.out);
+  ASSERT_EQ(lines.size(), 3u);
+  const auto names = split(lines[0], ',');
+  const auto column = std::find(names.begin(), names.end(), "contracts.C.revenue_usd") - names.begin();
+  EXPECT_EQ(split(lines[1], ',')[column], "14400");
+  EXPECT_EQ(split(lines[2], ',')[column], "28800");
+}
+
+}  // namespace
+}  // namespace gpusim

@@ -1,4 +1,4 @@
-// Hand-computed scenarios for the engine (sim/engine/engine.cpp): each one small,
+// Hand-computed scenarios for the engine (run_scenario, sim/engine/engine.cpp, and its stages): each one small,
 // written inline as YAML, testing one rule of design.md's model, with the
 // arithmetic in a comment and a tolerance of 1e-9 relative.
 //

@@ -1,4 +1,4 @@
-// Randomness inside a run (sim/engine/engine.cpp, design.md "Randomness"):
+// Randomness inside a run (sim/engine/fleet.cpp and allocation.cpp, design.md "Randomness"):
 // without `seed:` every quantity is its expected value (noise and failure draws
 // ignored); with a seed, failures are drawn per step from afr and demand gets its
 // noise, and over many run_index values the draws average out to the expected

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <functional>
 #include <sstream>
 #include <string>
+#include <vector>
 
 namespace gpusim {
 namespace {
@@ -296,6 +298,62 @@ TEST_F(ChartsTest, NonFiniteValuesAreGaps) {
   const fs::path path = dir_ / "gap.svg";
   write_line_chart(path, {"Gap", "x", "y", ""}, {{"s", {0, 1, 2, 3}, {1, NAN, INFINITY, 2}}});
   EXPECT_GT(fs::file_size(path), 0u);
+}
+
+}  // namespace
+}  // namespace gpusim
+
+namespace gpusim {
+namespace {
+
+// The texts of an SVG written by gnuplot, in order.
+std::vector<std::string> svg_texts(const std::string& svg) {
+  std::vector<std::string> out;
+  for (std::size_t at = svg.find("<text"); at != std::string::npos; at = svg.find("<text", at + 1)) {
+    const auto start = svg.find('>', at) + 1;
+    out.push_back(svg.substr(start, svg.find('<', start) - start));
+  }
+  return out;
+}
+
+bool has_text(const std::vector<std::string>& texts, const std::string& text) {
+  return std::find(texts.begin(), texts.end(), text) != texts.end();
+}
+
+// Money in billions was labelled with SI prefixes (-8.0G): now K, M, B. A line
+// from 0 to 3B has ticks every 0.5B (a step of 5 × 10⁸ gives at most 8 ticks);
+// a heatmap's colour bar from −1.5M to 2M every 0.5M.
+TEST_F(ChartsTest, RegressionLargeValuesUseKmbNotSi) {
+  const fs::path line = dir_ / "line.svg";
+  write_line_chart(line, {"NPV", "price", "NPV (USD)", "test"}, {{"NPV", {1, 2, 3, 4}, {0, 1e9, 2e9, 3e9}}});
+  const auto texts = svg_texts(read_file(line));
+  for (const char* tick : {"0", "0.5B", "1.0B", "1.5B", "2.0B", "2.5B", "3.0B"}) EXPECT_TRUE(has_text(texts, tick)) << tick;
+  for (const auto& t : texts) EXPECT_EQ(t.find('G'), std::string::npos) << t;
+  const fs::path heat = dir_ / "heat.svg";
+  write_heatmap(heat, {"NPV", "x", "y", "test"}, {1, 2}, {1, 2}, {{-1.5e6, 0}, {1e6, 2e6}}, "NPV (USD)");
+  const auto heat_texts = svg_texts(read_file(heat));
+  for (const char* tick : {"-1.5M", "-1.0M", "-0.5M", "0", "0.5M", "1.0M", "1.5M", "2.0M"})
+    EXPECT_TRUE(has_text(heat_texts, tick)) << tick;
+  // Below 100,000 gnuplot's own ticks stay.
+  const fs::path small = dir_ / "small.svg";
+  write_line_chart(small, {"t", "x", "y", "s"}, {{"y", {1, 2}, {0, 50000}}});
+  EXPECT_FALSE(has_text(svg_texts(read_file(small)), "50K"));
+}
+
+}  // namespace
+}  // namespace gpusim
+
+namespace gpusim {
+namespace {
+
+// Two quotes in a row ended gnuplot's single-quoted string (a caption with a
+// shell-quoted word, '\'' , failed to draw): such text is double-quoted.
+TEST_F(ChartsTest, RegressionTwoQuotesInARowStillDraw) {
+  const fs::path path = dir_ / "quotes.svg";
+  write_line_chart(path, {"it''s \"quoted\" \\ here", "x", "y", "gpusim sweep 'a'\\''b'"}, {{"y", {1, 2}, {1, 2}}});
+  const std::string svg = read_file(path);
+  EXPECT_NE(svg.find(">it''s \"quoted\" \\ here<"), std::string::npos) << svg;
+  EXPECT_NE(svg.find(">Source: gpusim sweep 'a'\\''b'<"), std::string::npos) << svg;
 }
 
 }  // namespace

@@ -224,3 +224,65 @@ TEST_F(KeyTypes, BadPaths) {
 
 }  // namespace
 }  // namespace gpusim
+
+namespace gpusim {
+namespace {
+
+// A contract given by `value` (issue 8): Microsoft pays 21.9M USD for 100 GPUs
+// over 365 days (876,000 GPU-h), i.e. 25 USD/gpu-h; Decline's price falls.
+const std::string kValueContract =
+    "name: value\n"
+    "time: {start: 2024-01-01, duration: 365d}\n"
+    "sites: [{name: us}]\n"
+    "fleet: [{name: h100, gpu: H100-SXM, site: us, count: 1000}]\n"
+    "contracts:\n"
+    "  - {name: Microsoft, pool: h100, gpus: 100, value: 21.9M USD}\n"
+    "  - {name: Decline, pool: h100, gpus: 100, price: 2 USD/gpu-h, price_decline: 10%}\n";
+
+class OverrideForms : public ::testing::Test {
+ protected:
+  TempDir dir;
+  std::string file = dir.write("v.yaml", kValueContract);
+  ScenarioSpec load(const std::vector<std::string>& sets) { return load_scenario(file, sets).spec; }
+  std::vector<std::string> errors(const std::vector<std::string>& sets) { return load_errors(dir, file, sets); }
+};
+
+// `--set contracts.X.price` on a contract written with `value` used to fail
+// with "give price or value, not both" at the file's line: a price set on the
+// command line replaces the value written in the file, and the other way round.
+TEST_F(OverrideForms, RegressionPriceOnTheCommandLineReplacesTheValue) {
+  const ScenarioSpec s = load({"contracts.Microsoft.price=3 USD/gpu-h"});
+  ASSERT_TRUE(s.contracts[0].price);
+  EXPECT_DOUBLE_EQ(s.contracts[0].price->value, 3.0);
+  EXPECT_FALSE(s.contracts[0].value);
+  const ScenarioSpec v = load({"contracts.Decline.value=1M USD", "contracts.Decline.price_decline=~"});
+  ASSERT_TRUE(v.contracts[1].value);
+  EXPECT_DOUBLE_EQ(v.contracts[1].value->value, 1e6);
+  EXPECT_FALSE(v.contracts[1].price);
+}
+
+// Where a message is still needed, it names the --set that caused it: both
+// forms on the command line, or a value replacing a price whose decline is
+// written in the file.
+TEST_F(OverrideForms, MessagesNameTheSet) {
+  EXPECT_EQ(errors({"contracts.Microsoft.price=3 USD/gpu-h", "contracts.Microsoft.value=1M USD"}),
+            std::vector<std::string>{
+                "--set contracts.Microsoft.value: error: contracts.Microsoft.value: give price or value, not both"});
+  EXPECT_EQ(errors({"contracts.Decline.value=1M USD"}),
+            std::vector<std::string>{
+                "--set contracts.Decline.value: error: contracts.Decline.value: this value replaces the price, but "
+                "price_decline (v.yaml:7:79) goes with a price; remove it too: --set "
+                "contracts.Decline.price_decline=~"});
+}
+
+// `--set time.duration=5 years` gave two errors: the value's, and "missing
+// required key 'end' or 'duration'". Now one, about the value, with a hint.
+TEST_F(OverrideForms, RegressionBadDurationGivesOneError) {
+  EXPECT_EQ(errors({"time.duration=5 years"}),
+            std::vector<std::string>{"--set time.duration: error: time.duration: unknown unit 'years'; duration is a "
+                                     "duration: h, d, w or y; write 5y"});
+  EXPECT_EQ(load({"time.duration=5y"}).time.end - load({}).time.start, 43848);  // 2024-01-01 + 5 calendar years
+}
+
+}  // namespace
+}  // namespace gpusim

@@ -11,12 +11,15 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "sim/engine/solve.hpp"
+#include "sim/explain/explain.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/support/cli.hpp"
 
 namespace gpusim {
 namespace {
@@ -33,12 +36,15 @@ Json run(const std::string& file, const std::vector<std::string>& sets = {}) {
 
 // `gpusim solve FILE --vary VARY --target TARGET=EQUALS --set ...`
 Json solve(const std::string& file, const std::string& vary, const std::string& target, double equals,
-           const std::vector<std::string>& sets = {}) {
+           const std::vector<std::string>& sets = {}, std::optional<std::string> low = std::nullopt,
+           std::optional<std::string> high = std::nullopt) {
   const LoadedScenario loaded = load_scenario(scenario(file), sets);
   SolveRequest request;
   request.vary = vary;
   request.target = target;
   request.equals = equals;
+  request.low = std::move(low);
+  request.high = std::move(high);
   return summary_json(solve_scenario(loaded.document, request));
 }
 
@@ -86,6 +92,23 @@ TEST(TeachingExercise1, TheLadder) {
   // IT energy = 875,280 × 650 Wh + 525,600 × 625 Wh = 897,432 kWh
   expect_close(s, "energy.it_kwh", (875280.0 * 650.0 + 525600.0 * 625.0) / 1000.0);
   expect_close(s, "energy.it_kwh", 897432.0);
+}
+
+// Exercise 1 defined installed as "deployed and powered", but a GPU down for
+// repair counts as installed and draws nothing. The model: installed 876,000
+// GPU-h includes the 720 GPU-h down; IT energy is available × (idle + overhead)
+// + busy × (tdp − idle) = 875,280 × 650 + 525,600 × 625 Wh = 897,432 kWh, so
+// the 720 GPU-h down draw nothing. The page must say the same.
+TEST(TeachingExercise1, RegressionInstalledIncludesGpusDownForRepair) {
+  const Json j = run("exercise-1-utilization-ladder.yaml");
+  expect_close(j, "gpus.gpu_hours_installed", 100 * kYear);
+  expect_close(j, "gpus.gpu_hours_available", 100 * kYear - 720);
+  expect_close(j, "energy.it_kwh", ((100 * kYear - 720) * 650 + 525600 * 625) / 1000);
+  const std::string page = testing::read_file(std::string(GPUSIM_SOURCE_DIR) +
+                                              "/docs/teaching/exercise-1-utilization-ladder.md");
+  EXPECT_EQ(page.find("deployed and powered"), std::string::npos);
+  EXPECT_NE(page.find("| installed | GPUs deployed in the fleet, running or down for repair |"), std::string::npos);
+  EXPECT_NE(page.find("| available | installed minus GPUs down for repair: the powered ones |"), std::string::npos);
 }
 
 TEST(TeachingExercise1, WhatIfNotTakeOrPay) {
@@ -409,6 +432,313 @@ TEST(TeachingExercise5, WhatIfFiveYearTerm) {
   EXPECT_NEAR(1.3e9 / (10000.0 * 5 * kYear), 2.968037, 5e-7);
   expect_close(s, "finance.revenue_usd", 1.3e9 * 4.0 / 5.0);
   expect_close(s, "contracts.Nvidia.billed_gpu_hours", 10000.0 * kHours5);
+}
+
+// `gpusim explain FILE PATH --set ...`: the tree the pages show.
+explain::Node explained(const std::string& file, const std::string& path, const std::vector<std::string>& sets = {}) {
+  const explain::Context ctx = explain::make_context(scenario(file), sets);
+  explain::Node root = explain::explain_path(ctx, path);
+  EXPECT_TRUE(explain::check_tree(root).empty()) << path;
+  return root;
+}
+const explain::Node* find_node(const explain::Node& n, const std::string& path) {
+  if (n.path == path) return &n;
+  for (const auto& c : n.children)
+    if (const explain::Node* f = find_node(c, path)) return f;
+  return nullptr;
+}
+
+// ---------------------------------------------------------------- exercise 6
+// C1: 10,000 GPUs, 4 y, 1.3B USD; C2: 8,000 GPUs, 200M USD, term solved to C1's price.
+const std::string kEx6 = "exercise-6-two-leases.yaml";
+
+TEST(TeachingExercise6, TwoLeasesAsGpus) {
+  const Json s = run(kEx6);
+  // C1: 1.3B ÷ (10,000 × 4 × 8,760 = 350,400,000 GPU-h) = 3.710046 USD/GPU-h
+  expect_close(s, "contracts.C1.price_usd_per_gpu_hour", 1.3e9 / 350.4e6);
+  // C2's term T: 200M ÷ (8,000 × T) = 1.3B ÷ (10,000 × 35,040 h)
+  //   T = 200/1,300 × 10,000/8,000 × 4 y = 10/13 y = 0.769231 y (6,738.46 h, about 281 days)
+  expect_close(s, "solve.value", 10.0 / 13.0, 1e-8);
+  expect_close(s, "contracts.C2.price_usd_per_gpu_hour", 1.3e9 / 350.4e6, 1e-8);
+  // C2 bills 8,000 × 6,738.46 h = 53,907,692 GPU-h, all inside the run: 200M USD
+  expect_close(s, "contracts.C2.billed_gpu_hours", 8000.0 * 10.0 / 13.0 * kYear, 1e-8);
+  expect_close(s, "contracts.C2.revenue_usd", 200e6, 1e-8);
+  // The working: p₀ = V ÷ (N × term), the term solved.
+  const explain::Node price = explained(kEx6, "contracts.C2.price_usd_per_gpu_hour");
+  EXPECT_EQ(price.op, explain::Op::quotient);
+  const explain::Node* term = find_node(price, "contracts.C2.term");
+  ASSERT_NE(term, nullptr);
+  EXPECT_NEAR(*term->value, 10.0 / 13.0 * kYear, 1e-4);
+  ASSERT_FALSE(term->notes.empty());
+  EXPECT_EQ(term->notes[0].rfind("solved: contracts.C2.term = ", 0), 0u) << term->notes[0];
+}
+
+TEST(TeachingExercise6, TwoLeasesAsServers) {
+  const Json s = run(kEx6, {"fleet.c1.count=80000", "fleet.c2.count=64000"});
+  // 80,000 GPUs: 1.3B ÷ 2,803,200,000 = 0.463756 (= 3.710046 ÷ 8)
+  expect_close(s, "contracts.C1.price_usd_per_gpu_hour", 1.3e9 / 2803.2e6);
+  // the term does not move: 200/1,300 × 80,000/64,000 × 4 y = 10/13 y again
+  expect_close(s, "solve.value", 10.0 / 13.0, 1e-8);
+}
+
+// ---------------------------------------------------------------- exercise 7
+// 1,000 H100s at 40,000 USD, rented at 2.20 for 3 × 8,760 = 26,280 h; staff 2M/y; tax 21%.
+const std::string kEx7 = "exercise-7-useful-life.yaml";
+constexpr double kHours7 = 3 * kYear;
+
+TEST(TeachingExercise7, ThreeLives) {
+  // revenue 1,000 × 26,280 × 2.20 = 57,816,000; energy 1,000 × 1.275 kW × 26,280 h × 1.3 × 0.08 = 3,484,728
+  const double revenue = 1000.0 * kHours7 * 2.2, energy = 1000.0 * 1.275 * kHours7 * 1.3 * 0.08, staff = 6e6;
+  EXPECT_NEAR(revenue, 57816000.0, 1e-6);
+  EXPECT_NEAR(energy, 3484728.0, 1e-6);
+  // depreciation over the 3 years: 40M × 3 ÷ life = 20M (6 y), 26,666,666.67 (4.5 y), 40M (3 y)
+  const std::pair<const char*, double> lives[] = {{"6y", 6.0}, {"4.5y", 4.5}, {"3y", 3.0}};
+  std::vector<Json> runs;
+  for (const auto& [life, years] : lives) {
+    const Json s = run(kEx7, {std::string("fleet.gpus.life=") + life});
+    const double depreciation = 40e6 * 3.0 / years;
+    const double operating = revenue - energy - staff - depreciation;  // 28,331,272 / 21,664,605.33 / 8,331,272
+    expect_close(s, "finance.revenue_usd", revenue);
+    expect_close(s, "finance.energy_cost_usd", energy);
+    expect_close(s, "finance.capex_usd", 40e6);
+    expect_close(s, "finance.depreciation_usd", depreciation);
+    expect_close(s, "finance.operating_income_usd", operating);
+    // each calendar year earns a third, all positive: tax 21%, net income 79%
+    expect_close(s, "finance.tax_usd", 0.21 * operating);
+    expect_close(s, "finance.net_income_usd", 0.79 * operating);
+    // cash = revenue − energy − staff − tax − capex: the life enters only through tax
+    expect_close(s, "finance.cash_flow_usd", revenue - energy - staff - 0.21 * operating - 40e6);
+    // EBITDA does not depend on the life: 57,816,000 − 3,484,728 − 6,000,000 = 48,331,272
+    expect_close(s, "finance.ebitda_usd", 48331272.0);
+    runs.push_back(s);
+  }
+  // 6 y → 3 y: depreciation +20M, net income −20M × 79% = −15.8M, cash +20M × 21% = +4.2M (H3's 3.9B → ~3B)
+  EXPECT_NEAR(metric(runs[0], "finance.net_income_usd") - metric(runs[2], "finance.net_income_usd"), 15.8e6, 1e-3);
+  EXPECT_NEAR(metric(runs[2], "finance.cash_flow_usd") - metric(runs[0], "finance.cash_flow_usd"), 4.2e6, 1e-3);
+  // NPV rises as the life shortens (less tax, sooner): −2.75M, −1.59M, +0.74M
+  EXPECT_LT(metric(runs[0], "finance.npv_usd"), metric(runs[1], "finance.npv_usd"));
+  EXPECT_LT(metric(runs[1], "finance.npv_usd"), metric(runs[2], "finance.npv_usd"));
+  EXPECT_NEAR(metric(runs[0], "finance.npv_usd"), -2.75e6, 0.01e6);
+  EXPECT_NEAR(metric(runs[2], "finance.npv_usd"), 0.74e6, 0.01e6);
+  // The working: depreciation = N × C × (hours of the life inside the run ÷ L)
+  const explain::Node dep = explained(kEx7, "finance.depreciation_usd", {"fleet.gpus.life=4.5y"});
+  const explain::Node* life = find_node(dep, "fleet.gpus.life");
+  ASSERT_NE(life, nullptr);
+  EXPECT_EQ(*life->value, 4.5 * kYear);  // 39,420 h
+  EXPECT_EQ(life->source, "--set fleet.gpus.life");
+}
+
+// ---------------------------------------------------------------- exercise 8
+// 10,000 H100s, 400M USD loan (10%, 5 y, linear); Big 6,200 GPUs, Others 3,800, at 2.50; staff 10M/y.
+const std::string kEx8 = "exercise-8-concentration.yaml";
+// Per 8,760-h year: Big 135,780,000 revenue, Others 83,220,000; energy with Big
+// 10,000 × 1.275 kW × 8,760 × 1.3 × 0.08 = 11,615,760, without it
+// (3,800 × 1,275 + 6,200 × 650) W × 8,760 × 1.3 × 0.08 = 8,085,480. Interest on the
+// linearly falling balance: 36M, 28M, 20M, 12M, 4M; principal 80M a year.
+constexpr double kBigYear = 135780000.0, kOthersYear = 83220000.0, kEnergyWith = 11615760.0, kEnergyWithout = 8085480.0;
+
+TEST(TeachingExercise8, BigLeavesAfterTwoYears) {
+  const Json s = run(kEx8);
+  expect_close(s, "finance.revenue_usd", 2 * kBigYear + 5 * kOthersYear);  // 687,660,000
+  // while both run Big is 6,200 ÷ 10,000 = 62% of revenue; over the 5 years 271.56M ÷ 687.66M = 39.5%
+  expect_close(s, "customers.Big.revenue_share", 2 * kBigYear / (2 * kBigYear + 5 * kOthersYear));
+  expect_close(s, "finance.energy_cost_usd", 2 * kEnergyWith + 3 * kEnergyWithout);  // 47,487,960
+  expect_close(s, "finance.interest_usd", 100e6);
+  // years 1–2: 219M − 11,615,760 − 10M − 36M (28M) − 80M = +81,384,240 (+89,384,240)
+  // years 3–5: 83,220,000 − 8,085,480 − 10M − 20M (12M, 4M) − 80M = −34,865,480 (−26,865,480, −18,865,480)
+  expect_close(s, "finance.cash_flow_usd", 90172040.0);
+  expect_close(s, "finance.min_cumulative_cash_usd", 0.0);  // never below 0
+  const Json run_rs = run(kEx8, {"contracts.Big.term=5y"});
+  expect_close(run_rs, "customers.Big.revenue_share", 0.62);
+}
+
+TEST(TeachingExercise8, BigLeavesAfterOneYearCashRunsOutInNovember2028) {
+  const LoadedScenario loaded = load_scenario(scenario(kEx8), {"contracts.Big.term=1y"});
+  const Results r = run_document(loaded.document);
+  const Json s = summary_json(r);
+  // 81,384,240 − 42,865,480 − 34,865,480 − 26,865,480 − 18,865,480 = −42,077,680, the lowest point
+  expect_close(s, "finance.cash_flow_usd", -42077680.0);
+  expect_close(s, "finance.min_cumulative_cash_usd", -42077680.0);
+  // After 3 years the cumulative cash is 81,384,240 − 42,865,480 − 34,865,480 = 3,653,280; in year 4
+  // (2028) it falls by 26,865,480, through −20M (the equity buffer) after about
+  // 23,653,280 ÷ 26,865,480 × 365 ≈ 321 days: November 2028. The monthly time series says which month.
+  const std::string csv = timeseries_csv(r, Period::month);
+  std::istringstream lines(csv);
+  std::string line, first_below;
+  std::getline(lines, line);  // the header: find the cumulative_cash_usd column by name
+  std::size_t column = 0;
+  for (std::size_t at = 0, i = 0;; ++i) {
+    const std::size_t comma = line.find(',', at);
+    if (line.substr(at, comma - at) == "cumulative_cash_usd") {
+      column = i;
+      break;
+    }
+    ASSERT_NE(comma, std::string::npos) << "no cumulative_cash_usd column";
+    at = comma + 1;
+  }
+  while (std::getline(lines, line)) {
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < column; ++i) at = line.find(',', at) + 1;
+    const double cumulative = std::stod(line.substr(at, line.find(',', at) - at));
+    if (cumulative < -20e6) {
+      first_below = line.substr(0, line.find(','));
+      break;
+    }
+  }
+  EXPECT_EQ(first_below, "2028-11-01");
+}
+
+TEST(TeachingExercise8, TheEarliestExitTheBufferSurvives) {
+  // The lowest cumulative cash is at the run's end once Big has left:
+  //   90,172,040 − (2 y − T) × (135,780,000 − (11,615,760 − 8,085,480)) = −20,000,000
+  //   2 y − T = 110,172,040 ÷ 132,249,720 → T = 1.16694 y (about 14 months)
+  // gpusim solve FILE --vary contracts.Big.term --target finance.min_cumulative_cash_usd=-20M --low 0.25y --high 2y
+  const Json s = solve(kEx8, "contracts.Big.term", "finance.min_cumulative_cash_usd", -20e6, {}, "0.25y", "2y");
+  expect_close(s, "finance.min_cumulative_cash_usd", -20e6, 1e-6);
+  const double t = 2.0 - 110172040.0 / 132249720.0;
+  EXPECT_NEAR(metric(s, "contracts.Big.billed_gpu_hours"), 6200.0 * t * kYear, 1e-6 * 6200.0 * t * kYear);
+}
+
+// ---------------------------------------------------------------- exercise 9
+// 6 GW (facility) ÷ PUE 1.08 ÷ (1,400 + 575) W per MI355X = 2,812,939.5 → 2,812,939 GPUs.
+const std::string kEx9 = "exercise-9-fragile-arithmetic.yaml";
+constexpr double kHours9 = 5 * kYear;  // 43,800
+
+TEST(TeachingExercise9, ThePricePerGpuHourAndWhatItHangsOn) {
+  const struct {
+    std::vector<std::string> sets;
+    double gpus;  // ⌊cap ÷ PUE ÷ (tdp + overhead)⌋
+  } readings[] = {
+      {{}, 2812939.0},                                                          // 6e9 ÷ 1.08 ÷ 1,975
+      {{"sites.campus.pue=1.3"}, 2336903.0},                                    // 6e9 ÷ 1.3 ÷ 1,975
+      {{"sites.campus.power_cap=~", "sites.campus.it_power_cap=6 GW"}, 3037974.0},  // 6e9 ÷ 1,975
+      {{"fleet.instinct.gpu=H100-SXM"}, 4357298.0},                             // 6e9 ÷ 1.08 ÷ 1,275
+  };
+  for (const auto& reading : readings) {
+    const Json s = run(kEx9, reading.sets);
+    expect_close(s, "pools.instinct.fitted_count", reading.gpus);
+    // 60B ÷ (N × 43,800 h): 0.4870, 0.5862, 0.4509, 0.3144 USD/GPU-h
+    expect_close(s, "contracts.Meta.price_usd_per_gpu_hour", 60e9 / (reading.gpus * kHours9));
+  }
+  EXPECT_NEAR(60e9 / (2812939.0 * kHours9), 0.4870, 5e-5);
+  // The GPUs alone cost more than the contract: 2,812,939 × 30,000 = 84,388,170,000 USD
+  const Json base = run(kEx9);
+  expect_close(base, "finance.capex_usd", 2812939.0 * 30000.0);
+  // The working: p₀ = V ÷ (N_fit × term), N_fit from the cap, PUE, tdp and overhead.
+  const explain::Node price = explained(kEx9, "contracts.Meta.price_usd_per_gpu_hour");
+  ASSERT_NE(find_node(price, "pools.instinct.fitted_count"), nullptr);
+  ASSERT_NE(find_node(price, "sites.campus.power_cap"), nullptr);
+  ASSERT_NE(find_node(price, "catalog.MI355X.tdp"), nullptr);
+}
+
+// ---------------------------------------------------------------- exercise 10
+// 2,812,939 MI355X (1,400 W busy, 280 W idle, 575 W overhead), PUE 1.08, 8,760 h, 0.06 USD/kWh.
+const std::string kEx10 = "exercise-10-energy-bill.yaml";
+
+TEST(TeachingExercise10, AYearAtFullLoad) {
+  const Json s = run(kEx10);
+  // IT = 2,812,939 × 1,975 W = 5,555,554,525 W; facility × 1.08 = 5,999,998,887 W ≈ 6 GW
+  expect_close(s, "power.it_avg_mw", 5555.554525);
+  expect_close(s, "power.facility_avg_mw", 5999.998887);
+  // one hour ≈ 6,000,000 kWh (B4); a year 5,999,998.887 kWh × 8,760 = 52,559,990,250 kWh
+  expect_close(s, "energy.facility_kwh", 5999998.887 * kYear);
+  // bill × 0.06 = 3,153,599,415 USD
+  expect_close(s, "energy.cost_usd", 5999998.887 * kYear * 0.06);
+  // cooling and losses = (1.08 − 1) × IT: 8% ÷ 108% = 7.4% of the facility's energy
+  expect_close(s, "energy.cooling_and_losses_kwh", 0.08 * 5555554.525 * kYear);
+  // the servers' overhead: 2,812,939 × 575 W × 8,760 h = 14,168,773,743 kWh
+  expect_close(s, "energy.server_kwh", 2812939.0 * 575.0 * kYear / 1000.0);
+  const explain::Node bill = explained(kEx10, "energy.cost_usd");
+  ASSERT_NE(find_node(bill, "sites.campus.electricity"), nullptr);
+  ASSERT_NE(find_node(bill, "sites.campus.pue"), nullptr);
+}
+
+TEST(TeachingExercise10, BusySixtyPercentOfTheTime) {
+  const Json s = run(kEx10, {"contracts.Meta.activity=60%"});
+  // IT = N × (280 + 575) + 60% × N × (1,400 − 280) = N × 1,527 W = 4,295,357,853 W
+  expect_close(s, "power.it_avg_mw", 2812939.0 * 1527.0 / 1e6);
+  // bill = 4,295,357.853 kW × 1.08 × 8,760 h × 0.06 = 2,438,251,294.54 USD: 22.7% less (1 − 1,527 ÷ 1,975), not 40%
+  expect_close(s, "energy.cost_usd", 2812939.0 * 1.527 * 1.08 * kYear * 0.06);
+  EXPECT_NEAR(1.0 - 1527.0 / 1975.0, 0.227, 0.0005);
+  // the contract still bills every GPU-hour (take-or-pay): revenue unchanged
+  expect_close(s, "finance.revenue_usd", 2812939.0 * kYear * 2.0);
+}
+
+// ------------------------------------------------- the what-ifs of pages 6–10
+TEST(TeachingExercise6, WhatIfTwentyPercentDiscount) {
+  // C2 at 2.968037 (≈ 0.8 × C1's price): T = 200M ÷ (8,000 × 2.968037) h = 8,423.08 h = 0.961538 y (≈ 10/13 ÷ 0.8)
+  const Json s = solve(kEx6, "contracts.C2.term", "contracts.C2.price_usd_per_gpu_hour", 2.968037, {}, "0.05y", "4y");
+  expect_close(s, "solve.value", 200e6 / (8000.0 * 2.968037) / kYear, 1e-8);
+  EXPECT_NEAR(200e6 / (8000.0 * 2.968037) / kYear, 10.0 / 13.0 / 0.8, 1e-6);
+  // servers: C2 bills 64,000 × 6,738.46 h = 431,261,538 GPU-h
+  const Json servers = run(kEx6, {"fleet.c1.count=80000", "fleet.c2.count=64000"});
+  expect_close(servers, "contracts.C2.billed_gpu_hours", 64000.0 * 10.0 / 13.0 * kYear, 1e-8);
+}
+
+TEST(TeachingExercise7, WhatIfTwoYearLife) {
+  const Json s = run(kEx7, {"fleet.gpus.life=2y"});
+  // 48,331,272 ÷ 3 = 16,110,424 a year before depreciation; years 1–2 lose 3,889,576, year 3 pays
+  // 21% × 16,110,424 = 3,383,189.04; net = 8,331,272 − 3,383,189.04 = 4,948,082.96
+  expect_close(s, "finance.depreciation_usd", 40e6);
+  expect_close(s, "finance.tax_usd", 0.21 * 48331272.0 / 3.0);
+  expect_close(s, "finance.net_income_usd", 8331272.0 - 0.21 * 48331272.0 / 3.0);
+  EXPECT_NEAR(0.21 * 48331272.0 / 3.0, 3383189.04, 1e-6);
+}
+
+TEST(TeachingExercise8, WhatIfBulletLoan) {
+  // bullet: interest 400M × 10% × 5 = 200M (100M more), all principal at the end
+  const Json s = run(kEx8, {"contracts.Big.term=1y", "finance.debt.loan.amortization=bullet"});
+  expect_close(s, "finance.interest_usd", 200e6);
+  expect_close(s, "finance.min_cumulative_cash_usd", -142077680.0);
+}
+
+TEST(TeachingExercise9, WhatIfPhasedIn) {
+  // a ramp 0 → 2,812,939 over the run averages half: the price doubles, 2 × 0.486986 = 0.973973
+  const Json s = run(kEx9, {"fleet.instinct.count=~",
+                            "fleet.instinct.ramp=[{at: 2026-07-01, count: 0}, {at: 2031-06-30, count: 2812939}]"});
+  expect_close(s, "contracts.Meta.price_usd_per_gpu_hour", 2.0 * 60e9 / (2812939.0 * kHours9));
+}
+
+TEST(TeachingExercise10, WhatIfPue13) {
+  const Json base = run(kEx10);
+  const Json s = run(kEx10, {"sites.campus.pue=1.3"});
+  // ⌊6e9 ÷ 1.3 ÷ 1,975⌋ = 2,336,903 GPUs; the grid draw stays ≈ 6 GW, so the bill barely moves
+  expect_close(s, "pools.instinct.fitted_count", 2336903.0);
+  EXPECT_NEAR(metric(s, "energy.cost_usd"), metric(base, "energy.cost_usd"), 1e-6 * 3.1536e9);
+  // cooling and losses: 0.3 ÷ 1.3 = 23.1% of the facility's energy
+  expect_close(s, "energy.cooling_and_losses_kwh", 0.3 / 1.3 * metric(s, "energy.facility_kwh"));
+}
+
+// ------------------------------------------- the working (explain) of pages 1–5
+TEST(TeachingExplain, PagesOneToFive) {
+  // 1: busy 525,600 ÷ 876,000 = 60%; the Lab's activity written at line 25, the market's a default
+  const explain::Node busy = explained(kEx1, "utilization.busy");
+  EXPECT_NEAR(*busy.value, 0.6, 1e-12);
+  const explain::Node* lab = find_node(busy, "contracts.Lab.activity");
+  ASSERT_NE(lab, nullptr);
+  EXPECT_NE(lab->source.find("exercise-1-utilization-ladder.yaml:25:"), std::string::npos) << lab->source;
+  const explain::Node* market = find_node(busy, "demand.market.activity");
+  ASSERT_NE(market, nullptr);
+  EXPECT_EQ(market->source, "default: 100% (docs/scenario-format.md)");
+  // 2: 1,657.5 kWh × 0.08 = 132.60 USD, the watts from the catalog
+  const explain::Node bill = explained(kEx2, "energy.cost_usd");
+  EXPECT_NEAR(*bill.value, 132.6, 1e-9);
+  ASSERT_NE(find_node(bill, "catalog.H100-SXM.overhead"), nullptr);
+  // 3: the solved GPUs: 1.2M ÷ (1.2M + 8,760 N) = 62%, utilization (1.2M + 8,760 N) ÷ 8.76M = 22.09%
+  const explain::Node u = explained(kEx3, "utilization.billed",
+                                    {"solve.vary=contracts.Others.gpus", "solve.target=customers.BigCo.revenue_share",
+                                     "solve.equals=62%"});
+  EXPECT_NEAR(*u.value, 1.2e6 / 0.62 / 8.76e6, 1e-8);
+  const explain::Node* others = find_node(u, "contracts.Others.gpus");
+  ASSERT_NE(others, nullptr);
+  ASSERT_FALSE(others->notes.empty());
+  EXPECT_EQ(others->notes[0].rfind("solved: contracts.Others.gpus = ", 0), 0u);
+  // 4 and 5: the roots are the run's numbers
+  const explain::Node op = explained(kEx4, "finance.operating_income_usd");
+  EXPECT_EQ(*op.value, metric(run(kEx4), "finance.operating_income_usd"));
+  const explain::Node price = explained(kEx5, "contracts.Nvidia.price_usd_per_gpu_hour");
+  EXPECT_NEAR(*price.value, 1.3e9 / 350.4e6, 1e-12);
+  ASSERT_NE(find_node(price, "fleet.lease.count"), nullptr);
 }
 
 }  // namespace

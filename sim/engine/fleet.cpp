@@ -1,0 +1,141 @@
+// The fleet stage (docs/model.md "GPUs installed and available", "Site caps and
+// count: fit", the purchases of "Capex and depreciation"): each pool's
+// installed-GPU curve, its step averages, the GPUs available after repairs
+// (expected, or drawn under a seed), and the purchases the curve implies.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "models/random.hpp"
+#include "sim/engine/stages.hpp"
+
+namespace gpusim::stages {
+
+namespace {
+
+const GpuModelSpec& gpu_of(const ScenarioSpec& s, const FleetSpec& f) {
+  for (const auto& g : s.catalog)
+    if (g.id == f.gpu) return g;
+  throw ModelError("fleet." + f.name + ".gpu", "unknown GPU model '" + f.gpu + "'");
+}
+
+// Builds every pool's installed-GPU curve, fitting `count: fit` pools to their
+// site's caps after the other pools at that site.
+std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const EngineOptions& options) {
+  std::vector<Pool> pools;
+  for (const auto& f : s.fleet) {
+    const GpuModelSpec& gpu = gpu_of(s, f);
+    const auto site_it = std::find_if(s.sites.begin(), s.sites.end(),
+                                      [&](const SiteSpec& x) { return x.name == f.site; });
+    if (site_it == s.sites.end()) throw ModelError("fleet." + f.name + ".site", "no site named '" + f.site + "'");
+    Pool p{&f, &gpu, static_cast<std::size_t>(site_it - s.sites.begin()), {},
+           PowerModel(gpu.tdp, gpu.idle, gpu.overhead, f.power_curve.value_or(gpu.power_curve)),
+           span_hours(s.time.start, f.repair, s.time.year), {}, {}, {}, {}};
+    if (!f.fit) p.curve = curve_of(f.schedule, static_cast<double>(f.online));
+    pools.push_back(std::move(p));
+  }
+  std::vector<bool> site_has_fit(s.sites.size(), false);
+  for (auto& p : pools) {
+    if (!p.spec->fit) continue;
+    const SiteSpec& site = s.sites[p.site];
+    if (site_has_fit[p.site])
+      throw ModelError("fleet." + p.spec->name + ".count",
+                       "site '" + site.name + "' already has a pool with count: fit; one per site");
+    site_has_fit[p.site] = true;
+    // Peak full-load IT draw of the other pools at the site.
+    double others_w = 0.0;
+    for (const auto& q : pools)
+      if (&q != &p && q.site == p.site && !q.spec->fit) others_w += q.curve.max_value() * q.power.full_load_w();
+    double room_w = std::numeric_limits<double>::infinity();
+    if (site.it_power_cap) room_w = std::min(room_w, site.it_power_cap->value - others_w);
+    if (site.power_cap) room_w = std::min(room_w, site.power_cap->value / max_pue(site) - others_w);
+    // The most whole GPUs that fit (a tiny tolerance absorbs rounding of exact fits).
+    const double n = std::max(0.0, std::floor(room_w / p.power.full_load_w() * (1 + 1e-12)));
+    if (!(n <= 1e12))  // a model drawing (next to) nothing: no finite count fits
+      throw ModelError("fleet." + p.spec->name + ".count",
+                       "count: fit finds no finite number of " + p.spec->gpu + " GPUs (it draws " +
+                           std::to_string(p.power.full_load_w()) + " W at full load); give a count");
+    p.curve = CountCurve::constant_from(static_cast<double>(s.time.start), n);
+  }
+  for (std::size_t i = 0; i < pools.size(); ++i) {
+    Pool& p = pools[i];
+    p.purchases = purchases_of(p.curve);
+    p.installed.resize(g.n);
+    p.available.resize(g.n);
+    p.busy.setZero(g.n);
+    if (p.curve.points().size() == 1) {  // a constant count from one date
+      const CurvePoint& only = p.curve.points().front();
+      for (Index k = 0; k < g.n; ++k) p.installed[k] = only.value * overlap(g.t0(k), g.t1(k), only.t, g.end()) / g.dt;
+    } else {
+      for (Index k = 0; k < g.n; ++k) p.installed[k] = p.curve.integral(g.t0(k), g.t1(k)) / g.dt;
+    }
+    if (!s.seed || p.spec->afr == 0.0) {
+      // Expected values: the share down is afr × repair ÷ year.
+      if (p.spec->afr == 0.0) p.available = p.installed;
+      else
+        for (Index k = 0; k < g.n; ++k) p.available[k] = p.installed[k] * (1.0 - p.down_share(g.year_hours[k]));
+      continue;
+    }
+    // Drawn failures: each step, Binomial(GPUs up, afr × step ÷ year) GPUs fail
+    // at its start and stay down for `repair`: whole steps, and the share of a
+    // step left over (a 12 h repair at 1 d steps is down half the step).
+    Rng rng = make_stream(*s.seed, options.run_index, purpose_id("failures") + i);
+    const double repair = p.repair_hours / g.dt;  // in steps
+    const Index repair_steps = std::max<Index>(1, static_cast<Index>(std::ceil(repair - 1e-9)));
+    // The oldest failures still down come back during the step, down this share of it.
+    const double last_share = std::clamp(repair - static_cast<double>(repair_steps - 1), 0.0, 1.0);
+    std::vector<double> returning(static_cast<std::size_t>(repair_steps), 0.0);
+    double down = 0.0;
+    for (Index k = 0; k < g.n; ++k) {
+      double& slot = returning[static_cast<std::size_t>(k % repair_steps)];
+      down -= slot;  // back from repair
+      slot = 0.0;
+      down = std::min(std::max(down, 0.0), p.installed[k]);
+      const double up = p.installed[k] - down;
+      const double prob = std::min(1.0, p.spec->afr * g.dt / g.year_hours[k]);
+      const double failed = static_cast<double>(binomial(rng, static_cast<std::int64_t>(std::floor(up)), prob));
+      down += failed;
+      slot = failed;
+      const double oldest = returning[static_cast<std::size_t>((k + 1) % repair_steps)];
+      p.available[k] = std::max(0.0, p.installed[k] - down + (1.0 - last_share) * oldest);
+    }
+  }
+  return pools;
+}
+
+}  // namespace
+
+double max_pue(const SiteSpec& site) {
+  if (site.pue.monthly.empty()) return site.pue.constant;
+  return *std::max_element(site.pue.monthly.begin(), site.pue.monthly.end());
+}
+
+CountCurve curve_of(const CountSchedule& s, double from) {
+  if (s.is_ramp()) {
+    std::vector<CurvePoint> pts;
+    for (const auto& p : s.ramp) pts.push_back({static_cast<double>(p.at), p.count});
+    return CountCurve(std::move(pts));
+  }
+  return CountCurve::constant_from(from, s.constant.value_or(0.0));
+}
+
+std::vector<Pool> fleet_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options, Results& r) {
+  std::vector<Pool> pools = build_pools(s, g, options);
+  StepSeries& ts = r.series;
+  for (const auto& p : pools) {
+    PoolResult pr;
+    pr.name = p.spec->name;
+    pr.gpu = p.spec->gpu;
+    pr.site = p.spec->site;
+    pr.installed_end = p.curve.value_at(g.end() - 1e-9);
+    pr.gpu_hours_installed = total(p.installed) * g.dt;
+    pr.gpu_hours_available = total(p.available) * g.dt;
+    if (p.spec->fit) pr.fitted_count = p.curve.max_value();
+    ts.installed_gpus += p.installed;
+    ts.available_gpus += p.available;
+    r.pools.push_back(std::move(pr));
+  }
+  return pools;
+}
+
+}  // namespace gpusim::stages

@@ -1,0 +1,129 @@
+// Internal to sim/engine: the time grid and the state the engine's stages share.
+//
+// run_scenario (engine.cpp) calls the stages in order, each in its own file and
+// each matching a section of docs/model.md:
+//   fleet.cpp         GPUs installed and available, count: fit, purchases
+//   allocation.cpp    contracts and demand, allocation (the utilization ladder)
+//   power_energy.cpp  power, site caps, energy and tariffs, colocation
+//   money.cpp         capex and depreciation, opex and other items, debt, tax
+//   summary.cpp       customers, years and ratios, NPV, IRR, payback
+// Nothing outside sim/engine/ includes this header.
+#pragma once
+
+#include <Eigen/Core>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/power.hpp"
+#include "models/scenario.hpp"
+#include "models/schedule.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/engine/results.hpp"
+
+namespace gpusim::stages {
+
+using Eigen::ArrayXd;
+using Eigen::Index;
+
+// Σ a, in a fixed order with eight running sums (the same on every machine and
+// thread count).
+double total(const ArrayXd& a);
+
+// The run's steps: step k covers [t0(k), t1(k)) hours since 1970.
+struct Grid {
+  HourStamp start = 0;
+  int dt = 1;
+  Index n = 0;
+  YearConvention year = YearConvention::calendar;
+  std::vector<int> month;          // 1..12 per step
+  std::vector<int> year_of;        // calendar year per step
+  ArrayXd year_hours;              // denominator of "/y" rates per step
+  ArrayXd month_hours;             // denominator of "/month" rates per step
+
+  double t0(Index k) const { return static_cast<double>(start + k * dt); }
+  double t1(Index k) const { return static_cast<double>(start + (k + 1) * dt); }
+  double end() const { return t0(n); }
+  // Steps overlapping [a, b): [first, last).
+  std::pair<Index, Index> range(double a, double b) const;
+};
+
+Grid make_grid(const TimeSpec& t);
+
+// ---- Fleet (fleet.cpp; model.md "GPUs installed and available") ----
+
+struct Pool {
+  const FleetSpec* spec = nullptr;
+  const GpuModelSpec* gpu = nullptr;
+  std::size_t site = 0;
+  CountCurve curve;
+  PowerModel power;
+  double repair_hours = 0.0;
+  std::vector<Purchase> purchases;     // GPUs entering service (purchases_of(curve))
+  ArrayXd installed, available, busy;  // per step, GPUs (averages)
+  double down_share(double year_hours) const {
+    return std::min(1.0, spec->afr * repair_hours / year_hours);
+  }
+};
+
+double max_pue(const SiteSpec& site);
+CountCurve curve_of(const CountSchedule& s, double from);
+
+// Every pool's installed and available GPUs and its purchases; adds the
+// installed and available series and one PoolResult per pool (in file order) to r.
+std::vector<Pool> fleet_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options, Results& r);
+
+// ---- Allocation (allocation.cpp; model.md "Contracts and demand", "Allocation") ----
+
+struct ContractRun {
+  const ContractSpec* spec = nullptr;
+  const char* list = "contracts";
+  std::size_t pool = 0;
+  double start = 0, end = 0;  // window, hours
+  CountCurve curve;           // gpus as a curve (constant or ramp); unused for gpu_hours/all
+  double rate_gpus = 0;       // gpu_hours spread evenly: GPUs
+  double price = 0;           // USD per GPU-hour
+  double window_gpu_hours = 0;  // GPU-hours over the whole window (a price from `value`)
+};
+
+// The contracts and demand in allocation order (reserved, on-demand, spot).
+std::vector<ContractRun> build_contracts(const ScenarioSpec& s, const std::vector<Pool>& pools);
+
+// Allocates each pool's available GPUs to the contracts in order; adds the
+// ladder and revenue series to r and each pool's busy GPUs. Returns one result
+// per contract, in allocation order.
+std::vector<ContractResult> allocation_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options,
+                                             std::vector<Pool>& pools, const std::vector<ContractRun>& contracts,
+                                             Results& r);
+
+// ---- Power and energy (power_energy.cpp; model.md "Power" to "Colocation") ----
+
+struct SiteSeries {
+  std::vector<ArrayXd> pue, price;  // per site, per step
+};
+SiteSeries site_series(const ScenarioSpec& s, const Grid& g);
+
+// Throws ModelError when a site's full-load power exceeds its caps.
+void check_site_caps(const ScenarioSpec& s, const std::vector<Pool>& pools, const Grid& g,
+                     const std::vector<ArrayXd>& pue);
+
+struct EnergyTotals {
+  double server_wh = 0.0;  // Σ available × overhead × step: the servers' share of IT energy
+};
+// Power, energy, energy cost and colocation per site and step.
+EnergyTotals power_energy_stage(const ScenarioSpec& s, const Grid& g, const std::vector<Pool>& pools,
+                                const SiteSeries& sites, Results& r);
+
+// ---- Money (money.cpp; model.md "Capex and depreciation" to "Tax") ----
+
+// Capex and depreciation per pool, opex, other items, debt, then tax.
+void money_stage(const ScenarioSpec& s, const Grid& g, const std::vector<Pool>& pools, Results& r);
+
+// ---- Summary (summary.cpp; model.md "Years and ratios", "NPV, IRR, payback") ----
+
+// Customers and contracts in file order, then every summary scalar.
+void summary_stage(const ScenarioSpec& s, const Grid& g, const std::vector<ContractRun>& contracts,
+                   const std::vector<ContractResult>& contract_results, const EnergyTotals& energy, Results& r);
+
+}  // namespace gpusim::stages

@@ -1,0 +1,116 @@
+// The writers of sim/output/summary.*: the table's Contracts block (issue 8:
+// the deal's own numbers), the summary as CSV, the time series' price column,
+// and results named in words for charts.
+//
+// The scenario: 100 GPUs of a test model for 10 days (240 h) at 1 d steps.
+// Deal rents 60 of them for the whole run and is given by its value, 36,000
+// USD for 60 × 240 = 14,400 GPU-h, so its price is 36,000 ÷ 14,400 = 2.5
+// USD/gpu-h. Spot asks for 50 GPUs at
+// 1 USD/gpu-h and gets the 40 left: billed 40 × 240 = 9,600 GPU-h, revenue
+// 9,600 USD; its value (what it asked for at its price) is 50 × 240 × 1 =
+// 12,000 USD.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sim/engine/engine.hpp"
+#include "sim/output/summary.hpp"
+#include "sim/scenario/loader.hpp"
+#include "tests/sim/scenario/scenario_test_util.hpp"
+
+namespace gpusim {
+namespace {
+
+const char* const kDeal = R"(name: deal
+time: {start: 2024-01-01, end: 2024-01-11, step: 1d, year: 365d}
+catalog:
+  T1: {tdp: 1000 W, idle: 200 W, overhead: 300 W, price: 10000 USD}
+sites: [{name: s, electricity: 0 USD/kWh}]
+fleet: [{name: p, gpu: T1, site: s, count: 100}]
+contracts: [{name: Deal, pool: p, gpus: 60, value: 36000 USD}]
+demand: [{name: Spot, pool: p, kind: spot, gpus: 50, price: 1 USD/gpu-h}]
+)";
+
+Results run_text(const std::string& text, const std::vector<std::string>& sets = {}) {
+  testing::TempDir dir;
+  return run_scenario(load_scenario(dir.write("deal.yaml", text), sets).spec);
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// The table showed only customers' GPU-hours and revenue; a deal's headline
+// (its price per GPU-hour, its value) was only in the JSON.
+TEST(SummaryTable, RegressionContractsShowPriceValueGpuHoursAndRevenue) {
+  const std::string table = summary_table(run_text(kDeal));
+  const auto lines = lines_of(table);
+  const auto at = std::find(lines.begin(), lines.end(), "Contracts");
+  ASSERT_NE(at, lines.end()) << table;
+  EXPECT_EQ(*(at + 1),
+            "  name                        USD/gpu-h    value USD   contracted GPU-h       billed GPU-h  revenue USD");
+  EXPECT_EQ(*(at + 2),
+            "  Deal                           2.5000       36,000             14,400             14,400       36,000  "
+            "price derived from value");
+  EXPECT_EQ(*(at + 3),
+            "  Spot                           1.0000       12,000             12,000              9,600        9,600");
+}
+
+// `--set contracts.X.gpus` on a value contract keeps the value and re-derives
+// the price: 30 GPUs × 240 h = 7,200 GPU-h for 36,000 USD is 5 USD/gpu-h.
+TEST(SummaryTable, GpusSetOnAValueContractRederivesThePrice) {
+  const Results r = run_text(kDeal, {"contracts.Deal.gpus=30"});
+  EXPECT_DOUBLE_EQ(r.contracts[0].price_usd_per_gpu_hour, 5.0);
+  EXPECT_DOUBLE_EQ(r.contracts[0].value_usd, 36000.0);
+  EXPECT_TRUE(r.contracts[0].price_derived_from_value);
+  const Json j = summary_json(r);
+  EXPECT_EQ(j["contracts"][0]["price_derived_from_value"], true);
+  EXPECT_EQ(j["contracts"][0]["value_usd"].get<double>(), 36000.0);
+  EXPECT_NE(summary_table(r).find("5.0000       36,000              7,200              7,200       36,000  "
+                                  "price derived from value"),
+            std::string::npos);
+}
+
+// `gpusim run --format csv`: every scalar of the JSON summary as metric,value.
+TEST(SummaryCsv, EveryScalarAsMetricValue) {
+  const Results r = run_text(kDeal);
+  const auto lines = lines_of(summary_csv(r));
+  ASSERT_GT(lines.size(), 2u);
+  EXPECT_EQ(lines[0], "metric,value");
+  const auto all = flatten_all(summary_json(r));
+  ASSERT_EQ(lines.size(), all.size() + 1);
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "finance.revenue_usd,45600"), lines.end());  // 36,000 + 9,600
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "contracts.Deal.price_usd_per_gpu_hour,2.5"), lines.end());
+  EXPECT_NE(std::find(lines.begin(), lines.end(), "finance.irr,"), lines.end());  // null: an empty value
+}
+
+// The monthly price: revenue ÷ billed GPU-hours, (36,000 + 9,600) ÷ 24,000 = 1.9.
+TEST(Timeseries, PriceColumnIsRevenuePerBilledGpuHour) {
+  const auto lines = lines_of(timeseries_csv(run_text(kDeal), Period::month));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_TRUE(lines[0].ends_with(",cash_flow_usd,cumulative_cash_usd,price_usd_per_gpu_hour")) << lines[0];
+  EXPECT_TRUE(lines[1].ends_with(",1.9")) << lines[1];
+}
+
+TEST(MetricWords, ResultsInWords) {
+  const auto words = [](const std::string& path) { return metric_words(path).with_unit(); };
+  EXPECT_EQ(words("finance.npv_usd"), "NPV (USD)");
+  EXPECT_EQ(metric_words("finance.npv_usd").words, "NPV");
+  EXPECT_EQ(words("finance.operating_margin"), "Operating margin");
+  EXPECT_EQ(words("finance.payback_years"), "Payback (years)");
+  EXPECT_EQ(words("utilization.billed"), "Billed utilization");
+  EXPECT_EQ(words("customers.Microsoft.revenue_share"), "Microsoft: revenue share");
+  EXPECT_EQ(words("contracts.C.price_usd_per_gpu_hour"), "C: price (USD/GPU-h)");
+  EXPECT_EQ(words("power.it_avg_mw"), "Power, IT average (MW)");
+  EXPECT_EQ(words("finance.revenue_per_gpu_hour_usd"), "Revenue (USD/GPU-h)");
+}
+
+}  // namespace
+}  // namespace gpusim
