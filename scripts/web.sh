@@ -4,10 +4,11 @@
 #
 #   bash scripts/web.sh build   # install what is missing, build build/web/site/
 #   bash scripts/web.sh serve   # serve build/web/site/ on http://127.0.0.1:8013/ (PORT=… to change)
-#   bash scripts/web.sh test [browser|performance]   # build, then drive Debian's Chromium
-#                               # headless (web/test/: the page's behaviour, slider timings)
-#   bash scripts/web.sh measure [--screenshot FILE]   # time slider re-runs in Chromium
-#                               # (the table of docs/performance.md), and take a screenshot
+#   bash scripts/web.sh test    # build, then drive Debian's Chromium headless
+#                               # (web/test/: the page against the native gpusim)
+#   bash scripts/web.sh bench [--screenshot FILE]   # time one slider move per shipped
+#                               # scenario in Chromium (the table of docs/performance.md),
+#                               # and take a screenshot
 #
 # Installs what it needs from Debian (emscripten, chromium, dpkg-dev for
 # `dpkg-source`) and npm (web/package-lock.json: the charting library, the
@@ -104,11 +105,9 @@ case "${1:-}" in
     build
     # The tests compare with the native command (GPUSIM_BINARY, or build/sim/gpusim).
     [ -n "${GPUSIM_BINARY:-}" ] || [ -x "$root/build/sim/gpusim" ] || bash scripts/setup.sh gpusim
-    tests=(test/browser.test.mjs test/performance.test.mjs)
-    [ -n "${2:-}" ] && tests=("test/$2.test.mjs")
-    cd "$root/web" && exec node --test --test-concurrency=1 "${tests[@]}" ;;
-  measure)
+    cd "$root/web" && exec node --test --test-concurrency=1 test/browser.test.mjs ;;
+  bench)
     build
-    cd "$root/web" && exec node measure.mjs "${@:2}" ;;
-  *) echo "usage: scripts/web.sh build | serve | test [browser|performance] | measure [--screenshot FILE]" >&2; exit 2 ;;
+    cd "$root/web" && exec node bench.mjs "${@:2}" ;;
+  *) echo "usage: scripts/web.sh build | serve | test | bench [--screenshot FILE]" >&2; exit 2 ;;
 esac

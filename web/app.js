@@ -19,6 +19,7 @@ const state = {
   heatKey: '',
   heatMetric: 'finance.net_income_usd',
   seriesColumn: 'revenue_usd',
+  explainPath: '',     // the result whose explanation is open ('' when closed)
 };
 let engine = null;
 let keys = [];        // numeric keys of the current document (from the engine)
@@ -58,6 +59,7 @@ function run() {
     renderSliders();
     renderResults();
     renderHeatmap();
+    renderExplain();
   } else {
     $('summary-json').textContent = '';
   }
@@ -88,6 +90,7 @@ function readUrl() {
   state.heatKey = params.get('heat') ?? '';
   state.heatMetric = params.get('metric') ?? state.heatMetric;
   state.seriesColumn = params.get('series') ?? state.seriesColumn;
+  state.explainPath = params.get('explain') ?? '';
   state.text = DATA.files[state.path] ?? '';
 }
 
@@ -100,6 +103,7 @@ function writeUrl() {
   for (const [p, v] of state.sets) parts.push(`set=${enc(`${p}=${v}`)}`);
   if (state.heatKey) parts.push(`heat=${enc(state.heatKey)}`, `metric=${enc(state.heatMetric)}`);
   if (state.seriesColumn !== 'revenue_usd') parts.push(`series=${enc(state.seriesColumn)}`);
+  if (state.explainPath) parts.push(`explain=${enc(state.explainPath)}`);
   const query = `?${parts.join('&')}`;
   if (query !== location.search) history.replaceState(null, '', query);
 }
@@ -156,6 +160,7 @@ function openScenario(path, exercise) {
   state.sets = [];
   state.ranges = {};
   state.heatKey = '';
+  state.explainPath = '';
   $('editor').value = state.text;
   renderHeader();
   run();
@@ -434,7 +439,7 @@ function chart(name, el, option) {
 }
 
 // The summary table: every result, each cell marked with its metric path
-// (data-metric) so that a later `explain` can be opened by clicking it.
+// (data-metric); clicking a number opens its `explain`.
 function renderTable() {
   const body = $('summary-table').tBodies[0];
   const rows = flatten(summary);
@@ -445,9 +450,87 @@ function renderTable() {
     return;
   }
   body.dataset.sig = sig;
+  // Numbers, and results undefined in this run (null), are explainable.
   body.innerHTML = rows.map(([p, v]) => `<tr><th>${escapeHtml(p)}</th>` +
-    `<td class="${typeof v === 'number' ? 'num' : ''}" data-metric="${escapeHtml(p)}">${escapeHtml(fmt(v))}</td></tr>`)
+    `<td class="${typeof v === 'number' || v === null ? 'num explainable' : ''}" data-metric="${escapeHtml(p)}"` +
+    `${p === state.explainPath ? ' aria-selected="true"' : ''}>${escapeHtml(fmt(v))}</td></tr>`)
     .join('');
+}
+
+// ---------------------------------------------------------------- explain
+
+// `gpusim explain SCENARIO PATH` for the run on the page (the same library
+// code, in the engine): the tree drawn in #explain-tree, the command's text in
+// #explain-text and its `--format json` in #explain-json.
+function openExplain(path) {
+  state.explainPath = path;
+  renderExplain();
+  writeUrl();
+}
+
+function closeExplain() {
+  state.explainPath = '';
+  renderExplain();
+  writeUrl();
+}
+
+let explainOf = '';  // the request last explained
+function renderExplain() {
+  const box = $('explain');
+  for (const td of document.querySelectorAll('#summary-table td.explained')) td.classList.remove('explained');
+  if (!state.explainPath) { box.hidden = true; explainOf = ''; return; }
+  const explainRequest = request({ path: state.explainPath });
+  const sig = JSON.stringify(explainRequest);
+  if (sig !== explainOf) {
+    explainOf = sig;
+    const answer = call('explain', explainRequest);
+    $('explain-path').textContent = state.explainPath;
+    box.dataset.path = state.explainPath;
+    box.dataset.ok = String(answer.ok);
+    if (answer.ok) {
+      $('explain-tree').replaceChildren(explainTree(JSON.parse(answer.json)));
+      $('explain-text').textContent = answer.text;
+      $('explain-json').textContent = answer.json;
+    } else {
+      const pre = document.createElement('pre');
+      pre.className = 'errors-text';
+      pre.textContent = answer.report;
+      $('explain-tree').replaceChildren(pre);
+      $('explain-text').textContent = answer.report;
+      $('explain-json').textContent = '';
+    }
+  }
+  box.hidden = false;
+  document.querySelector(`#summary-table td[data-metric="${CSS.escape(state.explainPath)}"]`)?.classList.add('explained');
+}
+
+// One node: its path (or label), value and unit, equation, where it was
+// written and its notes; then its inputs, the first two levels unfolded.
+function explainTree(root) {
+  const item = (node, level) => {
+    const li = document.createElement('li');
+    const head = document.createElement(node.children.length ? 'summary' : 'div');
+    const span = (cls, text) => { const s = document.createElement('span'); s.className = cls; s.textContent = text; return s; };
+    if (node.sign < 0) head.append(span('sign', '− '));
+    head.append(span('path', node.path || node.label), ' = ',
+                span('value', `${fmt(node.value)}${node.unit ? ` ${node.unit}` : ''}`));
+    if (node.equation && node.equation !== 'input') head.append('  ', span('eq', `= ${node.equation}`));
+    if (node.source) head.append('  ', span('src', node.source));
+    const label = span('note', node.path ? ` — ${node.label}` : '');
+    const notes = node.notes.map((n) => span('note', ` ↳ ${n}`));
+    if (!node.children.length) { head.append(label, ...notes); li.append(head); return li; }
+    const details = document.createElement('details');
+    details.open = level < 2;
+    head.append(label, ...notes);
+    const ul = document.createElement('ul');
+    for (const c of node.children) ul.append(item(c, level + 1));
+    details.append(head, ul);
+    li.append(details);
+    return li;
+  };
+  const ul = document.createElement('ul');
+  ul.append(item(root, 0));
+  return ul;
 }
 
 function renderResults() {
@@ -593,9 +676,22 @@ function renderExercise() {
   });
 }
 
+// ---------------------------------------------------------------- offline
+
+// The service worker (sw.js) keeps every file of the page once it has loaded;
+// `data-offline` on the body says when it is ready ("ready") or why not.
+function keepOffline() {
+  if (!('serviceWorker' in navigator)) { document.body.dataset.offline = 'unsupported'; return; }
+  navigator.serviceWorker.register('sw.js')
+    .then(() => navigator.serviceWorker.ready)
+    .then(() => { document.body.dataset.offline = 'ready'; })
+    .catch((err) => { document.body.dataset.offline = `unavailable: ${err.message}`; });
+}
+
 // ---------------------------------------------------------------- start
 
 async function start() {
+  keepOffline();
   readUrl();
   renderPicker();
   $('editor').value = state.text;
@@ -609,6 +705,11 @@ async function start() {
   $('heat-key').addEventListener('change', () => { state.heatKey = $('heat-key').value; renderHeatmap(); writeUrl(); });
   $('heat-metric').addEventListener('change', () => { state.heatMetric = $('heat-metric').value; renderHeatmap(); writeUrl(); });
   $('series-column').addEventListener('change', () => { state.seriesColumn = $('series-column').value; renderResults(); writeUrl(); });
+  $('summary-table').addEventListener('click', (ev) => {
+    const td = ev.target.closest('td.explainable');
+    if (td) openExplain(td.dataset.metric);
+  });
+  $('explain-close').addEventListener('click', closeExplain);
   window.addEventListener('resize', () => Object.values(charts).forEach((c) => c.resize()));
   try {
     engine = await gpusim_module();

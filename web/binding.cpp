@@ -13,6 +13,9 @@
 //     | {"ok": false, "errors": [{"file", "line", "col", "path", "message", "text"}], "report": "…"}
 //   heatmap({"scenario", "text"?, "set", "x": AXIS, "y": AXIS, "metric"})   AXIS = "PATH=V1,V2,…"
 //     → {"ok": true, "x": [..], "y": [..], "values": [[row per y]…]} | {"ok": false, …}
+//   explain({"scenario", "text"?, "set", "path", "depth"?})
+//     → {"ok": true, "text": "<gpusim explain>", "json": "<gpusim explain --format json>"}
+//     | {"ok": false, "errors": [..], "report": "<the command's stderr>"}
 #include <emscripten/bind.h>
 
 #include <cmath>
@@ -24,6 +27,7 @@
 #include "sim/analysis/sweep.hpp"
 #include "sim/engine/locate.hpp"
 #include "sim/engine/solve.hpp"
+#include "sim/explain/explain.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/quantity.hpp"
 #include "sim/scenario/loader.hpp"
@@ -165,6 +169,31 @@ std::string heatmap(const std::string& request_text) {
   }
 }
 
+// `gpusim explain SCENARIO PATH --set … [--depth N]`: the same library call
+// (sim/explain/), as text and as the command's JSON.
+std::string explain(const std::string& request_text) {
+  const Json request = Json::parse(request_text);
+  const std::string path = request.at("scenario").get<std::string>();
+  if (request.contains("text")) write_file(path, request["text"].get<std::string>());
+  const std::vector<std::string> overrides = overrides_of(request);
+  const int depth = request.value("depth", -1);
+  try {
+    const gpusim::explain::Context ctx = gpusim::explain::make_context(path, overrides);
+    const gpusim::explain::Node root = gpusim::explain::explain_path(ctx, request.at("path").get<std::string>());
+    return Json{{"ok", true},
+                {"text", gpusim::explain::to_text(root, depth)},
+                {"json", gpusim::explain::to_json(root, depth).dump(2)}}.dump();
+  } catch (const gpusim::ScenarioError& e) {
+    return errors_answer(e.diagnostics(), e.report()).dump();
+  } catch (const gpusim::ModelError& e) {
+    const gpusim::Diagnostic d = gpusim::locate_model_error(gpusim::load_scenario(path, overrides), e);
+    return errors_answer({d}, d.str() + "\n1 error; nothing was explained\n").dump();
+  } catch (const gpusim::explain::UnknownPath& e) {
+    return Json{{"ok", false}, {"errors", Json::array()},
+                {"report", std::string("gpusim explain: error: ") + e.what() + "\n"}}.dump();
+  }
+}
+
 std::string write_files(const std::string& files_text) {
   const Json files = Json::parse(files_text);  // named: items() of a temporary would dangle
   for (const auto& [path, text] : files.items()) write_file(path, text.get<std::string>());
@@ -176,5 +205,6 @@ std::string write_files(const std::string& files_text) {
 EMSCRIPTEN_BINDINGS(gpusim) {
   emscripten::function("run", &run);
   emscripten::function("heatmap", &heatmap);
+  emscripten::function("explain", &explain);
   emscripten::function("write_files", &write_files);
 }

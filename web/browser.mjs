@@ -1,4 +1,4 @@
-// Shared by the browser tests (web/test/) and web/measure.mjs: serve the built
+// Shared by the browser tests (web/test/) and web/bench.mjs: serve the built
 // page on 127.0.0.1, start Debian's Chromium headless through puppeteer-core,
 // and run the native command for comparison.
 import { execFileSync, spawnSync } from 'node:child_process';

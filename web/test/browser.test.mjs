@@ -1,10 +1,11 @@
 // The page in Debian's headless Chromium, against the native command: every
 // shipped scenario opened through the URL gives `gpusim run --format json`
 // (1e-9 relative), a moved slider gives `--set`, a broken file shows the
-// command's errors at their lines, an exercise checks answers, and the page
-// keeps working offline. Run by `bash scripts/web.sh test` (ctest label `browser`).
+// command's errors at their lines, an exercise checks answers, a clicked
+// number shows `gpusim explain`, and the page keeps working offline, reloaded
+// included. Run by `bash scripts/web.sh test` (ctest web.browser, label `browser`).
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -20,11 +21,27 @@ after(async () => { if (env) await env.stop(); });
 const summaryOf = (page) => page.$eval('#summary-json', (el) => el.textContent);
 const errorsOf = (page) => page.$$eval('#errors li', (lis) => lis.map((li) => li.textContent));
 
+// Every scenario `gpusim run` takes among the shipped files: scenarios/FOLDER/NAME.yaml, but sweep files.
+function shippedFiles() {
+  return readdirSync(join(repo, 'scenarios'), { withFileTypes: true }).filter((d) => d.isDirectory())
+    .flatMap((d) => readdirSync(join(repo, 'scenarios', d.name))
+      .filter((f) => f.endsWith('.yaml') && !f.endsWith('.sweep.yaml')).map((f) => `scenarios/${d.name}/${f}`))
+    .sort();
+}
+
+test('the page lists every shipped scenario, found in scenarios/ when it was built', async () => {
+  const page = await openPage(env.browser, env.base, '');
+  const listed = await page.$$eval('#scenario-list a', (as) => as.map((a) => a.dataset.path));
+  assert.deepEqual([...listed].sort(), shippedFiles());
+  // articles, teaching, whatif and bench at least (and deals/ once it exists).
+  const folders = new Set(listed.map((p) => p.split('/')[1]));
+  for (const folder of ['articles', 'teaching', 'whatif', 'bench']) assert.ok(folders.has(folder), folder);
+  await page.close();
+});
+
 test('every shipped scenario opened through the URL equals gpusim run --format json', async () => {
   const scenarios = shippedScenarios();
-  // articles, teaching, whatif and bench at least (deals/ when present).
-  for (const folder of ['articles', 'teaching', 'whatif', 'bench'])
-    assert.ok(scenarios.some((s) => s.folder === folder), `no ${folder} scenario listed`);
+  assert.deepEqual(scenarios.map((s) => s.path).sort(), shippedFiles());
   for (const s of scenarios) {
     const page = await openPage(env.browser, env.base, `?scenario=${s.path.replace(/^scenarios\//, '')}`);
     assert.deepEqual(await errorsOf(page), [], s.path);
@@ -145,12 +162,119 @@ test('an exercise opens as a guided page and checks answers with the engine', as
   await page.close();
 });
 
-test('once loaded, the page works offline', async () => {
-  const page = await openPage(env.browser, env.base, '?scenario=articles/coreweave-2024-utilization.yaml');
+// A result of a summary by its path, named list items by name (as the page and `explain` name them).
+function metricOf(summary, path) {
+  let value = summary;
+  for (const part of path.split('.')) {
+    value = Array.isArray(value) ? value.find((item) => item.name === part) : value?.[part];
+  }
+  return value;
+}
+
+test('every exercise of docs/teaching is a guided page whose every check takes the engine\'s answer', async () => {
+  const exercises = JSON.parse(readFileSync(join(repo, 'web/exercises.json'), 'utf8'));
+  const pages = readdirSync(join(repo, 'docs/teaching')).filter((f) => /^exercise-\d+-.*\.md$/.test(f));
+  assert.deepEqual(exercises.map((e) => e.page).sort(), pages.map((f) => `docs/teaching/${f}`).sort());
+  for (const e of exercises) {
+    const page = await openPage(env.browser, env.base, `?exercise=${e.id}`);
+    assert.equal(await page.$eval('#scenario-path', (el) => el.textContent), e.scenario);
+    assert.notEqual(await page.$eval('#exercise-question', (el) => el.textContent.trim()), '', e.id);
+    for (const [i, c] of e.checks.entries()) {
+      const expected = metricOf(JSON.parse(gpusimJson(e.scenario, c.set ?? [])), c.metric);
+      assert.equal(typeof expected, 'number', `${e.id}: ${c.metric}`);
+      await page.type(`#check-${i}-input`, String(expected));
+      await page.click(`#check-${i}-button`);
+      assert.equal(await page.$eval(`#check-${i}-result`, (el) => el.dataset.verdict), 'right', `${e.id}: ${c.metric}`);
+    }
+    assert.deepEqual(page.problems, [], e.id);
+    await page.close();
+  }
+});
+
+// The panel of a clicked number: the command's explain of that path, as JSON
+// (1e-9 relative) and as text (the same characters).
+async function explainByClick(page, path) {
+  await page.click(`#summary-table td[data-metric="${path}"]`);
+  await page.waitForFunction((p) => !document.getElementById('explain').hidden &&
+                             document.getElementById('explain').dataset.path === p, { timeout: 60000 }, path);
+  return {
+    json: JSON.parse(await page.$eval('#explain-json', (el) => el.textContent)),
+    text: await page.$eval('#explain-text', (el) => el.textContent),
+    tree: await page.$eval('#explain-tree', (el) => el.textContent),
+  };
+}
+
+function nativeExplain(scenario, path, sets = [], format = 'json') {
+  const r = runGpusim(['explain', scenario, path, ...sets.flatMap((s) => ['--set', s]), '--format', format]);
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
+test('clicking a number of the summary shows gpusim explain for its path', async () => {
+  const scenario = 'scenarios/teaching/worked-example.yaml';
+  const page = await openPage(env.browser, env.base, '?scenario=teaching/worked-example.yaml');
+  for (const path of ['finance.net_income_usd', 'utilization.billed', 'contracts.Acme.revenue_usd']) {
+    const shown = await explainByClick(page, path);
+    assert.deepEqual(jsonDifferences(shown.json, JSON.parse(nativeExplain(scenario, path))), [], path);
+    assert.equal(shown.text, nativeExplain(scenario, path, [], 'text'), path);
+    assert.match(page.url(), new RegExp(`explain=${path.replace(/\./g, '\\.')}`));
+  }
+  // The panel names the value, its unit, its equation and where each input
+  // was written: 600 GPUs × 8,760 h × 2 USD = 10,512,000 USD.
+  const acme = await explainByClick(page, 'contracts.Acme.revenue_usd');
+  assert.equal(acme.json.value, 10512000);
+  assert.match(acme.tree, /contracts\.Acme\.revenue_usd = 10,512,000 USD/);
+  assert.match(acme.tree, /= billed GPU-hours × p₀/);
+  assert.match(acme.tree, /contracts\.Acme\.gpus = 600 GPUs.*scenarios\/teaching\/worked-example\.yaml:\d+:\d+/);
+  // A what-if moves the explanation with it: the URL's --set, then a slider.
+  const slider = await addSlider(page, 'contracts.Acme.price');
+  await moveSlider(page, slider, 10);  // 2 → 2.2 USD/gpu-h: 10 notches of (4 − 0) / 200 = 0.02
+  const sets = setsInUrl(page);
+  assert.deepEqual(sets, ['contracts.Acme.price=2.2']);
+  const moved = JSON.parse(await page.$eval('#explain-json', (el) => el.textContent));
+  assert.deepEqual(jsonDifferences(moved, JSON.parse(nativeExplain(scenario, 'contracts.Acme.revenue_usd', sets))), []);
+  assert.ok(Math.abs(moved.value - 600 * 8760 * 2.2) <= 1e-9 * moved.value);  // 11,563,200 USD
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('an explain opened through the URL follows its --set', async () => {
+  const scenario = 'scenarios/articles/coreweave-2024-utilization.yaml';
+  const sets = ['contracts.Microsoft.price=3.5'];
+  const page = await openPage(env.browser, env.base,
+    `?scenario=articles/coreweave-2024-utilization.yaml&set=${sets[0]}&explain=finance.revenue_usd`);
+  await page.waitForFunction(() => !document.getElementById('explain').hidden);
+  const shown = JSON.parse(await page.$eval('#explain-json', (el) => el.textContent));
+  assert.deepEqual(jsonDifferences(shown, JSON.parse(nativeExplain(scenario, 'finance.revenue_usd', sets))), []);
+  await page.close();
+});
+
+test('once loaded, the page works offline, reloaded included', async () => {
+  const query = '?scenario=articles/coreweave-2024-utilization.yaml';
+  const page = await openPage(env.browser, env.base, query);
+  // The service worker has kept every file of the page.
+  await page.waitForFunction(() => document.body.dataset.offline === 'ready', { timeout: 60000 });
   await page.setOfflineMode(true);
+  // Reloaded with no network: page, engine and scenarios come from the service worker.
+  const response = await page.reload({ waitUntil: 'load' });
+  assert.equal(response.fromServiceWorker(), true);
+  await page.waitForFunction(() => Number(document.body.dataset.runs ?? 0) >= 1, { timeout: 60000 });
+  assert.equal(await page.$eval('#status', (el) => el.dataset.state), 'ready');
+  const here = JSON.parse(gpusimJson('scenarios/articles/coreweave-2024-utilization.yaml'));
+  assert.deepEqual(jsonDifferences(JSON.parse(await summaryOf(page)), here), []);
+  // Another shipped scenario, and an exercise, still offline.
   await nextRun(page, () => page.click('#scenario-list a[data-path="scenarios/teaching/worked-example.yaml"]'));
   const native = gpusimJson('scenarios/teaching/worked-example.yaml');
   assert.deepEqual(jsonDifferences(JSON.parse(await summaryOf(page)), JSON.parse(native)), []);
+  // A page opened fresh while offline, at another address of the page.
+  const fresh = await env.browser.newPage();
+  await fresh.setOfflineMode(true);
+  await fresh.goto(`${env.base}index.html?exercise=exercise-1-utilization-ladder`, { waitUntil: 'load' });
+  await fresh.waitForFunction(() => Number(document.body.dataset.runs ?? 0) >= 1, { timeout: 60000 });
+  assert.equal(await fresh.$eval('#scenario-path', (el) => el.textContent),
+               'scenarios/teaching/exercise-1-utilization-ladder.yaml');
+  assert.deepEqual(page.problems, []);
   await page.setOfflineMode(false);
+  await fresh.close();
   await page.close();
 });

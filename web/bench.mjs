@@ -1,7 +1,8 @@
-// Times one slider move on every shipped scenario in headless Chromium and
-// prints the Markdown table of docs/performance.md; with --screenshot FILE,
-// also saves a picture of the page (docs/web-page.png).
-//   bash scripts/web.sh measure [--screenshot ../docs/web-page.png]
+// A measurement, not a test (performance targets are reported, never asserted
+// by timed tests): times one slider move on every shipped scenario in headless
+// Chromium and prints the Markdown table of docs/performance.md; with
+// --screenshot FILE, also saves a picture of the page (docs/web-page.png).
+//   bash scripts/web.sh bench [--screenshot ../docs/web-page.png]
 import { writeFileSync } from 'node:fs';
 import { openPage, shippedScenarios, sliderTimes, startBrowser } from './browser.mjs';
 
