@@ -11,7 +11,7 @@
 #                               # and take a screenshot
 #
 # Installs what it needs from Debian (emscripten, chromium, dpkg-dev for
-# `dpkg-source`) and npm (web/package-lock.json: the charting library, the
+# `dpkg-source`; Node.js and npm when there are none) and npm (web/package-lock.json: the charting library, the
 # Markdown renderer, puppeteer-core). yaml-cpp for the browser is built from
 # Debian's own source package, once, into build/web/yaml-cpp/ (kept between
 # runs). Everything lands under build/web/; nothing outside build/ and
@@ -28,18 +28,6 @@ jobs=$(nproc 2>/dev/null || echo 2)
 wasm_flags=-fwasm-exceptions
 
 say() { echo "gpusim web: $*" >&2; }
-
-install_debian() {
-  local missing=()
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  say "installing ${missing[*]}"
-  if [ "$(id -u)" -eq 0 ]; then sudo=(); else sudo=(sudo); fi
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-}
 
 # yaml-cpp 0.7 from Debian's source package (checked against the signed
 # release), compiled with emscripten; installed into build/web/yaml-cpp/.
@@ -80,7 +68,10 @@ stage_headers() {
 }
 
 build() {
-  install_debian emscripten chromium dpkg-dev
+  local wanted=(emscripten chromium dpkg-dev)
+  command -v node >/dev/null || wanted+=(nodejs)
+  command -v npm >/dev/null || wanted+=(npm)
+  bash "$root/scripts/install_packages.sh" "${wanted[@]}"
   build_yaml_cpp
   stage_headers
   if [ ! -f "$root/web/node_modules/.package-lock.json" ] || \

@@ -466,6 +466,7 @@ function openExplain(path) {
   state.explainPath = path;
   renderExplain();
   writeUrl();
+  $('explain').scrollIntoView({ block: 'nearest' });
 }
 
 function closeExplain() {

@@ -234,6 +234,11 @@ test('clicking a number of the summary shows gpusim explain for its path', async
   const moved = JSON.parse(await page.$eval('#explain-json', (el) => el.textContent));
   assert.deepEqual(jsonDifferences(moved, JSON.parse(nativeExplain(scenario, 'contracts.Acme.revenue_usd', sets))), []);
   assert.ok(Math.abs(moved.value - 600 * 8760 * 2.2) <= 1e-9 * moved.value);  // 11,563,200 USD
+  // Every number of the table can be explained: the engine knows each cell's path.
+  const unexplained = await page.$$eval('#summary-table td.explainable', (tds) => tds.map((td) => td.dataset.metric)
+    .filter((path) => !call('explain', request({ path, depth: 0 })).ok));
+  assert.deepEqual(unexplained, []);
+  assert.ok(await page.$$eval('#summary-table td.explainable', (tds) => tds.length) > 50);
   assert.deepEqual(page.problems, []);
   await page.close();
 });
