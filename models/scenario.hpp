@@ -41,6 +41,10 @@ struct GpuModelSpec {
   Power overhead;  // server share per powered GPU (CPUs, memory, NICs, fans)
   Money price;     // purchase price per GPU (default capex)
   PowerCurveSpec power_curve;
+  // Packaging: GPUs in one server (an HGX board, an NVL72 compute tray) and in
+  // one rack system (NVL72); none where the model is not sold that way.
+  std::optional<double> gpus_per_server;
+  std::optional<double> gpus_per_rack;
   std::string source;  // where the figures come from (facts.md row, status)
 };
 
@@ -51,13 +55,28 @@ struct MonthlyValue {
   double at_month(int month) const { return monthly.empty() ? constant : monthly[month - 1]; }
 };
 
-struct TariffSpec {
+// A value over the hours of the year: flat, 12 monthly values, or time of use
+// (24 hourly values Monday–Friday and 24 Saturday–Sunday).
+template <class Q>
+struct HourlyProfile {
   enum class Kind { flat, monthly, time_of_use };
   Kind kind = Kind::flat;
-  EnergyPrice flat;
-  std::vector<EnergyPrice> monthly;  // 12 values
-  std::vector<EnergyPrice> weekday;  // 24 values, hour of day 0..23
-  std::vector<EnergyPrice> weekend;  // 24 values
+  Q flat;
+  std::vector<Q> monthly;  // 12 values
+  std::vector<Q> weekday;  // 24 values, hour of day 0..23
+  std::vector<Q> weekend;  // 24 values
+};
+using TariffSpec = HourlyProfile<EnergyPrice>;      // electricity price
+using CarbonSpec = HourlyProfile<CarbonIntensity>;  // grid carbon intensity
+
+// A power purchase agreement: `share` of the site's facility energy in
+// [start, end) is bought at `price`, the rest at the site's tariff.
+struct PpaSpec {
+  double share = 0.0;  // fraction 0..1
+  EnergyPrice price;
+  std::optional<HourStamp> start;  // default: run start
+  std::optional<HourStamp> end;    // default: run end
+  std::optional<CarbonSpec> carbon;  // default: the site's grid intensity
 };
 
 struct SiteSpec {
@@ -67,6 +86,8 @@ struct SiteSpec {
   std::optional<Power> power_cap;       // facility (grid) draw cap
   TariffSpec electricity;
   std::optional<PowerPrice> colocation; // USD per leased W per month
+  std::vector<PpaSpec> ppa;             // power purchase agreements
+  std::optional<CarbonSpec> carbon;     // grid intensity; none: no CO2 figure
 };
 
 struct RampPoint {
@@ -74,11 +95,26 @@ struct RampPoint {
   double count = 0.0;
 };
 
+// What a count was written in: GPUs, servers or racks of the pool's model.
+enum class CountUnit { gpus, servers, racks };
+// The scenario file's word for a unit: "GPUs", "servers", "racks".
+inline const char* count_unit_name(CountUnit unit) {
+  switch (unit) {
+    case CountUnit::gpus: return "GPUs";
+    case CountUnit::servers: return "servers";
+    case CountUnit::racks: return "racks";
+  }
+  return "GPUs";
+}
+
 // A GPU count over time: constant, or linear between ramp points (zero before
-// the first, constant after the last).
+// the first, constant after the last). Counts are in GPUs once the loader has
+// converted servers and racks (`unit`, `gpus_per_unit` keep what was written).
 struct CountSchedule {
   std::optional<double> constant;
   std::vector<RampPoint> ramp;
+  CountUnit unit = CountUnit::gpus;
+  double gpus_per_unit = 1.0;
   bool is_ramp() const { return !ramp.empty(); }
 };
 
@@ -90,6 +126,8 @@ struct FleetSpec {
   bool fit = false;        // `count: fit`: fill the site under its caps
   HourStamp online = 0;    // when a constant `count` enters service
   Money capex;             // per GPU (default: the catalog price)
+  std::optional<Money> capex_total;  // the whole purchase: per GPU = total ÷ the largest count
+  double residual = 0.0;   // share of cost left at the end of `life`, 0..1 (exclusive)
   Span life = Span::of_years(6);
   double afr = 0.0;        // annual failure rate, fraction of GPUs per year
   Span repair = Span::of_hours(72);
@@ -106,6 +144,26 @@ inline const char* contract_kind_name(ContractKind k) {
   }
   return "?";
 }
+
+// Cash received at a contract's start and applied against its bills pro rata.
+struct PrepaymentSpec {
+  std::optional<double> share;  // of the contract's value at full delivery, 0..1 …
+  std::optional<Money> amount;  // … or an amount
+};
+
+// The contract continues after its end for `term` at a new price, with a probability.
+struct RenewalSpec {
+  Span term = Span::of_years(1);
+  std::optional<GpuHourPrice> price;   // the new price …
+  double price_change = 0.0;           // … or a change from the price in force at the end (−20%: −0.2)
+  double probability = 1.0;            // 0..1
+};
+
+// Billing stops at `at`; `fee` is income then.
+struct TerminationSpec {
+  HourStamp at = 0;
+  Money fee;
+};
 
 // A reserved contract or an on-demand / spot demand stream.
 struct ContractSpec {
@@ -125,6 +183,10 @@ struct ContractSpec {
   double activity = 1.0;              // busy share of billed time
   bool take_or_pay = true;            // reserved: bill what it gets even if idle
   double noise = 0.0;                 // relative sd of demand per step (under a seed)
+  std::optional<PrepaymentSpec> prepayment;
+  double escalation = 0.0;            // per year: price × (1 + e)^⌊years since start⌋
+  std::optional<RenewalSpec> renewal;
+  std::optional<TerminationSpec> terminate;
 };
 
 struct ExpenseSpec {
@@ -146,12 +208,43 @@ struct DebtSpec {
   Amortization amortization = Amortization::bullet;
 };
 
+// A capital item other than GPUs (halls, power and cooling, networking).
+struct AssetSpec {
+  std::string name;
+  std::optional<Money> amount;          // the cost …
+  std::optional<double> per_mw_usd;     // … or USD per MW of the site's it_power_cap
+  std::string site;                     // needed with per_mw
+  std::optional<HourStamp> at;          // in service (and paid) on this date …
+  std::vector<RampPoint> ramp;          // … or spread like a pool's ramp (amount ÷ the largest count per unit)
+  Span life = Span::of_years(20);
+  double residual = 0.0;                // share of cost left at the end of `life`
+};
+
+// Vendor equity that vests as a site's installed IT power reaches milestones.
+struct WarrantTrancheSpec {
+  Power at_power;
+  double shares = 0.0;
+};
+struct WarrantSpec {
+  std::string name;
+  double shares = 0.0;  // granted in all
+  Money strike;         // per share
+  Money share_price;    // per share, when a tranche vests
+  std::string site;
+  std::vector<WarrantTrancheSpec> vest;  // milestones in increasing power
+};
+
+enum class TerminalValue { none, book };
+
 struct FinanceSpec {
   std::vector<ExpenseSpec> opex;   // expenses (positive = cost)
   std::vector<ExpenseSpec> other;  // other income (+) and expense (−)
   std::vector<DebtSpec> debt;
   double tax_rate = 0.0;       // on positive yearly pre-tax income
   double discount_rate = 0.1;  // per year, for NPV
+  std::vector<AssetSpec> assets;
+  std::vector<WarrantSpec> warrants;
+  TerminalValue terminal_value = TerminalValue::none;
 };
 
 struct SolveSpec {

@@ -16,6 +16,7 @@
 //   GpuHourPrice   USD/GPU-h
 //   PowerPrice     USD/W/month (colocation; parsed from USD/kW/month)
 //   MoneyRate      USD/year   (a "/y" amount; a year per the scenario's `year`)
+//   CarbonIntensity kg CO2/Wh (parsed from kg/kWh, g/kWh or t/MWh)
 //
 // Products and quotients that have a meaning are defined below:
 //   Power × Hours = Energy;  Energy ÷ Hours = Power;  Energy × EnergyPrice = Money;
@@ -58,6 +59,7 @@ struct EnergyPrice {};
 struct GpuHourPrice {};
 struct PowerPrice {};
 struct MoneyRate {};
+struct CarbonIntensity {};
 }  // namespace dim
 
 using Power = Quantity<dim::Power>;                // W
@@ -69,6 +71,7 @@ using EnergyPrice = Quantity<dim::EnergyPrice>;    // USD/Wh
 using GpuHourPrice = Quantity<dim::GpuHourPrice>;  // USD/GPU-h
 using PowerPrice = Quantity<dim::PowerPrice>;      // USD/W/month
 using MoneyRate = Quantity<dim::MoneyRate>;        // USD/year
+using CarbonIntensity = Quantity<dim::CarbonIntensity>;  // kg CO2/Wh
 
 constexpr Energy operator*(Power p, Hours t) { return Energy(p.value * t.value); }
 constexpr Energy operator*(Hours t, Power p) { return p * t; }
@@ -89,6 +92,7 @@ constexpr GpuHours gpu_hours(double h) { return GpuHours(h); }
 constexpr GpuHourPrice usd_per_gpu_hour(double v) { return GpuHourPrice(v); }
 constexpr EnergyPrice usd_per_kwh(double v) { return EnergyPrice(v / 1e3); }
 constexpr PowerPrice usd_per_kw_month(double v) { return PowerPrice(v / 1e3); }
+constexpr CarbonIntensity kg_per_kwh(double v) { return CarbonIntensity(v / 1e3); }
 
 constexpr double in_kwh(Energy e) { return e.value / 1e3; }
 constexpr double in_mw(Power p) { return p.value / 1e6; }

@@ -82,7 +82,9 @@ def _read_csv(text: str, **kwargs: Any) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(text), float_precision="round_trip", **kwargs)
 
 
-def _names_as_index(items: list[dict[str, Any]]) -> pd.DataFrame:
+def _names_as_index(items: list[dict[str, Any]], columns: tuple[str, ...] = ()) -> pd.DataFrame:
+    if not items and columns:  # no items (a scenario without contracts has no customers): the columns still
+        return pd.DataFrame(columns=list(columns), index=pd.Index([], name="name"), dtype="float64")
     frame = pd.DataFrame(items)
     return frame.set_index("name") if "name" in frame.columns else frame
 
@@ -147,7 +149,7 @@ class Result:
     @property
     def customers(self) -> pd.DataFrame:
         """Per customer: gpu_hours (billed), revenue_usd, revenue_share (0..1)."""
-        return _names_as_index(self.summary["customers"])
+        return _names_as_index(self.summary["customers"], ("gpu_hours", "revenue_usd", "revenue_share"))
 
     @property
     def contracts(self) -> pd.DataFrame:
@@ -366,5 +368,5 @@ def solve(scenario: Union[Scenario, str, "os.PathLike[str]", Mapping[str, Any]],
 
 
 def catalog() -> pd.DataFrame:
-    """The built-in GPU models (``gpusim catalog``), indexed by id: tdp_w, idle_w, overhead_w, price_usd, source."""
+    """The built-in GPU models (``gpusim catalog``), indexed by id: tdp_w, idle_w, overhead_w, price_usd, gpus_per_server, gpus_per_rack (NaN where none), source."""
     return pd.DataFrame(json.loads(_gpusim.catalog_json())).set_index("id")

@@ -43,7 +43,7 @@ std::vector<Draw> prepare_draws(const DocNode& document, const ScenarioSpec& spe
   std::vector<Draw> out;
   for (const auto& u : spec.uncertain) {
     std::string err;
-    const auto type = numeric_key_type(document, u.path, err);
+    const auto type = numeric_key_type(document, u.path, err, true);
     if (!type) throw ModelError("uncertain." + u.name + ".path", err);
     Draw d{u.path, *type, Span::Unit::hours, u.dist};
     const std::string leaf = u.path.substr(u.path.rfind('.') + 1);

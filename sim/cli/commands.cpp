@@ -427,7 +427,7 @@ int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err) {
       const std::string unit = words.unit.empty() ? (band.name.ends_with("_gpus") ? "GPUs" : "") : words.unit;
       const bool flow = band.kind == SeriesKind::flow;
       const std::string title = words.words + (flow                                          ? " per day (monthly average)"
-                                               : band.kind == SeriesKind::running_total ? " (month end)"
+                                               : band.kind == SeriesKind::running_total || band.kind == SeriesKind::closing ? " (month end)"
                                                : band.kind == SeriesKind::level          ? " (monthly average)"
                                                                                           : " (monthly)");
       panels.push_back({title, unit + (flow ? " per day" : ""), band.p5, band.p50, band.p95});
@@ -505,11 +505,14 @@ int run_catalog(const CatalogOptions& opts, std::ostream& out) {
   }
   const auto catalog = builtin_catalog();
   char line[256];
-  std::snprintf(line, sizeof line, "%-10s %8s %8s %10s %12s\n", "id", "tdp W", "idle W", "overhead W", "price USD");
+  std::snprintf(line, sizeof line, "%-10s %8s %8s %10s %12s %8s %6s\n", "id", "tdp W", "idle W", "overhead W",
+                "price USD", "/server", "/rack");
   out << line;
+  const auto packaging = [](const std::optional<double>& v) { return v ? format_number(*v) : std::string("-"); };
   for (const auto& g : catalog) {
-    std::snprintf(line, sizeof line, "%-10s %8.0f %8.0f %10.1f %12.0f\n", g.id.c_str(), g.tdp.value,
-                  g.idle.value, g.overhead.value, g.price.value);
+    std::snprintf(line, sizeof line, "%-10s %8.0f %8.0f %10.1f %12.0f %8s %6s\n", g.id.c_str(), g.tdp.value,
+                  g.idle.value, g.overhead.value, g.price.value, packaging(g.gpus_per_server).c_str(),
+                  packaging(g.gpus_per_rack).c_str());
     out << line;
   }
   out << "\nSources:\n";

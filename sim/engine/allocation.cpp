@@ -8,6 +8,7 @@
 
 #include "models/random.hpp"
 #include "sim/engine/stages.hpp"
+#include "sim/scenario/printer.hpp"
 
 namespace gpusim::stages {
 
@@ -15,7 +16,7 @@ namespace {
 
 // GPUs the contract asks for, averaged over step k.
 double desired_at(const ContractRun& c, const Pool& pool, const Grid& g, Index k) {
-  const double a = std::max(g.t0(k), c.start), b = std::min(g.t1(k), c.end);
+  const double a = std::max(g.t0(k), c.start), b = std::min(g.t1(k), c.bill_end);
   if (b <= a) return 0.0;
   const double inv_dt = 1.0 / g.dt;
   if (c.spec->whole_pool) return pool.available[k] * (b - a) * inv_dt;
@@ -40,7 +41,7 @@ void fill_desired(const ContractRun& c, const Pool& pool, const Grid& g, Index k
   const double level = c.spec->gpu_hours ? c.rate_gpus : pts.front().value;
   const double from = c.spec->gpu_hours ? c.start : std::max(c.start, pts.front().t);
   for (Index k = k0; k < k1; ++k) {
-    const bool whole = g.t0(k) >= from && g.t1(k) <= c.end;
+    const bool whole = g.t0(k) >= from && g.t1(k) <= c.bill_end;
     want[k - k0] = whole ? level : desired_at(c, pool, g, k);
   }
 }
@@ -55,77 +56,184 @@ double contracted_over_window(const ContractRun& c, const Pool& pool, const Scen
   return c.curve.integral(c.start, c.end);
 }
 
+// GPU-hours the contract asks for in [a, b) of its window, at full delivery.
+double contracted_between(const ContractRun& c, const Pool& pool, const ScenarioSpec& s, double a, double b) {
+  a = std::max(a, c.start);
+  b = std::min(b, c.end);
+  if (b <= a) return 0.0;
+  if (c.spec->gpu_hours) return c.rate_gpus * (b - a);
+  if (c.spec->whole_pool) {
+    const double down = pool.down_share(year_hours_at(static_cast<HourStamp>(c.start), s.time.year));
+    return pool.curve.integral(a, b) * (1.0 - down);
+  }
+  return c.curve.integral(a, b);
+}
+
+// Σ contracted GPU-hours × the price multiplier over [a, b), in day-long pieces
+// from the contract's start (anniversaries fall on piece boundaries, so an
+// escalation is exact; a decline is taken at each piece's middle).
+double priced_hours_between(const ContractRun& c, const Pool& pool, const ScenarioSpec& s, double a, double b) {
+  a = std::max(a, c.start);
+  b = std::min(b, c.end);
+  double sum = 0.0;
+  for (double t = c.start + 24.0 * std::floor((a - c.start) / 24.0); t < b; t += 24.0) {
+    const double lo = std::max(t, a), hi = std::min(t + 24.0, b);
+    if (hi <= lo) continue;
+    const double mid = 0.5 * (lo + hi);
+    sum += contracted_between(c, pool, s, lo, hi) *
+           c.price_factor(lo, hi, year_hours_at(static_cast<HourStamp>(std::floor(mid)), s.time.year));
+  }
+  return sum;
+}
+
 }  // namespace
 
-std::vector<ContractRun> build_contracts(const ScenarioSpec& s, const std::vector<Pool>& pools) {
-  std::vector<ContractRun> out;
-  auto add = [&](const ContractSpec& c, const char* list) {
+double ContractRun::price_factor(double a, double b, double year_hours) const {
+  if (escalation > 0) {
+    // (1 + e)^(anniversaries passed), averaged over [a, b).
+    auto next = std::upper_bound(anniversaries.begin(), anniversaries.end(), a);
+    double passed = static_cast<double>(next - anniversaries.begin());
+    double sum = 0.0, from = a;
+    for (; next != anniversaries.end() && *next < b; ++next, passed += 1) {
+      sum += (*next - from) * std::pow(1.0 + escalation, passed);
+      from = *next;
+    }
+    sum += (b - from) * std::pow(1.0 + escalation, passed);
+    return b > a ? sum / (b - a) : std::pow(1.0 + escalation, passed);
+  }
+  if (!is_renewal && spec->price_decline > 0)
+    return std::pow(1.0 - spec->price_decline, (0.5 * (a + b) - start) / year_hours);
+  return 1.0;
+}
+
+ContractPlan build_contracts(const ScenarioSpec& s, const std::vector<Pool>& pools, const EngineOptions& options) {
+  ContractPlan plan;
+  std::vector<ContractRun>& out = plan.runs;
+  const double run_start = static_cast<double>(s.time.start);
+  auto add = [&](const ContractSpec& c, const char* list, std::size_t index_in_list) {
+    const std::string key = std::string(list) + "." + c.name;
     ContractRun r;
     r.spec = &c;
     r.list = list;
+    r.result = plan.results++;
     const auto it = std::find_if(pools.begin(), pools.end(), [&](const Pool& p) { return p.spec->name == c.pool; });
-    if (it == pools.end()) throw ModelError(std::string(list) + "." + c.name + ".pool", "no pool '" + c.pool + "'");
+    if (it == pools.end()) throw ModelError(key + ".pool", "no pool '" + c.pool + "'");
     r.pool = static_cast<std::size_t>(it - pools.begin());
     const HourStamp start = c.start.value_or(s.time.start);
     r.start = static_cast<double>(start);
     r.end = c.term ? end_of_span(start, *c.term, s.time.year) : static_cast<double>(c.end.value_or(s.time.end));
+    r.bill_end = c.terminate ? std::min(r.end, static_cast<double>(c.terminate->at)) : r.end;
     if (!c.gpu_hours && !c.whole_pool) r.curve = curve_of(c.gpus, r.start);
     if (c.gpu_hours) r.rate_gpus = c.gpu_hours->value / (r.end - r.start);
+    r.escalation = c.escalation;
+    if (r.escalation > 0)
+      for (int y = 1;; ++y) {
+        const double at = end_of_span(start, Span::of_years(y), s.time.year);
+        if (at >= r.end) break;
+        r.anniversaries.push_back(at);
+      }
     if (c.price) {
       r.price = c.price->value;
     } else if (c.value) {
-      const double hours = contracted_over_window(r, *it, s);
+      // The first-year price that makes the total at full delivery the value.
+      const double hours = r.escalation > 0 ? priced_hours_between(r, *it, s, r.start, r.end)
+                                            : contracted_over_window(r, *it, s);
       if (hours <= 0)
-        throw ModelError(std::string(list) + "." + c.name + ".value",
-                         "the contract asks for no GPU-hours, so its value gives no price per GPU-hour");
+        throw ModelError(key + ".value", "the contract asks for no GPU-hours, so its value gives no price per GPU-hour");
       r.price = c.value->value / hours;
       r.window_gpu_hours = hours;
     }
-    out.push_back(std::move(r));
+    if (c.prepayment) {
+      r.value_usd = c.value ? c.value->value : r.price * priced_hours_between(r, *it, s, r.start, r.end);
+      r.prepayment_usd = c.prepayment->share ? *c.prepayment->share * r.value_usd : c.prepayment->amount->value;
+      if (r.prepayment_usd > r.value_usd * (1 + 1e-12))
+        throw ModelError(key + ".prepayment",
+                         "the prepayment (" + format_number(r.prepayment_usd) +
+                             " USD) is more than the contract's value at full delivery (" +
+                             format_number(r.value_usd) + " USD: price × contracted GPU-hours)");
+      // Started before the run: what its bills up to the run's start would have applied is gone.
+      if (r.start < run_start && r.value_usd > 0 && r.bill_end > run_start) {
+        const double before = r.price * priced_hours_between(r, *it, s, r.start, run_start);
+        r.opening_deferred_usd = r.prepayment_usd * std::max(0.0, 1.0 - before / r.value_usd);
+      }
+    }
+    out.push_back(r);
+    if (!c.renewal || r.bill_end < r.end) return;  // a terminated contract does not renew
+    // The renewal: the same size from the end, for its term, at the new price.
+    ContractRun n;
+    n.spec = &c;
+    n.list = list;
+    n.result = r.result;
+    n.pool = r.pool;
+    n.is_renewal = true;
+    n.start = r.end;
+    n.end = end_of_span(static_cast<HourStamp>(std::llround(r.end)), c.renewal->term, s.time.year);
+    n.bill_end = n.end;
+    n.rate_gpus = r.rate_gpus;
+    if (!c.gpu_hours && !c.whole_pool) n.curve = CountCurve::constant_from(n.start, r.curve.value_at(r.end - 1e-9));
+    const double at_end = r.price * r.price_factor(r.end - 1e-9, r.end, year_hours_at(static_cast<HourStamp>(std::llround(r.end)) - 1, s.time.year));
+    n.price = c.renewal->price ? c.renewal->price->value : at_end * (1.0 + c.renewal->price_change);
+    n.scale = c.renewal->probability;
+    if (s.seed) {
+      Rng rng = make_stream(*s.seed, options.run_index, purpose_id("renewal") + index_in_list);
+      n.scale = rng.uniform01() < c.renewal->probability ? 1.0 : 0.0;
+    }
+    out.push_back(n);
   };
   // Allocation order: reserved (file order), then on-demand, then spot.
   for (ContractKind kind : {ContractKind::reserved, ContractKind::on_demand, ContractKind::spot}) {
-    for (const auto& c : s.contracts)
-      if (c.kind == kind) add(c, "contracts");
-    for (const auto& c : s.demand)
-      if (c.kind == kind) add(c, "demand");
+    for (std::size_t i = 0; i < s.contracts.size(); ++i)
+      if (s.contracts[i].kind == kind) add(s.contracts[i], "contracts", i);
+    for (std::size_t i = 0; i < s.demand.size(); ++i)
+      if (s.demand[i].kind == kind) add(s.demand[i], "demand", i);
   }
-  return out;
+  return plan;
 }
 
-std::vector<ContractResult> allocation_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options,
-                                             std::vector<Pool>& pools, const std::vector<ContractRun>& contracts,
-                                             Results& r) {
+Allocation allocation_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options,
+                            std::vector<Pool>& pools, const ContractPlan& plan, Results& r) {
   StepSeries& ts = r.series;
+  const std::vector<ContractRun>& contracts = plan.runs;
   // Per pool, contracts in allocation order take what is left.
   std::vector<ArrayXd> left(pools.size());
   for (std::size_t i = 0; i < pools.size(); ++i) left[i] = pools[i].available;
-  std::vector<ContractResult> contract_results(contracts.size());
+  Allocation out;
+  out.results.resize(plan.results);
+  out.billing.resize(contracts.size());
   for (std::size_t ci = 0; ci < contracts.size(); ++ci) {
     const ContractRun& c = contracts[ci];
     Pool& pool = pools[c.pool];
-    ContractResult& cr = contract_results[ci];
-    cr.name = c.spec->name;
-    cr.customer = c.spec->customer;
-    cr.list = c.list;
-    cr.kind = c.spec->kind;
-    cr.pool = c.spec->pool;
-    cr.price_usd_per_gpu_hour = c.price;
-    cr.price_derived_from_value = !c.spec->price && c.spec->value;
-    cr.window_start_h = c.start;
-    cr.window_end_h = c.end;
-    cr.window_gpu_hours = c.window_gpu_hours;
-    const auto [k0, k1] = g.range(c.start, c.end);
+    ContractResult& cr = out.results[c.result];
+    if (!c.is_renewal) {
+      cr.name = c.spec->name;
+      cr.customer = c.spec->customer;
+      cr.list = c.list;
+      cr.kind = c.spec->kind;
+      cr.pool = c.spec->pool;
+      cr.price_usd_per_gpu_hour = c.price;
+      cr.price_derived_from_value = !c.spec->price && c.spec->value;
+      cr.window_start_h = c.start;
+      cr.window_end_h = c.end;
+      cr.window_gpu_hours = c.window_gpu_hours;
+      cr.prepayment_usd = c.prepayment_usd;
+      if (!c.spec->whole_pool && !c.spec->gpu_hours) cr.count = count_as_written(c.spec->gpus);
+      if (c.spec->terminate) {
+        const double at = static_cast<double>(c.spec->terminate->at);
+        if (at >= g.t0(0) && at < g.end()) cr.termination_fee_usd = c.spec->terminate->fee.value;
+      }
+    }
+    const auto [k0, k1] = g.range(c.start, c.bill_end);
     const bool reserved = c.spec->kind == ContractKind::reserved;
     // Demand noise, drawn only under a seed: demand × max(0, 1 + noise × z), z ~ N(0, 1).
     const bool noisy = s.seed && c.spec->noise > 0;
     std::optional<Rng> rng;
-    if (noisy) rng = make_stream(*s.seed, options.run_index, purpose_id("demand noise") + ci);
+    if (noisy) rng = make_stream(*s.seed, options.run_index, purpose_id("demand noise") + c.result);
     const Index len = k1 - k0;
     if (len <= 0) continue;
     // What it asks for in each step of its window, then what it gets of what is left.
     ArrayXd want(len);
     fill_desired(c, pool, g, k0, k1, want);
+    if (c.scale != 1.0) want *= c.scale;  // a renewal counted with its probability
     if (noisy)
       for (Index i = 0; i < len; ++i) want[i] *= std::max(0.0, 1.0 + c.spec->noise * standard_normal(*rng));
     auto left_seg = left[c.pool].segment(k0, len);
@@ -134,13 +242,21 @@ std::vector<ContractResult> allocation_stage(const ScenarioSpec& s, const Grid& 
     const double dt = g.dt;
     const ArrayXd busy = got * c.spec->activity;
     const ArrayXd billed_hours = ((reserved && !c.spec->take_or_pay) ? busy : got) * dt;
-    // A declining price, taken at the middle of each step (exact for flat prices).
+    // A declining price, taken at the middle of each step (exact for flat prices);
+    // an escalating one, averaged over the step's part of the window.
     ArrayXd revenue;
-    if (c.spec->price_decline > 0) {
+    if (c.spec->price_decline > 0 && !c.is_renewal) {
       ArrayXd step_price(len);
       for (Index k = k0; k < k1; ++k)
         step_price[k - k0] = c.price * std::pow(1.0 - c.spec->price_decline,
                                                 (0.5 * (g.t0(k) + g.t1(k)) - c.start) / g.year_hours[k]);
+      revenue = billed_hours * step_price;
+      cr.value_usd += total(want * dt * step_price);
+    } else if (c.escalation > 0 && !c.is_renewal) {
+      ArrayXd step_price(len);
+      for (Index k = k0; k < k1; ++k)
+        step_price[k - k0] = c.price * c.price_factor(std::max(g.t0(k), c.start), std::min(g.t1(k), c.bill_end),
+                                                      g.year_hours[k]);
       revenue = billed_hours * step_price;
       cr.value_usd += total(want * dt * step_price);
     } else {
@@ -163,9 +279,11 @@ std::vector<ContractResult> allocation_stage(const ScenarioSpec& s, const Grid& 
     cr.busy_gpu_hours += total(busy) * dt;
     cr.shortfall_gpu_hours += total(missing_hours);
     cr.revenue_usd += total(revenue);
+    if (c.is_renewal) cr.renewed_gpu_hours += total(billed_hours);
+    if (c.prepayment_usd > 0) out.billing[ci] = Billing{k0, revenue};
   }
   for (std::size_t i = 0; i < pools.size(); ++i) r.pools[i].gpu_hours_busy = total(pools[i].busy) * g.dt;
-  return contract_results;
+  return out;
 }
 
 }  // namespace gpusim::stages

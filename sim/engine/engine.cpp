@@ -17,7 +17,9 @@ void StepSeries::resize(Index n) {
                      &busy_gpu_hours, &shortfall_gpu_hours, &unserved_gpu_hours, &it_power_w,
                      &facility_power_w, &it_energy_wh, &facility_energy_wh, &revenue_usd,
                      &energy_cost_usd, &colocation_usd, &opex_usd, &depreciation_usd, &interest_usd,
-                     &other_usd, &tax_usd, &capex_usd, &debt_drawn_usd, &debt_repaid_usd}) {
+                     &other_usd, &tax_usd, &capex_usd, &debt_drawn_usd, &debt_repaid_usd, &prepayment_usd,
+                     &prepayment_applied_usd, &prepayment_refund_usd, &deferred_revenue_usd, &ppa_energy_wh,
+                     &energy_cost_ppa_usd, &energy_cost_grid_usd, &co2_kg}) {
     a->setZero(n);
   }
 }
@@ -32,7 +34,8 @@ ArrayXd StepSeries::net_income_usd() const {
 
 ArrayXd StepSeries::cash_flow_usd() const {
   return revenue_usd - energy_cost_usd - colocation_usd - opex_usd - interest_usd + other_usd -
-         tax_usd - capex_usd + debt_drawn_usd - debt_repaid_usd;
+         tax_usd - capex_usd + debt_drawn_usd - debt_repaid_usd + prepayment_usd - prepayment_applied_usd -
+         prepayment_refund_usd;
 }
 
 namespace stages {
@@ -92,11 +95,11 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
   const SiteSeries sites = site_series(s, g);
   std::vector<Pool> pools = fleet_stage(s, g, options, r);
   check_site_caps(s, pools, g, sites.pue);
-  const std::vector<ContractRun> contracts = build_contracts(s, pools);
-  const std::vector<ContractResult> contract_results = allocation_stage(s, g, options, pools, contracts, r);
+  const ContractPlan plan = build_contracts(s, pools, options);
+  const Allocation allocation = allocation_stage(s, g, options, pools, plan, r);
   const EnergyTotals energy = power_energy_stage(s, g, pools, sites, r);
-  money_stage(s, g, pools, r);
-  summary_stage(s, g, contracts, contract_results, energy, r);
+  money_stage(s, g, pools, plan, allocation, energy, r);
+  summary_stage(s, g, plan, allocation.results, energy, r);
   return r;
 }
 

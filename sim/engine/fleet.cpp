@@ -30,7 +30,7 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
     if (site_it == s.sites.end()) throw ModelError("fleet." + f.name + ".site", "no site named '" + f.site + "'");
     Pool p{&f, &gpu, static_cast<std::size_t>(site_it - s.sites.begin()), {},
            PowerModel(gpu.tdp, gpu.idle, gpu.overhead, f.power_curve.value_or(gpu.power_curve)),
-           span_hours(s.time.start, f.repair, s.time.year), {}, {}, {}, {}};
+           span_hours(s.time.start, f.repair, s.time.year), 0.0, {}, {}, {}, {}};
     if (!f.fit) p.curve = curve_of(f.schedule, static_cast<double>(f.online));
     pools.push_back(std::move(p));
   }
@@ -60,6 +60,15 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
   for (std::size_t i = 0; i < pools.size(); ++i) {
     Pool& p = pools[i];
     p.purchases = purchases_of(p.curve);
+    p.capex_per_gpu = p.spec->capex.value;
+    if (p.spec->capex_total) {
+      // The whole purchase spread over the pool's GPUs: total ÷ its largest count.
+      const double most = p.curve.max_value();
+      if (most <= 0 && p.spec->capex_total->value > 0)
+        throw ModelError("fleet." + p.spec->name + ".capex_total",
+                         "the pool never has a GPU, so capex_total has nothing to spread over");
+      p.capex_per_gpu = most > 0 ? p.spec->capex_total->value / most : 0.0;
+    }
     p.installed.resize(g.n);
     p.available.resize(g.n);
     p.busy.setZero(g.n);
@@ -119,6 +128,16 @@ CountCurve curve_of(const CountSchedule& s, double from) {
   return CountCurve::constant_from(from, s.constant.value_or(0.0));
 }
 
+CountAsWritten count_as_written(const CountSchedule& s) {
+  CountAsWritten out;
+  out.unit = s.unit;
+  out.gpus_per_unit = s.gpus_per_unit;
+  out.ramp = s.is_ramp();
+  if (s.is_ramp()) out.gpus = s.ramp.back().count;
+  else if (s.constant) out.gpus = *s.constant;
+  return out;
+}
+
 std::vector<Pool> fleet_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options, Results& r) {
   std::vector<Pool> pools = build_pools(s, g, options);
   StepSeries& ts = r.series;
@@ -131,6 +150,8 @@ std::vector<Pool> fleet_stage(const ScenarioSpec& s, const Grid& g, const Engine
     pr.gpu_hours_installed = total(p.installed) * g.dt;
     pr.gpu_hours_available = total(p.available) * g.dt;
     if (p.spec->fit) pr.fitted_count = p.curve.max_value();
+    else pr.count = count_as_written(p.spec->schedule);
+    pr.capex_per_gpu_usd = p.capex_per_gpu;
     ts.installed_gpus += p.installed;
     ts.available_gpus += p.available;
     r.pools.push_back(std::move(pr));

@@ -1,7 +1,8 @@
 // The power and energy stage (docs/model.md "Power", "Site caps and count: fit",
-// "Energy and tariffs", "Colocation"): each site's PUE and electricity price per
-// step, the caps check, IT and facility power from the available and busy GPUs,
-// energy and its cost, and colocation rent.
+// "Energy and tariffs", "Power purchase agreements", "Carbon", "Colocation"):
+// each site's PUE, electricity price and carbon intensity per step, the caps
+// check, IT and facility power from the available and busy GPUs, energy and its
+// cost split into PPAs and the grid, CO2, and colocation rent.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -25,6 +26,23 @@ std::string mw_text(double w, double scale) {
 }
 std::string mw_text(double w) { return mw_text(w, w); }
 
+// A carbon intensity (kg/Wh) per step: the average over the step's hours.
+ArrayXd profile_steps(const CarbonSpec& profile, const Grid& g) {
+  ArrayXd out(g.n);
+  for (Index k = 0; k < g.n; ++k) out[k] = average_value(profile, g.start + k * g.dt, g.dt);
+  return out;
+}
+
+// The share of each step that lies inside a PPA's [start, end).
+ArrayXd ppa_overlap(const PpaSpec& ppa, const Grid& g) {
+  const double start = ppa.start ? static_cast<double>(*ppa.start) : g.t0(0);
+  const double end = ppa.end ? static_cast<double>(*ppa.end) : g.end();
+  ArrayXd out(g.n);
+  for (Index k = 0; k < g.n; ++k)
+    out[k] = std::max(0.0, std::min(g.t1(k), end) - std::max(g.t0(k), start)) / g.dt;
+  return out;
+}
+
 }  // namespace
 
 SiteSeries site_series(const ScenarioSpec& s, const Grid& g) {
@@ -33,6 +51,7 @@ SiteSeries site_series(const ScenarioSpec& s, const Grid& g) {
   std::vector<ArrayXd>& price = out.price;
   pue.resize(s.sites.size());
   price.resize(s.sites.size());
+  out.carbon.resize(s.sites.size());
   for (std::size_t si = 0; si < s.sites.size(); ++si) {
     pue[si].resize(g.n);
     price[si].resize(g.n);
@@ -43,6 +62,7 @@ SiteSeries site_series(const ScenarioSpec& s, const Grid& g) {
     if (site.electricity.kind == TariffSpec::Kind::flat) price[si].setConstant(site.electricity.flat.value);
     else
       for (Index k = 0; k < g.n; ++k) price[si][k] = average_price(site.electricity, g.start + k * g.dt, g.dt);
+    if (site.carbon) out.carbon[si] = profile_steps(*site.carbon, g);
   }
   return out;
 }
@@ -133,20 +153,52 @@ EnergyTotals power_energy_stage(const ScenarioSpec& s, const Grid& g, const std:
     out.server_wh += total(p.available) * p.power.overhead_w() * g.dt;
     site_full_load[p.site] += p.installed * p.power.full_load_w();
   }
+  ts.co2_known = !s.sites.empty();
   for (std::size_t si = 0; si < s.sites.size(); ++si) {
     const SiteSpec& site = s.sites[si];
     SiteResult& sr = sites[si];
     sr.name = site.name;
     const ArrayXd facility = site_it[si] * pue[si];
-    const ArrayXd cost = facility * g.dt * price[si];
+    const ArrayXd energy_wh = facility * g.dt;
+    // PPAs: share × overlap of the step's energy at each PPA's price; the rest at the tariff.
+    ArrayXd grid_share = ArrayXd::Ones(g.n);
+    ArrayXd ppa_cost = ArrayXd::Zero(g.n), ppa_wh = ArrayXd::Zero(g.n);
+    ArrayXd co2 = ArrayXd::Zero(g.n);  // kg, from PPAs that carry an intensity
+    ArrayXd share_at_grid_carbon = ArrayXd::Zero(g.n);  // PPA shares without their own intensity
+    for (const auto& ppa : site.ppa) {
+      const ArrayXd share = ppa_overlap(ppa, g) * ppa.share;
+      grid_share -= share;
+      ppa_wh += energy_wh * share;
+      ppa_cost += energy_wh * share * ppa.price.value;
+      if (ppa.carbon) co2 += energy_wh * share * profile_steps(*ppa.carbon, g);
+      else share_at_grid_carbon += share;
+    }
+    grid_share = grid_share.max(0.0);  // shares sum to at most 1 (loader); no rounding below 0
+    const ArrayXd grid_cost = facility * g.dt * grid_share * price[si];
+    const ArrayXd cost = ppa_cost + grid_cost;
+    // CO2: grid energy (and PPA energy without its own intensity) at the site's intensity.
+    const ArrayXd at_grid_carbon = grid_share + share_at_grid_carbon;
+    const bool needs_grid_carbon = ((energy_wh * at_grid_carbon) > 0.0).any();
+    if (site.carbon) co2 += energy_wh * at_grid_carbon * site_steps.carbon[si];
+    const bool co2_known = site.carbon || !needs_grid_carbon;
+    ts.co2_known = ts.co2_known && co2_known;
+    ts.co2_kg += co2;
     ts.it_power_w += site_it[si];
     ts.facility_power_w += facility;
     ts.energy_cost_usd += cost;
+    ts.energy_cost_ppa_usd += ppa_cost;
+    ts.energy_cost_grid_usd += grid_cost;
+    ts.ppa_energy_wh += ppa_wh;
     sr.it_peak_mw = site_it[si].size() ? site_it[si].maxCoeff() / 1e6 : 0.0;
     sr.facility_peak_mw = facility.size() ? facility.maxCoeff() / 1e6 : 0.0;
     sr.it_kwh = total(site_it[si]) * g.dt / 1e3;
     sr.facility_kwh = total(facility) * g.dt / 1e3;
     sr.energy_cost_usd = total(cost);
+    sr.ppa_kwh = total(ppa_wh) / 1e3;
+    sr.grid_kwh = sr.facility_kwh - sr.ppa_kwh;
+    sr.ppa_cost_usd = total(ppa_cost);
+    sr.grid_cost_usd = total(grid_cost);
+    if (co2_known) sr.co2_tonnes = total(co2) / 1e3;
     if (site.colocation) {
       for (Index k = 0; k < g.n; ++k) {
         const double leased_w = site.it_power_cap ? site.it_power_cap->value : site_full_load[si][k];
@@ -157,6 +209,7 @@ EnergyTotals power_energy_stage(const ScenarioSpec& s, const Grid& g, const std:
     }
   }
   r.sites = std::move(sites);
+  out.site_full_load_w = std::move(site_full_load);
   ts.it_energy_wh = ts.it_power_w * g.dt;
   ts.facility_energy_wh = ts.facility_power_w * g.dt;
 

@@ -23,12 +23,21 @@ struct StepSeries {
   Eigen::ArrayXd it_energy_wh, facility_energy_wh;
   Eigen::ArrayXd revenue_usd, energy_cost_usd, colocation_usd, opex_usd, depreciation_usd;
   Eigen::ArrayXd interest_usd, other_usd, tax_usd, capex_usd, debt_drawn_usd, debt_repaid_usd;
+  // Prepayments: received (cash in), applied against bills (revenue not paid in
+  // cash then), refunded at a contract's end; the deferred-revenue balance at
+  // each step's end (received, not yet earned).
+  Eigen::ArrayXd prepayment_usd, prepayment_applied_usd, prepayment_refund_usd, deferred_revenue_usd;
+  // Energy bought under PPAs and its cost; the rest of energy_cost_usd is the grid's.
+  Eigen::ArrayXd ppa_energy_wh, energy_cost_ppa_usd, energy_cost_grid_usd;
+  Eigen::ArrayXd co2_kg;  // meaningful only when co2_known
+  bool co2_known = false;  // every site has a carbon intensity for all its energy
 
   void resize(Eigen::Index steps);
   // Derived series.
   Eigen::ArrayXd operating_income_usd() const;  // revenue − energy − colocation − opex − depreciation
   Eigen::ArrayXd net_income_usd() const;        // operating − interest + other − tax
-  Eigen::ArrayXd cash_flow_usd() const;         // cash: + draws − repaid − capex, no depreciation
+  Eigen::ArrayXd cash_flow_usd() const;         // cash: + draws − repaid − capex, no depreciation,
+                                                // + prepayments − applied − refunded
 };
 
 struct CustomerResult {
@@ -36,6 +45,14 @@ struct CustomerResult {
   double gpu_hours = 0.0;  // billed
   double revenue_usd = 0.0;
   double revenue_share = 0.0;  // of total revenue, 0..1
+};
+
+// A count as the file wrote it (1,056 racks) and in GPUs.
+struct CountAsWritten {
+  CountUnit unit = CountUnit::gpus;
+  double gpus_per_unit = 1.0;
+  std::optional<double> gpus;  // the constant count, or a ramp's last point; none for fit / all / gpu_hours
+  bool ramp = false;
 };
 
 struct ContractResult {
@@ -54,6 +71,10 @@ struct ContractResult {
   // 1970, and the GPU-hours over the whole window a `value` was divided by.
   double window_start_h = 0.0, window_end_h = 0.0;
   double window_gpu_hours = 0.0;  // only for a price from `value`
+  double renewed_gpu_hours = 0.0;       // billed in its renewal (expected, or drawn under a seed)
+  double prepayment_usd = 0.0;          // P, received at its start
+  double termination_fee_usd = 0.0;     // in the run
+  CountAsWritten count;  // `gpus` as written
 };
 
 struct PoolResult {
@@ -64,13 +85,32 @@ struct PoolResult {
   double gpu_hours_busy = 0.0;
   double capex_usd = 0.0;
   double depreciation_usd = 0.0;
+  double capex_per_gpu_usd = 0.0;      // capex, or capex_total ÷ the largest count
+  double book_value_end_usd = 0.0;     // cost of GPUs in service by the run's end − their depreciation so far
   std::optional<double> fitted_count;  // for `count: fit`
+  CountAsWritten count;                // `count` or `ramp` as written
+};
+
+struct AssetResult {
+  std::string name;
+  double cost_usd = 0.0;             // amount, or per_mw × the site's it_power_cap
+  double capex_usd = 0.0;            // paid in the run
+  double depreciation_usd = 0.0;     // in the run
+  double book_value_end_usd = 0.0;
+};
+
+struct WarrantResult {
+  std::string name;
+  double vested_shares = 0.0;  // in the run
+  double value_usd = 0.0;      // Σ vested × max(0, share price − strike): other income
 };
 
 struct SiteResult {
   std::string name;
   double it_peak_mw = 0.0, facility_peak_mw = 0.0;
   double it_kwh = 0.0, facility_kwh = 0.0, energy_cost_usd = 0.0, colocation_usd = 0.0;
+  double ppa_kwh = 0.0, grid_kwh = 0.0, ppa_cost_usd = 0.0, grid_cost_usd = 0.0;
+  std::optional<double> co2_tonnes;  // none without a carbon intensity
 };
 
 // The scalars of `--format json` (design.md); money in USD, energy in kWh,
@@ -89,10 +129,20 @@ struct Summary {
   // IT energy split: the servers' overhead (available × overhead × hours) and the
   // GPUs themselves (the rest); facility − IT is cooling and power losses (PUE).
   double server_kwh = 0, gpu_kwh = 0, cooling_and_losses_kwh = 0;
+  // Facility energy and its cost split into PPAs and the grid (cost = PPA + grid).
+  double ppa_kwh = 0, grid_kwh = 0, energy_ppa_cost_usd = 0, energy_grid_cost_usd = 0;
+  // CO2 of the facility energy; null unless every site has a carbon intensity.
+  std::optional<double> co2_tonnes, co2_kg_per_gpu_hour;
   double revenue_usd = 0, colocation_usd = 0, opex_usd = 0, depreciation_usd = 0,
          operating_income_usd = 0, interest_usd = 0, other_usd = 0, tax_usd = 0, net_income_usd = 0,
          ebitda_usd = 0, capex_usd = 0, cash_flow_usd = 0, debt_drawn_usd = 0, debt_repaid_usd = 0,
          npv_usd = 0, min_cumulative_cash_usd = 0, debt_service_usd = 0;
+  // Deal terms: prepayments received in the run and the deferred revenue left at
+  // its end; termination fees and warrants (both in other); the book value of
+  // GPUs and assets at the end, and the terminal value NPV/IRR/payback count.
+  double prepayments_usd = 0, deferred_revenue_end_usd = 0, termination_fees_usd = 0, warrants_usd = 0,
+         capex_net_of_warrants_usd = 0, book_value_end_usd = 0, terminal_value_usd = 0,
+         npv_without_terminal_value_usd = 0;
   std::optional<double> operating_margin, net_margin, irr, payback_years;
   // Ratios the articles use (null when their denominator is 0):
   std::optional<double> revenue_per_gpu_hour_usd;  // revenue ÷ billed GPU-hours
@@ -123,6 +173,8 @@ struct Results {
   std::vector<ContractResult> contracts;
   std::vector<PoolResult> pools;
   std::vector<SiteResult> sites;
+  std::vector<AssetResult> assets;
+  std::vector<WarrantResult> warrants;
   std::optional<SolveResult> solve;
 
   HourStamp step_start(Eigen::Index k) const { return time.start + k * time.step_hours; }

@@ -60,6 +60,7 @@ struct Pool {
   CountCurve curve;
   PowerModel power;
   double repair_hours = 0.0;
+  double capex_per_gpu = 0.0;          // capex, or capex_total ÷ the largest count
   std::vector<Purchase> purchases;     // GPUs entering service (purchases_of(curve))
   ArrayXd installed, available, busy;  // per step, GPUs (averages)
   double down_share(double year_hours) const {
@@ -69,6 +70,8 @@ struct Pool {
 
 double max_pue(const SiteSpec& site);
 CountCurve curve_of(const CountSchedule& s, double from);
+// The count as written and in GPUs, for the table and JSON.
+CountAsWritten count_as_written(const CountSchedule& s);
 
 // Every pool's installed and available GPUs and its purchases; adds the
 // installed and available series and one PoolResult per pool (in file order) to r.
@@ -80,27 +83,54 @@ struct ContractRun {
   const ContractSpec* spec = nullptr;
   const char* list = "contracts";
   std::size_t pool = 0;
-  double start = 0, end = 0;  // window, hours
+  double start = 0, end = 0;  // window, hours (a renewal: the renewed term)
+  double bill_end = 0;        // billing stops here: end, or terminate.at
   CountCurve curve;           // gpus as a curve (constant or ramp); unused for gpu_hours/all
   double rate_gpus = 0;       // gpu_hours spread evenly: GPUs
-  double price = 0;           // USD per GPU-hour
+  double price = 0;           // USD per GPU-hour (first-year price under escalation)
   double window_gpu_hours = 0;  // GPU-hours over the whole window (a price from `value`)
+  double escalation = 0;      // per year, stepping up on each anniversary of start
+  std::vector<double> anniversaries;  // start + 1y, + 2y, … before end (escalation only)
+  double scale = 1.0;         // a renewal: its probability (expected), or 0/1 drawn under a seed
+  bool is_renewal = false;
+  std::size_t result = 0;     // index of its ContractResult (a renewal adds to its contract's)
+  double value_usd = 0;       // value at full delivery (with a prepayment)
+  double prepayment_usd = 0;  // P
+  double opening_deferred_usd = 0;  // a contract that started before the run: P not yet applied at its start
+
+  // The price multiplier averaged over [a, b) (escalation steps, or the price decline at the middle).
+  double price_factor(double a, double b, double year_hours) const;
 };
 
-// The contracts and demand in allocation order (reserved, on-demand, spot).
-std::vector<ContractRun> build_contracts(const ScenarioSpec& s, const std::vector<Pool>& pools);
+// The contracts and demand in allocation order (reserved, on-demand, spot; a
+// renewal right after its contract), and how many ContractResults they fill.
+struct ContractPlan {
+  std::vector<ContractRun> runs;
+  std::size_t results = 0;
+};
+ContractPlan build_contracts(const ScenarioSpec& s, const std::vector<Pool>& pools, const EngineOptions& options);
+
+// What allocation leaves for the money stage: each run's revenue over its steps
+// [first_step, first_step + revenue.size()) (kept only for prepaid contracts).
+struct Billing {
+  Index first_step = 0;
+  ArrayXd revenue;
+};
+struct Allocation {
+  std::vector<ContractResult> results;  // one per contract, in allocation order
+  std::vector<Billing> billing;         // one per run
+};
 
 // Allocates each pool's available GPUs to the contracts in order; adds the
-// ladder and revenue series to r and each pool's busy GPUs. Returns one result
-// per contract, in allocation order.
-std::vector<ContractResult> allocation_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options,
-                                             std::vector<Pool>& pools, const std::vector<ContractRun>& contracts,
-                                             Results& r);
+// ladder and revenue series to r and each pool's busy GPUs.
+Allocation allocation_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options,
+                            std::vector<Pool>& pools, const ContractPlan& plan, Results& r);
 
 // ---- Power and energy (power_energy.cpp; model.md "Power" to "Colocation") ----
 
 struct SiteSeries {
   std::vector<ArrayXd> pue, price;  // per site, per step
+  std::vector<ArrayXd> carbon;      // per site, per step, kg/Wh (empty: the site has none)
 };
 SiteSeries site_series(const ScenarioSpec& s, const Grid& g);
 
@@ -110,6 +140,7 @@ void check_site_caps(const ScenarioSpec& s, const std::vector<Pool>& pools, cons
 
 struct EnergyTotals {
   double server_wh = 0.0;  // Σ available × overhead × step: the servers' share of IT energy
+  std::vector<ArrayXd> site_full_load_w;  // per site: installed GPUs × (tdp + overhead), step averages
 };
 // Power, energy, energy cost and colocation per site and step.
 EnergyTotals power_energy_stage(const ScenarioSpec& s, const Grid& g, const std::vector<Pool>& pools,
@@ -117,13 +148,15 @@ EnergyTotals power_energy_stage(const ScenarioSpec& s, const Grid& g, const std:
 
 // ---- Money (money.cpp; model.md "Capex and depreciation" to "Tax") ----
 
-// Capex and depreciation per pool, opex, other items, debt, then tax.
-void money_stage(const ScenarioSpec& s, const Grid& g, const std::vector<Pool>& pools, Results& r);
+// Capex and depreciation of pools and assets, opex, other items, debt,
+// termination fees, warrants, prepayments, then tax.
+void money_stage(const ScenarioSpec& s, const Grid& g, const std::vector<Pool>& pools, const ContractPlan& plan,
+                 const Allocation& allocation, const EnergyTotals& energy, Results& r);
 
 // ---- Summary (summary.cpp; model.md "Years and ratios", "NPV, IRR, payback") ----
 
 // Customers and contracts in file order, then every summary scalar.
-void summary_stage(const ScenarioSpec& s, const Grid& g, const std::vector<ContractRun>& contracts,
+void summary_stage(const ScenarioSpec& s, const Grid& g, const ContractPlan& plan,
                    const std::vector<ContractResult>& contract_results, const EnergyTotals& energy, Results& r);
 
 }  // namespace gpusim::stages

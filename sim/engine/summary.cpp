@@ -46,7 +46,7 @@ MonthlyCash monthly_cash(const ArrayXd& cash, const Grid& g, double run_start, Y
 
 }  // namespace
 
-void summary_stage(const ScenarioSpec& s, const Grid& g, const std::vector<ContractRun>& contracts,
+void summary_stage(const ScenarioSpec& s, const Grid& g, const ContractPlan& plan,
                    const std::vector<ContractResult>& contract_results, const EnergyTotals& energy, Results& r) {
   const StepSeries& ts = r.series;
   const double run_start = g.t0(0), run_end = g.end();
@@ -71,8 +71,8 @@ void summary_stage(const ScenarioSpec& s, const Grid& g, const std::vector<Contr
   // Contract results in file order (contracts, then demand), not allocation order.
   for (const auto* list : {&s.contracts, &s.demand})
     for (const auto& c : *list)
-      for (std::size_t i = 0; i < contracts.size(); ++i)
-        if (contracts[i].spec == &c) r.contracts.push_back(contract_results[i]);
+      for (const ContractRun& run : plan.runs)
+        if (run.spec == &c && !run.is_renewal) r.contracts.push_back(contract_results[run.result]);
 
   // Summary scalars.
   Summary& m = r.summary;
@@ -109,6 +109,15 @@ void summary_stage(const ScenarioSpec& s, const Grid& g, const std::vector<Contr
   m.it_peak_mw = g.n ? ts.it_power_w.maxCoeff() / 1e6 : 0.0;
   m.facility_peak_mw = g.n ? ts.facility_power_w.maxCoeff() / 1e6 : 0.0;
   m.energy_cost_usd = total(ts.energy_cost_usd);
+  m.energy_ppa_cost_usd = total(ts.energy_cost_ppa_usd);
+  m.energy_grid_cost_usd = total(ts.energy_cost_grid_usd);
+  m.ppa_kwh = total(ts.ppa_energy_wh) / 1e3;
+  m.grid_kwh = m.facility_kwh - m.ppa_kwh;
+  if (ts.co2_known) {
+    const double co2_kg = total(ts.co2_kg);
+    m.co2_tonnes = co2_kg / 1e3;
+    if (m.gpu_hours_billed > 0) m.co2_kg_per_gpu_hour = co2_kg / m.gpu_hours_billed;
+  }
   m.revenue_usd = total_revenue;
   m.colocation_usd = total(ts.colocation_usd);
   m.opex_usd = total(ts.opex_usd);
@@ -120,6 +129,10 @@ void summary_stage(const ScenarioSpec& s, const Grid& g, const std::vector<Contr
   m.net_income_usd = m.operating_income_usd - m.interest_usd + m.other_usd - m.tax_usd;
   m.ebitda_usd = m.operating_income_usd + m.depreciation_usd;
   m.capex_usd = total(ts.capex_usd);
+  m.capex_net_of_warrants_usd = m.capex_usd - m.warrants_usd;
+  for (const auto& p : r.pools) m.book_value_end_usd += p.book_value_end_usd;
+  for (const auto& a : r.assets) m.book_value_end_usd += a.book_value_end_usd;
+  if (s.finance.terminal_value == TerminalValue::book) m.terminal_value_usd = m.book_value_end_usd;
   m.debt_drawn_usd = total(ts.debt_drawn_usd);
   m.debt_repaid_usd = total(ts.debt_repaid_usd);
   m.debt_service_usd = m.interest_usd + m.debt_repaid_usd;
@@ -152,7 +165,13 @@ void summary_stage(const ScenarioSpec& s, const Grid& g, const std::vector<Contr
   // Cash flows by calendar month, each discounted from the middle of its month.
   const ArrayXd cash = ts.cash_flow_usd();
   m.cash_flow_usd = total(cash);
-  const MonthlyCash monthly = monthly_cash(cash, g, run_start, s.time.year);
+  MonthlyCash monthly = monthly_cash(cash, g, run_start, s.time.year);
+  m.npv_without_terminal_value_usd = npv(monthly.at_middle, s.finance.discount_rate);
+  // The terminal value: an inflow in the last month, for NPV, IRR and payback only.
+  if (m.terminal_value_usd != 0 && !monthly.at_middle.empty()) {
+    monthly.at_middle.back().amount += m.terminal_value_usd;
+    monthly.at_end.back().amount += m.terminal_value_usd;
+  }
   m.min_cumulative_cash_usd = monthly.min_cumulative;
   m.npv_usd = npv(monthly.at_middle, s.finance.discount_rate);
   m.irr = irr(monthly.at_middle);

@@ -35,7 +35,14 @@ Node price(const Context& ctx, const std::string& name) {
                 {input(ctx, c.key + ".price", "price per GPU-hour", c.spec->price->value, "USD/gpu-h", kContracts)});
   } else if (c.spec->value) {
     Node hours;
-    if (c.spec->gpu_hours) {
+    if (c.spec->escalation > 0) {
+      hours = engine_total("", "GPU-hours over the whole window, each at its escalation multiplier",
+                           c.result->window_gpu_hours, "gpu-h", "Σ_pieces H(piece) × (1 + e)^(anniversaries passed)",
+                           kContractTerms,
+                           {input(ctx, c.key + ".escalation", "escalation e per year", c.spec->escalation, "share",
+                                  kContractTerms)});
+      hours.source = "engine: day-long pieces from the contract's start (anniversaries fall on their boundaries)";
+    } else if (c.spec->gpu_hours) {
       hours = combine(Op::same, "", "GPU-hours over the whole window", c.result->window_gpu_hours, "gpu-h", "H",
                       kContracts,
                       {input(ctx, c.key + ".gpu_hours", "GPU-hours contracted", c.spec->gpu_hours->value, "gpu-h",
@@ -59,6 +66,9 @@ Node price(const Context& ctx, const std::string& name) {
     n = combine(Op::input, path, "price (none given: free)", p0, "USD/gpu-h", "input", kContracts, {});
     n.source = "default: none";
   }
+  if (c.spec->escalation > 0)
+    n.notes.push_back("escalation: the price steps up by (1 + e) on each anniversary of the start; p₀ is the first "
+                      "year's (model.md#contract-terms)");
   if (c.spec->price_decline > 0)
     n.notes.push_back("price_decline " + std::to_string(c.spec->price_decline * 100) +
                       "%/y: each step bills p₀ × (1 − d)^(years since start), taken at the step's middle");
@@ -91,6 +101,22 @@ Node contracted(const Context& ctx, const std::string& name) {
   const double inside = run_hours_from(ctx, s, e);
   const std::string window = "its window " + format_date(static_cast<HourStamp>(s)) + " to " +
                              format_date(static_cast<HourStamp>(e)) + " exclusive (" + c.key + ".start, .term, .end)";
+  if (c.spec->renewal || c.spec->terminate) {
+    std::vector<Node> shown;
+    if (c.spec->renewal)
+      shown.push_back(input(ctx, c.key + ".renewal.probability", "renewal probability π", c.spec->renewal->probability,
+                            "share", kContractTerms));
+    if (c.spec->terminate)
+      shown.push_back(input(ctx, c.key + ".terminate.at", "billing stops at",
+                            static_cast<double>(c.spec->terminate->at), "h since 1970", kContractTerms));
+    Node n = engine_total(path, label, value, "gpu-h",
+                          "Σₖ want(k) × Δ over [s, min(e, terminate.at)) + renewal: Σₖ want(k) × π × Δ over [e, e + term)",
+                          kContractTerms, std::move(shown));
+    if (c.spec->renewal)
+      n.notes.push_back(ctx.spec.seed ? "renewal drawn under the seed: weight 1 or 0 (model.md#contract-terms)"
+                                      : "renewal counted with its probability π (expected GPU-hours)");
+    return n;
+  }
   if (ctx.spec.seed && c.spec->noise > 0) {
     Node n = engine_total(path, label, value, "gpu-h", "Σₖ desired_c(k) × max(0, 1 + noise × z_k) × Δ", kAllocation,
                           {input(ctx, c.key + ".noise", "demand noise (relative sd)", c.spec->noise, "share", kAllocation)});
@@ -182,6 +208,11 @@ Node revenue(const Context& ctx, const std::string& name) {
   const ContractRef c = contract_of(ctx, name);
   const std::string path = contract_path(name, "revenue_usd");
   std::vector<Node> inputs = explained(ctx, {contract_path(name, "billed_gpu_hours"), contract_path(name, "price_usd_per_gpu_hour")});
+  if (c.spec->escalation > 0 || c.spec->renewal) {
+    return engine_total(path, "revenue", c.result->revenue_usd, "USD",
+                        "Σₖ billed(k) × Δ × p₀ × m(k) (escalation averaged over the step), + the renewal's billed × its price",
+                        kContractTerms, std::move(inputs));
+  }
   if (c.spec->price_decline > 0) {
     Node n = engine_total(path, "revenue", c.result->revenue_usd, "USD",
                           "Σₖ billed(k) × Δ × p₀ × (1 − d)^((mid(k) − s) ÷ Y(k))", kContracts, std::move(inputs));
@@ -199,6 +230,11 @@ Node value(const Context& ctx, const std::string& name) {
   const std::string path = contract_path(name, "value_usd");
   std::vector<Node> inputs =
       explained(ctx, {contract_path(name, "contracted_gpu_hours"), contract_path(name, "price_usd_per_gpu_hour")});
+  if (c.spec->escalation > 0 || c.spec->renewal) {
+    return engine_total(path, "value within the run", c.result->value_usd, "USD",
+                        "Σₖ wanted(k) × Δ × p₀ × m(k), + the renewal's wanted × its price", kContractTerms,
+                        std::move(inputs));
+  }
   if (c.spec->price_decline > 0) {
     Node n = engine_total(path, "value within the run", c.result->value_usd, "USD",
                           "Σₖ wanted(k) × Δ × p₀ × (1 − d)^((mid(k) − s) ÷ Y(k))", kContracts, std::move(inputs));
@@ -230,6 +266,70 @@ Node share_of_installed(const Context& ctx, const std::string& path, const std::
                  explained(ctx, {of, "gpus.gpu_hours_installed"}));
 }
 
+Node renewed(const Context& ctx, const std::string& name) {
+  const ContractRef c = contract_of(ctx, name);
+  const std::string path = contract_path(name, "renewed_gpu_hours");
+  const std::string label = "GPU-hours billed in its renewal";
+  if (!c.spec->renewal) {
+    return not_given(path, label, c.result->renewed_gpu_hours, "gpu-h", "no renewal", kContractTerms, c.key + ".renewal");
+  }
+  const RenewalSpec& r = *c.spec->renewal;
+  Node n = engine_total(path, label, c.result->renewed_gpu_hours, "gpu-h",
+                        "Σₖ billed(k) × Δ over [e, e + term), demand × π (or × 0/1 drawn under a seed)", kContractTerms,
+                        {input(ctx, c.key + ".renewal.term", "renewal term",
+                               span_hours(static_cast<HourStamp>(c.result->window_end_h), r.term, ctx.spec.time.year), "h",
+                               kContractTerms),
+                         input(ctx, c.key + ".renewal.probability", "probability π", r.probability, "share",
+                               kContractTerms)});
+  n.notes.push_back(ctx.spec.seed ? "drawn once per run under the seed: renewed when u < π"
+                                  : "expected: counted with its probability, like expected failures");
+  return n;
+}
+
+Node prepayment(const Context& ctx, const std::string& name) {
+  const ContractRef c = contract_of(ctx, name);
+  const std::string path = contract_path(name, "prepayment_usd");
+  const std::string label = "prepayment P";
+  if (!c.spec->prepayment) {
+    return not_given(path, label, c.result->prepayment_usd, "USD", "no prepayment", kContractTerms, c.key + ".prepayment");
+  }
+  const PrepaymentSpec& p = *c.spec->prepayment;
+  if (p.amount)
+    return combine(Op::same, path, label, c.result->prepayment_usd, "USD", "P = the amount written", kContractTerms,
+                   {input(ctx, c.key + ".prepayment", "prepayment", p.amount->value, "USD", kContractTerms)});
+  Node v;
+  if (c.spec->value) {
+    v = input(ctx, c.key + ".value", "the contract's value V", c.spec->value->value, "USD", kContractTerms);
+  } else {
+    v = engine_total("", "the contract's value at full delivery V", *p.share > 0 ? c.result->prepayment_usd / *p.share : 0.0,
+                     "USD", "p₀ × Σ_pieces H(piece) × m(piece) over [s, e)", kContractTerms,
+                     explained(ctx, {contract_path(name, "price_usd_per_gpu_hour")}));
+    v.source = "engine: price × contracted GPU-hours over the whole window at full delivery";
+  }
+  return combine(Op::product, path, label, c.result->prepayment_usd, "USD", "P = q × V", kContractTerms,
+                 {input(ctx, c.key + ".prepayment", "prepaid share q", *p.share, "share", kContractTerms), std::move(v)});
+}
+
+Node termination_fee(const Context& ctx, const std::string& name) {
+  const ContractRef c = contract_of(ctx, name);
+  const std::string path = contract_path(name, "termination_fee_usd");
+  const std::string label = "termination fee (other income)";
+  if (!c.spec->terminate) {
+    return not_given(path, label, c.result->termination_fee_usd, "USD", "no termination", kContractTerms,
+                     c.key + ".terminate");
+  }
+  if (c.result->termination_fee_usd == 0.0 && c.spec->terminate->fee.value != 0.0) {
+    Node n = engine_total(path, label, 0.0, "USD", "fee, in the step containing `at`", kContractTerms,
+                          {input(ctx, c.key + ".terminate.at", "terminated at",
+                                 static_cast<double>(c.spec->terminate->at), "h since 1970", kContractTerms)});
+    n.notes.push_back("terminated outside the run: no fee in it");
+    return n;
+  }
+  return combine(Op::same, path, label, c.result->termination_fee_usd, "USD",
+                 "the fee, other income in the step containing " + format_date(c.spec->terminate->at), kContractTerms,
+                 {input(ctx, c.key + ".terminate.fee", "fee", c.spec->terminate->fee.value, "USD", kContractTerms)});
+}
+
 }  // namespace
 
 std::vector<Entry> allocation_entries() {
@@ -241,6 +341,9 @@ std::vector<Entry> allocation_entries() {
       {"contracts.*.billed_gpu_hours", billed},
       {"contracts.*.revenue_usd", revenue},
       {"contracts.*.value_usd", value},
+      {"contracts.*.renewed_gpu_hours", renewed},
+      {"contracts.*.prepayment_usd", prepayment},
+      {"contracts.*.termination_fee_usd", termination_fee},
       {"pools.*.gpu_hours_busy",
        [](const Context& ctx, const std::string& pool) {
          return contracts_sum(ctx, "pools." + pool + ".gpu_hours_busy", "busy_gpu_hours", "busy GPU-hours of the pool",

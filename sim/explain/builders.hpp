@@ -34,8 +34,14 @@ inline constexpr const char* kLadder = "model.md#the-utilization-ladder";
 inline constexpr const char* kPower = "model.md#power";
 inline constexpr const char* kCaps = "model.md#site-caps-and-count-fit";
 inline constexpr const char* kEnergy = "model.md#energy-and-tariffs";
+inline constexpr const char* kPpa = "model.md#power-purchase-agreements";
+inline constexpr const char* kCarbon = "model.md#carbon";
 inline constexpr const char* kColocation = "model.md#colocation";
 inline constexpr const char* kCapex = "model.md#capex-and-depreciation";
+inline constexpr const char* kOtherCapital = "model.md#other-capital";
+inline constexpr const char* kWarrants = "model.md#warrants";
+inline constexpr const char* kTerminalValue = "model.md#terminal-value";
+inline constexpr const char* kContractTerms = "model.md#contract-terms";
 inline constexpr const char* kOpex = "model.md#opex-and-other-items";
 inline constexpr const char* kDebt = "model.md#debt";
 inline constexpr const char* kTax = "model.md#tax";
@@ -57,6 +63,10 @@ Node combine(Op op, std::string path, std::string label, std::optional<double> v
 // A total the engine accumulated over the steps; `children` are shown, not combined.
 Node engine_total(std::string path, std::string label, std::optional<double> value, std::string unit,
                   std::string equation, std::string anchor, std::vector<Node> shown = {});
+// A term the scenario does not use (no renewal, no PPA, …): its total, with
+// `key` named as the input that was not given.
+Node not_given(std::string path, std::string label, std::optional<double> value, std::string unit, std::string equation,
+               std::string anchor, const std::string& key);
 // A scenario input at key path `key`: where it was written, or its default;
 // notes when the key was solved for or is an `uncertain:` input.
 Node input(const Context& ctx, const std::string& key, std::string label, double value, std::string unit,
@@ -67,6 +77,8 @@ Node catalog_input(const Context& ctx, const GpuModelSpec& gpu, const std::strin
                    double value, std::string unit);
 // A constant of the model or a length of time derived from the inputs.
 Node constant(std::string label, double value, std::string unit, std::string why, std::string anchor = "");
+// A number as %.10g text (labels).
+std::string number_text(double v);
 // The node as a subtracted term of a sum.
 Node minus(Node n);
 

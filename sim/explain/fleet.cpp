@@ -152,6 +152,41 @@ Node fleet_sum(const Context& ctx, const std::string& path, const char* pool_key
                  explained(ctx, pool_paths(ctx, pool_key)));
 }
 
+// A count as written (1,056 racks) and in GPUs (× the model's GPUs per rack or
+// server); null for `fit`, `all` and `gpu_hours`.
+Node count_node(const Context& ctx, const CountAsWritten& c, const std::string& path, const std::string& key,
+                const std::string& gpu_id, bool in_gpus) {
+  const std::string unit = count_unit_name(c.unit);
+  if (!c.gpus) {
+    Node n = engine_total(path, in_gpus ? "count in GPUs" : "count as written", std::nullopt, in_gpus ? "GPUs" : unit,
+                          "none", kFleet);
+    n.notes.push_back("null: the count is not a number written in the file (count: fit, gpus: all or gpu_hours)");
+    return n;
+  }
+  const double written = *c.gpus / c.gpus_per_unit;
+  Node as_written = input(ctx, key, c.ramp ? "the ramp's last point, as written" : "count as written", written, unit, kFleet);
+  if (!in_gpus) return combine(Op::same, path, "count as written", written, unit, "as written", kFleet, {std::move(as_written)});
+  if (c.unit == CountUnit::gpus)
+    return combine(Op::same, path, "count in GPUs", *c.gpus, "GPUs", "written in GPUs", kFleet, {std::move(as_written)});
+  const std::string field = c.unit == CountUnit::racks ? "gpus_per_rack" : "gpus_per_server";
+  Node per = constant(std::string("GPUs per ") + (c.unit == CountUnit::racks ? "rack" : "server"), c.gpus_per_unit, "GPUs",
+                      "catalog " + gpu_id + "." + field + " (docs/catalog.md)", kFleet);
+  return combine(Op::product, path, "count in GPUs", *c.gpus, "GPUs", "count as written × GPUs per " + unit.substr(0, unit.size() - 1),
+                 kFleet, {std::move(as_written), std::move(per)});
+}
+
+Node pool_count(const Context& ctx, const std::string& name, bool in_gpus) {
+  const PoolRef p = pool_of(ctx, name);
+  return count_node(ctx, p.result->count, "pools." + name + (in_gpus ? ".count_gpus" : ".count_as_written"),
+                    p.key + (p.spec->schedule.is_ramp() ? ".ramp" : ".count"), p.spec->gpu, in_gpus);
+}
+
+Node contract_count(const Context& ctx, const std::string& name, bool in_gpus) {
+  const ContractRef c = contract_of(ctx, name);
+  return count_node(ctx, c.result->count, "contracts." + name + (in_gpus ? ".count_gpus" : ".count_as_written"),
+                    c.key + ".gpus", ctx.spec.fleet[pool_index(ctx, c.spec->pool)].gpu, in_gpus);
+}
+
 }  // namespace
 
 std::vector<Entry> fleet_entries() {
@@ -160,6 +195,11 @@ std::vector<Entry> fleet_entries() {
       {"pools.*.gpu_hours_available", available},
       {"pools.*.installed_end", installed_end},
       {"pools.*.fitted_count", fitted_count},
+      {"pools.*.count_as_written", [](const Context& ctx, const std::string& n) { return pool_count(ctx, n, false); }},
+      {"pools.*.count_gpus", [](const Context& ctx, const std::string& n) { return pool_count(ctx, n, true); }},
+      {"contracts.*.count_as_written",
+       [](const Context& ctx, const std::string& n) { return contract_count(ctx, n, false); }},
+      {"contracts.*.count_gpus", [](const Context& ctx, const std::string& n) { return contract_count(ctx, n, true); }},
       {"gpus.gpu_hours_installed",
        [](const Context& ctx, const std::string&) {
          return fleet_sum(ctx, "gpus.gpu_hours_installed", "gpu_hours_installed", "installed GPU-hours", "gpu-h",

@@ -82,12 +82,19 @@ Node site_facility_kwh(const Context& ctx, const std::string& name) {
                  kPower, {std::move(it), input(ctx, s.key + ".pue", "PUE", s.spec->pue.constant, "", kPower)});
 }
 
-Node site_energy_cost(const Context& ctx, const std::string& name) {
+// The grid's part of a site's energy bill: all of it without PPAs.
+Node site_grid_cost(const Context& ctx, const std::string& name) {
   const SiteRef s = site_of(ctx, name);
-  const std::string path = site_path(name, "energy_cost_usd");
+  const std::string path = site_path(name, "grid_cost_usd");
+  if (!s.spec->ppa.empty()) {
+    Node n = engine_total(path, "the site's energy bought from the grid", s.result->grid_cost_usd, "USD",
+                          "Σₖ E(k) × grid share(k) × price(k)", kPpa, explained(ctx, {site_path(name, "grid_kwh")}));
+    n.notes.push_back("the PPAs' shares taken out step by step (their windows may cover part of the run)");
+    return n;
+  }
   Node facility = ctx.explain(site_path(name, "facility_kwh"));
   if (s.spec->electricity.kind != TariffSpec::Kind::flat) {
-    Node n = engine_total(path, "the site's energy bill", s.result->energy_cost_usd, "USD",
+    Node n = engine_total(path, "the site's energy bought from the grid", s.result->grid_cost_usd, "USD",
                           "Σₖ facility(k) × Δ × price(k)", kEnergy, {std::move(facility)});
     n.notes.push_back(s.spec->electricity.kind == TariffSpec::Kind::monthly
                           ? "12 monthly prices, each step at its month's"
@@ -95,10 +102,89 @@ Node site_energy_cost(const Context& ctx, const std::string& name) {
                             "(model.md#approximations-and-limits)");
     return n;
   }
-  return combine(Op::product, path, "the site's energy bill", s.result->energy_cost_usd, "USD",
-                 "facility energy × price", kEnergy,
+  return combine(Op::product, path, "the site's energy bought from the grid", s.result->grid_cost_usd, "USD",
+                 "facility energy × price (no PPA: all from the grid)", kEnergy,
                  {std::move(facility), input(ctx, s.key + ".electricity", "electricity price",
                                              s.spec->electricity.flat.value * 1e3, "USD/kWh", kEnergy)});
+}
+
+// The PPAs' share of the inputs, shown under their totals.
+std::vector<Node> ppa_inputs(const Context& ctx, const SiteRef& s, bool prices) {
+  std::vector<Node> out;
+  const bool is_list = ctx.loaded.locations.count(s.key + ".ppa[0]") > 0;  // as the loader records a list
+  for (std::size_t j = 0; j < s.spec->ppa.size(); ++j) {
+    const PpaSpec& p = s.spec->ppa[j];
+    const std::string key = s.key + ".ppa" + (is_list ? "[" + std::to_string(j) + "]" : std::string());
+    out.push_back(input(ctx, key + ".share", "PPA share s_" + std::to_string(j), p.share, "share", kPpa));
+    if (prices) out.push_back(input(ctx, key + ".price", "PPA price q_" + std::to_string(j), p.price.value * 1e3, "USD/kWh", kPpa));
+  }
+  return out;
+}
+
+Node site_ppa_kwh(const Context& ctx, const std::string& name) {
+  const SiteRef s = site_of(ctx, name);
+  const std::string path = site_path(name, "ppa_kwh");
+  if (s.spec->ppa.empty()) {
+    return not_given(path, "the site's energy bought under PPAs", s.result->ppa_kwh, "kWh", "no PPA", kPpa, s.key + ".ppa");
+  }
+  std::vector<Node> shown = ppa_inputs(ctx, s, false);
+  shown.insert(shown.begin(), ctx.explain(site_path(name, "facility_kwh")));
+  return engine_total(path, "the site's energy bought under PPAs", s.result->ppa_kwh, "kWh",
+                      "Σₖ Σ_j E(k) × s_j × o_j(k) ÷ 1000", kPpa, std::move(shown));
+}
+
+Node site_ppa_cost(const Context& ctx, const std::string& name) {
+  const SiteRef s = site_of(ctx, name);
+  const std::string path = site_path(name, "ppa_cost_usd");
+  if (s.spec->ppa.empty()) {
+    return not_given(path, "the site's energy bill under PPAs", s.result->ppa_cost_usd, "USD", "no PPA", kPpa,
+                     s.key + ".ppa");
+  }
+  std::vector<Node> shown = ppa_inputs(ctx, s, true);
+  shown.insert(shown.begin(), ctx.explain(site_path(name, "ppa_kwh")));
+  return engine_total(path, "the site's energy bill under PPAs", s.result->ppa_cost_usd, "USD",
+                      "Σₖ Σ_j E(k) × s_j × o_j(k) × q_j", kPpa, std::move(shown));
+}
+
+Node site_energy_cost(const Context& ctx, const std::string& name) {
+  const SiteRef s = site_of(ctx, name);
+  const std::string path = site_path(name, "energy_cost_usd");
+  return combine(Op::sum, path, "the site's energy bill", s.result->energy_cost_usd, "USD", "PPA cost + grid cost",
+                 kPpa, explained(ctx, {site_path(name, "ppa_cost_usd"), site_path(name, "grid_cost_usd")}));
+}
+
+Node site_co2(const Context& ctx, const std::string& name) {
+  const SiteRef s = site_of(ctx, name);
+  const std::string path = site_path(name, "co2_tonnes");
+  const std::string label = "the site's CO2";
+  if (!s.result->co2_tonnes) {
+    Node n = not_given(path, label, std::nullopt, "t", "no figure", kCarbon, s.key + ".carbon");
+    n.notes.push_back("null: a site without a carbon intensity has no CO2 figure, never 0");
+    return n;
+  }
+  Node facility = ctx.explain(site_path(name, "facility_kwh"));
+  if (s.spec->ppa.empty() && s.spec->carbon && s.spec->carbon->kind == CarbonSpec::Kind::flat)
+    return combine(Op::product, path, label, s.result->co2_tonnes, "t", "facility energy × c_site ÷ 1000", kCarbon,
+                   {std::move(facility), input(ctx, s.key + ".carbon", "grid carbon intensity c_site",
+                                               s.spec->carbon->flat.value * 1e3, "kg/kWh", kCarbon)},
+                   1e-3);
+  std::vector<Node> shown{std::move(facility)};
+  if (s.spec->carbon) {
+    Node c = input(ctx, s.key + ".carbon", "grid carbon intensity c_site",
+                   s.spec->carbon->kind == CarbonSpec::Kind::flat ? s.spec->carbon->flat.value * 1e3 : 0.0, "kg/kWh",
+                   kCarbon);
+    if (s.spec->carbon->kind != CarbonSpec::Kind::flat) {
+      c.value.reset();
+      c.notes.push_back(s.spec->carbon->kind == CarbonSpec::Kind::monthly ? "12 monthly values, each step at its month's"
+                                                                          : "hourly values, read as the tariff is");
+    }
+    shown.push_back(std::move(c));
+  }
+  for (auto& n : ppa_inputs(ctx, s, false)) shown.push_back(std::move(n));
+  Node n = engine_total(path, label, s.result->co2_tonnes, "t",
+                        "Σₖ E(k) × [grid share(k) × c_site(k) + Σ_j s_j × o_j(k) × c_j(k)] ÷ 1000", kCarbon,
+                        std::move(shown));
+  return n;
 }
 
 Node site_colocation(const Context& ctx, const std::string& name) {
@@ -173,6 +259,53 @@ std::vector<Entry> power_energy_entries() {
       {"sites.*.it_kwh", site_it_kwh},
       {"sites.*.facility_kwh", site_facility_kwh},
       {"sites.*.energy_cost_usd", site_energy_cost},
+      {"sites.*.grid_cost_usd", site_grid_cost},
+      {"sites.*.ppa_cost_usd", site_ppa_cost},
+      {"sites.*.ppa_kwh", site_ppa_kwh},
+      {"sites.*.grid_kwh",
+       [](const Context& ctx, const std::string& name) {
+         const std::string path = site_path(name, "grid_kwh");
+         return combine(Op::sum, path, "the site's energy from the grid", result(ctx, path), "kWh",
+                        "facility energy − PPA energy", kPpa,
+                        {ctx.explain(site_path(name, "facility_kwh")), minus(ctx.explain(site_path(name, "ppa_kwh")))});
+       }},
+      {"sites.*.co2_tonnes", site_co2},
+      {"energy.ppa_kwh",
+       [](const Context& ctx, const std::string&) {
+         return sites_sum(ctx, "energy.ppa_kwh", "ppa_kwh", "energy bought under PPAs", "kWh", kPpa);
+       }},
+      {"energy.grid_kwh",
+       [](const Context& ctx, const std::string&) {
+         return sites_sum(ctx, "energy.grid_kwh", "grid_kwh", "energy bought from the grid", "kWh", kPpa);
+       }},
+      {"energy.ppa_cost_usd",
+       [](const Context& ctx, const std::string&) {
+         return sites_sum(ctx, "energy.ppa_cost_usd", "ppa_cost_usd", "energy bill under PPAs", "USD", kPpa);
+       }},
+      {"energy.grid_cost_usd",
+       [](const Context& ctx, const std::string&) {
+         return sites_sum(ctx, "energy.grid_cost_usd", "grid_cost_usd", "energy bill from the grid", "USD", kPpa);
+       }},
+      {"energy.co2_tonnes",
+       [](const Context& ctx, const std::string&) {
+         Node n = sites_sum(ctx, "energy.co2_tonnes", "co2_tonnes", "CO2 of the facility energy", "t", kCarbon);
+         if (!n.value) {
+           n.op = Op::engine;
+           n.notes.push_back("null: a site has no carbon intensity, so the fleet has no CO2 figure (never 0)");
+         }
+         return n;
+       }},
+      {"energy.co2_kg_per_gpu_hour",
+       [](const Context& ctx, const std::string&) {
+         Node n = combine(Op::quotient, "energy.co2_kg_per_gpu_hour", "CO2 per billed GPU-hour",
+                          result(ctx, "energy.co2_kg_per_gpu_hour"), "kg/gpu-h", "CO2 tonnes × 1000 ÷ billed GPU-hours",
+                          kCarbon, explained(ctx, {"energy.co2_tonnes", "gpus.gpu_hours_billed"}), 1e3);
+         if (!n.value) {
+           n.op = Op::engine;
+           n.notes.push_back("null: no CO2 figure, or no billed GPU-hours");
+         }
+         return n;
+       }},
       {"sites.*.colocation_usd", site_colocation},
       {"sites.*.it_peak_mw", [](const Context& ctx, const std::string& s) { return site_peak(ctx, s, false); }},
       {"sites.*.facility_peak_mw", [](const Context& ctx, const std::string& s) { return site_peak(ctx, s, true); }},

@@ -62,6 +62,8 @@ std::string dist_text(const UncertainSpec& u) {
 
 }  // namespace
 
+std::string number_text(double v) { return number(v); }
+
 Context make_context(const std::string& file, const std::vector<std::string>& overrides) {
   LoadedScenario loaded = load_scenario(file, overrides);
   Results results = run_document(loaded.document);
@@ -139,6 +141,13 @@ Node engine_total(std::string path, std::string label, std::optional<double> val
   Node n = combine(Op::engine, std::move(path), std::move(label), value, std::move(unit), std::move(equation),
                    std::move(anchor), std::move(shown));
   n.source = "engine: summed over the run's steps";
+  return n;
+}
+
+Node not_given(std::string path, std::string label, std::optional<double> value, std::string unit, std::string equation,
+               std::string anchor, const std::string& key) {
+  Node n = engine_total(std::move(path), std::move(label), value, std::move(unit), std::move(equation), std::move(anchor));
+  n.source = "default: none (" + key + " not given)";
   return n;
 }
 

@@ -31,6 +31,8 @@ Node discounted(const Context& ctx, const std::string& path, std::string label, 
                          input(ctx, "finance.discount_rate", "discount rate r", ctx.spec.finance.discount_rate, "share",
                                kNpv)});
   n.source = "engine: the run's cash flow summed by calendar month";
+  if (ctx.spec.finance.terminal_value == TerminalValue::book && path != "finance.npv_without_terminal_value_usd")
+    n.children.push_back(ctx.explain("finance.terminal_value_usd"));
   if (!note.empty()) n.notes.push_back(std::move(note));
   if (!n.value) n.notes.push_back("null in this run (see model.md#npv-irr-payback for when)");
   return n;
@@ -123,13 +125,40 @@ std::vector<Entry> summary_entries() {
        }},
       {"finance.cash_flow_usd",
        [](const Context& ctx, const std::string&) {
-         return signed_sum(ctx, "finance.cash_flow_usd", "net cash flow",
-                           "revenue − energy − colocation − opex − interest + other − tax − capex + drawn − repaid",
-                           kIncome,
-                           {{1, "finance.revenue_usd"}, {-1, "finance.energy_cost_usd"}, {-1, "finance.colocation_usd"},
-                            {-1, "finance.opex_usd"}, {-1, "finance.interest_usd"}, {1, "finance.other_usd"},
-                            {-1, "finance.tax_usd"}, {-1, "finance.capex_usd"}, {1, "finance.debt_drawn_usd"},
-                            {-1, "finance.debt_repaid_usd"}});
+         Node n = signed_sum(ctx, "finance.cash_flow_usd", "net cash flow",
+                             "revenue − energy − colocation − opex − interest + other − tax − capex + drawn − repaid "
+                             "+ prepaid − applied − refunded",
+                             kIncome,
+                             {{1, "finance.revenue_usd"}, {-1, "finance.energy_cost_usd"}, {-1, "finance.colocation_usd"},
+                              {-1, "finance.opex_usd"}, {-1, "finance.interest_usd"}, {1, "finance.other_usd"},
+                              {-1, "finance.tax_usd"}, {-1, "finance.capex_usd"}, {1, "finance.debt_drawn_usd"},
+                              {-1, "finance.debt_repaid_usd"}});
+         // Prepayments: received − applied against bills − refunded, over the run.
+         const StepSeries& ts = ctx.results.series;
+         const double net = ts.prepayment_usd.sum() - ts.prepayment_applied_usd.sum() - ts.prepayment_refund_usd.sum();
+         if (net != 0.0 || ts.prepayment_usd.sum() != 0.0) {
+           Node pre = engine_total("", "prepayments received − applied − refunded", net, "USD",
+                                   "Σₖ (prepaid_k − applied_k − refunded_k): the change in deferred revenue over the run",
+                                   kContractTerms, explained(ctx, {"finance.prepayments_usd", "finance.deferred_revenue_end_usd"}));
+           n.children.push_back(std::move(pre));
+         }
+         return n;
+       }},
+      {"finance.terminal_value_usd",
+       [](const Context& ctx, const std::string&) {
+         const std::string path = "finance.terminal_value_usd";
+         if (ctx.spec.finance.terminal_value != TerminalValue::book) {
+           return not_given(path, "terminal value counted in NPV, IRR, payback", result(ctx, path), "USD", "none",
+                            kTerminalValue, "finance.terminal_value");
+         }
+         return combine(Op::same, path, "terminal value counted in NPV, IRR, payback", result(ctx, path), "USD",
+                        "terminal_value: book: the book value at the run's end, cash in the last month", kTerminalValue,
+                        explained(ctx, {"finance.book_value_end_usd"}));
+       }},
+      {"finance.npv_without_terminal_value_usd",
+       [](const Context& ctx, const std::string&) {
+         return discounted(ctx, "finance.npv_without_terminal_value_usd", "net present value of the run's cash flows alone",
+                           "USD", "Σ_m CF_m × (1 + r)^(−t_m), without the terminal value", "");
        }},
       {"finance.operating_margin",
        [](const Context& ctx, const std::string&) {

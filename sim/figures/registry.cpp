@@ -30,6 +30,7 @@ constexpr DisplayUnit kUnits[] = {
     {"%", 0.01},       {"USD", 1.0},        {"USD/gpu-h", 1.0}, {"USD/GW/y", 1.0}, {"USD/GW", 1.0},
     {"USD/y", 1.0},    {"gpu-h", 1.0},      {"gpus", 1.0},      {"kWh", 1.0},      {"MWh", 1e3},
     {"GWh", 1e6},      {"TWh", 1e9},        {"MW", 1.0},        {"GW", 1e3},       {"y", 1.0},
+    {"t", 1.0},
 };
 
 struct Parsed {

@@ -21,6 +21,14 @@ namespace gpusim {
 namespace {
 Json opt(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
 
+// A count as written: its unit, the number in that unit, and GPUs (null for
+// fit, all and gpu_hours).
+void add_count(Json& j, const CountAsWritten& c) {
+  j["count_unit"] = count_unit_name(c.unit);
+  j["count_as_written"] = c.gpus ? Json(*c.gpus / c.gpus_per_unit) : Json(nullptr);
+  j["count_gpus"] = opt(c.gpus);
+}
+
 }  // namespace
 
 Json summary_json(const Results& r, const std::string& only) {
@@ -67,7 +75,13 @@ Json summary_json(const Results& r, const std::string& only) {
                    {"cost_usd", m.energy_cost_usd},
                    {"gpu_kwh", m.gpu_kwh},
                    {"server_kwh", m.server_kwh},
-                   {"cooling_and_losses_kwh", m.cooling_and_losses_kwh}};
+                   {"cooling_and_losses_kwh", m.cooling_and_losses_kwh},
+                   {"ppa_kwh", m.ppa_kwh},
+                   {"grid_kwh", m.grid_kwh},
+                   {"ppa_cost_usd", m.energy_ppa_cost_usd},
+                   {"grid_cost_usd", m.energy_grid_cost_usd},
+                   {"co2_tonnes", opt(m.co2_tonnes)},
+                   {"co2_kg_per_gpu_hour", opt(m.co2_kg_per_gpu_hour)}};
   }
   if (want("finance")) {
     j["finance"] = {{"revenue_usd", m.revenue_usd},
@@ -96,7 +110,15 @@ Json summary_json(const Results& r, const std::string& only) {
                     {"revenue_per_gw_year_usd", opt(m.revenue_per_gw_year_usd)},
                     {"revenue_run_rate_usd", opt(m.revenue_run_rate_usd)},
                     {"revenue_growth_per_year", opt(m.revenue_growth_per_year)},
-                    {"other_per_gw_usd", opt(m.other_per_gw_usd)}};
+                    {"other_per_gw_usd", opt(m.other_per_gw_usd)},
+                    {"prepayments_usd", m.prepayments_usd},
+                    {"deferred_revenue_end_usd", m.deferred_revenue_end_usd},
+                    {"termination_fees_usd", m.termination_fees_usd},
+                    {"warrants_usd", m.warrants_usd},
+                    {"capex_net_of_warrants_usd", m.capex_net_of_warrants_usd},
+                    {"book_value_end_usd", m.book_value_end_usd},
+                    {"terminal_value_usd", m.terminal_value_usd},
+                    {"npv_without_terminal_value_usd", m.npv_without_terminal_value_usd}};
   }
   if (want("customers")) {
   Json customers = Json::array();
@@ -131,7 +153,11 @@ Json summary_json(const Results& r, const std::string& only) {
                          {"billed_gpu_hours", c.billed_gpu_hours},
                          {"busy_gpu_hours", c.busy_gpu_hours},
                          {"shortfall_gpu_hours", c.shortfall_gpu_hours},
-                         {"revenue_usd", c.revenue_usd}});
+                         {"revenue_usd", c.revenue_usd},
+                         {"renewed_gpu_hours", c.renewed_gpu_hours},
+                         {"prepayment_usd", c.prepayment_usd},
+                         {"termination_fee_usd", c.termination_fee_usd}});
+  for (std::size_t i = 0; i < r.contracts.size(); ++i) add_count(contracts[i], r.contracts[i].count);
   j["contracts"] = contracts;
   }
   if (want("pools")) {
@@ -145,8 +171,11 @@ Json summary_json(const Results& r, const std::string& only) {
                {"gpu_hours_available", p.gpu_hours_available},
                {"gpu_hours_busy", p.gpu_hours_busy},
                {"capex_usd", p.capex_usd},
-               {"depreciation_usd", p.depreciation_usd}};
+               {"capex_per_gpu_usd", p.capex_per_gpu_usd},
+               {"depreciation_usd", p.depreciation_usd},
+               {"book_value_end_usd", p.book_value_end_usd}};
     pj["fitted_count"] = opt(p.fitted_count);
+    add_count(pj, p.count);
     pools.push_back(pj);
   }
   j["pools"] = pools;
@@ -160,8 +189,29 @@ Json summary_json(const Results& r, const std::string& only) {
                      {"it_kwh", s.it_kwh},
                      {"facility_kwh", s.facility_kwh},
                      {"energy_cost_usd", s.energy_cost_usd},
+                     {"ppa_kwh", s.ppa_kwh},
+                     {"grid_kwh", s.grid_kwh},
+                     {"ppa_cost_usd", s.ppa_cost_usd},
+                     {"grid_cost_usd", s.grid_cost_usd},
+                     {"co2_tonnes", opt(s.co2_tonnes)},
                      {"colocation_usd", s.colocation_usd}});
   j["sites"] = sites;
+  }
+  if (want("assets")) {
+    Json assets = Json::array();
+    for (const auto& a : r.assets)
+      assets.push_back({{"name", a.name},
+                        {"cost_usd", a.cost_usd},
+                        {"capex_usd", a.capex_usd},
+                        {"depreciation_usd", a.depreciation_usd},
+                        {"book_value_end_usd", a.book_value_end_usd}});
+    j["assets"] = assets;
+  }
+  if (want("warrants")) {
+    Json warrants = Json::array();
+    for (const auto& w : r.warrants)
+      warrants.push_back({{"name", w.name}, {"vested_shares", w.vested_shares}, {"value_usd", w.value_usd}});
+    j["warrants"] = warrants;
   }
   return j;
 }
@@ -327,6 +377,28 @@ std::string summary_table(const Results& r) {
   o << "  " << format_date(r.time.start) << " to " << format_date(r.time.end) << " (exclusive), "
     << with_commas(m.hours, 0) << " h in " << with_commas(static_cast<double>(m.steps), 0) << " steps of "
     << r.time.step_hours << " h\n\n";
+  {
+    // Each count as written and in GPUs (pools, then contracts not written in GPUs).
+    o << "Fleet (count as written, in GPUs)\n";
+    char buf[256];
+    const auto count_row = [&](const std::string& label, const std::string& gpu, const CountAsWritten& c,
+                               const std::optional<double>& fitted) {
+      std::string written = fitted ? "fit" : "";
+      std::string gpus = fitted ? with_commas(*fitted, 0) : "";
+      if (c.gpus) {
+        written = (c.ramp ? "ramp to " : "") + with_commas(*c.gpus / c.gpus_per_unit, 0) + " " +
+                  count_unit_name(c.unit);
+        gpus = with_commas(*c.gpus, 0);
+      }
+      std::snprintf(buf, sizeof buf, "  %-24s %-10s %22s %14s GPUs\n", label.c_str(), gpu.c_str(), written.c_str(),
+                    gpus.c_str());
+      o << buf;
+    };
+    for (const auto& p : r.pools) count_row(p.name, p.gpu, p.count, p.fitted_count);
+    for (const auto& c : r.contracts)
+      if (c.count.unit != CountUnit::gpus) count_row(c.list + "." + c.name, "", c.count, std::nullopt);
+    o << "\n";
+  }
   o << "Utilization ladder (GPU-hours, share of installed)\n";
   row(o, "installed", with_commas(m.gpu_hours_installed, 0), "avg " + with_commas(m.installed_avg, 0) + " GPUs, end " + with_commas(m.installed_end, 0));
   row(o, "available (after repairs)", with_commas(m.gpu_hours_available, 0), pct(m.utilization_available));
@@ -347,6 +419,14 @@ std::string summary_table(const Results& r) {
   row(o, "  of which server overhead (kWh)", with_commas(m.server_kwh, kwh_decimals));
   row(o, "facility energy (kWh)", with_commas(m.facility_kwh, kwh_decimals));
   row(o, "  of which cooling and losses (kWh)", with_commas(m.cooling_and_losses_kwh, kwh_decimals));
+  if (m.ppa_kwh > 0 || m.energy_ppa_cost_usd > 0) {
+    row(o, "  bought under PPAs (kWh)", with_commas(m.ppa_kwh, kwh_decimals));
+    row(o, "energy cost: PPAs / grid (USD)", money_text(m.energy_ppa_cost_usd) + " / " + money_text(m.energy_grid_cost_usd));
+  }
+  if (m.co2_tonnes) {
+    row(o, "CO2 (tonnes)", with_commas(*m.co2_tonnes, *m.co2_tonnes < 100 ? 3 : 0),
+        m.co2_kg_per_gpu_hour ? with_commas(*m.co2_kg_per_gpu_hour, 3) + " kg per GPU-hour billed" : "");
+  }
   o << "\nIncome statement (USD)\n";
   row(o, "revenue", money_text(m.revenue_usd));
   row(o, "- energy", money_text(m.energy_cost_usd));
@@ -361,7 +441,18 @@ std::string summary_table(const Results& r) {
   row(o, "EBITDA", money_text(m.ebitda_usd));
   o << "\nCash (USD)\n";
   row(o, "capex", money_text(m.capex_usd));
+  if (m.warrants_usd != 0) {
+    row(o, "  warrants vested (in other)", money_text(m.warrants_usd));
+    row(o, "  capex net of warrants", money_text(m.capex_net_of_warrants_usd));
+  }
+  if (m.termination_fees_usd != 0) row(o, "termination fees (in other)", money_text(m.termination_fees_usd));
+  if (m.prepayments_usd != 0 || m.deferred_revenue_end_usd != 0) {
+    row(o, "prepayments received", money_text(m.prepayments_usd));
+    row(o, "deferred revenue at end", money_text(m.deferred_revenue_end_usd), "received, not yet earned");
+  }
   row(o, "net cash flow", money_text(m.cash_flow_usd), "lowest cumulative " + money_text(m.min_cumulative_cash_usd));
+  if (m.terminal_value_usd != 0)
+    row(o, "terminal value (book)", money_text(m.terminal_value_usd), "in NPV, IRR, payback only");
   row(o, "NPV", money_text(m.npv_usd));
   row(o, "IRR", pct(m.irr));
   row(o, "payback (years)", m.payback_years ? with_commas(*m.payback_years, 2) : "n/a");
@@ -427,8 +518,11 @@ PeriodTable period_table(const Results& r, Period every) {
   const Eigen::ArrayXd cash = s.cash_flow_usd();
   using K = SeriesKind;
   // Each column: its name, its kind, its per-step series (a level's averaged
-  // over the period, a flow's summed) and the divisor to the column's unit
-  // (W → MW, Wh → kWh). The running total and the ratio come after.
+  // over the period, a flow's summed, a closing balance's last step taken) and
+  // the divisor to the column's unit (W → MW, Wh → kWh, kg → t); a null series
+  // is a column with no figure (CO2 without a carbon intensity). The running
+  // total and the ratio come after.
+  const Eigen::ArrayXd* co2 = s.co2_known ? &s.co2_kg : nullptr;
   const std::vector<std::tuple<const char*, K, const Eigen::ArrayXd*, double>> steps{
       {"installed_gpus", K::level, &s.installed_gpus, 1.0},
       {"available_gpus", K::level, &s.available_gpus, 1.0},
@@ -441,8 +535,12 @@ PeriodTable period_table(const Results& r, Period every) {
       {"facility_power_mw", K::level, &s.facility_power_w, 1e6},
       {"it_energy_kwh", K::flow, &s.it_energy_wh, 1e3},
       {"facility_energy_kwh", K::flow, &s.facility_energy_wh, 1e3},
+      {"ppa_energy_kwh", K::flow, &s.ppa_energy_wh, 1e3},
+      {"co2_tonnes", K::flow, co2, 1e3},
       {"revenue_usd", K::flow, &s.revenue_usd, 1.0},
       {"energy_cost_usd", K::flow, &s.energy_cost_usd, 1.0},
+      {"energy_cost_ppa_usd", K::flow, &s.energy_cost_ppa_usd, 1.0},
+      {"energy_cost_grid_usd", K::flow, &s.energy_cost_grid_usd, 1.0},
       {"colocation_usd", K::flow, &s.colocation_usd, 1.0},
       {"opex_usd", K::flow, &s.opex_usd, 1.0},
       {"depreciation_usd", K::flow, &s.depreciation_usd, 1.0},
@@ -454,6 +552,10 @@ PeriodTable period_table(const Results& r, Period every) {
       {"capex_usd", K::flow, &s.capex_usd, 1.0},
       {"debt_drawn_usd", K::flow, &s.debt_drawn_usd, 1.0},
       {"debt_repaid_usd", K::flow, &s.debt_repaid_usd, 1.0},
+      {"prepayment_usd", K::flow, &s.prepayment_usd, 1.0},
+      {"prepayment_applied_usd", K::flow, &s.prepayment_applied_usd, 1.0},
+      {"prepayment_refund_usd", K::flow, &s.prepayment_refund_usd, 1.0},
+      {"deferred_revenue_usd", K::closing, &s.deferred_revenue_usd, 1.0},
       {"cash_flow_usd", K::flow, &cash, 1.0}};
   PeriodTable t;
   for (const auto& [name, kind, series, divisor] : steps) {
@@ -472,6 +574,14 @@ PeriodTable period_table(const Results& r, Period every) {
     const double hours = static_cast<double>(j - k) * dt;
     std::vector<double> row;
     for (const auto& [name, kind, series, divisor] : steps) {
+      if (!series) {
+        row.push_back(std::nan(""));
+        continue;
+      }
+      if (kind == K::closing) {
+        row.push_back((*series)[j - 1] / divisor);
+        continue;
+      }
       const double sum = series->segment(k, j - k).sum();
       // A level's step values are averages over dt: its period average weights them by dt.
       row.push_back((kind == K::level ? sum * dt / hours : sum) / divisor);
@@ -535,6 +645,8 @@ Json catalog_json() {
                    {"idle_w", g.idle.value},
                    {"overhead_w", g.overhead.value},
                    {"price_usd", g.price.value},
+                   {"gpus_per_server", opt(g.gpus_per_server)},
+                   {"gpus_per_rack", opt(g.gpus_per_rack)},
                    {"source", g.source}});
   }
   return arr;

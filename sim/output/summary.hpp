@@ -54,6 +54,7 @@ enum class SeriesKind {
   flow,           // a sum over the period: GPU-hours, kWh, USD
   level,          // a time-weighted average: GPUs, MW
   running_total,  // the total at the period's end: cumulative_cash_usd
+  closing,        // a balance at the period's end: deferred_revenue_usd
   ratio,          // a ratio of two flows: price_usd_per_gpu_hour (revenue ÷ billed GPU-hours)
 };
 

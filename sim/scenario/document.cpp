@@ -519,7 +519,7 @@ void apply_override(DocNode& root, const std::string& assignment, Diagnostics& d
   // Keys holding lists of named items: a path enters them by name, so one that
   // is absent is an empty list, not a map to create.
   static constexpr const char* kNamedLists[] = {"sites", "fleet", "contracts", "demand",
-                                                "uncertain", "opex", "other", "debt"};
+                                                "uncertain", "opex", "other", "debt", "assets", "warrants"};
   DocNode* node = &root;
   std::string walked;
   for (std::size_t i = 0; i < segments.size(); ++i) {

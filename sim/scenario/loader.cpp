@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <set>
 #include <tuple>
 
 #include "models/catalog.hpp"
+#include "sim/scenario/printer.hpp"
 
 namespace gpusim {
 
@@ -173,6 +175,22 @@ Field<S> custom_field(const Decl& d, std::string type_doc,
   return f;
 }
 
+// A catalog model's GPUs per server or per rack: a whole number from 1.
+template <class S>
+Field<S> packaging_field(const Decl& d, std::optional<double> S::*m) {
+  Field<S> f = base_field<S>(d, "whole number of GPUs from 1", {KeyType::Shape::quantity, UnitKind::count, "", 1.0, 1e6});
+  f.read = [=](ReadContext& ctx, const DocNode& n, S& s) {
+    auto v = read_number_as(ctx, n, UnitKind::count, "");
+    if (!v || !check_range(ctx, n, *v, 1, 1e6, "a whole number of GPUs from 1")) return;
+    if (*v != std::floor(*v)) {
+      ctx.error(n.loc, "'" + n.scalar + "' is not a whole number of GPUs");
+      return;
+    }
+    s.*m = *v;
+  };
+  return f;
+}
+
 // ---- Structured values ----
 
 std::optional<PowerCurveSpec> read_power_curve(ReadContext& ctx, const DocNode& n) {
@@ -311,18 +329,33 @@ std::optional<MonthlyValue> read_pue(ReadContext& ctx, const DocNode& n) {
   return mv;
 }
 
-std::optional<TariffSpec> read_tariff(ReadContext& ctx, const DocNode& n) {
-  TariffSpec t;
-  auto to_prices = [](const std::vector<double>& v) {
-    std::vector<EnergyPrice> out;
+// What an hourly profile holds: a tariff's prices or the grid's carbon intensity.
+struct ProfileDoc {
+  UnitKind kind;
+  const char* default_unit;
+  const char* flat_range;   // "0 USD/kWh or more"
+  const char* time_of_use;  // the message when weekday or weekend is missing
+};
+const ProfileDoc kTariffDoc{UnitKind::energy_price, "USD/kWh", "0 USD/kWh or more",
+                            "a time-of-use tariff needs 'weekday' and 'weekend', each 24 hourly prices"};
+const ProfileDoc kCarbonDoc{UnitKind::carbon_intensity, "kg/kWh", "0 kg/kWh or more",
+                            "an hourly carbon intensity needs 'weekday' and 'weekend', each 24 hourly values"};
+
+// A flat value, 12 monthly values, or {weekday: [24], weekend: [24]}; never negative.
+template <class Q>
+std::optional<HourlyProfile<Q>> read_profile(ReadContext& ctx, const DocNode& n, const ProfileDoc& doc) {
+  using Profile = HourlyProfile<Q>;
+  Profile t;
+  auto to_values = [](const std::vector<double>& v) {
+    std::vector<Q> out;
     for (double x : v) out.emplace_back(x);
     return out;
   };
   if (n.is_seq()) {
-    auto v = read_number_list(ctx, n, 12, UnitKind::energy_price, "USD/kWh", 0.0, "0 or more");
+    auto v = read_number_list(ctx, n, 12, doc.kind, doc.default_unit, 0.0, "0 or more");
     if (!v) return std::nullopt;
-    t.kind = TariffSpec::Kind::monthly;
-    t.monthly = to_prices(*v);
+    t.kind = Profile::Kind::monthly;
+    t.monthly = to_values(*v);
     return t;
   }
   if (n.is_map()) {
@@ -337,25 +370,25 @@ std::optional<TariffSpec> read_tariff(ReadContext& ctx, const DocNode& n) {
     const DocNode* wd = n.find("weekday");
     const DocNode* we = n.find("weekend");
     if (!wd || !we) {
-      ctx.error(n.loc, "a time-of-use tariff needs 'weekday' and 'weekend', each 24 hourly prices");
+      ctx.error(n.loc, doc.time_of_use);
       return std::nullopt;
     }
     const std::string base = ctx.path;
     ctx.path = base + ".weekday";
-    auto a = read_number_list(ctx, *wd, 24, UnitKind::energy_price, "USD/kWh", 0.0, "0 or more");
+    auto a = read_number_list(ctx, *wd, 24, doc.kind, doc.default_unit, 0.0, "0 or more");
     ctx.path = base + ".weekend";
-    auto b = read_number_list(ctx, *we, 24, UnitKind::energy_price, "USD/kWh", 0.0, "0 or more");
+    auto b = read_number_list(ctx, *we, 24, doc.kind, doc.default_unit, 0.0, "0 or more");
     ctx.path = base;
     if (!a || !b) return std::nullopt;
-    t.kind = TariffSpec::Kind::time_of_use;
-    t.weekday = to_prices(*a);
-    t.weekend = to_prices(*b);
+    t.kind = Profile::Kind::time_of_use;
+    t.weekday = to_values(*a);
+    t.weekend = to_values(*b);
     return t;
   }
-  auto v = read_number_as(ctx, n, UnitKind::energy_price, "USD/kWh");
-  if (!v || !check_range(ctx, n, *v, 0, kInf, "0 USD/kWh or more")) return std::nullopt;
-  t.kind = TariffSpec::Kind::flat;
-  t.flat = EnergyPrice(*v);
+  auto v = read_number_as(ctx, n, doc.kind, doc.default_unit);
+  if (!v || !check_range(ctx, n, *v, 0, kInf, doc.flat_range)) return std::nullopt;
+  t.kind = Profile::Kind::flat;
+  t.flat = Q(*v);
   return t;
 }
 
@@ -383,6 +416,26 @@ void read_amount(ReadContext& ctx, const DocNode& n, ExpenseSpec& e) {
                                           "or a one-off amount in USD with 'at'");
 }
 
+// A prepayment: a share of the contract's value (20%, or a bare fraction) or an amount (1.94B USD).
+void read_prepayment(ReadContext& ctx, const DocNode& n, ContractSpec& c) {
+  if (!n.is_scalar()) {
+    ctx.error(n.loc, "expected a share of the contract's value (20%) or an amount (1.94B USD), found " +
+                         Section<int>::describe(n));
+    return;
+  }
+  PrepaymentSpec p;
+  if (n.scalar.find("USD") != std::string::npos) {
+    auto v = read_number_as(ctx, n, UnitKind::money, "USD");
+    if (!v || !check_range(ctx, n, *v, 0, kInf, "0 USD or more")) return;
+    p.amount = Money(*v);
+  } else {
+    auto v = read_number_as(ctx, n, UnitKind::fraction, "");
+    if (!v || !check_range(ctx, n, *v, 0, 1, "a share from 0 to 100% of the contract's value, or an amount in USD")) return;
+    p.share = *v;
+  }
+  c.prepayment = p;
+}
+
 // ---- The sections ----
 
 struct TimeSpecRaw {
@@ -407,7 +460,8 @@ struct Schema {
                                 "`catalog:` maps a GPU id to these keys; an id in the built-in "
                                 "catalog (`gpusim catalog`) is overridden key by key, a new id "
                                 "needs tdp, idle, overhead and price."};
-  Section<SiteSpec> site{"sites[]", "Data-center sites: power caps, PUE, electricity and colocation prices."};
+  Section<SiteSpec> site{"sites[]", "Data-center sites: power caps, PUE, electricity and colocation prices, power purchase agreements, carbon."};
+  Section<PpaSpec> ppa{"sites[].ppa", "A power purchase agreement: `ppa:` is one map or a list of them. `share` of the site's facility energy in [start, end) is bought at `price`, the rest at the site's `electricity` tariff; the shares active at any time sum to at most 100%."};
   Section<FleetSpec> fleet{"fleet[]", "GPU pools: a catalog model at a site, deployed over time."};
   Section<ContractSpec> contract{"contracts[]", "Rental contracts, allocated in file order."};
   Section<ContractSpec> demand{"demand[]", "On-demand and spot markets, served after reserved contracts."};
@@ -415,12 +469,41 @@ struct Schema {
   Section<ExpenseSpec> opex{"finance.opex[]", "Fixed operating expenses (positive = cost)."};
   Section<ExpenseSpec> other{"finance.other[]", "Other income (+) and expense (-) below operating income."};
   Section<DebtSpec> debt{"finance.debt[]", "Debt tranches."};
+  Section<RenewalSpec> renewal{"contracts[].renewal", "What happens at a contract's end: it continues for `term` at a new price, with a probability."};
+  Section<TerminationSpec> terminate{"contracts[].terminate", "Early termination: billing stops at `at`; the fee is other income then."};
+  Section<AssetSpec> asset{"finance.assets[]", "Capital items other than GPUs (halls, power and cooling, networking): capex when in service, straight-line depreciation over their own life."};
+  Section<WarrantSpec> warrant{"finance.warrants[]", "Vendor equity (warrants) granted to the buyer, vesting as a site's installed IT power reaches milestones; each tranche's value is other income."};
+  Section<WarrantTrancheSpec> vest{"finance.warrants[].vest[]", "Vesting milestones, in increasing power."};
   Section<SolveSpec> solve{"solve", "Goal-seek: vary one key until a result equals a target."};
   Section<UncertainSpec> uncertain{"uncertain[]", "Inputs drawn once per Monte Carlo run (`gpusim mc`)."};
 
   Schema();
   void read_catalog(ReadContext& ctx, const DocNode& n, std::vector<GpuModelSpec>& out) const;
+  void read_ppa(ReadContext& ctx, const DocNode& n, std::vector<PpaSpec>& out) const;
 };
+
+void Schema::read_ppa(ReadContext& ctx, const DocNode& n, std::vector<PpaSpec>& out) const {
+  if (n.is_map()) {
+    PpaSpec one;
+    ppa.read(ctx, n, one);
+    out.push_back(one);
+    return;
+  }
+  if (!n.is_seq() || n.children.empty()) {
+    ctx.error(n.loc, "expected a PPA {share, price, start, end, carbon} or a list of them, found " +
+                         Section<int>::describe(n));
+    return;
+  }
+  const std::string base = ctx.path;
+  for (std::size_t i = 0; i < n.children.size(); ++i) {
+    ctx.path = base + "[" + std::to_string(i) + "]";
+    ctx.locations[ctx.path] = n.children[i].loc;
+    PpaSpec one;
+    ppa.read(ctx, n.children[i], one);
+    out.push_back(one);
+  }
+  ctx.path = base;
+}
 
 void Schema::read_catalog(ReadContext& ctx, const DocNode& n, std::vector<GpuModelSpec>& out) const {
   if (n.is_null()) return;
@@ -483,7 +566,9 @@ const Choices<ContractKind> kContractKinds{
     {"reserved", ContractKind::reserved}, {"on_demand", ContractKind::on_demand}, {"spot", ContractKind::spot}};
 const Choices<ContractKind> kDemandKinds{{"on_demand", ContractKind::on_demand}, {"spot", ContractKind::spot}};
 
-void add_contract_fields(Section<ContractSpec>& s, bool is_demand) {
+// `renewal` and `terminate` (the schema's sections) are given for contracts[], null for demand[].
+void add_contract_fields(Section<ContractSpec>& s, bool is_demand, const Section<RenewalSpec>* renewal = nullptr,
+                         const Section<TerminationSpec>* terminate = nullptr) {
   s.add(text_field<ContractSpec>({.name = "name", .description = "unique name; the customer's name unless `customer` is given", .required = true}, &ContractSpec::name));
   s.add(text_field<ContractSpec>({.name = "customer", .description = "customer it bills, for revenue shares (several contracts may share one)", .default_doc = "the name"}, &ContractSpec::customer));
   Field<ContractSpec> kind = choice_field<ContractSpec>({.name = "kind", .description = is_demand ? "on_demand (served after reserved) or spot (served last)" : "reserved (take-or-pay, served first in file order), on_demand or spot", .default_value = std::string(is_demand ? "on_demand" : "reserved")}, &ContractSpec::kind, is_demand ? kDemandKinds : kContractKinds);
@@ -500,7 +585,7 @@ void add_contract_fields(Section<ContractSpec>& s, bool is_demand) {
   s.add(kind);
   s.add(text_field<ContractSpec>({.name = "pool", .description = "the fleet pool whose GPUs it uses", .required = true}, &ContractSpec::pool));
   s.add(custom_field<ContractSpec>({.name = "gpus", .description = is_demand ? "GPUs demanded: a count, or a ramp" : "GPUs contracted: a count, a ramp, or `all` (every available GPU of the pool); or give gpu_hours", .default_doc = "none"},
-                                   is_demand ? "count (250k) or ramp [{at: DATE, count: N}, ...]" : "count (250k), all, or ramp [{at: DATE, count: N}, ...]",
+                                   is_demand ? "count (250k, 1,250 servers) or ramp [{at: DATE, count: N}, ...]" : "count (250k, 1,250 servers), all, or ramp [{at: DATE, count: N}, ...]",
                                    [is_demand](ReadContext& ctx, const DocNode& n, ContractSpec& c) {
                                      if (auto v = read_count_schedule(ctx, n, nullptr, is_demand ? nullptr : &c.whole_pool)) c.gpus = *v;
                                    },
@@ -520,6 +605,23 @@ void add_contract_fields(Section<ContractSpec>& s, bool is_demand) {
   s.add(plain<ContractSpec>({.name = "price_decline", .description = "yearly fall of the price: price × (1 − decline)^(years since start); e.g. H100 rentals fell 22% in 2025 (docs/facts.md: confirmed)", .default_value = std::string("0%"), .min = 0, .max = 1, .range_doc = "0 to 100%/y"}, UnitKind::rate_per_year, &ContractSpec::price_decline));
   s.add(plain<ContractSpec>({.name = "activity", .description = "share of billed GPU-hours in which its GPUs are busy (drives power)", .default_value = std::string("100%"), .min = 0, .max = 1, .range_doc = "0 to 100%"}, UnitKind::fraction, &ContractSpec::activity));
   if (!is_demand) {
+    s.add(custom_field<ContractSpec>({.name = "prepayment", .description = "cash received at `start`, applied against the bills pro rata (each bill is paid (1 − P ÷ V) in cash, V the value at full delivery); what is not applied by the end is refunded then", .default_doc = "none"},
+                                     "a share of the contract's value (20%) or an amount (1.94B USD)",
+                                     [](ReadContext& ctx, const DocNode& n, ContractSpec& c) { read_prepayment(ctx, n, c); },
+                                     KeyType{KeyType::Shape::quantity, UnitKind::fraction, "", 0.0, 1.0}));
+    s.add(plain<ContractSpec>({.name = "escalation", .description = "yearly rise of the price on each anniversary of start: price × (1 + e)^⌊years since start⌋; with value, the first-year price is derived so the total at full delivery is the value", .default_value = std::string("0%")}, UnitKind::rate_per_year, &ContractSpec::escalation));
+    s.add(custom_field<ContractSpec>({.name = "renewal", .description = "continues after the end (see contracts[].renewal)", .default_doc = "none"}, "map",
+                                     [renewal](ReadContext& ctx, const DocNode& n, ContractSpec& c) {
+                                       RenewalSpec r;
+                                       renewal->read(ctx, n, r);
+                                       c.renewal = r;
+                                     }));
+    s.add(custom_field<ContractSpec>({.name = "terminate", .description = "ends early (see contracts[].terminate)", .default_doc = "none"}, "map",
+                                     [terminate](ReadContext& ctx, const DocNode& n, ContractSpec& c) {
+                                       TerminationSpec t;
+                                       terminate->read(ctx, n, t);
+                                       c.terminate = t;
+                                     }));
     s.add(bool_field<ContractSpec>({.name = "take_or_pay", .description = "reserved: bills every GPU-hour it gets, busy or not; false bills only busy hours", .default_value = std::string("true")}, &ContractSpec::take_or_pay));
   } else {
     s.add(plain<ContractSpec>({.name = "noise", .description = "relative standard deviation of demand each step, drawn only under a seed", .default_value = std::string("0%"), .min = 0, .max = 10, .range_doc = "0 to 1000%"}, UnitKind::fraction, &ContractSpec::noise));
@@ -609,6 +711,8 @@ Schema::Schema() {
                               [](ReadContext& ctx, const DocNode& n, G& g) {
                                 if (auto c = read_power_curve(ctx, n)) g.power_curve = *c;
                               }));
+  catalog.add(packaging_field<G>({.name = "gpus_per_server", .description = "GPUs in one server (8 in an HGX board, 4 in an NVL72 compute tray): what `N servers` counts", .default_doc = "the built-in value; none for a new id"}, &G::gpus_per_server));
+  catalog.add(packaging_field<G>({.name = "gpus_per_rack", .description = "GPUs in one rack system (72 in an NVL72 rack): what `N racks` counts", .default_doc = "the built-in value; none for a new id"}, &G::gpus_per_rack));
   catalog.add(text_field<G>({.name = "source", .description = "where the figures come from", .default_doc = "empty"}, &G::source));
 
   site.add(text_field<SiteSpec>({.name = "name", .description = "unique name", .required = true}, &SiteSpec::name));
@@ -623,17 +727,37 @@ Schema::Schema() {
   site.add(custom_field<SiteSpec>({.name = "electricity", .description = "tariff: flat, 12 monthly prices, or time-of-use {weekday: [24], weekend: [24]}. Default: US industrial average 2023, 8.06 c/kWh (EIA, docs/facts.md: confirmed)", .default_value = std::string("0.0806 USD/kWh")},
                                   "energy price (USD/kWh), a list of 12, or {weekday: [24], weekend: [24]}",
                                   [](ReadContext& ctx, const DocNode& n, SiteSpec& s) {
-                                    if (auto t = read_tariff(ctx, n)) s.electricity = *t;
+                                    if (auto t = read_profile<EnergyPrice>(ctx, n, kTariffDoc)) s.electricity = *t;
                                   },
                                   KeyType{KeyType::Shape::quantity, UnitKind::energy_price, "USD/kWh", 0.0}));
+  site.add(custom_field<SiteSpec>({.name = "ppa", .description = "power purchase agreements (see sites[].ppa): one {share, price, start, end, carbon} or a list", .default_doc = "none (all energy at the tariff)"},
+                                  "map or list of maps",
+                                  [this](ReadContext& ctx, const DocNode& n, SiteSpec& s) { read_ppa(ctx, n, s.ppa); }));
+  site.add(custom_field<SiteSpec>({.name = "carbon", .description = "grid carbon intensity (CO2 per kWh of facility energy): flat, 12 monthly values, or {weekday: [24], weekend: [24]}. US grid average 2023: 0.366 kg/kWh (EIA, docs/facts.md: derived)", .default_doc = "none (no CO2 figure)"},
+                                  "carbon intensity (kg/kWh, g/kWh or t/MWh), a list of 12, or {weekday: [24], weekend: [24]}",
+                                  [](ReadContext& ctx, const DocNode& n, SiteSpec& s) {
+                                    if (auto c = read_profile<CarbonIntensity>(ctx, n, kCarbonDoc)) s.carbon = *c;
+                                  },
+                                  KeyType{KeyType::Shape::quantity, UnitKind::carbon_intensity, "kg/kWh", 0.0}));
   site.add(quantity<SiteSpec>({.name = "colocation", .description = "colocation rent per leased kW per month (leased kW: it_power_cap, else the installed full-load IT power)", .min = 0, .range_doc = "0 or more", .default_unit = "USD/kW/month"}, UnitKind::power_price, &SiteSpec::colocation));
+
+  ppa.add(plain<PpaSpec>({.name = "share", .description = "share of the site's facility energy bought under this PPA", .required = true, .min = 0, .max = 1, .range_doc = "0 to 100%"}, UnitKind::fraction, &PpaSpec::share));
+  ppa.add(quantity<PpaSpec>({.name = "price", .description = "price of the PPA's energy", .required = true, .min = 0, .range_doc = "0 or more", .default_unit = "USD/kWh"}, UnitKind::energy_price, &PpaSpec::price));
+  ppa.add(date_field<PpaSpec>({.name = "start", .description = "first hour of the PPA", .default_doc = "run start"}, &PpaSpec::start));
+  ppa.add(date_field<PpaSpec>({.name = "end", .description = "end of the PPA (exclusive)", .default_doc = "run end"}, &PpaSpec::end));
+  ppa.add(custom_field<PpaSpec>({.name = "carbon", .description = "carbon intensity of the PPA's energy (0 kg/kWh for wind or solar), as sites[].carbon", .default_doc = "the site's carbon"},
+                                "as sites[].carbon",
+                                [](ReadContext& ctx, const DocNode& n, PpaSpec& p) {
+                                  if (auto c = read_profile<CarbonIntensity>(ctx, n, kCarbonDoc)) p.carbon = *c;
+                                },
+                                KeyType{KeyType::Shape::quantity, UnitKind::carbon_intensity, "kg/kWh", 0.0}));
 
   using F = FleetSpec;
   fleet.add(text_field<F>({.name = "name", .description = "unique name", .required = true}, &F::name));
   fleet.add(text_field<F>({.name = "gpu", .description = "a GPU model id from the catalog", .required = true}, &F::gpu));
   fleet.add(text_field<F>({.name = "site", .description = "the site it is installed at", .required = true}, &F::site));
   fleet.add(custom_field<F>({.name = "count", .description = "GPUs installed from `online`, or `fit`: the most whole GPUs whose full-load draw fits the site's caps (for GPUs over time, give `ramp` instead)", .default_doc = "none (give count or ramp)"},
-                            "count (250k) or fit",
+                            "count (250k, 1,056 racks, 1,250 servers) or fit",
                             [](ReadContext& ctx, const DocNode& n, F& f) {
                               if (n.is_seq()) {
                                 ctx.error(n.loc, "a list of points is a ramp: write it under `ramp:` (count is a number or fit)");
@@ -646,10 +770,12 @@ Schema::Schema() {
   fleet.add(custom_field<F>({.name = "ramp", .description = "installed GPUs over time, linear between points, zero before the first, constant after the last", .default_doc = "none"},
                             "[{at: DATE, count: N}, ...]",
                             [](ReadContext& ctx, const DocNode& n, F& f) {
-                              if (auto v = read_ramp(ctx, n)) f.schedule.ramp = *v;
+                              if (auto v = read_ramp(ctx, n, f.schedule.unit)) f.schedule.ramp = *v;
                             }));
-  fleet.add(quantity<F>({.name = "capex", .description = "purchase cost per GPU, paid when it enters service", .default_doc = "the catalog price", .min = 0, .max = 1e7, .range_doc = "0 to 10M USD", .default_unit = "USD"}, UnitKind::money, &F::capex));
+  fleet.add(quantity<F>({.name = "capex", .description = "purchase cost per GPU, paid when it enters service (above 1M USD is an error: did you mean capex_total?)", .default_doc = "the catalog price", .min = 0, .max = 1e15, .range_doc = "0 to 1,000T USD; above 1M USD an error that asks for capex_total", .default_unit = "USD"}, UnitKind::money, &F::capex));
+  fleet.add(quantity<F>({.name = "capex_total", .description = "the pool's whole purchase (GPUs and the equipment bought with them), spread over its GPUs as they enter service: per GPU = capex_total ÷ the pool's largest count (instead of capex)", .default_doc = "none", .min = 0, .max = 1e15, .range_doc = "0 to 1,000T USD", .default_unit = "USD"}, UnitKind::money, &F::capex_total));
   fleet.add(span_field<F>({.name = "life", .description = "straight-line depreciation life. Default: 6 y (CoreWeave, Microsoft, Google; docs/facts.md: confirmed)", .default_value = std::string("6y"), .min = 24, .max = 876000, .range_doc = "1d to 100y", .default_unit = "y"}, &F::life));
+  fleet.add(plain<F>({.name = "residual", .description = "share of the cost left at the end of its life: depreciation is (cost − residual) ÷ life", .default_value = std::string("0%"), .min = 0, .max = 1, .range_doc = "0 to less than 100%"}, UnitKind::fraction, &F::residual));
   fleet.add(plain<F>({.name = "afr", .description = "annual failure rate: share of GPUs failing per year", .default_value = std::string("0%"), .min = 0, .max = 10, .range_doc = "0 to 1000%/y"}, UnitKind::rate_per_year, &F::afr));
   fleet.add(span_field<F>({.name = "repair", .description = "time a failed GPU is down", .default_value = std::string("3d"), .default_unit = "h"}, &F::repair));
   fleet.add(custom_field<F>({.name = "power_curve", .description = "overrides the catalog model's power_curve", .default_doc = "the catalog's"},
@@ -658,7 +784,13 @@ Schema::Schema() {
                               if (auto c = read_power_curve(ctx, n)) f.power_curve = *c;
                             }));
 
-  add_contract_fields(contract, false);
+  add_contract_fields(contract, false, &renewal, &terminate);
+  renewal.add(span_field<RenewalSpec>({.name = "term", .description = "how long it continues after the end", .required = true, .default_unit = "y"}, &RenewalSpec::term));
+  renewal.add(quantity<RenewalSpec>({.name = "price", .description = "the price per GPU-hour while renewed (instead of price_change)", .default_doc = "the price in force at the end", .min = 0, .range_doc = "0 or more", .default_unit = "USD/gpu-h"}, UnitKind::gpu_hour_price, &RenewalSpec::price));
+  renewal.add(plain<RenewalSpec>({.name = "price_change", .description = "the renewed price as a change from the price in force at the end (-20%)", .default_doc = "0%", .min = -1, .max = 10, .range_doc = "-100% to 1000%"}, UnitKind::fraction, &RenewalSpec::price_change));
+  renewal.add(plain<RenewalSpec>({.name = "probability", .description = "chance it renews: without a seed the renewal counts with this weight (expected GPU-hours and revenue); under a seed it is drawn per run", .default_value = std::string("100%"), .min = 0, .max = 1, .range_doc = "0 to 100%"}, UnitKind::fraction, &RenewalSpec::probability));
+  terminate.add(date_field<TerminationSpec>({.name = "at", .description = "billing stops here (between the contract's start and end)", .required = true}, &TerminationSpec::at));
+  terminate.add(quantity<TerminationSpec>({.name = "fee", .description = "termination fee, other income in the step of `at`", .default_value = std::string("0 USD"), .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &TerminationSpec::fee));
   add_contract_fields(demand, true);
 
   finance.add(custom_field<FinanceSpec>({.name = "opex", .description = "fixed operating expenses (see finance.opex[])", .default_doc = "none"}, "list",
@@ -669,6 +801,41 @@ Schema::Schema() {
                                         [this](ReadContext& ctx, const DocNode& n, FinanceSpec& f) { read_named_list(ctx, n, debt, f.debt); }));
   finance.add(plain<FinanceSpec>({.name = "tax_rate", .description = "tax on positive pre-tax income, per calendar year of the run", .default_value = std::string("0%"), .min = 0, .max = 1, .range_doc = "0 to 100%"}, UnitKind::fraction, &FinanceSpec::tax_rate));
   finance.add(plain<FinanceSpec>({.name = "discount_rate", .description = "yearly rate for NPV", .default_value = std::string("10%"), .min = -0.99, .max = 10, .range_doc = "-99% to 1000%"}, UnitKind::rate_per_year, &FinanceSpec::discount_rate));
+
+  finance.add(custom_field<FinanceSpec>({.name = "assets", .description = "capital items other than GPUs (see finance.assets[])", .default_doc = "none"}, "list",
+                                        [this](ReadContext& ctx, const DocNode& n, FinanceSpec& f) { read_named_list(ctx, n, asset, f.assets); }));
+  finance.add(custom_field<FinanceSpec>({.name = "warrants", .description = "vendor equity vesting with deployed power (see finance.warrants[])", .default_doc = "none"}, "list",
+                                        [this](ReadContext& ctx, const DocNode& n, FinanceSpec& f) { read_named_list(ctx, n, warrant, f.warrants); }));
+  finance.add(choice_field<FinanceSpec>({.name = "terminal_value", .description = "none: the run ends with its cash flows; book: the remaining book value of GPUs and assets at the run's end is a cash inflow in its last month for NPV, IRR and payback only (not net income or cash_flow_usd)", .default_value = std::string("none")},
+                                        &FinanceSpec::terminal_value, Choices<TerminalValue>{{"none", TerminalValue::none}, {"book", TerminalValue::book}}));
+
+  using A = AssetSpec;
+  asset.add(text_field<A>({.name = "name", .description = "unique name", .required = true}, &A::name));
+  asset.add(quantity<A>({.name = "amount", .description = "its cost (instead of per_mw)", .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &A::amount));
+  asset.add(number_field<A>({.name = "per_mw", .description = "its cost per MW of its site's it_power_cap (instead of amount)", .min = 0, .range_doc = "0 or more", .default_unit = "USD/MW"}, UnitKind::capacity_cost, [](A& a, double v) { a.per_mw_usd = v * 1e6; }));
+  asset.add(text_field<A>({.name = "site", .description = "the site it belongs to (needed with per_mw)", .default_doc = "none"}, &A::site));
+  asset.add(date_field<A>({.name = "at", .description = "in service (and paid for) on this date; or give ramp", .default_doc = "none"}, &A::at));
+  asset.add(custom_field<A>({.name = "ramp", .description = "spread like a pool's ramp: the cost per unit is amount ÷ the largest count, paid as units enter service (instead of at)", .default_doc = "none"},
+                            "[{at: DATE, count: N}, ...]",
+                            [](ReadContext& ctx, const DocNode& n, A& a) {
+                              // Only the shape matters (amount ÷ the largest count), so counts in
+                              // servers or racks read as written.
+                              CountUnit unit = CountUnit::gpus;
+                              if (auto v = read_ramp(ctx, n, unit)) a.ramp = *v;
+                            }));
+  asset.add(span_field<A>({.name = "life", .description = "straight-line depreciation life", .default_value = std::string("20y"), .default_unit = "y"}, &A::life));
+  asset.add(plain<A>({.name = "residual", .description = "share of the cost left at the end of its life", .default_value = std::string("0%"), .min = 0, .max = 1, .range_doc = "0 to less than 100%"}, UnitKind::fraction, &A::residual));
+
+  using W = WarrantSpec;
+  warrant.add(text_field<W>({.name = "name", .description = "unique name", .required = true}, &W::name));
+  warrant.add(plain<W>({.name = "shares", .description = "shares granted in all", .required = true, .min = 0, .max = 1e12, .range_doc = "0 or more"}, UnitKind::count, &W::shares));
+  warrant.add(quantity<W>({.name = "strike", .description = "exercise price per share", .default_value = std::string("0 USD"), .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &W::strike));
+  warrant.add(quantity<W>({.name = "share_price", .description = "the vendor's share price when a tranche vests (the natural `uncertain:` input)", .required = true, .min = 0, .range_doc = "0 or more", .default_unit = "USD"}, UnitKind::money, &W::share_price));
+  warrant.add(text_field<W>({.name = "site", .description = "the site whose installed IT power vests the tranches", .required = true}, &W::site));
+  warrant.add(custom_field<W>({.name = "vest", .description = "milestones (see finance.warrants[].vest[])", .required = true}, "list of {at_power, shares}",
+                              [this](ReadContext& ctx, const DocNode& n, W& w) { read_named_list(ctx, n, vest, w.vest); }));
+  vest.add(quantity<WarrantTrancheSpec>({.name = "at_power", .description = "the tranche vests when the site's installed full-load IT power first reaches this", .required = true, .min = 0, .range_doc = "0 W or more", .default_unit = "W"}, UnitKind::power, &WarrantTrancheSpec::at_power));
+  vest.add(plain<WarrantTrancheSpec>({.name = "shares", .description = "shares in the tranche", .required = true, .min = 0, .max = 1e12, .range_doc = "0 or more"}, UnitKind::count, &WarrantTrancheSpec::shares));
 
   add_expense_fields(opex, "cost per year, or a one-off cost with `at`");
   add_expense_fields(other, "income (+) or expense (-) per year, or one-off with `at`");
@@ -845,6 +1012,87 @@ void check_one_of(Diagnostics& diags, const LocationIndex& locs, const std::stri
   }
 }
 
+// The most a per-GPU capex may be: the dearest accelerator costs a few tens of thousands of USD.
+constexpr double kMaxCapexPerGpuUsd = 1e6;
+
+// 5.8e9 → "5.8B USD", for messages.
+std::string money_words(double usd) {
+  char buf[64];
+  const double a = std::fabs(usd);
+  if (a >= 1e9) std::snprintf(buf, sizeof buf, "%.4gB USD", usd / 1e9);
+  else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%.4gM USD", usd / 1e6);
+  else std::snprintf(buf, sizeof buf, "%.6g USD", usd);
+  return buf;
+}
+
+// A residual of 100% or more leaves nothing to depreciate (the range check stops above 100%).
+void check_residual(Diagnostics& diags, const LocationIndex& locs, const std::string& item, double residual) {
+  if (residual >= 1.0)
+    diags.error(loc_of(locs, item + ".residual"), item + ".residual",
+                "a residual of 100% or more leaves nothing to depreciate (expected 0 to less than 100%)");
+}
+
+// Turns a count written in servers or racks into GPUs with the pool's model
+// (key: where the count was written).
+void convert_count(Diagnostics& diags, const LocationIndex& locs, const std::string& key, CountSchedule& c,
+                   const GpuModelSpec& g) {
+  if (c.unit == CountUnit::gpus) return;
+  const bool racks = c.unit == CountUnit::racks;
+  const std::optional<double>& per = racks ? g.gpus_per_rack : g.gpus_per_server;
+  if (!per) {
+    const std::optional<double>& other = racks ? g.gpus_per_server : g.gpus_per_rack;
+    diags.error(loc_of(locs, key), key,
+                "GPU model '" + g.id + "' has no " + (racks ? "racks" : "servers") + " (its catalog entry has no " +
+                    (racks ? "gpus_per_rack" : "gpus_per_server") + "); write the count in GPUs" +
+                    (other ? std::string(" or in ") + (racks ? "servers (" : "racks (") + format_number(*other) +
+                                 " GPUs each)"
+                           : std::string()) +
+                    ", or give the model " + (racks ? "gpus_per_rack" : "gpus_per_server") + " under catalog:");
+    return;
+  }
+  c.gpus_per_unit = *per;
+  if (c.constant) *c.constant *= *per;
+  for (auto& point : c.ramp) point.count *= *per;
+}
+
+// PPAs: each ends after it starts, and the shares active at any time sum to at most 100%.
+void check_sites(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs) {
+  for (const auto& site : s.sites) {
+    if (site.name.empty() || site.ppa.empty()) continue;
+    const std::string p = "sites." + site.name + ".ppa";
+    const bool is_list = has_key(locs, p + "[0]");
+    const auto key = [&](std::size_t i, const char* leaf) {
+      return (is_list ? p + "[" + std::to_string(i) + "]" : p) + "." + leaf;
+    };
+    bool windows_ok = true;
+    for (std::size_t i = 0; i < site.ppa.size(); ++i) {
+      const PpaSpec& a = site.ppa[i];
+      const HourStamp start = a.start.value_or(s.time.start), end = a.end.value_or(s.time.end);
+      if (end <= start) {
+        const std::string k = key(i, has_key(locs, key(i, "end")) ? "end" : "start");
+        diags.error(loc_of(locs, k), k,
+                    "the PPA ends (" + format_date(end) + ") before it starts (" + format_date(start) + ")");
+        windows_ok = false;
+      }
+    }
+    if (!windows_ok) continue;
+    // The total can only rise where a PPA starts: check each start.
+    for (std::size_t i = 0; i < site.ppa.size(); ++i) {
+      const HourStamp t = site.ppa[i].start.value_or(s.time.start);
+      double sum = 0.0;
+      for (const auto& b : site.ppa)
+        if (b.start.value_or(s.time.start) <= t && t < b.end.value_or(s.time.end)) sum += b.share;
+      if (sum > 1.0 + 1e-12) {
+        const std::string k = key(i, "share");
+        diags.error(loc_of(locs, k), k,
+                    "the PPA shares sum to " + format_number(std::round(sum * 1e4) / 100) + "% from " + format_date(t) +
+                        " (at most 100% of the site's energy can be bought under PPAs)");
+        break;
+      }
+    }
+  }
+}
+
 void check_fleet(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs) {
   std::vector<std::string> gpu_ids;
   for (const auto& g : s.catalog) gpu_ids.push_back(g.id);
@@ -878,7 +1126,19 @@ void check_fleet(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs)
                         " draws 0 W (tdp + overhead); give a count, or the model a tdp");
       }
     }
+    if (g != s.catalog.end() && !f.fit)
+      convert_count(diags, locs, has_key(locs, p + ".ramp") ? p + ".ramp" : p + ".count", f.schedule, *g);
     if (!has_key(locs, p + ".capex") && g != s.catalog.end()) f.capex = g->price;
+    if (has_key(locs, p + ".capex") && has_key(locs, p + ".capex_total")) {
+      diags.error(loc_of(locs, p + ".capex_total"), p + ".capex_total",
+                  "give capex (per GPU) or capex_total (the whole pool), not both");
+    } else if (has_key(locs, p + ".capex") && f.capex.value > kMaxCapexPerGpuUsd) {
+      diags.error(loc_of(locs, p + ".capex"), p + ".capex",
+                  "capex is per GPU, and " + money_words(f.capex.value) +
+                      " per GPU is more than 1M USD (the most expensive accelerator costs a few tens of "
+                      "thousands of dollars); did you mean capex_total?");
+    }
+    check_residual(diags, locs, p, f.residual);
     if (f.life.amount <= 0) {
       diags.error(loc_of(locs, p + ".life"), p + ".life", "life must be more than 0");
     }
@@ -893,6 +1153,13 @@ void check_contracts(ScenarioSpec& s, std::vector<ContractSpec>& list, const std
     const std::string p = list_name + "." + c.name;
     if (c.customer.empty()) c.customer = c.name;
     check_reference(diags, locs, p + ".pool", c.pool, names_of(s.fleet), "fleet pool", "pools", "the fleet is empty");
+    if (c.gpus.unit != CountUnit::gpus) {
+      auto pool = std::find_if(s.fleet.begin(), s.fleet.end(), [&](const auto& f) { return f.name == c.pool; });
+      auto g = pool == s.fleet.end() ? s.catalog.end()
+                                     : std::find_if(s.catalog.begin(), s.catalog.end(),
+                                                    [&](const auto& m) { return m.id == pool->gpu; });
+      if (g != s.catalog.end()) convert_count(diags, locs, p + ".gpus", c.gpus, *g);
+    }
     const bool has_hours = has_key(locs, p + ".gpu_hours");
     check_one_of(diags, locs, p, "gpus", "gpu_hours",
                  is_demand ? "missing required key 'gpus' (how many GPUs are demanded)"
@@ -923,6 +1190,26 @@ void check_contracts(ScenarioSpec& s, std::vector<ContractSpec>& list, const std
     if (has_key(locs, p + ".term") && has_key(locs, p + ".end")) {
       diags.error(loc_of(locs, p + ".term"), p + ".term", "give term or end, not both");
     }
+    if (c.escalation < 0) {
+      diags.error(loc_of(locs, p + ".escalation"), p + ".escalation",
+                  "a negative escalation is a falling price: write price_decline: " +
+                      format_number(-c.escalation * 100) + "%/y");
+    } else if (c.escalation > 0 && c.price_decline > 0) {
+      diags.error(loc_of(locs, p + ".escalation"), p + ".escalation",
+                  "escalation and price_decline together: give one (a price that rises, or one that falls)");
+    }
+    if (c.prepayment && c.prepayment->amount && c.value && c.prepayment->amount->value > c.value->value) {
+      diags.error(loc_of(locs, p + ".prepayment"), p + ".prepayment",
+                  "the prepayment " + money_words(c.prepayment->amount->value) + " is more than the contract's value " +
+                      money_words(c.value->value));
+    }
+    if (c.renewal && has_key(locs, p + ".renewal.price") && has_key(locs, p + ".renewal.price_change")) {
+      diags.error(loc_of(locs, p + ".renewal.price_change"), p + ".renewal.price_change",
+                  "give price or price_change, not both");
+    }
+    if (c.renewal && c.renewal->term.amount <= 0 && has_key(locs, p + ".renewal.term")) {
+      diags.error(loc_of(locs, p + ".renewal.term"), p + ".renewal.term", "term must be more than 0");
+    }
     if (!is_demand && c.kind != ContractKind::reserved && has_key(locs, p + ".take_or_pay")) {
       diags.error(loc_of(locs, p + ".take_or_pay"), p + ".take_or_pay",
                   "take_or_pay applies to reserved contracts only");
@@ -939,6 +1226,16 @@ void check_contracts(ScenarioSpec& s, std::vector<ContractSpec>& list, const std
                                                           : p + ".start";
       diags.error(loc_of(locs, key), key,
                   "the contract ends (" + format_date(end) + ") before it starts (" + format_date(start) + ")");
+    } else if (c.terminate && has_key(locs, p + ".terminate.at")) {
+      const std::string key = p + ".terminate.at";
+      if (c.terminate->at <= start)
+        diags.error(loc_of(locs, key), key,
+                    "termination on " + format_date(c.terminate->at) + " is not after the contract's start (" +
+                        format_date(start) + ")");
+      else if (c.terminate->at > end)
+        diags.error(loc_of(locs, key), key,
+                    "termination on " + format_date(c.terminate->at) + " is after the contract's end (" +
+                        format_date(end) + ")");
     }
   }
 }
@@ -970,6 +1267,44 @@ void check_finance(FinanceSpec& f, Diagnostics& diags, const LocationIndex& locs
   }
 }
 
+void check_assets_and_warrants(const ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs) {
+  const std::vector<std::string> sites = names_of(s.sites);
+  for (const auto& a : s.finance.assets) {
+    if (a.name.empty()) continue;
+    const std::string p = "finance.assets." + a.name;
+    check_one_of(diags, locs, p, "amount", "per_mw", "missing required key 'amount' or 'per_mw' (what it costs)");
+    check_one_of(diags, locs, p, "at", "ramp", "missing required key 'at' or 'ramp' (when it enters service)");
+    check_reference(diags, locs, p + ".site", a.site, sites, "site", "sites", "no sites are defined");
+    if (a.per_mw_usd && !has_key(locs, p + ".site")) {
+      diags.error(loc_of(locs, p + ".per_mw"), p + ".per_mw", "per_mw needs 'site' (its it_power_cap gives the MW)");
+    } else if (a.per_mw_usd) {
+      const auto site = std::find_if(s.sites.begin(), s.sites.end(), [&](const SiteSpec& x) { return x.name == a.site; });
+      if (site != s.sites.end() && !site->it_power_cap)
+        diags.error(loc_of(locs, p + ".per_mw"), p + ".per_mw",
+                    "per_mw is per MW of the site's it_power_cap, and site '" + a.site + "' has none");
+    }
+    if (a.life.amount <= 0) diags.error(loc_of(locs, p + ".life"), p + ".life", "life must be more than 0");
+    check_residual(diags, locs, p, a.residual);
+  }
+  for (const auto& w : s.finance.warrants) {
+    if (w.name.empty()) continue;
+    const std::string p = "finance.warrants." + w.name;
+    check_reference(diags, locs, p + ".site", w.site, sites, "site", "sites", "no sites are defined");
+    double vested = 0.0;
+    for (std::size_t i = 0; i < w.vest.size(); ++i) {
+      const std::string v = p + ".vest[" + std::to_string(i) + "]";
+      vested += w.vest[i].shares;
+      if (i > 0 && w.vest[i].at_power.value <= w.vest[i - 1].at_power.value)
+        diags.error(loc_of(locs, v + ".at_power"), v + ".at_power",
+                    "vesting milestones must increase: this one is not above the one before it");
+    }
+    if (vested > w.shares * (1 + 1e-12))
+      diags.error(loc_of(locs, p + ".vest"), p + ".vest",
+                  "the tranches vest " + format_number(vested) + " shares, more than the " + format_number(w.shares) +
+                      " granted");
+  }
+}
+
 void check_paths(const ScenarioSpec& s, const DocNode& doc, Diagnostics& diags, const LocationIndex& locs) {
   if (s.solve) {
     std::string err;
@@ -996,12 +1331,16 @@ void check_paths(const ScenarioSpec& s, const DocNode& doc, Diagnostics& diags, 
   for (const auto& u : s.uncertain) {
     const std::string p = "uncertain." + u.name;
     std::string err;
-    auto type = numeric_key_type(doc, u.path, err);
+    auto type = numeric_key_type(doc, u.path, err, true);
     if (!type) {
       if (has_key(locs, p + ".path")) diags.error(loc_of(locs, p + ".path"), p + ".path", err);
       continue;
     }
     using Dist = UncertainSpec::Dist;
+    if (type->unit == UnitKind::date && u.dist != Dist::uniform) {
+      diags.error(loc_of(locs, p + ".dist"), p + ".dist", "a date is drawn uniform between low and high (dates as YYYY-MM-DD)");
+      continue;
+    }
     std::vector<std::string> need;
     switch (u.dist) {
       case Dist::uniform: need = {"low", "high"}; break;
@@ -1071,7 +1410,9 @@ ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations) {
   // the run's dates wait for a valid time grid.
   check_fleet(raw.spec, diags, locs);
   check_finance(raw.spec.finance, diags, locs);
+  check_assets_and_warrants(raw.spec, diags, locs);
   if (time_ok) {
+    check_sites(raw.spec, diags, locs);
     check_contracts(raw.spec, raw.spec.contracts, "contracts", diags, locs);
     check_contracts(raw.spec, raw.spec.demand, "demand", diags, locs);
   }
@@ -1119,7 +1460,7 @@ LoadedScenario load_scenario_document(DocNode document, const std::string& name,
 }
 
 std::optional<KeyType> numeric_key_type(const DocNode& document, const std::string& path,
-                                        std::string& error) {
+                                        std::string& error, bool allow_dates) {
   const Schema& sc = schema();
   const std::vector<std::string> seg = split_path(path);
   // `list` is the key in `parent` ("opex" under finance); messages name it in full.
@@ -1145,6 +1486,8 @@ std::optional<KeyType> numeric_key_type(const DocNode& document, const std::stri
               " (keys: " + join_names(section.keys()) + ")";
       return std::nullopt;
     }
+    if (allow_dates && f->key_type.shape == KeyType::Shape::date)
+      return KeyType{KeyType::Shape::date, UnitKind::date, ""};
     if (f->key_type.shape != KeyType::Shape::quantity) {
       error = "'" + path + "' is not a number that can be varied (it is " + f->type_doc + ")";
       return std::nullopt;
@@ -1192,6 +1535,27 @@ std::optional<KeyType> numeric_key_type(const DocNode& document, const std::stri
       }
       return KeyType{KeyType::Shape::quantity, UnitKind::count, "", 0.0, 1e12};
     }
+    // A contract's renewal or termination key: contracts.NAME.renewal.probability.
+    if (seg.size() == 4 && head == "contracts" && (seg[2] == "renewal" || seg[2] == "terminate")) {
+      if (seg[2] == "renewal") return field_type(sc.renewal, seg[3], "a contract's renewal");
+      return field_type(sc.terminate, seg[3], "a contract's terminate");
+    }
+    // A PPA's key: sites.NAME.ppa.KEY (one PPA) or sites.NAME.ppa.I.KEY (a list).
+    if (head == "sites" && seg.size() >= 4 && seg[2] == "ppa") {
+      const DocNode* item = nullptr;
+      for (const auto& c : document.find("sites")->children)
+        if (c.item_name() == seg[1]) item = &c;
+      const DocNode* ppa = item ? item->find("ppa") : nullptr;
+      if (ppa && ppa->is_map() && seg.size() == 4) return field_type(sc.ppa, seg[3], "a PPA");
+      const bool is_index = !seg[3].empty() && seg[3].size() <= 6 &&
+                            std::all_of(seg[3].begin(), seg[3].end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+      if (ppa && ppa->is_seq() && seg.size() == 5 && is_index && std::stoul(seg[3]) < ppa->children.size())
+        return field_type(sc.ppa, seg[4], "a PPA");
+      error = "'" + path + "': expected sites." + seg[1] + ".ppa.KEY for one PPA or sites." + seg[1] +
+              ".ppa.I.KEY for a list (numbered from 0; the site has " +
+              std::to_string(ppa && ppa->is_seq() ? ppa->children.size() : ppa && ppa->is_map() ? 1 : 0) + ")";
+      return std::nullopt;
+    }
     if (seg.size() != 3) {
       error = "'" + path + "': expected " + head + ".NAME.KEY";
       return std::nullopt;
@@ -1203,13 +1567,15 @@ std::optional<KeyType> numeric_key_type(const DocNode& document, const std::stri
   }
   if (head == "finance" && seg.size() >= 2) {
     const std::string& sub = seg[1];
-    if (sub == "opex" || sub == "other" || sub == "debt") {
+    if (sub == "opex" || sub == "other" || sub == "debt" || sub == "assets" || sub == "warrants") {
       if (!list_item(sub, "finance." + sub, document.find("finance"), 2)) return std::nullopt;
       if (seg.size() != 4) {
         error = "'" + path + "': expected finance." + sub + ".NAME.KEY";
         return std::nullopt;
       }
       if (sub == "debt") return field_type(sc.debt, seg[3], "a debt tranche");
+      if (sub == "assets") return field_type(sc.asset, seg[3], "an asset");
+      if (sub == "warrants") return field_type(sc.warrant, seg[3], "a warrant");
       return field_type(sub == "opex" ? sc.opex : sc.other, seg[3], "finance." + sub + " items");
     }
     if (seg.size() == 2) return field_type(sc.finance, sub, "finance");
@@ -1255,9 +1621,9 @@ std::string scenario_format_markdown() {
          "is read in the key's default unit, named in its type below.\n\n";
   out += "## Units\n\n| dimension | units |\n|---|---|\n";
   for (UnitKind k : {UnitKind::power, UnitKind::energy, UnitKind::money, UnitKind::energy_price,
-                     UnitKind::gpu_hour_price, UnitKind::power_price, UnitKind::money_rate,
+                     UnitKind::gpu_hour_price, UnitKind::power_price, UnitKind::capacity_cost, UnitKind::money_rate,
                      UnitKind::gpu_hours, UnitKind::duration, UnitKind::fraction,
-                     UnitKind::rate_per_year, UnitKind::count, UnitKind::ratio}) {
+                     UnitKind::rate_per_year, UnitKind::count, UnitKind::ratio, UnitKind::carbon_intensity}) {
     out += "| " + unit_kind_noun(k) + " | " + unit_kind_choices(k) + " |\n";
   }
   out += "\nDurations in years (`y`) and amounts per year (`/y`) use the calendar (2024 has "
@@ -1292,18 +1658,29 @@ std::string scenario_format_markdown() {
   table(sc.time.name(), sc.time.description(), sc.time.docs());
   table(sc.catalog.name(), sc.catalog.description(), sc.catalog.docs());
   table(sc.site.name(), sc.site.description(), sc.site.docs());
+  table(sc.ppa.name(), sc.ppa.description(), sc.ppa.docs());
   table(sc.fleet.name(), sc.fleet.description(), sc.fleet.docs());
   table(sc.contract.name(), sc.contract.description(), sc.contract.docs());
+  table(sc.renewal.name(), sc.renewal.description(), sc.renewal.docs());
+  table(sc.terminate.name(), sc.terminate.description(), sc.terminate.docs());
   table(sc.demand.name(), sc.demand.description(), sc.demand.docs());
   table(sc.finance.name(), sc.finance.description(), sc.finance.docs());
   table(sc.opex.name(), sc.opex.description(), sc.opex.docs());
   table(sc.other.name(), sc.other.description(), sc.other.docs());
   table(sc.debt.name(), sc.debt.description(), sc.debt.docs());
+  table(sc.asset.name(), sc.asset.description(), sc.asset.docs());
+  table(sc.warrant.name(), sc.warrant.description(), sc.warrant.docs());
+  table(sc.vest.name(), sc.vest.description(), sc.vest.docs());
   table(sc.solve.name(), sc.solve.description(), sc.solve.docs());
   table(sc.uncertain.name(), sc.uncertain.description(), sc.uncertain.docs());
   out += "A ramp is a list of `{at: DATE, count: N}` points with increasing dates: the count "
          "interpolates linearly between points, is zero before the first and constant after "
-         "the last.\n";
+         "the last.\n\n";
+  out += "A count (fleet `count` and `ramp`, contract and demand `gpus`) is in GPUs, or in whole "
+         "`servers` or `racks` of the pool's GPU model (`count: 1,056 racks`, `gpus: 1,250 servers`): "
+         "the catalog's `gpus_per_server` and `gpus_per_rack` convert it, and a model without that "
+         "packaging is an error. A ramp counts in one unit. `gpusim run` shows each count as written "
+         "and in GPUs.\n";
   return out;
 }
 

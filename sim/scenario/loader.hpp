@@ -41,9 +41,11 @@ ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations = n
 
 // The type of the key at a name-addressed path of `document`
 // ("contracts.Others.gpus"), for keys that hold one number with a unit.
-// nullopt and a message in `error` when the path names no such key.
+// nullopt and a message in `error` when the path names no such key. With
+// `allow_dates`, a date key (contracts.NAME.terminate.at) is accepted too, as
+// UnitKind::date: Monte Carlo draws dates uniformly.
 std::optional<KeyType> numeric_key_type(const DocNode& document, const std::string& path,
-                                        std::string& error);
+                                        std::string& error, bool allow_dates = false);
 
 // The documented default of a key at a name-addressed path ("fleet.h100.afr" →
 // "0"; "fleet.h100.capex" → "the catalog price"), as scenario-format.md shows it;

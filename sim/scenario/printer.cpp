@@ -84,6 +84,31 @@ std::string power_price(PowerPrice p) {
   return format_number(p.value) + " USD/W/month";
 }
 std::string count(double c) { return format_number(c); }
+std::string carbon(CarbonIntensity c) {
+  if (auto kwh = exact_in_unit(c.value, 1e-3)) return *kwh + " kg/kWh";
+  return format_number(c.value) + " kg/Wh";
+}
+
+// A tariff or a carbon intensity: flat, 12 monthly values, or time of use.
+template <class Q, class Format>
+void emit_profile(YAML::Emitter& out, const HourlyProfile<Q>& t, Format format) {
+  using Kind = typename HourlyProfile<Q>::Kind;
+  if (t.kind == Kind::flat) {
+    out << format(t.flat);
+  } else if (t.kind == Kind::monthly) {
+    out << YAML::Flow << YAML::BeginSeq;
+    for (auto p : t.monthly) out << format(p);
+    out << YAML::EndSeq;
+  } else {
+    out << YAML::BeginMap;
+    for (auto [key, list] : {std::pair{"weekday", &t.weekday}, std::pair{"weekend", &t.weekend}}) {
+      out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (auto p : *list) out << format(p);
+      out << YAML::EndSeq;
+    }
+    out << YAML::EndMap;
+  }
+}
 
 
 void emit_curve(YAML::Emitter& out, const PowerCurveSpec& c) {
@@ -154,6 +179,8 @@ std::string print_scenario(const ScenarioSpec& s) {
     out << YAML::Key << "price" << YAML::Value << money(g.price);
     out << YAML::Key << "power_curve" << YAML::Value;
     emit_curve(out, g.power_curve);
+    if (g.gpus_per_server) out << YAML::Key << "gpus_per_server" << YAML::Value << count(*g.gpus_per_server);
+    if (g.gpus_per_rack) out << YAML::Key << "gpus_per_rack" << YAML::Value << count(*g.gpus_per_rack);
     if (!g.source.empty()) out << YAML::Key << "source" << YAML::Value << g.source;
     out << YAML::EndMap;
   }
@@ -175,21 +202,25 @@ std::string print_scenario(const ScenarioSpec& s) {
     if (site.it_power_cap) out << YAML::Key << "it_power_cap" << YAML::Value << power(*site.it_power_cap);
     if (site.power_cap) out << YAML::Key << "power_cap" << YAML::Value << power(*site.power_cap);
     out << YAML::Key << "electricity" << YAML::Value;
-    const auto& t = site.electricity;
-    if (t.kind == TariffSpec::Kind::flat) {
-      out << energy_price(t.flat);
-    } else if (t.kind == TariffSpec::Kind::monthly) {
-      out << YAML::Flow << YAML::BeginSeq;
-      for (auto p : t.monthly) out << energy_price(p);
-      out << YAML::EndSeq;
-    } else {
-      out << YAML::BeginMap;
-      for (auto [key, list] : {std::pair{"weekday", &t.weekday}, std::pair{"weekend", &t.weekend}}) {
-        out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginSeq;
-        for (auto p : *list) out << energy_price(p);
-        out << YAML::EndSeq;
+    emit_profile(out, site.electricity, energy_price);
+    if (!site.ppa.empty()) {
+      out << YAML::Key << "ppa" << YAML::Value << YAML::BeginSeq;
+      for (const auto& a : site.ppa) {
+        out << YAML::BeginMap << YAML::Key << "share" << YAML::Value << percent(a.share);
+        out << YAML::Key << "price" << YAML::Value << energy_price(a.price);
+        if (a.start) out << YAML::Key << "start" << YAML::Value << format_date(*a.start);
+        if (a.end) out << YAML::Key << "end" << YAML::Value << format_date(*a.end);
+        if (a.carbon) {
+          out << YAML::Key << "carbon" << YAML::Value;
+          emit_profile(out, *a.carbon, carbon);
+        }
+        out << YAML::EndMap;
       }
-      out << YAML::EndMap;
+      out << YAML::EndSeq;
+    }
+    if (site.carbon) {
+      out << YAML::Key << "carbon" << YAML::Value;
+      emit_profile(out, *site.carbon, carbon);
     }
     if (site.colocation)
       out << YAML::Key << "colocation" << YAML::Value
@@ -214,8 +245,10 @@ std::string print_scenario(const ScenarioSpec& s) {
       out << YAML::Key << "count" << YAML::Value << count(f.schedule.constant.value_or(0));
       out << YAML::Key << "online" << YAML::Value << format_date(f.online);
     }
-    out << YAML::Key << "capex" << YAML::Value << money(f.capex);
+    if (f.capex_total) out << YAML::Key << "capex_total" << YAML::Value << money(*f.capex_total);
+    else out << YAML::Key << "capex" << YAML::Value << money(f.capex);
     out << YAML::Key << "life" << YAML::Value << span(f.life);
+    if (f.residual > 0) out << YAML::Key << "residual" << YAML::Value << percent(f.residual);
     out << YAML::Key << "afr" << YAML::Value << percent(f.afr);
     out << YAML::Key << "repair" << YAML::Value << span(f.repair);
     if (f.power_curve) {
@@ -253,6 +286,26 @@ std::string print_scenario(const ScenarioSpec& s) {
       out << YAML::Key << "activity" << YAML::Value << percent(c.activity);
       if (!demand) out << YAML::Key << "take_or_pay" << YAML::Value << (c.take_or_pay ? "true" : "false");
       if (demand) out << YAML::Key << "noise" << YAML::Value << percent(c.noise);
+      if (c.prepayment) {
+        out << YAML::Key << "prepayment" << YAML::Value
+            << (c.prepayment->share ? percent(*c.prepayment->share) : money(*c.prepayment->amount));
+      }
+      if (c.escalation > 0) out << YAML::Key << "escalation" << YAML::Value << percent(c.escalation);
+      if (c.renewal) {
+        out << YAML::Key << "renewal" << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "term" << YAML::Value << span(c.renewal->term);
+        if (c.renewal->price)
+          out << YAML::Key << "price" << YAML::Value << format_number(c.renewal->price->value) + " USD/gpu-h";
+        else out << YAML::Key << "price_change" << YAML::Value << percent(c.renewal->price_change);
+        out << YAML::Key << "probability" << YAML::Value << percent(c.renewal->probability);
+        out << YAML::EndMap;
+      }
+      if (c.terminate) {
+        out << YAML::Key << "terminate" << YAML::Value << YAML::BeginMap;
+        out << YAML::Key << "at" << YAML::Value << format_date(c.terminate->at);
+        out << YAML::Key << "fee" << YAML::Value << money(c.terminate->fee);
+        out << YAML::EndMap;
+      }
       out << YAML::EndMap;
     }
     out << YAML::EndSeq;
@@ -288,6 +341,41 @@ std::string print_scenario(const ScenarioSpec& s) {
   out << YAML::EndSeq;
   out << YAML::Key << "tax_rate" << YAML::Value << percent(fin.tax_rate);
   out << YAML::Key << "discount_rate" << YAML::Value << percent(fin.discount_rate);
+  if (!fin.assets.empty()) {
+    out << YAML::Key << "assets" << YAML::Value << YAML::BeginSeq;
+    for (const auto& a : fin.assets) {
+      out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << a.name;
+      if (a.amount) out << YAML::Key << "amount" << YAML::Value << money(*a.amount);
+      if (a.per_mw_usd) out << YAML::Key << "per_mw" << YAML::Value << format_number(*a.per_mw_usd) + " USD/MW";
+      if (!a.site.empty()) out << YAML::Key << "site" << YAML::Value << a.site;
+      if (a.at) out << YAML::Key << "at" << YAML::Value << format_date(*a.at);
+      if (!a.ramp.empty()) {
+        out << YAML::Key << "ramp" << YAML::Value;
+        emit_schedule(out, CountSchedule{std::nullopt, a.ramp});
+      }
+      out << YAML::Key << "life" << YAML::Value << span(a.life);
+      out << YAML::Key << "residual" << YAML::Value << percent(a.residual);
+      out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  if (!fin.warrants.empty()) {
+    out << YAML::Key << "warrants" << YAML::Value << YAML::BeginSeq;
+    for (const auto& w : fin.warrants) {
+      out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << w.name;
+      out << YAML::Key << "shares" << YAML::Value << count(w.shares);
+      out << YAML::Key << "strike" << YAML::Value << money(w.strike);
+      out << YAML::Key << "share_price" << YAML::Value << money(w.share_price);
+      out << YAML::Key << "site" << YAML::Value << w.site;
+      out << YAML::Key << "vest" << YAML::Value << YAML::BeginSeq;
+      for (const auto& t : w.vest)
+        out << YAML::Flow << YAML::BeginMap << YAML::Key << "at_power" << YAML::Value << power(t.at_power)
+            << YAML::Key << "shares" << YAML::Value << count(t.shares) << YAML::EndMap;
+      out << YAML::EndSeq << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+  }
+  if (fin.terminal_value == TerminalValue::book) out << YAML::Key << "terminal_value" << YAML::Value << "book";
   out << YAML::EndMap;
 
   if (s.solve) {

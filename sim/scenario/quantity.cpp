@@ -1,6 +1,7 @@
 #include "sim/scenario/quantity.hpp"
 
 #include "sim/scenario/printer.hpp"
+#include "sim/scenario/schema.hpp"
 
 #include <array>
 #include <charconv>
@@ -43,6 +44,9 @@ constexpr std::array kUnits{
     UnitDef{"USD/W/month", UnitKind::power_price, 1.0},
     UnitDef{"USD/kW/month", UnitKind::power_price, 1e-3},
     UnitDef{"USD/MW/month", UnitKind::power_price, 1e-6},
+    UnitDef{"USD/W", UnitKind::capacity_cost, 1.0},
+    UnitDef{"USD/kW", UnitKind::capacity_cost, 1e-3},
+    UnitDef{"USD/MW", UnitKind::capacity_cost, 1e-6},
     UnitDef{"USD/y", UnitKind::money_rate, 1.0},
     UnitDef{"USD/year", UnitKind::money_rate, 1.0},
     UnitDef{"USD/month", UnitKind::money_rate, 12.0},
@@ -55,6 +59,11 @@ constexpr std::array kUnits{
     UnitDef{"y", UnitKind::duration, 1.0, true},
     UnitDef{"%", UnitKind::fraction, 0.01},
     UnitDef{"%/y", UnitKind::rate_per_year, 0.01},
+    UnitDef{"kg/kWh", UnitKind::carbon_intensity, 1e-3},
+    UnitDef{"g/kWh", UnitKind::carbon_intensity, 1e-6},
+    UnitDef{"t/MWh", UnitKind::carbon_intensity, 1e-3},
+    UnitDef{"kg/MWh", UnitKind::carbon_intensity, 1e-6},
+    UnitDef{"kg/Wh", UnitKind::carbon_intensity, 1.0},
     UnitDef{"gpus", UnitKind::count, 1.0},
     UnitDef{"GPUs", UnitKind::count, 1.0},
 };
@@ -161,6 +170,7 @@ std::string unit_kind_noun(UnitKind kind) {
     case UnitKind::energy_price: return "an energy price";
     case UnitKind::gpu_hour_price: return "a price per GPU-hour";
     case UnitKind::power_price: return "a price per kW of capacity per month";
+    case UnitKind::capacity_cost: return "a cost per unit of capacity";
     case UnitKind::money_rate: return "an amount per year";
     case UnitKind::gpu_hours: return "a number of GPU-hours";
     case UnitKind::duration: return "a duration";
@@ -168,6 +178,8 @@ std::string unit_kind_noun(UnitKind kind) {
     case UnitKind::rate_per_year: return "a rate per year";
     case UnitKind::count: return "a count";
     case UnitKind::ratio: return "a plain number";
+    case UnitKind::date: return "a date";
+    case UnitKind::carbon_intensity: return "a carbon intensity";
   }
   return "a value";
 }
@@ -180,6 +192,7 @@ std::string unit_kind_choices(UnitKind kind) {
     case UnitKind::energy_price: return "USD/kWh or USD/MWh";
     case UnitKind::gpu_hour_price: return "USD/gpu-h";
     case UnitKind::power_price: return "USD/kW/month or USD/MW/month";
+    case UnitKind::capacity_cost: return "USD/MW or USD/kW, e.g. 10M USD/MW";
     case UnitKind::money_rate: return "USD/y or USD/month";
     case UnitKind::gpu_hours: return "gpu-h, e.g. 300M gpu-h";
     case UnitKind::duration: return "h, d, w or y";
@@ -187,6 +200,8 @@ std::string unit_kind_choices(UnitKind kind) {
     case UnitKind::rate_per_year: return "a percentage per year such as 11% or 11%/y";
     case UnitKind::count: return "a number, optionally with k, M or B (250k)";
     case UnitKind::ratio: return "a plain number such as 1.3";
+    case UnitKind::date: return "YYYY-MM-DD or YYYY-MM-DDTHH:00";
+    case UnitKind::carbon_intensity: return "kg/kWh, g/kWh or t/MWh";
   }
   return "";
 }
@@ -220,6 +235,13 @@ QuantityResult parse_quantity(std::string_view text, UnitKind kind, std::string_
   const std::string_view s = trim(text);
   if (s.empty()) {
     r.error = "missing value (" + want + ")";
+    return r;
+  }
+  if (kind == UnitKind::date) {
+    HourStamp h = 0;
+    const std::string err = parse_date(std::string(s), h);
+    if (!err.empty()) r.error = "'" + std::string(s) + "' is not a date (" + want + ")";
+    else r.value = static_cast<double>(h);
     return r;
   }
   double number = 0.0;
@@ -321,6 +343,7 @@ std::string share_hint(const std::string& metric, std::string_view text) {
 }
 
 std::string format_base_quantity(double value, UnitKind kind, Span::Unit span_unit) {
+  if (kind == UnitKind::date) return format_date(static_cast<HourStamp>(std::llround(value)));
   std::string out = format_number(value);  // the shortest text that reads back
 
   if (kind == UnitKind::duration) return out + (span_unit == Span::Unit::years ? "y" : "h");

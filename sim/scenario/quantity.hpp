@@ -24,6 +24,7 @@ enum class UnitKind {
   energy_price,    // USD/kWh, USD/MWh, USD/Wh
   gpu_hour_price,  // USD/gpu-h
   power_price,     // USD/kW/month, USD/MW/month, USD/W/month
+  capacity_cost,   // USD/MW, USD/kW, USD/W: a one-off cost per unit of capacity
   money_rate,      // USD/y, USD/month
   gpu_hours,       // gpu-h
   duration,        // h, d, w, y
@@ -31,6 +32,8 @@ enum class UnitKind {
   rate_per_year,   // %/y or %, or a bare fraction per year
   count,           // a number of GPUs: bare, k/M/B suffix
   ratio,           // a plain number (PUE)
+  date,            // YYYY-MM-DD or YYYY-MM-DDTHH:00, as hours since 1970 (Monte Carlo draws)
+  carbon_intensity,  // kg/kWh, g/kWh, t/MWh (base kg/Wh)
 };
 
 // "a power", "an energy", … for messages.

@@ -157,8 +157,35 @@ std::optional<bool> read_bool(ReadContext& ctx, const DocNode& node) {
 }
 
 namespace {
-std::optional<double> read_count_value(ReadContext& ctx, const DocNode& node) {
-  auto v = read_number_as(ctx, node, UnitKind::count, "");
+// The word after a count: servers or racks of the pool's model (converted to
+// GPUs by the loader's cross-checks, which know the model), else GPUs.
+CountUnit strip_count_unit(std::string& text) {
+  const std::pair<const char*, CountUnit> words[] = {{"servers", CountUnit::servers}, {"server", CountUnit::servers},
+                                                     {"racks", CountUnit::racks}, {"rack", CountUnit::racks}};
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  for (const auto& [word, unit] : words) {
+    const std::string w = word;
+    if (text.size() > w.size() && text.compare(text.size() - w.size(), w.size(), w) == 0 &&
+        text[text.size() - w.size() - 1] == ' ') {
+      text.resize(text.size() - w.size());
+      return unit;
+    }
+  }
+  return CountUnit::gpus;
+}
+
+std::optional<double> read_count_value(ReadContext& ctx, const DocNode& node, CountUnit& unit) {
+  unit = CountUnit::gpus;
+  std::optional<double> v;
+  if (node.is_scalar()) {
+    std::string text = node.scalar;
+    unit = strip_count_unit(text);
+    DocNode number = node;
+    number.scalar = text;
+    v = read_number_as(ctx, number, UnitKind::count, "");
+  } else {
+    v = read_number_as(ctx, node, UnitKind::count, "");
+  }
   if (!v) return std::nullopt;
   if (*v < 0) {
     ctx.error(node.loc, "'" + node.scalar + "' is negative (expected a count of 0 or more)");
@@ -168,11 +195,17 @@ std::optional<double> read_count_value(ReadContext& ctx, const DocNode& node) {
     ctx.error(node.loc, "'" + node.scalar + "' is out of range (expected at most 1T)");
     return std::nullopt;
   }
+  if (unit != CountUnit::gpus && *v != std::floor(*v)) {
+    const char* what = unit == CountUnit::racks ? "racks" : "servers";
+    ctx.error(node.loc, "'" + node.scalar + "' is not a whole number of " + what + " (write a part of one in GPUs)");
+    return std::nullopt;
+  }
   return v;
 }
 }  // namespace
 
-std::optional<std::vector<RampPoint>> read_ramp(ReadContext& ctx, const DocNode& node) {
+std::optional<std::vector<RampPoint>> read_ramp(ReadContext& ctx, const DocNode& node, CountUnit& unit) {
+  unit = CountUnit::gpus;
   if (!node.is_seq() || node.children.empty()) {
     ctx.error(node.loc, "expected a ramp: a list of {at: DATE, count: N}, found " +
                             Section<int>::describe(node));
@@ -209,8 +242,18 @@ std::optional<std::vector<RampPoint>> read_ramp(ReadContext& ctx, const DocNode&
     ctx.path = point + ".at";
     auto when = read_date(ctx, *at);
     ctx.path = point + ".count";
-    auto n = read_count_value(ctx, *count);
+    CountUnit point_unit = CountUnit::gpus;
+    auto n = read_count_value(ctx, *count, point_unit);
     if (!when || !n) {
+      ok = false;
+      continue;
+    }
+    if (i == 0) {
+      unit = point_unit;
+    } else if (point_unit != unit) {
+      ctx.error(count->loc, "'" + count->scalar + "' counts in " + count_unit_name(point_unit) +
+                                " but the ramp's first point counts in " + count_unit_name(unit) +
+                                " (a ramp counts in one unit)");
       ok = false;
       continue;
     }
@@ -243,12 +286,12 @@ std::optional<CountSchedule> read_count_schedule(ReadContext& ctx, const DocNode
     return s;
   }
   if (node.is_seq()) {
-    auto ramp = read_ramp(ctx, node);
+    auto ramp = read_ramp(ctx, node, s.unit);
     if (!ramp) return std::nullopt;
     s.ramp = std::move(*ramp);
     return s;
   }
-  auto v = read_count_value(ctx, node);
+  auto v = read_count_value(ctx, node, s.unit);
   if (!v) return std::nullopt;
   s.constant = *v;
   return s;

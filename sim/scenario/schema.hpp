@@ -200,11 +200,15 @@ std::optional<Span> read_span(ReadContext& ctx, const DocNode& node, const std::
 std::optional<HourStamp> read_date(ReadContext& ctx, const DocNode& node);
 std::optional<std::string> read_text(ReadContext& ctx, const DocNode& node);
 std::optional<bool> read_bool(ReadContext& ctx, const DocNode& node);
-// A count, a ramp, or (where the flag is given) the words `fit` / `all`.
+// A count, a ramp, or (where the flag is given) the words `fit` / `all`. A
+// count may end in `servers` or `racks` (whole numbers): the schedule keeps it
+// in that unit, and the loader's cross-checks convert it with the pool's model.
 std::optional<CountSchedule> read_count_schedule(ReadContext& ctx, const DocNode& node, bool* fit,
                                                  bool* all);
-// A ramp: a list of {at: DATE, count: N} with dates strictly increasing.
-std::optional<std::vector<RampPoint>> read_ramp(ReadContext& ctx, const DocNode& node);
+// A ramp: a list of {at: DATE, count: N} with dates strictly increasing, every
+// count in the same unit (returned in `unit`).
+std::optional<std::vector<RampPoint>> read_ramp(ReadContext& ctx, const DocNode& node, CountUnit& unit);
+
 // Parses "2024-01-01" or "2024-01-01T06:00"; "" on success, else what is wrong.
 std::string parse_date(const std::string& text, HourStamp& out);
 

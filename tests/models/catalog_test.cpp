@@ -83,3 +83,32 @@ TEST(Catalog, OrderIsFixed) {
 
 }  // namespace
 }  // namespace gpusim
+
+namespace gpusim {
+namespace {
+
+TEST(Catalog, Gb300IsTheNvl72RacksPerGpuShare) {
+  const auto catalog = builtin_catalog();
+  const auto gb300 = std::find_if(catalog.begin(), catalog.end(), [](const auto& g) { return g.id == "GB300"; });
+  ASSERT_NE(gb300, catalog.end());
+  // 1,400 W Blackwell Ultra; overhead 120,000 W ÷ 72 − 1,400 W = 266.7 W; price $3.5M ÷ 72 ≈ 48,600 USD.
+  EXPECT_EQ(gb300->tdp.value, 1400.0);
+  EXPECT_NEAR(gb300->overhead.value, 120000.0 / 72 - 1400.0, 0.05);
+  EXPECT_NEAR(gb300->price.value, 3.5e6 / 72, 20.0);
+  // 18 compute trays of 4 GPUs make a 72-GPU rack.
+  EXPECT_EQ(gb300->gpus_per_server.value_or(0), 4.0);
+  EXPECT_EQ(gb300->gpus_per_rack.value_or(0), 72.0);
+}
+
+TEST(Catalog, EveryModelHasServersAndOnlyNvl72ModelsHaveRacks) {
+  for (const auto& g : builtin_catalog()) {
+    SCOPED_TRACE(g.id);
+    ASSERT_TRUE(g.gpus_per_server.has_value());
+    const bool nvl72 = g.id == "GB200" || g.id == "GB300";
+    EXPECT_EQ(g.gpus_per_server.value(), nvl72 ? 4.0 : 8.0);
+    EXPECT_EQ(g.gpus_per_rack.has_value(), nvl72);
+  }
+}
+
+}  // namespace
+}  // namespace gpusim

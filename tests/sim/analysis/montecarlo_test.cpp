@@ -202,6 +202,36 @@ uncertain:
   EXPECT_EQ(find_metric(r, "finance.revenue_usd")->p5, 0.0);
 }
 
+// Termination risk: a date drawn uniformly between low and high, rounded to
+// the hour. 10 GPUs at 1 USD/GPU-h from 2025-01-01 terminated at t bill
+// 10 × (t − start) USD, so each run's revenue is its own draw's hours × 10, and
+// over 200 runs the mean is near the middle: 10 × 4,381 h = 43,810 USD (the sd
+// of the mean of a uniform over 8,760 h: 8,760 ÷ √12 × 10 ÷ √200 ≈ 1,788 USD;
+// 5 sd). Daily steps bill the partial day of the termination exactly.
+TEST(MonteCarlo, TerminationDatesAreDrawnUniformly) {
+  const std::size_t runs = 200;
+  const MonteCarloResult r = run_monte_carlo(document_of(R"(name: terminate
+time: {start: 2025-01-01, duration: 2y, step: 1d}
+sites: [{name: s}]
+fleet: [{name: p, gpu: T1, site: s, count: 10}]
+contracts: [{name: C, pool: p, gpus: 10, price: 1 USD/gpu-h, terminate: {at: 2025-06-01}}]
+uncertain:
+  - {name: end, path: contracts.C.terminate.at, dist: uniform, low: 2025-01-01T01:00, high: 2026-01-01T01:00}
+)"),
+                                             runs, 5, 2);
+  const double start = static_cast<double>(to_hours({2025, 1, 1, 0}));
+  double sum = 0;
+  for (std::size_t i = 0; i < runs; ++i) {
+    HourStamp at = 0;
+    ASSERT_EQ(parse_date(r.drawn[i][0], at), "") << r.drawn[i][0];
+    EXPECT_GE(at, start + 1);
+    EXPECT_LE(at, start + 8761);
+    sum += 10.0 * (static_cast<double>(at) - start);
+  }
+  EXPECT_NEAR(find_metric(r, "finance.revenue_usd")->mean, sum / runs, 1e-6 * sum / runs);
+  EXPECT_NEAR(sum / runs, 43810.0, 5 * 1788.0);
+}
+
 TEST(MonteCarlo, RunIStatisticsAreFromRunIOnly) {
   // The first 10 runs of 40 draw the same as the 10 runs of a 10-run study.
   const DocNode doc = document_of(kMoments);

@@ -1,6 +1,7 @@
 // The committed outputs stay true to the code: docs/figures/figures.csv is what
-// `gpusim figures` computes now, and every docs/whatif/*/sweep.csv is what the
-// sweep command documented in docs/whatif.md writes now, byte for byte.
+// `gpusim figures` computes now, and every docs/whatif/*/sweep.csv and
+// docs/deals/*/sweep.csv is what the sweep command documented in
+// docs/whatif.md or docs/deals.md writes now, byte for byte.
 //
 // The Monte Carlo of docs/whatif.md §5 (docs/whatif/coreweave-2024-mc) is not
 // rerun here: 1,000 runs take about 6 s on two cores, more than this test's
@@ -49,23 +50,29 @@ TEST(CommittedOutputs, FiguresCsvIsWhatGpusimFiguresComputes) {
   EXPECT_EQ(committed, now) << "docs/figures/figures.csv is out of date; regenerate with: bash scripts/main.sh";
 }
 
-// The sweep commands docs/whatif.md documents: output directory -> sweep file.
+// The sweep commands docs/whatif.md and docs/deals.md document: output
+// directory -> sweep file.
 std::map<std::string, std::string> documented_sweeps() {
-  const std::string page = read_file(kSource / "docs/whatif.md");
-  const std::regex command(R"(gpusim sweep (scenarios/whatif/\S+\.sweep\.yaml) --out (docs/whatif/[A-Za-z0-9_.-]+))");
   std::map<std::string, std::string> sweeps;
-  for (std::sregex_iterator it(page.begin(), page.end(), command), end; it != end; ++it)
-    sweeps[(*it)[2].str()] = (*it)[1].str();
+  for (const char* folder : {"whatif", "deals"}) {
+    const std::string page = read_file(kSource / "docs" / (std::string(folder) + ".md"));
+    const std::regex command("gpusim sweep (scenarios/" + std::string(folder) + "/\\S+\\.sweep\\.yaml) --out (docs/" +
+                             folder + "/[A-Za-z0-9_.-]+)");
+    for (std::sregex_iterator it(page.begin(), page.end(), command), end; it != end; ++it)
+      sweeps[(*it)[2].str()] = (*it)[1].str();
+  }
   return sweeps;
 }
 
 TEST(CommittedOutputs, EveryWhatifSweepCsvHasItsCommandInWhatifMd) {
   const auto sweeps = documented_sweeps();
-  for (const auto& entry : fs::directory_iterator(kSource / "docs/whatif")) {
-    if (!fs::exists(entry.path() / "sweep.csv")) continue;
-    const std::string out = "docs/whatif/" + entry.path().filename().string();
-    EXPECT_TRUE(sweeps.count(out)) << out << "/sweep.csv has no `gpusim sweep FILE --out " << out
-                                   << "` command in docs/whatif.md";
+  for (const char* folder : {"whatif", "deals"}) {
+    for (const auto& entry : fs::directory_iterator(kSource / "docs" / folder)) {
+      if (!fs::exists(entry.path() / "sweep.csv")) continue;
+      const std::string out = "docs/" + std::string(folder) + "/" + entry.path().filename().string();
+      EXPECT_TRUE(sweeps.count(out)) << out << "/sweep.csv has no `gpusim sweep FILE --out " << out
+                                     << "` command in docs/" << folder << ".md";
+    }
   }
 }
 

@@ -13,43 +13,16 @@
 #include "sim/engine/solve.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/loader.hpp"
+#include "tests/support/engine.hpp"
 
 namespace gpusim {
 namespace {
 
-const char* const kCatalog = R"(
-catalog:
-  T1: {tdp: 1000 W, idle: 200 W, overhead: 300 W, price: 10000 USD}
-  Z0: {tdp: 0 W, idle: 0 W, overhead: 0 W, price: 0 USD}
-)";
-
-DocNode document_of(const std::string& text) {
-  Diagnostics diags;
-  DocNode doc = parse_yaml_text(text, "test.yaml", diags);
-  diags.throw_if_any();
-  return doc;
-}
+using testing::metric;
+using testing::with_step;
 
 // Runs the scenario (solving it when it has `solve:`).
-Results run_yaml(const std::string& text) { return run_document(document_of(std::string(kCatalog) + text)); }
-
-// Replaces every "STEP" in `text` by `step` (1h or 1d).
-std::string with_step(std::string text, const std::string& step) {
-  for (auto at = text.find("STEP"); at != std::string::npos; at = text.find("STEP", at)) text.replace(at, 4, step);
-  return text;
-}
-
-double metric(const Results& r, const std::string& path) {
-  const auto v = metric_value(summary_json(r), path);
-  EXPECT_TRUE(v) << path << " is not in the summary";
-  return v.value_or(std::nan(""));
-}
-
-#define EXPECT_REL(actual, expected)                                   \
-  do {                                                                 \
-    const double expected_value_ = (expected);                         \
-    EXPECT_NEAR((actual), expected_value_, 1e-9 * std::fabs(expected_value_)); \
-  } while (0)
+Results run_yaml(const std::string& text) { return testing::run_yaml(text); }
 
 const std::string kSteps[] = {"1h", "1d"};
 

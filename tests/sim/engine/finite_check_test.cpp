@@ -52,7 +52,7 @@ TEST(FiniteCheck, RegressionExtremeInputsAreOutOfRange) {
       {"contracts.Acme.price=1e307", "'1e307' is out of range (expected 0 to 10,000 USD/gpu-h)"},
       {"fleet.h100.life=1e-300y", "'1e-300y' is out of range (expected 1d to 100y)"},
       {"finance.debt.loan.term=1e-300y", "'1e-300y' is out of range (expected 1d to 100y)"},
-      {"fleet.h100.capex=1e300 USD", "'1e300 USD' is out of range (expected 0 to 10M USD)"},
+      {"fleet.h100.capex=1e300 USD", "'1e300 USD' is out of range (expected 0 to 1,000T USD; above 1M USD an error that asks for capex_total)"},
       {"finance.debt.loan.principal=1e300 USD", "'1e300 USD' is out of range (expected 0 to 1,000T USD)"},
   };
   for (const auto& [set, message] : cases) {
@@ -71,7 +71,7 @@ TEST(FiniteCheck, RegressionNonFiniteResultsAreAnErrorNamingTheInputs) {
   EXPECT_EQ(r.status, 2);
   // 1e306 USD/kWh × the site's facility kWh overflows a double: the energy cost is inf.
   EXPECT_EQ(r.err.rfind("--set sites.dc.electricity: error: sites.dc.electricity: the results are not finite "
-                        "(energy.cost_usd = inf, finance.energy_cost_usd = inf, ",
+                        "(energy.cost_usd = inf, energy.grid_cost_usd = inf, finance.energy_cost_usd = inf ",
                         0),
             0u)
       << r.err;

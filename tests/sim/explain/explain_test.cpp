@@ -4,6 +4,7 @@
 // --depth and errors. Every path of every shipped scenario:
 // explain_every_path_test.cpp.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -125,7 +126,8 @@ TEST(Explain, CheckTreeCatchesANodeThatDisagreesWithItsChildren) {
 
 class ExplainCli : public ::testing::Test {
  protected:
-  fs::path scratch = fs::temp_directory_path() / "gpusim_explain_cli";
+  // One folder per test process: ctest -j runs this fixture's tests side by side.
+  fs::path scratch = fs::temp_directory_path() / ("gpusim_explain_cli_" + std::to_string(::getpid()));
   void SetUp() override { fs::create_directories(scratch); }
   testing::CommandResult gpusim(const std::string& args) { return testing::run_gpusim(scratch, args); }
   // `gpusim explain FILE utilization.billed` on a scenario written to scratch/NAME.

@@ -121,7 +121,7 @@ TEST_F(Override, MisspelledKeyIsUnknownAtTheSetPath) {
             std::vector<std::string>{
                 "--set contracts.Microsoft.prise: error: contracts.Microsoft.prise: unknown key; did you mean "
                 "'price'? (valid keys: name, customer, kind, pool, gpus, gpu_hours, price, value, start, term, end, "
-                "price_decline, activity, take_or_pay)"});
+                "price_decline, activity, prepayment, escalation, renewal, terminate, take_or_pay)"});
 }
 
 TEST_F(Override, BadValueIsReportedAtTheSetPath) {
@@ -205,7 +205,7 @@ TEST_F(KeyTypes, BadPaths) {
   EXPECT_FALSE(numeric_key_type(d, "fleet.h100.cuont", error));
   EXPECT_EQ(error,
             "'fleet.h100.cuont': a fleet pool has no key 'cuont'; did you mean 'count'? (keys: name, gpu, site, "
-            "count, online, ramp, capex, life, afr, repair, power_curve)");
+            "count, online, ramp, capex, capex_total, life, residual, afr, repair, power_curve)");
   EXPECT_FALSE(numeric_key_type(d, "contracts.Microsoft.pool", error));
   EXPECT_EQ(error, "'contracts.Microsoft.pool' is not a number that can be varied (it is text)");
   EXPECT_FALSE(numeric_key_type(d, "contracts.Microsoft", error));

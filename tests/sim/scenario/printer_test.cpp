@@ -234,6 +234,39 @@ TEST(Printer, EveryKindOfValueReadsBack) {
   EXPECT_EQ(print_scenario(back), printed);
 }
 
+TEST(Printer, PpasCarbonAndPackagingReadBack) {
+  // PPAs (a list, one with its own intensity and dates), a monthly carbon
+  // intensity, packaging on a new model and a count in racks (printed in GPUs).
+  const std::string text =
+      "name: ppa\n"
+      "time: {start: 2026-01-01, duration: 30d, step: 1d}\n"
+      "catalog:\n"
+      "  R1: {tdp: 1 kW, idle: 100 W, overhead: 300 W, price: 20k USD, gpus_per_server: 4, gpus_per_rack: 64}\n"
+      "sites:\n"
+      "  - name: a\n"
+      "    carbon: [400 g/kWh, 0.41, 0.42, 0.43, 0.44, 0.45, 0.46, 0.47, 0.48, 0.49, 0.5, 0.51]\n"
+      "    ppa:\n"
+      "      - {share: 40%, price: 0.05 USD/kWh, carbon: 0 kg/kWh}\n"
+      "      - {share: 25%, price: 45 USD/MWh, start: 2026-01-10, end: 2026-01-20}\n"
+      "fleet:\n"
+      "  - {name: p, gpu: R1, site: a, count: 3 racks}\n";
+  Diagnostics diags;
+  const ScenarioSpec original = read_scenario(parse_yaml_text(text, "ppa.yaml", diags));
+  EXPECT_EQ(*original.fleet[0].schedule.constant, 192.0);  // 3 racks × 64
+  const std::string printed = print_scenario(original);
+  const ScenarioSpec back = reread(printed);
+  ASSERT_EQ(back.sites[0].ppa.size(), 2u);
+  EXPECT_DOUBLE_EQ(back.sites[0].ppa[1].share, 0.25);
+  EXPECT_DOUBLE_EQ(back.sites[0].ppa[1].price.value, 45e-6);
+  EXPECT_EQ(back.sites[0].ppa[1].end, original.sites[0].ppa[1].end);
+  ASSERT_TRUE(back.sites[0].ppa[0].carbon.has_value());
+  ASSERT_TRUE(back.sites[0].carbon.has_value());
+  EXPECT_DOUBLE_EQ(back.sites[0].carbon->monthly[0].value, 0.4e-3);
+  EXPECT_EQ(back.catalog.back().gpus_per_rack, 64.0);
+  EXPECT_EQ(*back.fleet[0].schedule.constant, 192.0);
+  EXPECT_EQ(print_scenario(back), printed);
+}
+
 TEST(Printer, PricesAndPercentagesPrintAsWritten) {
   // Regression: 0.06 USD/kWh is stored as 0.06 × 1e-3 USD/Wh and was printed as
   // 0.060000000000000005 USD/kWh, which read back as a different double.

@@ -22,6 +22,16 @@ std::string err(const std::string& text, UnitKind kind, const std::string& key =
   return parse_quantity(text, kind, key, default_unit).error;
 }
 
+TEST(Quantity, CarbonIntensities) {
+  // Base kg CO2 per Wh: 0.366 kg/kWh = 0.366e-3; 400 g/kWh = 0.4e-3; 0.5 t/MWh = 0.5e-3.
+  EXPECT_DOUBLE_EQ(ok("0.366 kg/kWh", UnitKind::carbon_intensity), 0.366e-3);
+  EXPECT_DOUBLE_EQ(ok("400 g/kWh", UnitKind::carbon_intensity), 0.4e-3);
+  EXPECT_DOUBLE_EQ(ok("0.5 t/MWh", UnitKind::carbon_intensity), 0.5e-3);
+  EXPECT_DOUBLE_EQ(ok("0.366", UnitKind::carbon_intensity, "kg/kWh"), 0.366e-3);
+  EXPECT_EQ(err("0.4 USD/kWh", UnitKind::carbon_intensity, "carbon"),
+            "'USD/kWh' is energy price; carbon is a carbon intensity: kg/kWh, g/kWh or t/MWh");
+}
+
 TEST(Quantity, PowerUnits) {
   EXPECT_DOUBLE_EQ(ok("700 W", UnitKind::power), 700.0);
   EXPECT_DOUBLE_EQ(ok("10.2 kW", UnitKind::power), 10200.0);

@@ -71,7 +71,7 @@ TEST_F(Validation, BaseScenarioLoads) {
 TEST_F(Validation, UnknownKeySuggestsAndListsValidKeys) {
   EXPECT_EQ(error_of(with("    pue: 1.3", "    pus: 1.3")),
             "s.yaml:7:5: error: sites.us.pus: unknown key; did you mean 'pue'? (valid keys: name, pue, "
-            "it_power_cap, power_cap, electricity, colocation)");
+            "it_power_cap, power_cap, electricity, ppa, carbon, colocation)");
   EXPECT_EQ(error_of(with("contracts:", "contract:")),
             "s.yaml:13:1: error: contract: unknown key; did you mean 'contracts'? (valid keys: name, "
             "description, extends, time, catalog, sites, fleet, contracts, demand, finance, solve, "
@@ -79,7 +79,7 @@ TEST_F(Validation, UnknownKeySuggestsAndListsValidKeys) {
   // No near miss: no suggestion, still the list.
   EXPECT_EQ(error_of(with("    pue: 1.3", "    colour: red")),
             "s.yaml:7:5: error: sites.us.colour: unknown key (valid keys: name, pue, it_power_cap, "
-            "power_cap, electricity, colocation)");
+            "power_cap, electricity, ppa, carbon, colocation)");
 }
 
 TEST_F(Validation, WrongUnit) {
@@ -172,7 +172,7 @@ TEST_F(Validation, EndBeforeStart) {
 TEST_F(Validation, UnknownGpuModel) {
   EXPECT_EQ(error_of(with("    gpu: H100-SXM", "    gpu: H100-SXN")),
             "s.yaml:10:10: error: fleet.h100.gpu: unknown GPU model 'H100-SXN'; did you mean 'H100-SXM'? "
-            "(catalog: H100-SXM, H200, B200, GB200, B300, MI300X, MI325X, MI355X)");
+            "(catalog: H100-SXM, H200, B200, GB200, B300, GB300, MI300X, MI325X, MI355X)");
 }
 
 TEST_F(Validation, UnknownSite) {
@@ -276,7 +276,7 @@ TEST_F(Validation, ManyErrorsCollectedInOnePass) {
     ASSERT_EQ(e.diagnostics().size(), 3u);
     EXPECT_EQ(dir.strip(e.report()),
               "s.yaml:7:5: error: sites.us.pus: unknown key; did you mean 'pue'? (valid keys: name, pue, "
-              "it_power_cap, power_cap, electricity, colocation)\n"
+              "it_power_cap, power_cap, electricity, ppa, carbon, colocation)\n"
               "s.yaml:12:12: error: fleet.h100.count: '-5' is negative (expected a count of 0 or more)\n"
               "s.yaml:17:12: error: contracts.A.price: 'USD/kWh' is energy price; price is a price per "
               "GPU-hour: USD/gpu-h\n"

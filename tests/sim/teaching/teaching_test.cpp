@@ -409,7 +409,8 @@ TEST(TeachingExercise5, ReadAsGpus) {
 }
 
 TEST(TeachingExercise5, ReadAsServers) {
-  const Json s = run(kEx5, {"fleet.lease.count=80000"});
+  // As the page runs it: 10,000 servers × 8 GPUs (H100-SXM's gpus_per_server) = 80,000 GPUs.
+  const Json s = run(kEx5, {"fleet.lease.count=10000 servers"});
   // 80,000 × 35,040 = 2,803,200,000 GPU-h; 1.3B ÷ that = 0.463756 (= 3.710046 ÷ 8)
   expect_close(s, "contracts.Nvidia.billed_gpu_hours", 2803.2e6);
   expect_close(s, "contracts.Nvidia.price_usd_per_gpu_hour", 1.3e9 / 2803.2e6);

@@ -4,6 +4,7 @@
 // computes for that command; student 0 gets the page's numbers; two students
 // never get the same answer; bad arguments exit 2 with the usage line.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -31,7 +32,8 @@ struct Variant {
 };
 
 Variant generate(const std::string& args) {
-  const fs::path scratch = fs::temp_directory_path() / "gpusim_teaching_variant";
+  // One folder per test process: ctest -j runs this file's tests side by side.
+  const fs::path scratch = fs::temp_directory_path() / ("gpusim_teaching_variant_" + std::to_string(::getpid()));
   fs::create_directories(scratch);
   const std::string command = "GPUSIM=" + std::string(GPUSIM_BINARY) + " bash scripts/teaching-variant.sh " + args +
                               " >" + (scratch / "out.txt").string() + " 2>" + (scratch / "err.txt").string();
