@@ -11,8 +11,9 @@
 #                               # and take a screenshot
 #
 # Installs what it needs from Debian (emscripten, chromium, dpkg-dev for
-# `dpkg-source`; Node.js and npm when there are none) and npm (web/package-lock.json: the charting library, the
-# Markdown renderer, puppeteer-core). yaml-cpp for the browser is built from
+# `dpkg-source`; Node.js and npm when there are none) and npm
+# (web/package-lock.json: the charting library, the Markdown renderer,
+# puppeteer-core). yaml-cpp for the browser is built from
 # Debian's own source package, once, into build/web/yaml-cpp/ (kept between
 # runs). Everything lands under build/web/; nothing outside build/ and
 # web/node_modules/ is written.
