@@ -17,7 +17,8 @@ try {
   }
   if (shot > 0) {
     const page = await openPage(env.browser, env.base,
-      '?scenario=teaching/worked-example.yaml&set=contracts.Acme.price=2.4&set=sites.dc.electricity=0.1');
+      '?scenario=teaching/worked-example.yaml&set=contracts.Acme.price=2.4&set=sites.dc.electricity=0.1' +
+      '&explain=finance.net_income_usd');
     await page.select('#heat-key', 'sites.dc.pue');
     await page.waitForFunction(() => !document.getElementById('heatmap-chart').hidden);
     await page.evaluate(() => window.scrollTo(0, 0));

@@ -16,7 +16,8 @@ const [root, wasmDir, site] = process.argv.slice(2);
 const web = join(root, 'web');
 
 function walk(dir) {
-  return readdirSync(dir).sort().flatMap((name) => {
+  // In natural order: exercise-2 before exercise-10.
+  return readdirSync(dir).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).flatMap((name) => {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? walk(path) : [path];
   });
