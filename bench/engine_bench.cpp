@@ -23,12 +23,20 @@ void BM_LoadAndRunGigawatt(benchmark::State& state) {
 }
 BENCHMARK(BM_LoadAndRunGigawatt)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
-// The engine alone.
+// The engine alone: the step engine (the default), then the segment engine.
+const gpusim::EngineOptions kSegment{0, gpusim::EngineKind::segment};
+
 void BM_RunGigawatt(benchmark::State& state) {
   const gpusim::LoadedScenario loaded = gpusim::load_scenario(kGigawatt);
   for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_scenario(loaded.spec));
 }
 BENCHMARK(BM_RunGigawatt)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
+void BM_RunGigawattSegment(benchmark::State& state) {
+  const gpusim::LoadedScenario loaded = gpusim::load_scenario(kGigawatt);
+  for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_scenario(loaded.spec, kSegment));
+}
+BENCHMARK(BM_RunGigawattSegment)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
 // The engine at daily steps (what a Monte Carlo run of it costs).
 void BM_RunGigawattDaily(benchmark::State& state) {
@@ -36,6 +44,12 @@ void BM_RunGigawattDaily(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_scenario(loaded.spec));
 }
 BENCHMARK(BM_RunGigawattDaily)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
+void BM_RunGigawattDailySegment(benchmark::State& state) {
+  const gpusim::LoadedScenario loaded = gpusim::load_scenario(kGigawatt, {"time.step=1d"});
+  for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_scenario(loaded.spec, kSegment));
+}
+BENCHMARK(BM_RunGigawattDailySegment)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
 // The CoreWeave 2024 scenario with its goal-seek.
 void BM_SolveCoreweave(benchmark::State& state) {
@@ -65,6 +79,12 @@ void BM_RunCoreweave(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_scenario(loaded.spec));
 }
 BENCHMARK(BM_RunCoreweave)->Unit(benchmark::kMicrosecond);
+
+void BM_RunCoreweaveSegment(benchmark::State& state) {
+  const gpusim::LoadedScenario loaded = gpusim::load_scenario(kCoreweave);
+  for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_scenario(loaded.spec, kSegment));
+}
+BENCHMARK(BM_RunCoreweaveSegment)->Unit(benchmark::kMicrosecond);
 
 void BM_SummarizeCoreweave(benchmark::State& state) {
   const gpusim::LoadedScenario loaded = gpusim::load_scenario(kCoreweave);

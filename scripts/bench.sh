@@ -21,6 +21,7 @@ timed() {  # timed LABEL COMMAND...: wall seconds and peak memory of one run
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(uname -m)"
 ./build-bench/bench/engine_bench --benchmark_format=console 2>/dev/null | grep -E "^BM_"
 timed "gpusim run scenarios/bench/gigawatt.yaml (6 y hourly)" $gpusim run scenarios/bench/gigawatt.yaml
+timed "gpusim run gigawatt.yaml --engine segment" $gpusim run scenarios/bench/gigawatt.yaml --engine segment
 timed "gpusim sweep coreweave-2024 10,000 points (hourly, solved)" \
   $gpusim sweep scenarios/articles/coreweave-2024-utilization.yaml \
   --vary contracts.Microsoft.price=1:3.49975:0.00025 --out "$out/sweep"

@@ -4,7 +4,7 @@
 #
 #   bash scripts/teaching-variant.sh EXERCISE STUDENT [PATH=VALUE ...]
 #
-# EXERCISE is 1 to 10; STUDENT a whole number from 0 to 99 (0 gives the
+# EXERCISE is 1 to 12; STUDENT a whole number from 0 to 99 (0 gives the
 # numbers printed on the exercise's page; each other number changes one input,
 # so no two students of a class of up to 100 get the same numbers). Extra
 # PATH=VALUE arguments are passed on as --set (e.g. fleet.gpus.life=3y for the
@@ -15,14 +15,14 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: bash scripts/teaching-variant.sh EXERCISE(1-10) STUDENT(0-99) [PATH=VALUE ...]" >&2
+  echo "usage: bash scripts/teaching-variant.sh EXERCISE(1-12) STUDENT(0-99) [PATH=VALUE ...]" >&2
   exit 2
 }
 [[ $# -ge 2 ]] || usage
 exercise=$1
 student=$2
 shift 2
-[[ $exercise =~ ^([1-9]|10)$ ]] || usage
+[[ $exercise =~ ^([1-9]|1[0-2])$ ]] || usage
 [[ $student =~ ^[0-9]{1,2}$ ]] || usage
 gpusim=${GPUSIM:-build/sim/gpusim}
 [[ -x $gpusim ]] || { echo "teaching-variant: no gpusim at $gpusim (build it, or set GPUSIM)" >&2; exit 2; }
@@ -69,6 +69,13 @@ case $exercise in
   10) file=exercise-10-energy-bill.yaml
      sets=("sites.campus.electricity=$(vary 0.06 0.0005) USD/kWh")
      answers=(energy.cost_usd energy.facility_kwh energy.cooling_and_losses_kwh) ;;
+  11) file=exercise-11-prepayment.yaml
+     sets=("contracts.Microsoft.prepayment=$(vary 20 0.5)%")
+     answers=(finance.min_cumulative_cash_usd finance.prepayments_usd finance.payback_years finance.npv_usd
+              finance.net_income_usd) ;;
+  12) file=exercise-12-carbon.yaml
+     sets=("sites.campus.carbon=$(vary 0.366 0.002) kg/kWh")
+     answers=(energy.co2_tonnes energy.co2_kg_per_gpu_hour energy.cost_usd energy.ppa_kwh) ;;
 esac
 [[ $k -eq 0 ]] && sets=()
 sets=(${fixed[@]+"${fixed[@]}"} ${sets[@]+"${sets[@]}"})

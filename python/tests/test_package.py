@@ -104,7 +104,8 @@ def test_bash_completion_offers_commands_options_and_values(unpacked):
     command = str(unpacked / "usr/bin/gpusim")
     assert complete(script, command, "") == COMMANDS
     assert complete(script, command, "s") == ["solve", "sweep"]
-    assert set(complete(script, command, "run", "--")) == {"--help", "--set", "--format", "--out", "--every"}
+    assert set(complete(script, command, "run", "--")) == {"--help", "--set", "--format", "--out", "--every", "--engine"}
+    assert complete(script, command, "run", "--engine", "") == ["step", "segment"]
     assert complete(script, command, "run", "--format", "") == ["table", "json", "csv"]
     assert complete(script, command, "mc", "--r") == ["--runs"]
 

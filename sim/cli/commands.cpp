@@ -162,9 +162,15 @@ int run_run(const RunOptions& opts, std::ostream& out, std::ostream& err) {
     return 2;
   }
   const LoadedScenario loaded = load_scenario(opts.scenario, opts.overrides);
+  EngineOptions engine;
+  if (opts.engine == "segment") {
+    engine.engine = EngineKind::segment;
+    const std::string why = segment_engine_fallback(loaded.spec);
+    if (!why.empty()) err << "gpusim run: the segment engine does not handle " << why << " yet; ran the step engine\n";
+  }
   Results r;
   try {
-    r = run_document(loaded.document);
+    r = run_document(loaded.document, engine);
   } catch (const ModelError& e) {
     err << locate_model_error(loaded, e).str() << "\n1 error; nothing was written\n";
     return 2;

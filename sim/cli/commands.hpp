@@ -22,6 +22,7 @@ struct RunOptions {
   std::string format = "table";  // table | json | csv
   std::string out_dir;           // empty: no files
   std::string every = "month";   // step | day | month | quarter | year
+  std::string engine = "step";   // step | segment (docs/model.md "The segment engine")
 };
 int run_run(const RunOptions& opts, std::ostream& out, std::ostream& err);
 

@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
   r->add_option("--out", run.out_dir, "Write summary.json, timeseries.csv, customers.csv to DIR");
   r->add_option("--every", run.every, "Time series period: step, day, month (default), quarter, year")
       ->check(CLI::IsMember({"step", "day", "month", "quarter", "year"}));
+  r->add_option("--engine", run.engine, "Allocation engine: step (default, the reference) or segment")
+      ->check(CLI::IsMember({"step", "segment"}));
 
   SolveOptions solve;
   auto* s = app.add_subcommand("solve", "Goal-seek: vary one key until a result equals a target");

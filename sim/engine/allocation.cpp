@@ -12,8 +12,6 @@
 
 namespace gpusim::stages {
 
-namespace {
-
 // GPUs the contract asks for, averaged over step k.
 double desired_at(const ContractRun& c, const Pool& pool, const Grid& g, Index k) {
   const double a = std::max(g.t0(k), c.start), b = std::min(g.t1(k), c.bill_end);
@@ -28,6 +26,8 @@ double desired_at(const ContractRun& c, const Pool& pool, const Grid& g, Index k
   }
   return c.curve.integral(a, b) * inv_dt;
 }
+
+namespace {
 
 // The contract's demand over steps [k0, k1): whole steps inside its window ask
 // for the full amount, so only the steps at its edges need desired_at.
@@ -190,6 +190,39 @@ ContractPlan build_contracts(const ScenarioSpec& s, const std::vector<Pool>& poo
   return plan;
 }
 
+void start_contract_result(const ContractRun& c, const Grid& g, ContractResult& cr) {
+  cr.name = c.spec->name;
+  cr.customer = c.spec->customer;
+  cr.list = c.list;
+  cr.kind = c.spec->kind;
+  cr.pool = c.spec->pool;
+  cr.price_usd_per_gpu_hour = c.price;
+  cr.price_derived_from_value = !c.spec->price && c.spec->value;
+  cr.window_start_h = c.start;
+  cr.window_end_h = c.end;
+  cr.window_gpu_hours = c.window_gpu_hours;
+  cr.prepayment_usd = c.prepayment_usd;
+  if (!c.spec->whole_pool && !c.spec->gpu_hours) cr.count = count_as_written(c.spec->gpus);
+  if (c.spec->terminate) {
+    const double at = static_cast<double>(c.spec->terminate->at);
+    if (at >= g.t0(0) && at < g.end()) cr.termination_fee_usd = c.spec->terminate->fee.value;
+  }
+}
+
+bool varying_price(const ContractRun& c) {
+  return !c.is_renewal && (c.spec->price_decline > 0 || c.escalation > 0);
+}
+
+// A declining price, taken at the middle of each step (exact for flat prices);
+// an escalating one, averaged over the step's part of the window.
+double step_price(const ContractRun& c, const Grid& g, Index k) {
+  if (c.spec->price_decline > 0 && !c.is_renewal)
+    return c.price * std::pow(1.0 - c.spec->price_decline, (0.5 * (g.t0(k) + g.t1(k)) - c.start) / g.year_hours[k]);
+  if (c.escalation > 0 && !c.is_renewal)
+    return c.price * c.price_factor(std::max(g.t0(k), c.start), std::min(g.t1(k), c.bill_end), g.year_hours[k]);
+  return c.price;
+}
+
 Allocation allocation_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options,
                             std::vector<Pool>& pools, const ContractPlan& plan, Results& r) {
   StepSeries& ts = r.series;
@@ -204,24 +237,7 @@ Allocation allocation_stage(const ScenarioSpec& s, const Grid& g, const EngineOp
     const ContractRun& c = contracts[ci];
     Pool& pool = pools[c.pool];
     ContractResult& cr = out.results[c.result];
-    if (!c.is_renewal) {
-      cr.name = c.spec->name;
-      cr.customer = c.spec->customer;
-      cr.list = c.list;
-      cr.kind = c.spec->kind;
-      cr.pool = c.spec->pool;
-      cr.price_usd_per_gpu_hour = c.price;
-      cr.price_derived_from_value = !c.spec->price && c.spec->value;
-      cr.window_start_h = c.start;
-      cr.window_end_h = c.end;
-      cr.window_gpu_hours = c.window_gpu_hours;
-      cr.prepayment_usd = c.prepayment_usd;
-      if (!c.spec->whole_pool && !c.spec->gpu_hours) cr.count = count_as_written(c.spec->gpus);
-      if (c.spec->terminate) {
-        const double at = static_cast<double>(c.spec->terminate->at);
-        if (at >= g.t0(0) && at < g.end()) cr.termination_fee_usd = c.spec->terminate->fee.value;
-      }
-    }
+    if (!c.is_renewal) start_contract_result(c, g, cr);
     const auto [k0, k1] = g.range(c.start, c.bill_end);
     const bool reserved = c.spec->kind == ContractKind::reserved;
     // Demand noise, drawn only under a seed: demand × max(0, 1 + noise × z), z ~ N(0, 1).
@@ -242,23 +258,12 @@ Allocation allocation_stage(const ScenarioSpec& s, const Grid& g, const EngineOp
     const double dt = g.dt;
     const ArrayXd busy = got * c.spec->activity;
     const ArrayXd billed_hours = ((reserved && !c.spec->take_or_pay) ? busy : got) * dt;
-    // A declining price, taken at the middle of each step (exact for flat prices);
-    // an escalating one, averaged over the step's part of the window.
     ArrayXd revenue;
-    if (c.spec->price_decline > 0 && !c.is_renewal) {
-      ArrayXd step_price(len);
-      for (Index k = k0; k < k1; ++k)
-        step_price[k - k0] = c.price * std::pow(1.0 - c.spec->price_decline,
-                                                (0.5 * (g.t0(k) + g.t1(k)) - c.start) / g.year_hours[k]);
-      revenue = billed_hours * step_price;
-      cr.value_usd += total(want * dt * step_price);
-    } else if (c.escalation > 0 && !c.is_renewal) {
-      ArrayXd step_price(len);
-      for (Index k = k0; k < k1; ++k)
-        step_price[k - k0] = c.price * c.price_factor(std::max(g.t0(k), c.start), std::min(g.t1(k), c.bill_end),
-                                                      g.year_hours[k]);
-      revenue = billed_hours * step_price;
-      cr.value_usd += total(want * dt * step_price);
+    if (varying_price(c)) {
+      ArrayXd price(len);
+      for (Index k = k0; k < k1; ++k) price[k - k0] = step_price(c, g, k);
+      revenue = billed_hours * price;
+      cr.value_usd += total(want * dt * price);
     } else {
       revenue = billed_hours * c.price;
       cr.value_usd += total(want) * dt * c.price;

@@ -96,7 +96,9 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
   std::vector<Pool> pools = fleet_stage(s, g, options, r);
   check_site_caps(s, pools, g, sites.pue);
   const ContractPlan plan = build_contracts(s, pools, options);
-  const Allocation allocation = allocation_stage(s, g, options, pools, plan, r);
+  r.segment_engine = options.engine == EngineKind::segment && segment_engine_fallback(s).empty();
+  const Allocation allocation = r.segment_engine ? segment_allocation_stage(g, pools, plan, r)
+                                                 : allocation_stage(s, g, options, pools, plan, r);
   const EnergyTotals energy = power_energy_stage(s, g, pools, sites, r);
   money_stage(s, g, pools, plan, allocation, energy, r);
   summary_stage(s, g, plan, allocation.results, energy, r);

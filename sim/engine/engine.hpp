@@ -7,17 +7,28 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "models/scenario.hpp"
 #include "sim/engine/results.hpp"
 
 namespace gpusim {
 
+// How allocation is worked out (docs/model.md "The segment engine"): step by
+// step (the reference), or on runs of steps between events, with the same results.
+enum class EngineKind { step, segment };
+
 struct EngineOptions {
   // Which random stream to draw from when the scenario has a seed: Monte Carlo
   // run i uses run_index i, so its draws do not depend on thread count.
   std::uint64_t run_index = 0;
+  EngineKind engine = EngineKind::step;
 };
+
+// Why the segment engine cannot run this scenario yet (run_scenario then runs
+// the step engine), or "" when it can: "drawn failures (pool P)" or "demand
+// noise (contracts.C)" under a seed.
+std::string segment_engine_fallback(const ScenarioSpec& spec);
 
 // Runs the scenario (without its `solve:` block; see sim/engine/solve.hpp).
 // Without a seed every quantity is its expected value; with `seed:` failures

@@ -110,6 +110,16 @@ struct ContractPlan {
 };
 ContractPlan build_contracts(const ScenarioSpec& s, const std::vector<Pool>& pools, const EngineOptions& options);
 
+// GPUs the contract asks for, averaged over step k (before its renewal's scale).
+double desired_at(const ContractRun& c, const Pool& pool, const Grid& g, Index k);
+// A contract's ContractResult before allocation: its names, window, price, terms.
+void start_contract_result(const ContractRun& c, const Grid& g, ContractResult& cr);
+// Whether its price changes from step to step (a decline or an escalation), and
+// the price of step k: a decline at the step's middle, an escalation averaged
+// over the step's part of the window.
+bool varying_price(const ContractRun& c);
+double step_price(const ContractRun& c, const Grid& g, Index k);
+
 // What allocation leaves for the money stage: each run's revenue over its steps
 // [first_step, first_step + revenue.size()) (kept only for prepaid contracts).
 struct Billing {
@@ -125,6 +135,13 @@ struct Allocation {
 // ladder and revenue series to r and each pool's busy GPUs.
 Allocation allocation_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options,
                             std::vector<Pool>& pools, const ContractPlan& plan, Results& r);
+
+// The segment engine's allocation (segment_allocation.cpp; docs/model.md
+// "The segment engine"): the same results as allocation_stage, worked out on
+// runs of steps over which every demand and what is left of every pool change
+// linearly. Needs pools' available GPUs that are expected values (no drawn
+// failures) and demand without noise: segment_engine_fallback says why not.
+Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, const ContractPlan& plan, Results& r);
 
 // ---- Power and energy (power_energy.cpp; model.md "Power" to "Colocation") ----
 

@@ -108,15 +108,29 @@ Node site_grid_cost(const Context& ctx, const std::string& name) {
                                              s.spec->electricity.flat.value * 1e3, "USD/kWh", kEnergy)});
 }
 
-// The PPAs' share of the inputs, shown under their totals.
-std::vector<Node> ppa_inputs(const Context& ctx, const SiteRef& s, bool prices) {
+// The PPAs' inputs, shown under their totals: each share, and its price or
+// its own carbon intensity (c_j; without one its energy counts at the site's).
+enum class PpaDetail { share, price, carbon };
+std::vector<Node> ppa_inputs(const Context& ctx, const SiteRef& s, PpaDetail detail) {
   std::vector<Node> out;
   const bool is_list = ctx.loaded.locations.count(s.key + ".ppa[0]") > 0;  // as the loader records a list
   for (std::size_t j = 0; j < s.spec->ppa.size(); ++j) {
     const PpaSpec& p = s.spec->ppa[j];
     const std::string key = s.key + ".ppa" + (is_list ? "[" + std::to_string(j) + "]" : std::string());
     out.push_back(input(ctx, key + ".share", "PPA share s_" + std::to_string(j), p.share, "share", kPpa));
-    if (prices) out.push_back(input(ctx, key + ".price", "PPA price q_" + std::to_string(j), p.price.value * 1e3, "USD/kWh", kPpa));
+    if (detail == PpaDetail::price)
+      out.push_back(input(ctx, key + ".price", "PPA price q_" + std::to_string(j), p.price.value * 1e3, "USD/kWh", kPpa));
+    if (detail == PpaDetail::carbon && p.carbon) {
+      const bool flat = p.carbon->kind == CarbonSpec::Kind::flat;
+      Node c = input(ctx, key + ".carbon", "the PPA's own carbon intensity c_" + std::to_string(j),
+                     flat ? p.carbon->flat.value * 1e3 : 0.0, "kg/kWh", kCarbon);
+      if (!flat) {
+        c.value.reset();
+        c.notes.push_back(p.carbon->kind == CarbonSpec::Kind::monthly ? "12 monthly values, each step at its month's"
+                                                                      : "hourly values, read as the tariff is");
+      }
+      out.push_back(std::move(c));
+    }
   }
   return out;
 }
@@ -127,7 +141,7 @@ Node site_ppa_kwh(const Context& ctx, const std::string& name) {
   if (s.spec->ppa.empty()) {
     return not_given(path, "the site's energy bought under PPAs", s.result->ppa_kwh, "kWh", "no PPA", kPpa, s.key + ".ppa");
   }
-  std::vector<Node> shown = ppa_inputs(ctx, s, false);
+  std::vector<Node> shown = ppa_inputs(ctx, s, PpaDetail::share);
   shown.insert(shown.begin(), ctx.explain(site_path(name, "facility_kwh")));
   return engine_total(path, "the site's energy bought under PPAs", s.result->ppa_kwh, "kWh",
                       "Σₖ Σ_j E(k) × s_j × o_j(k) ÷ 1000", kPpa, std::move(shown));
@@ -140,7 +154,7 @@ Node site_ppa_cost(const Context& ctx, const std::string& name) {
     return not_given(path, "the site's energy bill under PPAs", s.result->ppa_cost_usd, "USD", "no PPA", kPpa,
                      s.key + ".ppa");
   }
-  std::vector<Node> shown = ppa_inputs(ctx, s, true);
+  std::vector<Node> shown = ppa_inputs(ctx, s, PpaDetail::price);
   shown.insert(shown.begin(), ctx.explain(site_path(name, "ppa_kwh")));
   return engine_total(path, "the site's energy bill under PPAs", s.result->ppa_cost_usd, "USD",
                       "Σₖ Σ_j E(k) × s_j × o_j(k) × q_j", kPpa, std::move(shown));
@@ -180,7 +194,7 @@ Node site_co2(const Context& ctx, const std::string& name) {
     }
     shown.push_back(std::move(c));
   }
-  for (auto& n : ppa_inputs(ctx, s, false)) shown.push_back(std::move(n));
+  for (auto& n : ppa_inputs(ctx, s, PpaDetail::carbon)) shown.push_back(std::move(n));
   Node n = engine_total(path, label, s.result->co2_tonnes, "t",
                         "Σₖ E(k) × [grid share(k) × c_site(k) + Σ_j s_j × o_j(k) × c_j(k)] ÷ 1000", kCarbon,
                         std::move(shown));

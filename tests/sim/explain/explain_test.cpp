@@ -82,6 +82,36 @@ TEST(Explain, DefaultsAndCatalogEntriesNameTheirSource) {
   EXPECT_EQ(capex->source.rfind("catalog H100-SXM (built-in", 0), 0u) << capex->source;
 }
 
+// The deal terms and the carbon are explained from their inputs (issues 10, 11).
+TEST(Explain, DealTermsAndCarbonComeFromTheirInputs) {
+  const explain::Context iren = explain::make_context("scenarios/deals/microsoft-iren.yaml");
+  // P = q × V = 20% × 9.7B USD = 1.94B USD.
+  const Node prepaid = explain::explain_path(iren, "contracts.Microsoft.prepayment_usd");
+  EXPECT_NEAR(*prepaid.value, 1.94e9, 1e-3);
+  EXPECT_EQ(prepaid.op, Op::product);
+  ASSERT_NE(find(prepaid, "contracts.Microsoft.value"), nullptr);
+  EXPECT_EQ(find(prepaid, "contracts.Microsoft.prepayment")->source, "scenarios/deals/microsoft-iren.yaml:69:17");
+  // C = capex_total ÷ the ramp's largest count = 5.8B ÷ 119,997 = 48,334.54 USD per GPU.
+  const Node per_gpu = explain::explain_path(iren, "pools.gb300.capex_per_gpu_usd");
+  EXPECT_EQ(per_gpu.op, Op::quotient);
+  EXPECT_NEAR(*per_gpu.value, 5.8e9 / 119997.0, 1e-6);
+  ASSERT_NE(find(per_gpu, "fleet.gb300.capex_total"), nullptr);
+  EXPECT_TRUE(explain::check_tree(explain::explain_path(iren, "finance.capex_usd")).empty());
+
+  const explain::Context campus = explain::make_context("scenarios/whatif/six-gw-ppa-carbon.yaml");
+  const Node co2 = explain::explain_path(campus, "sites.campus.co2_tonnes");
+  // Half the energy at the grid's 0.366 kg/kWh, half under a PPA at 0 kg/kWh:
+  // 52,559,990,250 kWh × 0.5 × 0.366 ÷ 1000 = 9,618,478.2 t.
+  EXPECT_NEAR(*co2.value, 52559990250.12 * 0.5 * 0.366 / 1000, 1e-3);
+  const Node* grid = find(co2, "sites.campus.carbon");
+  ASSERT_NE(grid, nullptr);
+  EXPECT_DOUBLE_EQ(*grid->value, 0.366);
+  const Node* own = find(co2, "sites.campus.ppa.carbon");
+  ASSERT_NE(own, nullptr) << "the PPA's own intensity is an input of the CO2";
+  EXPECT_EQ(*own->value, 0.0);
+  EXPECT_EQ(own->source.rfind("scenarios/whatif/six-gw-ppa-carbon.yaml:32:", 0), 0u) << own->source;
+}
+
 TEST(Explain, MonteCarloInputsSayTheyAreDrawn) {
   const explain::Context ctx = explain::make_context("scenarios/whatif/coreweave-2024-mc.yaml");
   ASSERT_FALSE(ctx.spec.uncertain.empty());

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -257,15 +258,15 @@ constexpr double kCapex = 1000 * 40000.0;                     // 40M USD
 
 // The cohort's cash flows summed by calendar month, as model.md's NPV does:
 // month m covers hours [a, b) of the run (2025-01-01 to 2029-12-31, the last
-// month 30 days), its flow c × (b − a) with c the cash per hour, minus the
+// month 30 days; a run starting on 1 January of another year: first_year), its flow c × (b − a) with c the cash per hour, minus the
 // capex in January, discounted from mid-month: t = (a + b)/2 ÷ 8,760.
 struct Month {
   double a, b;
 };
-std::vector<Month> months_of_run(double run_hours) {
+std::vector<Month> months_of_run(double run_hours, int first_year = 2025) {
   std::vector<Month> out;
   double a = 0.0;
-  for (int year = 2025; a < run_hours; ++year) {
+  for (int year = first_year; a < run_hours; ++year) {
     for (int m = 0; m < 12 && a < run_hours; ++m) {
       static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
       const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -448,6 +449,12 @@ const explain::Node* find_node(const explain::Node& n, const std::string& path) 
     if (const explain::Node* f = find_node(c, path)) return f;
   return nullptr;
 }
+// The tree has a node PATH whose source names LOCATION (file:line:col, as the page shows it).
+void expect_written_at(const explain::Node& tree, const std::string& path, const std::string& location) {
+  const explain::Node* n = find_node(tree, path);
+  ASSERT_NE(n, nullptr) << path;
+  EXPECT_NE(n->source.find(location), std::string::npos) << path << ": " << n->source;
+}
 
 // ---------------------------------------------------------------- exercise 6
 // C1: 10,000 GPUs, 4 y, 1.3B USD; C2: 8,000 GPUs, 200M USD, term solved to C1's price.
@@ -529,6 +536,34 @@ TEST(TeachingExercise7, ThreeLives) {
   EXPECT_EQ(life->source, "--set fleet.gpus.life");
 }
 
+// The monthly time series' column NAME (`--out DIR --every month`, timeseries.csv):
+// (the row's first field, the month, and the column's value) for every row.
+std::vector<std::pair<std::string, double>> timeseries_column(const Results& r, const std::string& name) {
+  std::istringstream lines(timeseries_csv(r, Period::month));
+  std::string line;
+  std::getline(lines, line);  // the header: find the column by name
+  std::size_t column = 0;
+  for (std::size_t at = 0, i = 0;; ++i) {
+    const std::size_t comma = line.find(',', at);
+    if (line.substr(at, comma - at) == name) {
+      column = i;
+      break;
+    }
+    if (comma == std::string::npos) {
+      ADD_FAILURE() << "no " << name << " column";
+      return {};
+    }
+    at = comma + 1;
+  }
+  std::vector<std::pair<std::string, double>> out;
+  while (std::getline(lines, line)) {
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < column; ++i) at = line.find(',', at) + 1;
+    out.emplace_back(line.substr(0, line.find(',')), std::stod(line.substr(at, line.find(',', at) - at)));
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------- exercise 8
 // 10,000 H100s, 400M USD loan (10%, 5 y, linear); Big 6,200 GPUs, Others 3,800, at 2.50; staff 10M/y.
 const std::string kEx8 = "exercise-8-concentration.yaml";
@@ -563,26 +598,10 @@ TEST(TeachingExercise8, BigLeavesAfterOneYearCashRunsOutInNovember2028) {
   // After 3 years the cumulative cash is 81,384,240 − 42,865,480 − 34,865,480 = 3,653,280; in year 4
   // (2028) it falls by 26,865,480, through −20M (the equity buffer) after about
   // 23,653,280 ÷ 26,865,480 × 365 ≈ 321 days: November 2028. The monthly time series says which month.
-  const std::string csv = timeseries_csv(r, Period::month);
-  std::istringstream lines(csv);
-  std::string line, first_below;
-  std::getline(lines, line);  // the header: find the cumulative_cash_usd column by name
-  std::size_t column = 0;
-  for (std::size_t at = 0, i = 0;; ++i) {
-    const std::size_t comma = line.find(',', at);
-    if (line.substr(at, comma - at) == "cumulative_cash_usd") {
-      column = i;
-      break;
-    }
-    ASSERT_NE(comma, std::string::npos) << "no cumulative_cash_usd column";
-    at = comma + 1;
-  }
-  while (std::getline(lines, line)) {
-    std::size_t at = 0;
-    for (std::size_t i = 0; i < column; ++i) at = line.find(',', at) + 1;
-    const double cumulative = std::stod(line.substr(at, line.find(',', at) - at));
+  std::string first_below;
+  for (const auto& [month, cumulative] : timeseries_column(r, "cumulative_cash_usd")) {
     if (cumulative < -20e6) {
-      first_below = line.substr(0, line.find(','));
+      first_below = month;
       break;
     }
   }
@@ -665,7 +684,208 @@ TEST(TeachingExercise10, BusySixtyPercentOfTheTime) {
   expect_close(s, "finance.revenue_usd", 2812939.0 * kYear * 2.0);
 }
 
-// ------------------------------------------------- the what-ifs of pages 6–10
+// ---------------------------------------------------------------- exercise 11
+// 120,000 GB300s (1,400 + 266.7 W) bought for 5.8B USD on day one, life 5 y; Microsoft rents them all for
+// 5 × 365 days (43,800 h, 1,825 days, 2026-01-01 to 2030-12-31) for V = 9.7B USD, 20% prepaid; PUE 1.3,
+// 0.086 USD/kWh, 21% tax, NPV at 10%. Without the prepayment: --set contracts.Microsoft.prepayment=0%.
+const std::string kEx11 = "exercise-11-prepayment.yaml";
+const std::vector<std::string> kNoPrepayment = {"contracts.Microsoft.prepayment=0%"};
+constexpr double kValue11 = 9.7e9, kPrepaid11 = 0.2 * kValue11, kCapex11 = 5.8e9, kDays11 = 1825.0;
+// energy = 120,000 × 1.6667 kW × 1.3 × 43,800 h × 0.086 = 979,387,587.36 USD
+constexpr double kEnergy11 = 120000.0 * 1.6667 * 1.3 * 5 * kYear * 0.086;
+// pre-tax income = 9.7B − 979,387,587.36 − 5.8B depreciation = 2,920,612,412.64; each calendar year is
+// profitable, so tax = 21% of it = 613,328,606.65 and net income 2,307,283,805.99
+constexpr double kPreTax11 = kValue11 - kEnergy11 - kCapex11;
+
+TEST(TeachingExercise11, RevenueNetIncomeAndTaxDoNotMove) {
+  EXPECT_NEAR(kEnergy11, 979387587.36, 0.005);
+  for (const auto& sets : {std::vector<std::string>{}, kNoPrepayment}) {
+    const Json s = run(kEx11, sets);
+    // price = 9.7B ÷ (120,000 × 43,800 h) = 1.84551 USD/GPU-h
+    expect_close(s, "contracts.Microsoft.price_usd_per_gpu_hour", kValue11 / (120000.0 * 5 * kYear));
+    expect_close(s, "finance.revenue_usd", kValue11);
+    expect_close(s, "finance.energy_cost_usd", kEnergy11);
+    expect_close(s, "finance.tax_usd", 0.21 * kPreTax11);
+    expect_close(s, "finance.net_income_usd", 0.79 * kPreTax11);
+    // over the whole contract the prepayment is all applied: cash flow = net income (capex = depreciation)
+    expect_close(s, "finance.cash_flow_usd", 0.79 * kPreTax11);
+    expect_close(s, "finance.deferred_revenue_end_usd", 0.0);
+  }
+  EXPECT_NEAR(0.21 * kPreTax11, 613328606.65, 0.01);
+  // the page's working: price 1.84551; a day's revenue 5,315,068.49 (1,063,013.70 from P), energy 536,650.73,
+  // depreciation 3,178,082.19, pre-tax income 1,600,335.57, tax 336,070.47; a year's energy 195.88M, tax 122.67M
+  EXPECT_NEAR(kValue11 / (120000.0 * 5 * kYear), 1.84551, 5e-6);
+  EXPECT_NEAR(kValue11 / kDays11, 5315068.49, 0.005);
+  EXPECT_NEAR(0.2 * kValue11 / kDays11, 1063013.70, 0.005);
+  EXPECT_NEAR(kEnergy11 / kDays11, 536650.73, 0.005);
+  EXPECT_NEAR(kCapex11 / kDays11, 3178082.19, 0.005);
+  EXPECT_NEAR(kPreTax11 / kDays11, 1600335.57, 0.005);
+  EXPECT_NEAR(0.21 * kPreTax11 / kDays11, 336070.47, 0.005);
+  EXPECT_NEAR(kEnergy11 / 5, 195.88e6, 0.005e6);
+  EXPECT_NEAR(0.21 * kPreTax11 / 5, 122.67e6, 0.005e6);
+  EXPECT_NEAR(0.79 * kPreTax11, 2307283805.99, 0.01);
+  expect_close(run(kEx11), "finance.prepayments_usd", kPrepaid11);  // 20% × 9.7B = 1.94B
+  expect_close(run(kEx11, kNoPrepayment), "finance.prepayments_usd", 0.0);
+}
+
+TEST(TeachingExercise11, TheCashComesForward) {
+  const Json with = run(kEx11), without = run(kEx11, kNoPrepayment);
+  // The lowest cumulative cash is the end of day one: −5.8B + 5,315,068.49 − 536,650.73 = −5,795,221,582.24
+  // without; with P: + 1,940,000,000 − 20% × 5,315,068.49 = −3,856,284,595.94 (1,938,936,986.30 higher)
+  const double day_revenue = kValue11 / kDays11, day_energy = kEnergy11 / kDays11;
+  expect_close(without, "finance.min_cumulative_cash_usd", -kCapex11 + day_revenue - day_energy);
+  expect_close(with, "finance.min_cumulative_cash_usd", -kCapex11 + day_revenue - day_energy + kPrepaid11 - 0.2 * day_revenue);
+  EXPECT_NEAR(-kCapex11 + day_revenue - day_energy, -5795221582.24, 0.005);
+  EXPECT_NEAR(kPrepaid11 - 0.2 * day_revenue, 1938936986.30, 0.005);
+  // Payback: a day's cash before tax 4,778,417.76; the tax, 21% × 1,600,335.57 = 336,070.47 a day, is paid
+  // each 31 December. At the end of 2028 (1,096 days): −5.8B + 1,096 × (4,778,417.76 − 336,070.47)
+  // = −931,187,369; 931,187,369 ÷ 4,778,417.76 = 194.87 days into 2029 → (1,096 + 194.87) ÷ 365 = 3.5366 y.
+  // With P the day's cash is 4,778,417.76 − 1,063,013.70 = 3,715,404.06: −3.86B + 1,096 × 3,379,333.59
+  // = −156,250,383 → 42.05 days → (1,096 + 42.05) ÷ 365 = 3.1180 y.
+  const double day_cash = day_revenue - day_energy, day_tax = 0.21 * kPreTax11 / kDays11;
+  const auto payback = [&](double prepaid) {
+    const double cash = day_cash - prepaid / kDays11;  // each day's bill pays P ÷ V of itself from P
+    const double end_2028 = -kCapex11 + prepaid + 1096.0 * (cash - day_tax);
+    return (1096.0 - end_2028 / cash) / 365.0;
+  };
+  expect_close(without, "finance.payback_years", payback(0.0));
+  expect_close(with, "finance.payback_years", payback(kPrepaid11));
+  EXPECT_NEAR(payback(0.0), 3.54, 0.005);
+  EXPECT_NEAR(-kCapex11 + 1096.0 * (day_cash - day_tax), -931187369.0, 1.0);
+  EXPECT_NEAR((kCapex11 - 1096.0 * (day_cash - day_tax)) / day_cash, 194.87, 0.005);
+  EXPECT_NEAR(day_cash, 4778417.76, 0.005);
+  EXPECT_NEAR(day_cash - kPrepaid11 / kDays11, 3715404.06, 0.005);
+  EXPECT_NEAR(day_cash - kPrepaid11 / kDays11 - day_tax, 3379333.59, 0.005);
+  EXPECT_NEAR(-kCapex11 + kPrepaid11 + 1096.0 * (day_cash - kPrepaid11 / kDays11 - day_tax), -156250383.0, 1.0);
+  EXPECT_NEAR(payback(kPrepaid11), 3.12, 0.005);
+  // The paper shortcut: 5.8B ÷ 1.621B = 3.58 y and (5.8B − 1.94B) ÷ (1.621B − 0.388B) = 3.13 y, within 0.05 y
+  const double year_cash = kValue11 / 5 - kEnergy11 / 5 - 0.21 * kPreTax11 / 5;  // 1.94B − 195.88M − 122.67M
+  EXPECT_NEAR(year_cash, 1.621e9, 0.0005e9);
+  EXPECT_NEAR(kCapex11 / year_cash, payback(0.0), 0.05);
+  EXPECT_NEAR((kCapex11 - kPrepaid11) / (year_cash - kPrepaid11 / 5), payback(kPrepaid11), 0.05);
+  // NPV: the two runs' monthly flows differ by +P in January 2026 and −P × (hours of the month) ÷ 43,800
+  // each month, discounted from mid-month at 10%: +388,969,440 USD (1,082,431,222 against 693,461,783).
+  double prepaid_npv = 0.0;
+  bool first = true;
+  for (const Month& m : months_of_run(5 * kYear, 2026)) {
+    const double flow = (first ? kPrepaid11 : 0.0) - kPrepaid11 * (m.b - m.a) / (5 * kYear);
+    prepaid_npv += flow * std::pow(1.1, -((m.a + m.b) / 2.0) / kYear);
+    first = false;
+  }
+  EXPECT_NEAR(metric(with, "finance.npv_usd") - metric(without, "finance.npv_usd"), prepaid_npv, 1e-8 * kPrepaid11);
+  EXPECT_NEAR(prepaid_npv, 388969440.0, 1.0);
+  EXPECT_NEAR(metric(with, "finance.npv_usd"), 1082431222.0, 1.0);
+  EXPECT_NEAR(metric(without, "finance.npv_usd"), 693461783.0, 1.0);
+  // On paper: P × (1.1^(−15.5/365) − (1 − 1.1^−5) ÷ (5 ln 1.1)) = 1.94B × (0.995961 − 0.795463) = 389.0M
+  const double paper = kPrepaid11 * (std::pow(1.1, -15.5 / 365.0) - (1.0 - std::pow(1.1, -5.0)) / (5.0 * std::log(1.1)));
+  EXPECT_NEAR(paper, 389.0e6, 0.05e6);
+  EXPECT_NEAR(paper, prepaid_npv, 1e-3 * prepaid_npv);
+  EXPECT_NEAR(metric(without, "finance.irr"), 0.159, 0.0005);
+  EXPECT_NEAR(metric(with, "finance.irr"), 0.238, 0.0005);
+}
+
+TEST(TeachingExercise11, AfterOneYear) {
+  const Json with = run(kEx11, {"time.duration=1y"});
+  const Json without = run(kEx11, {"time.duration=1y", "contracts.Microsoft.prepayment=0%"});
+  // one year of five: revenue 1.94B; net income (1.94B − 195,877,517.47 − 1.16B) × 79% = 461,456,761.20
+  for (const Json* s : {&with, &without}) {
+    expect_close(*s, "finance.revenue_usd", kValue11 / 5);
+    expect_close(*s, "finance.net_income_usd", 0.79 * kPreTax11 / 5);
+  }
+  EXPECT_NEAR(0.79 * kPreTax11 / 5, 461456761.20, 0.005);
+  // P × (1 − 1/5) = 1,552,000,000 received, not yet earned; the cash flow is that much higher:
+  // −5.8B + 1.94B − 195,877,517.47 − 122,665,721.33 = −4,178,543,238.80 without, −2,626,543,238.80 with
+  expect_close(with, "finance.deferred_revenue_end_usd", 0.8 * kPrepaid11);
+  expect_close(without, "finance.deferred_revenue_end_usd", 0.0);
+  const double cash_without = -kCapex11 + (kValue11 - kEnergy11 - 0.21 * kPreTax11) / 5;
+  expect_close(without, "finance.cash_flow_usd", cash_without);
+  expect_close(with, "finance.cash_flow_usd", cash_without + 0.8 * kPrepaid11);
+  EXPECT_NEAR(cash_without, -4178543238.80, 0.005);
+}
+
+TEST(TeachingExercise11, TheWorking) {
+  // explain finance.prepayments_usd: P = q × V from the file's line 28
+  const explain::Node prepaid = explained(kEx11, "finance.prepayments_usd");
+  EXPECT_EQ(*prepaid.value, kPrepaid11);
+  expect_written_at(prepaid, "contracts.Microsoft.prepayment", "exercise-11-prepayment.yaml:28:102");
+  expect_written_at(prepaid, "contracts.Microsoft.value", "exercise-11-prepayment.yaml:28:80");
+  // a year in, the cash flow's prepayment term is the deferred revenue: 1.94B − 388M = 1,552,000,000
+  const explain::Node deferred = explained(kEx11, "finance.deferred_revenue_end_usd", {"time.duration=1y"});
+  EXPECT_NEAR(*deferred.value, 0.8 * kPrepaid11, 1e-9 * kPrepaid11);
+  ASSERT_NE(find_node(deferred, "finance.prepayments_usd"), nullptr);
+  const explain::Node cash = explained(kEx11, "finance.cash_flow_usd", {"time.duration=1y"});
+  ASSERT_NE(find_node(cash, "finance.deferred_revenue_end_usd"), nullptr);
+  EXPECT_EQ(*cash.value, metric(run(kEx11, {"time.duration=1y"}), "finance.cash_flow_usd"));
+}
+
+// ---------------------------------------------------------------- exercise 12
+// Exercise 10's campus (2,812,939 MI355X at 1,975 W, PUE 1.08, 8,760 h, 0.06 USD/kWh) at 0.366 kg CO2/kWh,
+// 50% of its energy under a solar PPA at 0.0568 USD/kWh with 0 kg/kWh.
+const std::string kEx12 = "exercise-12-carbon.yaml";
+// E = 2,812,939 × 1.975 kW × 1.08 × 8,760 h = 52,559,990,250.12 kWh
+constexpr double kEnergy12 = 2812939.0 * 1.975 * 1.08 * kYear;
+
+TEST(TeachingExercise12, GridOnly) {
+  const Json s = run(kEx12, {"sites.campus.ppa=~"});
+  expect_close(s, "energy.facility_kwh", kEnergy12);
+  // CO2 = E × 0.366 kg = 19,236,956,431.5 kg = 19,236,956 t ≈ 19.2 Mt
+  expect_close(s, "energy.co2_tonnes", kEnergy12 * 0.366 / 1000.0);
+  EXPECT_NEAR(kEnergy12 * 0.366 / 1000.0, 19236956.0, 0.5);
+  // per GPU-hour: 1.975 kW × 1.08 × 0.366 = 0.780678 kg (every GPU-hour billed: 2,812,939 × 8,760)
+  expect_close(s, "energy.co2_kg_per_gpu_hour", 1.975 * 1.08 * 0.366);
+  expect_close(s, "gpus.gpu_hours_billed", 24641345640.0);  // 2,812,939 × 8,760
+  EXPECT_NEAR(1.975 * 1.08 * 0.366, 0.780678, 1e-12);
+  // bill E × 0.06 = 3,153,599,415 USD, as in exercise 10
+  expect_close(s, "energy.cost_usd", kEnergy12 * 0.06);
+  expect_close(s, "energy.grid_cost_usd", kEnergy12 * 0.06);
+  expect_close(s, "energy.ppa_cost_usd", 0.0);
+}
+
+TEST(TeachingExercise12, HalfUnderASolarPpa) {
+  const Json s = run(kEx12);
+  // grid 50% × 0.366 + PPA 50% × 0 = 0.183 kg/kWh: 9,618,478 t, 0.390339 kg per GPU-hour
+  expect_close(s, "energy.co2_tonnes", kEnergy12 * 0.183 / 1000.0);
+  EXPECT_NEAR(kEnergy12 * 0.183 / 1000.0, 9618478.0, 0.5);
+  expect_close(s, "energy.co2_kg_per_gpu_hour", 1.975 * 1.08 * 0.183);
+  // bill = E × (50% × 0.06 + 50% × 0.0568) = E × 0.0584 = 3,069,503,430.61: grid 1,576,799,707.50, PPA
+  // 1,492,703,723.10; saving E × 50% × 0.0032 = 84,095,984.40 (2.7%)
+  expect_close(s, "energy.cost_usd", kEnergy12 * 0.0584);
+  expect_close(s, "energy.grid_cost_usd", kEnergy12 * 0.03);
+  expect_close(s, "energy.ppa_cost_usd", kEnergy12 * 0.0284);
+  EXPECT_NEAR(kEnergy12 * 0.03, 1576799708.0, 0.5);
+  EXPECT_NEAR(kEnergy12 * 0.0284, 1492703723.0, 0.5);
+  expect_close(s, "energy.ppa_kwh", kEnergy12 / 2);
+  expect_close(s, "energy.grid_kwh", kEnergy12 / 2);
+  EXPECT_NEAR(kEnergy12 * 0.0584, 3069503431.0, 0.5);
+  EXPECT_NEAR(kEnergy12 * 0.5 * 0.0032, 84095984.0, 0.5);
+  EXPECT_NEAR(0.0032 / 0.06 / 2, 0.027, 0.0005);
+  // all of it under the PPA: 0 t, E × 0.0568 = 2,985,407,446 USD
+  const Json all = run(kEx12, {"sites.campus.ppa.share=100%"});
+  expect_close(all, "energy.co2_tonnes", 0.0);
+  expect_close(all, "energy.cost_usd", kEnergy12 * 0.0568);
+  EXPECT_NEAR(kEnergy12 * 0.0568, 2985407446.0, 0.5);
+  // 10 points more (60%): E × 10% × 0.366 kg = 1,923,696 t less, E × 10% × 0.0032 = 16,819,197 USD less
+  const Json sixty = run(kEx12, {"sites.campus.ppa.share=60%"});
+  EXPECT_NEAR(metric(s, "energy.co2_tonnes") - metric(sixty, "energy.co2_tonnes"), kEnergy12 * 0.1 * 0.366 / 1000.0,
+              1e-9 * kEnergy12);
+  EXPECT_NEAR(metric(s, "energy.cost_usd") - metric(sixty, "energy.cost_usd"), kEnergy12 * 0.1 * 0.0032, 1e-9 * kEnergy12);
+  EXPECT_NEAR(kEnergy12 * 0.1 * 0.366 / 1000.0, 1923696.0, 0.5);
+  EXPECT_NEAR(kEnergy12 * 0.1 * 0.0032, 16819197.0, 0.5);
+}
+
+TEST(TeachingExercise12, TheWorking) {
+  const explain::Node co2 = explained(kEx12, "energy.co2_tonnes");
+  EXPECT_EQ(*co2.value, metric(run(kEx12), "energy.co2_tonnes"));
+  // the PUE from exercise 10's file, the intensity and the PPA's share from this one
+  expect_written_at(co2, "sites.campus.pue", "exercise-10-energy-bill.yaml:20:42");
+  expect_written_at(co2, "sites.campus.carbon", "exercise-12-carbon.yaml:26:13");
+  expect_written_at(co2, "sites.campus.ppa.share", "exercise-12-carbon.yaml:27:18");
+  const explain::Node bill = explained(kEx12, "energy.cost_usd");
+  ASSERT_NE(find_node(bill, "sites.campus.ppa.price"), nullptr);
+  ASSERT_NE(find_node(bill, "sites.campus.grid_cost_usd"), nullptr);
+}
+
+// ------------------------------------------------- the what-ifs of pages 6–12
 TEST(TeachingExercise6, WhatIfTwentyPercentDiscount) {
   // C2 at 2.968037 (≈ 0.8 × C1's price): T = 200M ÷ (8,000 × 2.968037) h = 8,423.08 h = 0.961538 y (≈ 10/13 ÷ 0.8)
   const Json s = solve(kEx6, "contracts.C2.term", "contracts.C2.price_usd_per_gpu_hour", 2.968037, {}, "0.05y", "4y");
@@ -708,6 +928,49 @@ TEST(TeachingExercise10, WhatIfPue13) {
   EXPECT_NEAR(metric(s, "energy.cost_usd"), metric(base, "energy.cost_usd"), 1e-6 * 3.1536e9);
   // cooling and losses: 0.3 ÷ 1.3 = 23.1% of the facility's energy
   expect_close(s, "energy.cooling_and_losses_kwh", 0.3 / 1.3 * metric(s, "energy.facility_kwh"));
+}
+
+TEST(TeachingExercise11, WhatIfTerminatedAfterTwoYears) {
+  const LoadedScenario loaded = load_scenario(scenario(kEx11), {"contracts.Microsoft.terminate.at=2028-01-01"});
+  const Results r = run_document(loaded.document);
+  const Json s = summary_json(r);
+  // billing stops after 730 of 1,825 days: revenue 9.7B × 2/5 = 3,880,000,000
+  expect_close(s, "finance.revenue_usd", kValue11 * 2 / 5);
+  // the GPUs stand idle (280 + 266.7 W each) for the last 1,095 days; depreciation runs on:
+  // pre-tax 2026 and 2027 = 2 × 365 × 1,600,335.57 each year profitable, then losses (no tax):
+  // net income = 2 × 79% × 584,122,482.53 − 1,095 × (3,178,082.19 + idle energy per day)
+  const double idle_energy_day = 120000.0 * (0.280 + 0.2667) * 1.3 * 24.0 * 0.086;
+  expect_close(s, "finance.net_income_usd",
+               0.79 * 2 * kPreTax11 / 5 - 1095.0 * (kCapex11 / kDays11 + idle_energy_day));
+  EXPECT_NEAR(metric(s, "finance.net_income_usd"), -2749837852.0, 0.5);
+  // the deferred revenue ends December 2027 at 1.94B × 3/5 = 1,164,000,000, refunded in January 2028
+  std::map<std::string, double> deferred, refund;
+  for (const auto& [month, value] : timeseries_column(r, "deferred_revenue_usd")) deferred[month] = value;
+  for (const auto& [month, value] : timeseries_column(r, "prepayment_refund_usd")) refund[month] = value;
+  EXPECT_NEAR(deferred["2027-12-01"], 0.6 * kPrepaid11, 1e-9 * kPrepaid11);
+  EXPECT_NEAR(refund["2028-01-01"], 0.6 * kPrepaid11, 1e-9 * kPrepaid11);
+  EXPECT_EQ(deferred["2028-01-01"], 0.0);
+  expect_close(s, "finance.deferred_revenue_end_usd", 0.0);
+}
+
+TEST(TeachingExercise12, WhatIfIndustrialTariffAndLighterLoad) {
+  // at 0.0806 USD/kWh: grid only E × 0.0806 = 4,236,335,214; half PPA E × (0.0403 + 0.0284) = 3,610,871,330;
+  // the PPA saves E × 50% × (0.0806 − 0.0568) = 625,463,884 USD
+  const Json grid = run(kEx12, {"sites.campus.electricity=0.0806 USD/kWh", "sites.campus.ppa=~"});
+  const Json half = run(kEx12, {"sites.campus.electricity=0.0806 USD/kWh"});
+  expect_close(grid, "energy.cost_usd", kEnergy12 * 0.0806);
+  expect_close(half, "energy.cost_usd", kEnergy12 * 0.0687);
+  expect_close(half, "energy.co2_tonnes", kEnergy12 * 0.183 / 1000.0);
+  EXPECT_NEAR(kEnergy12 * 0.0806, 4236335214.0, 0.5);
+  EXPECT_NEAR(kEnergy12 * 0.0687, 3610871330.0, 0.5);
+  EXPECT_NEAR(kEnergy12 * 0.5 * 0.0238, 625463884.0, 0.5);
+  // busy 60%: N × 1,527 W instead of 1,975 (exercise 10): 9,618,478 t × 1,527 ÷ 1,975 = 7,436,666 t;
+  // billed GPU-hours unchanged (take-or-pay): 1.527 × 1.08 × 0.183 = 0.30179628 kg per GPU-hour
+  const Json light = run(kEx12, {"contracts.Meta.activity=60%"});
+  expect_close(light, "energy.co2_tonnes", 2812939.0 * 1.527 * 1.08 * kYear * 0.183 / 1000.0);
+  expect_close(light, "energy.co2_kg_per_gpu_hour", 1.527 * 1.08 * 0.183);
+  EXPECT_NEAR(2812939.0 * 1.527 * 1.08 * kYear * 0.183 / 1000.0, 7436666.0, 0.5);
+  EXPECT_NEAR(1.527 * 1.08 * 0.183, 0.301796, 5e-7);
 }
 
 // ------------------------------------------- the working (explain) of pages 1–5

@@ -78,7 +78,7 @@ void expect_engine_agrees(const Variant& v) {
 }
 
 TEST(TeachingVariant, EveryExerciseAnswersMatchTheEngine) {
-  for (int exercise = 1; exercise <= 10; ++exercise) {
+  for (int exercise = 1; exercise <= 12; ++exercise) {
     SCOPED_TRACE("exercise " + std::to_string(exercise));
     const Variant v = generate(std::to_string(exercise) + " 7");
     ASSERT_EQ(v.status, 0) << v.err;
@@ -103,7 +103,7 @@ TEST(TeachingVariant, StudentZeroGetsThePageAndStudentsDiffer) {
   ASSERT_EQ(three.sets, std::vector<std::string>{"fleet.gpus.capex=40300 USD"});
   EXPECT_NEAR(three.answers[1].second, 20150000.0, 1e-5);
   // Two students, two different answers, in every exercise.
-  for (int exercise = 1; exercise <= 10; ++exercise) {
+  for (int exercise = 1; exercise <= 12; ++exercise) {
     const Variant a = generate(std::to_string(exercise) + " 1"), b = generate(std::to_string(exercise) + " 2");
     ASSERT_FALSE(a.answers.empty());
     EXPECT_NE(a.answers[0].second, b.answers[0].second) << "exercise " << exercise;
@@ -116,8 +116,8 @@ TEST(TeachingVariant, StudentZeroGetsThePageAndStudentsDiffer) {
 }
 
 TEST(TeachingVariant, BadArgumentsExit2WithUsage) {
-  const std::string usage = "usage: bash scripts/teaching-variant.sh EXERCISE(1-10) STUDENT(0-99) [PATH=VALUE ...]\n";
-  for (const std::string args : {"11 1", "7", "7 100", "7 x", "7 1 not-an-assignment"}) {
+  const std::string usage = "usage: bash scripts/teaching-variant.sh EXERCISE(1-12) STUDENT(0-99) [PATH=VALUE ...]\n";
+  for (const std::string args : {"13 1", "0 1", "7", "7 100", "7 x", "7 1 not-an-assignment"}) {
     const Variant v = generate(args);
     EXPECT_EQ(v.status, 2) << args;
     EXPECT_EQ(v.err, usage) << args;

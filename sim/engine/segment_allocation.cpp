@@ -1,0 +1,285 @@
+// The segment engine's allocation (docs/model.md "The segment engine"): the
+// results of allocation_stage (allocation.cpp), worked out on runs of steps.
+//
+// Between events (a contract's first and last step, the step holding a ramp
+// point or a pool's `online`, a change of the year's length) each contract's
+// step-average demand and each pool's available GPUs change linearly from step
+// to step: value(k) = a + b (k − k0). Contracts take what is left in
+// allocation order, run by run; where a demand crosses what is left inside a
+// run, the run splits at the first step past the crossing, so every step gets
+// min(want, left) as the step engine gives it. Per-contract totals are closed
+// sums over runs; the per-step series are written once at the end from the
+// runs (a level and a slope per step, accumulated), not contract by contract.
+#include <algorithm>
+#include <cmath>
+
+#include "sim/engine/stages.hpp"
+
+namespace gpusim {
+
+std::string segment_engine_fallback(const ScenarioSpec& s) {
+  if (!s.seed) return "";
+  for (const auto& f : s.fleet)
+    if (f.afr > 0) return "drawn failures (fleet." + f.name + ")";
+  for (const auto* list : {&s.contracts, &s.demand})
+    for (const auto& c : *list)
+      if (c.noise > 0) return std::string("demand noise (") + (list == &s.contracts ? "contracts." : "demand.") + c.name + ")";
+  return "";
+}
+
+namespace stages {
+
+namespace {
+
+// A quantity over steps [k0, k1) that changes linearly: a + b (k − k0).
+struct Run {
+  Index k0 = 0, k1 = 0;
+  double a = 0.0, b = 0.0;
+  double at(Index k) const { return a + b * static_cast<double>(k - k0); }
+  double sum() const {  // Σ over its steps
+    const double len = static_cast<double>(k1 - k0);
+    return len * a + b * len * (len - 1.0) * 0.5;
+  }
+  Run times(double f) const { return {k0, k1, a * f, b * f}; }
+  bool zero() const { return a == 0.0 && b == 0.0; }
+};
+
+Run minus(const Run& x, const Run& y) { return {x.k0, x.k1, x.a - y.a, x.b - y.b}; }
+
+// The step holding instant t, and the next: the step holding t is a run of its own.
+void cut_at(const Grid& g, double t, std::vector<Index>& cuts) {
+  const double k = std::floor((t - static_cast<double>(g.start)) / g.dt);
+  if (k < -1.0 || k > static_cast<double>(g.n)) return;
+  cuts.push_back(static_cast<Index>(k));
+  cuts.push_back(static_cast<Index>(k) + 1);
+}
+
+// Cuts sorted, unique and clamped to [lo, hi], with lo and hi.
+void close_cuts(std::vector<Index>& cuts, Index lo, Index hi) {
+  for (Index& k : cuts) k = std::clamp(k, lo, hi);
+  cuts.push_back(lo);
+  cuts.push_back(hi);
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+}
+
+// Runs of f between consecutive cuts (f is linear in k between them).
+template <class F>
+std::vector<Run> runs_of(const std::vector<Index>& cuts, F f) {
+  std::vector<Run> out;
+  for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
+    const Index p = cuts[i], q = cuts[i + 1];
+    const double a = f(p);
+    out.push_back({p, q, a, q - p >= 2 ? (f(q - 1) - a) / static_cast<double>(q - 1 - p) : 0.0});
+  }
+  return out;
+}
+
+// Appends r to runs, merging it into the last run when both are the same constant.
+void append(std::vector<Run>& runs, const Run& r) {
+  if (!runs.empty() && runs.back().k1 == r.k0 && runs.back().b == 0.0 && r.b == 0.0 && runs.back().a == r.a) {
+    runs.back().k1 = r.k1;
+    return;
+  }
+  runs.push_back(r);
+}
+
+// Adds Σ runs to out, step by step: each run adds a to the level at its first
+// step and b to the slope; both come off after its last step. Where no run is
+// active the level is 0 exactly (no rounding left over from runs that ended).
+void add_runs(const std::vector<Run>& runs, ArrayXd& out, ArrayXd& jump, ArrayXd& slope, std::vector<int>& active) {
+  if (runs.empty()) return;
+  jump.setZero();
+  slope.setZero();
+  std::fill(active.begin(), active.end(), 0);
+  for (const Run& r : runs) {
+    jump[r.k0] += r.a;
+    slope[r.k0] += r.b;
+    jump[r.k1] -= r.a + r.b * static_cast<double>(r.k1 - r.k0);
+    slope[r.k1] -= r.b;
+    ++active[static_cast<std::size_t>(r.k0)];
+    --active[static_cast<std::size_t>(r.k1)];
+  }
+  double level = 0.0, rate = 0.0;
+  int count = 0;
+  for (Index k = 0; k < out.size(); ++k) {
+    count += active[static_cast<std::size_t>(k)];
+    rate += slope[k];
+    level += jump[k];
+    if (count == 0) level = rate = 0.0;
+    out[k] += level;
+    level += rate;
+  }
+}
+
+// One piece of a contract's window: what it asks for and what it gets.
+struct Piece {
+  Run want, got;
+};
+
+// Allocates want (a run inside the pool's run `left`, both from step p to q)
+// and appends the pieces and what is left after them.
+void allocate(Index p, Index q, double wa, double wb, double la, double lb, std::vector<Piece>& pieces,
+              std::vector<Run>& rest) {
+  auto take = [&](Index from, Index to, double w, double l, bool fits) {
+    const Run want{from, to, w, wb}, left{from, to, l, lb};
+    pieces.push_back({want, fits ? want : left});
+    append(rest, fits ? minus(left, want) : Run{from, to, 0.0, 0.0});
+  };
+  const Index len = q - p;
+  // want − left at the run's ends; within rounding of what is left (a whole-pool
+  // contract asks for exactly what is available), it fits.
+  const double wl = wa + wb * static_cast<double>(len - 1), ll = la + lb * static_cast<double>(len - 1);
+  auto diff = [](double w, double l) {
+    const double d = w - l;
+    return std::fabs(d) <= 1e-12 * std::max(std::fabs(w), std::fabs(l)) ? 0.0 : d;
+  };
+  const double d0 = diff(wa, la), d1 = diff(wl, ll);
+  if (d0 <= 0.0 && d1 <= 0.0) return take(p, q, wa, la, true);
+  if (d0 >= 0.0 && d1 >= 0.0) return take(p, q, wa, la, false);
+  // want − left changes sign inside: the steps up to the crossing, then the rest.
+  const double crossing = -d0 / (d1 - d0) * static_cast<double>(len - 1);  // where want − left is 0, in steps from p
+  const Index j = std::clamp<Index>(static_cast<Index>(std::floor(crossing)) + 1, 1, len - 1);
+  const double jd = static_cast<double>(j);
+  take(p, p + j, wa, la, d0 < 0.0);
+  take(p + j, q, wa + wb * jd, la + lb * jd, d0 > 0.0);
+}
+
+}  // namespace
+
+Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, const ContractPlan& plan, Results& r) {
+  StepSeries& ts = r.series;
+  const std::vector<ContractRun>& contracts = plan.runs;
+  // Where a year's length changes (the expected share down, afr × repair ÷ Y).
+  std::vector<Index> year_cuts;
+  for (Index k = 1; k < g.n; ++k)
+    if (g.year_hours[k] != g.year_hours[k - 1]) year_cuts.push_back(k);
+  // Each pool's cuts and what is left of it, as runs covering [0, n).
+  std::vector<std::vector<Index>> pool_cuts(pools.size());
+  std::vector<std::vector<Run>> left(pools.size());
+  for (std::size_t i = 0; i < pools.size(); ++i) {
+    std::vector<Index>& cuts = pool_cuts[i];
+    for (const CurvePoint& pt : pools[i].curve.points()) cut_at(g, pt.t, cuts);
+    if (pools[i].spec->afr > 0) cuts.insert(cuts.end(), year_cuts.begin(), year_cuts.end());
+    close_cuts(cuts, 0, g.n);
+    const ArrayXd& available = pools[i].available;
+    left[i] = runs_of(cuts, [&](Index k) { return available[k]; });
+  }
+  // The per-step series, as runs.
+  std::vector<Run> billed_runs, busy_runs, revenue_runs, contracted_runs, shortfall_runs, unserved_runs;
+  std::vector<std::vector<Run>> pool_busy(pools.size());
+
+  Allocation out;
+  out.results.resize(plan.results);
+  out.billing.resize(contracts.size());
+  const double dt = g.dt;
+  std::vector<Piece> pieces;
+  std::vector<Run> rest, spliced;
+  for (std::size_t ci = 0; ci < contracts.size(); ++ci) {
+    const ContractRun& c = contracts[ci];
+    const Pool& pool = pools[c.pool];
+    ContractResult& cr = out.results[c.result];
+    if (!c.is_renewal) start_contract_result(c, g, cr);
+    const auto [k0, k1] = g.range(c.start, c.bill_end);
+    if (k1 <= k0) continue;
+    // What it asks for: runs between its first and last steps, its ramp points and the pool's cuts.
+    std::vector<Index> cuts = {k0 + 1, k1 - 1};
+    if (c.spec->whole_pool) cuts.insert(cuts.end(), pool_cuts[c.pool].begin(), pool_cuts[c.pool].end());
+    else if (!c.spec->gpu_hours)
+      for (const CurvePoint& pt : c.curve.points()) cut_at(g, pt.t, cuts);
+    close_cuts(cuts, k0, k1);
+    const std::vector<Run> want = runs_of(cuts, [&](Index k) { return desired_at(c, pool, g, k) * c.scale; });
+
+    // Against what is left: the pool's run holding k0, and on.
+    std::vector<Run>& lr = left[c.pool];
+    std::size_t li = static_cast<std::size_t>(
+        std::upper_bound(lr.begin(), lr.end(), k0, [](Index k, const Run& x) { return k < x.k0; }) - lr.begin() - 1);
+    const std::size_t first = li;
+    pieces.clear();
+    rest.clear();
+    std::size_t wi = 0;
+    for (Index p = k0; p < k1;) {
+      const Run& L = lr[li];
+      const Run& W = want[wi];
+      const Index q = std::min({L.k1, W.k1, k1});
+      allocate(p, q, W.at(p), W.b, L.at(p), L.b, pieces, rest);
+      if (L.k1 == q) ++li;
+      if (W.k1 == q) ++wi;
+      p = q;
+    }
+    // What is left: the runs before k0, the new ones, the runs after k1.
+    spliced.assign(lr.begin(), lr.begin() + static_cast<std::ptrdiff_t>(first));
+    if (lr[first].k0 < k0) append(spliced, {lr[first].k0, k0, lr[first].a, lr[first].b});
+    for (const Run& x : rest) append(spliced, x);
+    const std::size_t last = li < lr.size() && lr[li].k0 < k1 ? li : li - 1;  // the run holding k1 − 1
+    if (lr[last].k1 > k1) append(spliced, {k1, lr[last].k1, lr[last].at(k1), lr[last].b});
+    for (std::size_t i = last + 1; i < lr.size(); ++i) append(spliced, lr[i]);
+    lr.swap(spliced);
+
+    // Totals and series from the pieces.
+    const bool reserved = c.spec->kind == ContractKind::reserved;
+    const double activity = c.spec->activity;
+    const double billed_share = (reserved && !c.spec->take_or_pay) ? activity : 1.0;  // of what it gets
+    const bool varying = varying_price(c);
+    const bool prepaid = c.prepayment_usd > 0;
+    ArrayXd revenue;
+    if (prepaid) revenue.setZero(k1 - k0);
+    double want_sum = 0.0, got_sum = 0.0, value = 0.0, revenue_sum = 0.0;
+    for (const Piece& pc : pieces) {
+      want_sum += pc.want.sum();
+      got_sum += pc.got.sum();
+      const Run busy = pc.got.times(activity), billed_hours = pc.got.times(billed_share * dt);
+      if (!pc.got.zero()) {
+        billed_runs.push_back(billed_hours);
+        busy_runs.push_back(busy.times(dt));
+        pool_busy[c.pool].push_back(busy);
+      }
+      const Run missing_hours = minus(pc.want, pc.got).times(dt);
+      if (reserved && !pc.want.zero()) contracted_runs.push_back(pc.want);
+      if (!missing_hours.zero()) (reserved ? shortfall_runs : unserved_runs).push_back(missing_hours);
+      if (!varying) {
+        if (!pc.got.zero() && c.price != 0.0) revenue_runs.push_back(billed_hours.times(c.price));
+        if (prepaid)
+          for (Index k = pc.got.k0; k < pc.got.k1; ++k) revenue[k - k0] = billed_hours.at(k) * c.price;
+        continue;
+      }
+      for (Index k = pc.got.k0; k < pc.got.k1; ++k) {
+        const double price = step_price(c, g, k), step_revenue = billed_hours.at(k) * price;
+        ts.revenue_usd[k] += step_revenue;
+        revenue_sum += step_revenue;
+        value += pc.want.at(k) * dt * price;
+        if (prepaid) revenue[k - k0] = step_revenue;
+      }
+    }
+    const double billed_hours_sum = got_sum * billed_share * dt;
+    if (!varying) {
+      revenue_sum = billed_hours_sum * c.price;
+      value = want_sum * dt * c.price;
+    }
+    cr.value_usd += value;
+    cr.contracted_gpu_hours += want_sum * dt;
+    cr.billed_gpu_hours += billed_hours_sum;
+    cr.busy_gpu_hours += got_sum * activity * dt;
+    cr.shortfall_gpu_hours += (want_sum - got_sum) * dt;
+    cr.revenue_usd += revenue_sum;
+    if (c.is_renewal) cr.renewed_gpu_hours += billed_hours_sum;
+    if (prepaid) out.billing[ci] = Billing{k0, std::move(revenue)};
+  }
+
+  ArrayXd jump(g.n + 1), slope(g.n + 1);
+  std::vector<int> active(static_cast<std::size_t>(g.n) + 1);
+  add_runs(billed_runs, ts.billed_gpu_hours, jump, slope, active);
+  add_runs(busy_runs, ts.busy_gpu_hours, jump, slope, active);
+  add_runs(revenue_runs, ts.revenue_usd, jump, slope, active);
+  add_runs(contracted_runs, ts.contracted_gpus, jump, slope, active);
+  add_runs(shortfall_runs, ts.shortfall_gpu_hours, jump, slope, active);
+  add_runs(unserved_runs, ts.unserved_gpu_hours, jump, slope, active);
+  for (std::size_t i = 0; i < pools.size(); ++i) {
+    add_runs(pool_busy[i], pools[i].busy, jump, slope, active);
+    r.pools[i].gpu_hours_busy = total(pools[i].busy) * g.dt;
+  }
+  return out;
+}
+
+}  // namespace stages
+}  // namespace gpusim
