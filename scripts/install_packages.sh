@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the named Debian 12 packages that are missing (apt-get, as root or
-# through sudo); prints nothing when all are there. Used by setup.sh and sanitize.sh.
+# through sudo); prints nothing when all are there. Used by setup.sh, sanitize.sh and web.sh.
 set -euo pipefail
 missing=()
 for p in "$@"; do

@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/web.sh build   # the browser page (ctest label browser)
 jobs=$(nproc 2>/dev/null || echo 2)
 ctest --test-dir build --output-on-failure -j"$jobs" "$@"
 if [ "${GPUSIM_SKIP_SANITIZE:-0}" != 1 ]; then

@@ -18,8 +18,19 @@ std::string format_number(double v) {
     std::snprintf(buf, sizeof buf, "%.0f", v);
     return buf;
   }
+#if defined(__cpp_lib_to_chars)
   auto res = std::to_chars(buf, buf + sizeof buf, v);
   return std::string(buf, res.ptr);
+#else
+  // libc++ before 14 (emscripten's, for the browser page in web/) has no
+  // floating-point to_chars: the shortest %g that reads back exactly.
+  for (int digits = 1; digits < 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    if (std::strtod(buf, nullptr) == v) return buf;
+  }
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+#endif
 }
 
 double round_decimal_noise(double v) {

@@ -119,6 +119,7 @@ std::size_t read_number(std::string_view s, double& out, bool& bad) {
   }
   const char* first = digits.data();
   if (*first == '+') ++first;
+#if defined(__cpp_lib_to_chars)
   const auto res = std::from_chars(first, digits.data() + digits.size(), out);
   if (res.ec == std::errc::result_out_of_range) {
     // Too large (±HUGE_VAL) or too small (0 or a denormal): strtod tells which.
@@ -126,6 +127,14 @@ std::size_t read_number(std::string_view s, double& out, bool& bad) {
   } else if (res.ec != std::errc() || res.ptr != digits.data() + digits.size()) {
     bad = true;
   }
+#else
+  // libc++ before 14 (emscripten's, for the browser page in web/) has no
+  // floating-point from_chars; `digits` holds only digits, a point and an
+  // exponent, which strtod reads the same way.
+  char* end = nullptr;
+  out = std::strtod(first, &end);
+  if (end != digits.data() + digits.size()) bad = true;
+#endif
   return i;
 }
 
