@@ -69,9 +69,10 @@ void expect_same_results(const Results& step, const Results& segment) {
     // The goal-seek's count of evaluations may differ with the last digits of its trials.
     if (a[i].first == "solve.evaluations") continue;
     ASSERT_EQ(a[i].second.has_value(), b[i].second.has_value()) << a[i].first;
-    if (a[i].second)
+    if (a[i].second) {
       EXPECT_TRUE(close(*a[i].second, *b[i].second, largest[unit_of(a[i].first)]))
           << a[i].first << ": step " << *a[i].second << ", segment " << *b[i].second;
+    }
   }
   ASSERT_EQ(step.contracts.size(), segment.contracts.size());
   for (std::size_t i = 0; i < step.contracts.size(); ++i) {
