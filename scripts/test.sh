@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: install what is missing, build, run every test; then
+# The whole test suite: install what is missing, build gpusim, gpusim-mpi, the
+# Python module and the browser page, run every test (labels quick, slow,
+# python, mpi, browser); then
 # the same suite built with clang's AddressSanitizer and UndefinedBehaviorSanitizer
 # in ./build-sanitize, the fuzz corpus replay and a 60 s libFuzzer run
 # (scripts/sanitize.sh). Arguments go to both ctest runs (e.g. -R Loader).
