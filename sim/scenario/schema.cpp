@@ -23,6 +23,11 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }  // namespace
 
 std::string did_you_mean(const std::string& key, const std::vector<std::string>& valid) {
+  // `{count: 1,056 racks}`: inside { } or [ ] YAML reads the comma as the end
+  // of the entry, and "056 racks" as the next key. No key starts with a digit.
+  if (!key.empty() && key[0] >= '0' && key[0] <= '9')
+    return "; inside { } or [ ] a comma ends the entry: write the number without its thousands separator (1056) "
+           "or in quotes ('1,056 racks')";
   // Never the name the user already wrote.
   if (std::find(valid.begin(), valid.end(), key) != valid.end()) return "";
   std::string best;

@@ -82,6 +82,19 @@ TEST_F(Validation, UnknownKeySuggestsAndListsValidKeys) {
             "power_cap, electricity, ppa, carbon, colocation)");
 }
 
+// `{count: 1,056 racks}` in a flow mapping: YAML ends the entry at the comma
+// and reads "056 racks" as a key; the error said only "unknown key".
+TEST_F(Validation, RegressionThousandsSeparatorInAFlowMappingIsExplained) {
+  std::string text = kBase;
+  const std::string block = "  - name: h100\n    gpu: H100-SXM\n    site: us\n    count: 1000\n";
+  text.replace(text.find(block), block.size(), "  - {name: h100, gpu: H100-SXM, site: us, count: 1,056 racks}\n");
+  // "056 racks" starts at column 52 of line 9.
+  EXPECT_EQ(error_of(text),
+            "s.yaml:9:52: error: fleet.h100.056 racks: unknown key; inside { } or [ ] a comma ends the entry: write "
+            "the number without its thousands separator (1056) or in quotes ('1,056 racks') (valid keys: name, gpu, "
+            "site, count, online, ramp, capex, capex_total, life, residual, afr, repair, power_curve)");
+}
+
 TEST_F(Validation, WrongUnit) {
   EXPECT_EQ(error_of(with("    price: 2 USD/gpu-h", "    price: 2 USD/kWh")),
             "s.yaml:17:12: error: contracts.A.price: 'USD/kWh' is energy price; price is a price per "
