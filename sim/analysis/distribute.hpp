@@ -109,6 +109,7 @@ class ByteWriter {
 class ByteReader {
  public:
   explicit ByteReader(std::string_view bytes) : bytes_(bytes) {}
+  ByteReader(std::string&&) = delete;  // it reads a view: the bytes must outlive it
   std::uint64_t u64();
   double f64();
   std::string str();

@@ -84,7 +84,10 @@ TEST(Bytes, ACutShortResultIsAnErrorNotARead) {
   const std::string bytes = w.take();
   ByteReader r(std::string_view(bytes).substr(0, bytes.size() - 1));
   EXPECT_THROW(r.f64s(), std::runtime_error);
-  ByteReader huge(std::string(8, '\xff'));  // a count of 2^64 − 1 doubles in 0 bytes
+  // A count of 2^64 − 1 doubles in 0 bytes (the bytes outlive the reader: it
+  // reads a view; reading a destroyed temporary was a stack-use-after-scope).
+  const std::string all_ones(8, '\xff');
+  ByteReader huge(all_ones);
   EXPECT_THROW(huge.f64s(), std::runtime_error);
 }
 
