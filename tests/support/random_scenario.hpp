@@ -49,6 +49,10 @@ class SplitMix64 {
     return lo + static_cast<long long>(next() % static_cast<std::uint64_t>(hi - lo + 1));
   }
   bool chance(double p) { return uniform() < p; }
+  // Uniform-enough in [0, n) for n ≪ 2^64, and an element of a vector.
+  std::size_t below(std::size_t n) { return n == 0 ? 0 : static_cast<std::size_t>(next() % n); }
+  template <class T>
+  const T& pick(const std::vector<T>& v) { return v[below(v.size())]; }
 
  private:
   std::uint64_t state_;

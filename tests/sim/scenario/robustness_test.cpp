@@ -15,30 +15,14 @@
 #include "sim/scenario/document.hpp"
 #include "sim/scenario/loader.hpp"
 #include "tests/sim/scenario/scenario_test_util.hpp"
+#include "tests/support/random_scenario.hpp"
 
 namespace gpusim {
 namespace {
 
 using testing::TempDir;
 
-// splitmix64 (Steele, Lea, Flood 2014): tiny, portable, good enough to pick mutations.
-class SplitMix64 {
- public:
-  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  // Uniform-enough in [0, n) for n ≪ 2^64 (modulo bias is irrelevant here).
-  std::size_t below(std::size_t n) { return n == 0 ? 0 : static_cast<std::size_t>(next() % n); }
-  template <class T>
-  const T& pick(const std::vector<T>& v) { return v[below(v.size())]; }
-
- private:
-  std::uint64_t state_;
-};
+using testing::SplitMix64;  // tests/support/random_scenario.hpp
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
