@@ -245,17 +245,6 @@ Node value(const Context& ctx, const std::string& name) {
                  "contracted GPU-hours × p₀", kContracts, std::move(inputs));
 }
 
-// Σ over the contracts that `keep`, of their `key`.
-template <class Keep>
-Node contracts_sum(const Context& ctx, const std::string& path, const char* key, std::string label, std::string unit,
-                   std::string equation, const char* anchor, Keep keep) {
-  std::vector<std::string> paths;
-  for (const auto& c : ctx.results.contracts)
-    if (keep(c)) paths.push_back(contract_path(c.name, key));
-  return combine(Op::sum, path, std::move(label), result(ctx, path), std::move(unit), std::move(equation), anchor,
-                 explained(ctx, paths));
-}
-
 bool any(const ContractResult&) { return true; }
 bool is_reserved(const ContractResult& c) { return c.kind == ContractKind::reserved; }
 bool not_reserved(const ContractResult& c) { return c.kind != ContractKind::reserved; }

@@ -118,4 +118,16 @@ Node year_hours_node(const Context& ctx, double year_hours);
 // Children of a summary path, each explained in full.
 std::vector<Node> explained(const Context& ctx, const std::vector<std::string>& paths);
 
+// Σ over the contracts (and demand streams) that `keep`, of their `key`:
+// the summary paths contracts.NAME.KEY, each explained in full.
+template <class Keep>
+Node contracts_sum(const Context& ctx, const std::string& path, const char* key, std::string label, std::string unit,
+                   std::string equation, const char* anchor, Keep keep) {
+  std::vector<std::string> paths;
+  for (const auto& c : ctx.results.contracts)
+    if (keep(c)) paths.push_back("contracts." + c.name + "." + key);
+  return combine(Op::sum, path, std::move(label), result(ctx, path), std::move(unit), std::move(equation),
+                 anchor, explained(ctx, paths));
+}
+
 }  // namespace gpusim::explain

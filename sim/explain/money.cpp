@@ -44,7 +44,6 @@ Node capex_per_gpu_node(const Context& ctx, const std::string& name) {
   const FleetSpec& f = *p.spec;
   const std::string path = "pools." + name + ".capex_per_gpu_usd";
   const std::string key = "fleet." + f.name + ".capex";
-  Node n;
   if (f.capex_total) {
     Node most;
     if (f.fit) {
@@ -61,6 +60,7 @@ Node capex_per_gpu_node(const Context& ctx, const std::string& name) {
                    {input(ctx, key + "_total", "the pool's whole purchase", f.capex_total->value, "USD", kCapex),
                     std::move(most)});
   }
+  Node n;
   if (ctx.loaded.locations.count(key)) {
     n = input(ctx, key, "capex per GPU C", f.capex.value, "USD", kCapex);
   } else {
@@ -315,17 +315,6 @@ Node warrant_value(const Context& ctx, const std::string& name) {
                  {ctx.explain("warrants." + name + ".vested_shares"), std::move(spread)});
 }
 
-// Σ over the contracts that `keep`, of their `key` (contracts.NAME.KEY).
-template <class Keep>
-Node contract_sum(const Context& ctx, const std::string& path, const char* key, std::string label, std::string equation,
-                  const char* anchor, Keep keep) {
-  std::vector<std::string> paths;
-  for (const auto& c : ctx.results.contracts)
-    if (keep(c)) paths.push_back("contracts." + c.name + "." + key);
-  return combine(Op::sum, path, std::move(label), result(ctx, path), "USD", std::move(equation), anchor,
-                 explained(ctx, paths));
-}
-
 }  // namespace
 
 std::vector<Entry> money_entries() {
@@ -383,15 +372,15 @@ std::vector<Entry> money_entries() {
        }},
       {"finance.termination_fees_usd",
        [](const Context& ctx, const std::string&) {
-         return contract_sum(ctx, "finance.termination_fees_usd", "termination_fee_usd", "termination fees (other income)",
-                             "Σ_c fee_c (a termination within the run)", kContractTerms,
+         return contracts_sum(ctx, "finance.termination_fees_usd", "termination_fee_usd", "termination fees (other income)",
+                              "USD", "Σ_c fee_c (a termination within the run)", kContractTerms,
                              [](const ContractResult& c) { return c.list == "contracts"; });
        }},
       {"finance.prepayments_usd",
        [](const Context& ctx, const std::string&) {
          const double start = static_cast<double>(ctx.spec.time.start), end = static_cast<double>(ctx.spec.time.end);
-         return contract_sum(ctx, "finance.prepayments_usd", "prepayment_usd", "prepayments received in the run",
-                             "Σ P_c over contracts starting within the run", kContractTerms,
+         return contracts_sum(ctx, "finance.prepayments_usd", "prepayment_usd", "prepayments received in the run",
+                              "USD", "Σ P_c over contracts starting within the run", kContractTerms,
                              [&](const ContractResult& c) {
                                return c.list == "contracts" && c.window_start_h >= start && c.window_start_h < end;
                              });
