@@ -23,6 +23,12 @@ void BM_LoadAndRunGigawatt(benchmark::State& state) {
 }
 BENCHMARK(BM_LoadAndRunGigawatt)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
+// Reading and validating alone: file → document → ScenarioSpec.
+void BM_LoadGigawatt(benchmark::State& state) {
+  for (auto _ : state) benchmark::DoNotOptimize(gpusim::load_scenario(kGigawatt));
+}
+BENCHMARK(BM_LoadGigawatt)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
 // The engine alone: the step engine (the default), then the segment engine.
 const gpusim::EngineOptions kSegment{0, gpusim::EngineKind::segment};
 

@@ -1,4 +1,5 @@
 #include "sim/scenario/document.hpp"
+#include "sim/scenario/simple_yaml.hpp"
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
@@ -218,19 +219,20 @@ struct Converter {
 
 }  // namespace
 
-DocNode parse_yaml_text(const std::string& text, const std::string& file, Diagnostics& diags,
-                        const DocLimits& limits) {
-  auto fname = std::make_shared<const std::string>(file);
+namespace {
+// The checks before any YAML is read: text, size, UTF-8. False after an error.
+bool check_text(const std::string& text, const std::shared_ptr<const std::string>& fname, Diagnostics& diags,
+                const DocLimits& limits) {
   const SourceLoc whole{fname, 0, 0};
   if (text.find('\0') != std::string::npos) {
     diags.error(whole, "", "not a text file (it contains NUL bytes); expected a YAML scenario");
-    return {};
+    return false;
   }
   if (text.size() > limits.max_file_bytes) {
     diags.error(whole, "",
                 "file is " + std::to_string(text.size()) + " bytes; a scenario may be at most " +
                     std::to_string(limits.max_file_bytes) + " bytes");
-    return {};
+    return false;
   }
   if (const auto bad = first_invalid_utf8(text)) {
     int line = 1, col = 1;
@@ -246,8 +248,15 @@ DocNode parse_yaml_text(const std::string& text, const std::string& file, Diagno
     std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(text[*bad])));
     diags.error({fname, line, col}, "",
                 std::string("invalid UTF-8 (byte ") + byte + "); a scenario is UTF-8 text");
-    return {};
+    return false;
   }
+  return true;
+}
+
+// yaml-cpp's reading, after check_text.
+DocNode read_with_yaml_cpp(const std::string& text, const std::shared_ptr<const std::string>& fname,
+                           Diagnostics& diags, const DocLimits& limits) {
+  const SourceLoc whole{fname, 0, 0};
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -284,6 +293,24 @@ DocNode parse_yaml_text(const std::string& text, const std::string& file, Diagno
     diags.error(whole, "", "malformed YAML: " + e.msg);
     return {};
   }
+}
+}  // namespace
+
+DocNode parse_yaml_text(const std::string& text, const std::string& file, Diagnostics& diags,
+                        const DocLimits& limits) {
+  auto fname = std::make_shared<const std::string>(file);
+  if (!check_text(text, fname, diags, limits)) return {};
+  // The plain subset most scenarios are written in, read fast; anything else
+  // (and every error) is yaml-cpp's.
+  if (auto simple = parse_simple_yaml(text, fname, limits)) return std::move(*simple);
+  return read_with_yaml_cpp(text, fname, diags, limits);
+}
+
+DocNode parse_yaml_text_with_yaml_cpp(const std::string& text, const std::string& file, Diagnostics& diags,
+                                      const DocLimits& limits) {
+  auto fname = std::make_shared<const std::string>(file);
+  if (!check_text(text, fname, diags, limits)) return {};
+  return read_with_yaml_cpp(text, fname, diags, limits);
 }
 
 namespace {

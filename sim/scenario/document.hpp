@@ -46,8 +46,13 @@ struct DocLimits {
 
 // Parses YAML text into a document; `file` names it in errors. Reports
 // malformed YAML, duplicate keys, non-scalar keys, excessive nesting or size.
+// The plain subset scenarios are usually written in is read by a fast reader
+// (simple_yaml.hpp) that builds the same tree; everything else by yaml-cpp.
 DocNode parse_yaml_text(const std::string& text, const std::string& file, Diagnostics& diags,
                         const DocLimits& limits = {});
+// The same, always with yaml-cpp: the reference the fast reader is tested against.
+DocNode parse_yaml_text_with_yaml_cpp(const std::string& text, const std::string& file, Diagnostics& diags,
+                                      const DocLimits& limits = {});
 
 // Reads a scenario file and everything it `extends`, merged: maps key by key,
 // lists of named maps item by item by `name` (same name: keys override; new
