@@ -1382,12 +1382,20 @@ void check_paths(const ScenarioSpec& s, const DocNode& doc, Diagnostics& diags, 
   }
 }
 
+// The values in a document (maps, lists and scalars).
+std::size_t value_count(const DocNode& n) {
+  std::size_t count = 1;
+  for (const auto& c : n.children) count += value_count(c);
+  return count;
+}
+
 }  // namespace
 
 ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations) {
   Diagnostics diags;
   LocationIndex local;
   LocationIndex& locs = locations ? *locations : local;
+  locs.reserve(locs.size() + value_count(document));  // one place per value at most: no rehashing
   ReadContext ctx{diags, locs, ""};
   RawScenario raw;
   raw.spec.catalog = builtin_catalog();

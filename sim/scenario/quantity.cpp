@@ -230,17 +230,17 @@ std::optional<double> parse_plain_number(std::string_view text) {
 QuantityResult parse_quantity(std::string_view text, UnitKind kind, std::string_view key,
                               std::string_view default_unit) {
   QuantityResult r;
-  const std::string k(key);
-  const std::string want = k + " is " + unit_kind_noun(kind) + ": " + unit_kind_choices(kind);
+  // What the key takes, for messages (built only for one).
+  const auto want = [&] { return std::string(key) + " is " + unit_kind_noun(kind) + ": " + unit_kind_choices(kind); };
   const std::string_view s = trim(text);
   if (s.empty()) {
-    r.error = "missing value (" + want + ")";
+    r.error = "missing value (" + want() + ")";
     return r;
   }
   if (kind == UnitKind::date) {
     HourStamp h = 0;
     const std::string err = parse_date(std::string(s), h);
-    if (!err.empty()) r.error = "'" + std::string(s) + "' is not a date (" + want + ")";
+    if (!err.empty()) r.error = "'" + std::string(s) + "' is not a date (" + want() + ")";
     else r.value = static_cast<double>(h);
     return r;
   }
@@ -255,18 +255,18 @@ QuantityResult parse_quantity(std::string_view text, UnitKind kind, std::string_
     if (!word.empty() && (word.front() == '+' || word.front() == '-')) word.remove_prefix(1);
     if (!word.empty() && word.front() == '.') word.remove_prefix(1);
     if (word == "nan" || word == "inf" || word == "infinity") {
-      r.error = "'" + std::string(s) + "' is not a finite number (" + want + ")";
+      r.error = "'" + std::string(s) + "' is not a finite number (" + want() + ")";
     } else {
-      r.error = "'" + std::string(s) + "' is not a number (" + want + ")";
+      r.error = "'" + std::string(s) + "' is not a number (" + want() + ")";
     }
     return r;
   }
   if (bad) {
-    r.error = "'" + std::string(s) + "' is not a well-formed number (" + want + ")";
+    r.error = "'" + std::string(s) + "' is not a well-formed number (" + want() + ")";
     return r;
   }
   if (!std::isfinite(number)) {
-    r.error = "'" + std::string(s) + "' is too large to be a finite number (" + want + ")";
+    r.error = "'" + std::string(s) + "' is too large to be a finite number (" + want() + ")";
     return r;
   }
   std::string_view rest = s.substr(n);
@@ -287,7 +287,7 @@ QuantityResult parse_quantity(std::string_view text, UnitKind kind, std::string_
     if (u && u->kind == UnitKind::fraction && kind == UnitKind::rate_per_year) {
       factor = u->factor;
     } else if (!u) {
-      r.error = "unknown unit '" + std::string(unit) + "'; " + want + duration_word_hint(unit, kind, s.substr(0, n));
+      r.error = "unknown unit '" + std::string(unit) + "'; " + want() + duration_word_hint(unit, kind, s.substr(0, n));
       return r;
     } else if (u->kind != kind) {
       std::string noun = unit_kind_noun(u->kind);
@@ -295,7 +295,7 @@ QuantityResult parse_quantity(std::string_view text, UnitKind kind, std::string_
       const auto sp = noun.find(' ');
       if (sp != std::string::npos && (noun.rfind("a ", 0) == 0 || noun.rfind("an ", 0) == 0))
         noun = noun.substr(sp + 1);
-      r.error = "'" + std::string(unit) + "' is " + noun + "; " + want;
+      r.error = "'" + std::string(unit) + "' is " + noun + "; " + want();
       return r;
     } else {
       factor = u->factor;
@@ -306,7 +306,7 @@ QuantityResult parse_quantity(std::string_view text, UnitKind kind, std::string_
   }
   const double value = number * mult * factor;
   if (!std::isfinite(value)) {
-    r.error = "'" + std::string(s) + "' is too large to be a finite number (" + want + ")";
+    r.error = "'" + std::string(s) + "' is too large to be a finite number (" + want() + ")";
     return r;
   }
   r.value = value;

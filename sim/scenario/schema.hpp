@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,7 +23,7 @@
 namespace gpusim {
 
 // Where each key of the final scenario was written: "fleet.h100.count" → file:line:col.
-using LocationIndex = std::map<std::string, SourceLoc>;
+using LocationIndex = std::unordered_map<std::string, SourceLoc>;
 
 // What a key holds, for `--vary`, `uncertain:` and `solve.vary`, which write
 // numbers into keys: the unit kind and the default unit of a bare number.
@@ -117,7 +118,10 @@ class Section {
       }
     }
     for (const auto& f : fields_) {
-      ctx.path = join(base, f.name);
+      // BASE.KEY, in ctx.path's own buffer (no allocation per key).
+      ctx.path.assign(base);
+      if (!base.empty()) ctx.path += '.';
+      ctx.path += f.name;
       const DocNode* value = node.find(f.name);
       if (value) {
         ctx.locations[ctx.path] = value->loc;

@@ -36,6 +36,13 @@ class Reader {
   DocNode read() {
     split_lines();
     if (lines_.empty() || lines_[0].indent != 0) throw Decline{};
+    const Line& first = lines_[0];
+    if (lines_.size() == 1 && key_end(first, first.begin) == std::string::npos && !dash_at(first, first.begin)) {
+      // One value on one line (a --set's VALUE): a scalar, or a flow map or list.
+      DocNode value = inline_value(first, first.begin, 0);
+      li_ = 1;
+      return value;
+    }
     DocNode root = block(0, 0);
     if (!root.is_map() || li_ != lines_.size()) throw Decline{};
     return root;

@@ -113,6 +113,8 @@ TEST(SimpleYaml, HandWrittenShapesReadAsYamlCppReadsThem) {
       "top:\n  inner:\n    deep: 1\n  back: 2\nend: 2024-01-01T06:00\n",
       "v: a#b\nw: 5%\nx: 0.07 USD/kWh\ny: 150 USD/kW/month\n",
       "# é — comments may hold any text\na: 1  # ü\n",
+      // One value, as a --set gives it.
+      "21000", "2.1 USD/gpu-h", "[1, 2]", "{a: 1, b: [x]}", "~", "-5%\n",
   };
   for (const auto& t : texts) {
     SCOPED_TRACE(t);
@@ -130,7 +132,7 @@ TEST(SimpleYaml, DeclinesWhatIsNotPlainYaml) {
       "a: 1\n---\nb: 2\n", "a: 1\na: 2\n",          "a: b: c\n",         "a: [1, 2,]\n",
       "a: [1, 2\n",        "a:\n  b: 1\n c: 2\n",   "- 1\n- 2\n",        "a: 1\r\nb: 2\r\n",
       "a: {b: 1, b: 2}\n", "a: [~]\n",              "a:\n  -\n  - 1\n", "a: {b}\n",
-      "? a\n: 1\n",        "a: 1 # x\n  b: 2\n",    "~: 1\n",            "a: -\n",
+      "? a\n: 1\n",        "a: 1 # x\n  b: 2\n",    "~: 1\n",            "- 1\n",            "a\nb\n",            "a: -\n",
   };
   for (const auto& t : texts) {
     SCOPED_TRACE(t);
