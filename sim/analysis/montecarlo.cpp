@@ -160,7 +160,8 @@ std::vector<std::string> default_fan_series() { return {"revenue_usd", "net_inco
 
 MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std::uint64_t seed, unsigned threads,
                                  const std::function<void(std::size_t, std::size_t)>& progress,
-                                 const std::vector<std::string>& monthly, const RunDistributor* distributor) {
+                                 const std::vector<std::string>& monthly, const RunDistributor* distributor,
+                                 EngineKind engine) {
   const ScenarioSpec base = read_scenario(document);
   const std::vector<Draw> draws = prepare_draws(document, base);
   // The requested monthly series, as columns of the time series.
@@ -197,10 +198,10 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
         std::vector<std::pair<std::string, std::optional<double>>> cells;
         try {
           if (spec.solve) {
-            r = run_document(doc, EngineOptions{i});  // checks its results are finite
+            r = run_document(doc, EngineOptions{i, engine});  // checks its results are finite
             cells = flatten_all(summary_json(r));
           } else {
-            r = run_scenario(spec, EngineOptions{i});
+            r = run_scenario(spec, EngineOptions{i, engine});
             cells = flatten_all(summary_json(r));  // once: for the check and the values
             check_finite_cells(cells, doc);
           }

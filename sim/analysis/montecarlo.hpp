@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/analysis/distribute.hpp"
+#include "sim/engine/engine.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/document.hpp"
 
@@ -71,11 +72,12 @@ std::optional<std::string> check_runs(std::size_t runs);
 // `monthly` names the timeseries.csv columns to band by month (an unknown one
 // throws ModelError with path "--fan").
 // With a distributor, runs 1..runs-1 run where it sends them (gpusim-mpi:
-// across MPI ranks) and come back in run order; run 0 runs here first.
+// across MPI ranks) and come back in run order; run 0 runs here first. Every
+// run (and its goal-seek, if any) runs on `engine`.
 MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std::uint64_t seed, unsigned threads = 0,
                                  const std::function<void(std::size_t, std::size_t)>& progress = {},
                                  const std::vector<std::string>& monthly = default_fan_series(),
-                                 const RunDistributor* distributor = nullptr);
+                                 const RunDistributor* distributor = nullptr, EngineKind engine = EngineKind::step);
 
 // The results the table and runs.csv show when --metrics is not given.
 std::vector<std::string> default_table_metrics(const MonteCarloResult& r);

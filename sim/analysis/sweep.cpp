@@ -232,7 +232,7 @@ void parallel_for(std::size_t count, unsigned threads, const std::function<void(
 
 std::vector<Json> run_points(const DocNode& document, const std::vector<std::vector<std::string>>& points,
                              unsigned threads, const std::function<void(std::size_t, std::size_t)>& progress,
-                             const RunDistributor* distributor) {
+                             const RunDistributor* distributor, const EngineOptions& engine) {
   return run_each<Json>(
       points.size(), threads, distributor,
       [&](std::size_t i) {
@@ -241,7 +241,7 @@ std::vector<Json> run_points(const DocNode& document, const std::vector<std::vec
         for (const auto& o : points[i]) apply_override(doc, o, diags);
         diags.throw_if_any();
         try {
-          return summary_json(run_document(doc));
+          return summary_json(run_document(doc, engine));
         } catch (const ModelError& e) {
           // Say which point could not run.
           std::string at;

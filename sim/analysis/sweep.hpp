@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/analysis/distribute.hpp"
+#include "sim/engine/engine.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/document.hpp"
 #include "sim/scenario/printer.hpp"
@@ -48,11 +49,11 @@ std::vector<std::vector<std::string>> grid_overrides(const std::vector<VaryAxis>
 // scenario has `solve:`) and returns each summary, in point order. `threads`
 // 0 means the machine's hardware threads. Throws the first error in point order.
 // With a distributor, the points run where it sends them (gpusim-mpi: across
-// MPI ranks) and come back in the same order.
+// MPI ranks) and come back in the same order. Every point runs on `engine`.
 std::vector<Json> run_points(const DocNode& document, const std::vector<std::vector<std::string>>& points,
                              unsigned threads = 0,
                              const std::function<void(std::size_t done, std::size_t total)>& progress = {},
-                             const RunDistributor* distributor = nullptr);
+                             const RunDistributor* distributor = nullptr, const EngineOptions& engine = {});
 
 // The sweep table (sweep.csv): the varied paths (shown in their bare-number
 // unit), then every scalar of the summary (null ones too, as empty cells),

@@ -87,6 +87,22 @@ void draw_staged(const StagedOutput& staged, Draw&& draw) {
 
 }  // namespace
 
+namespace {
+// --engine: what every run of the command runs on. The segment engine's
+// fallback to the step engine is said once, for the scenario as the command
+// reads it (`spec`: its seed included), not for each run.
+EngineOptions engine_options(const std::string& engine, const ScenarioSpec& spec, const char* command,
+                             std::ostream& err) {
+  EngineOptions options;
+  if (engine != "segment") return options;
+  options.engine = EngineKind::segment;
+  const std::string why = segment_engine_fallback(spec);
+  if (!why.empty())
+    err << "gpusim " << command << ": the segment engine does not handle " << why << " yet; ran the step engine\n";
+  return options;
+}
+}  // namespace
+
 int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& err) {
   int status = 0;
   for (const auto& file : opts.files) {
@@ -106,7 +122,8 @@ int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& e
       // What only a run finds (a fleet over its site's caps, a `value` with no
       // GPU-hours to price, results that are not finite): run it once, without its goal-seek.
       try {
-        check_finite_results(run_scenario(loaded.spec), loaded.document);
+        check_finite_results(run_scenario(loaded.spec, engine_options(opts.engine, loaded.spec, "validate", err)),
+                             loaded.document);
       } catch (const ModelError& e) {
         err << locate_model_error(loaded, e).str() << "\n1 error; nothing was run\n";
         status = 2;
@@ -162,12 +179,7 @@ int run_run(const RunOptions& opts, std::ostream& out, std::ostream& err) {
     return 2;
   }
   const LoadedScenario loaded = load_scenario(opts.scenario, opts.overrides);
-  EngineOptions engine;
-  if (opts.engine == "segment") {
-    engine.engine = EngineKind::segment;
-    const std::string why = segment_engine_fallback(loaded.spec);
-    if (!why.empty()) err << "gpusim run: the segment engine does not handle " << why << " yet; ran the step engine\n";
-  }
+  const EngineOptions engine = engine_options(opts.engine, loaded.spec, "run", err);
   Results r;
   try {
     r = run_document(loaded.document, engine);
@@ -181,7 +193,10 @@ int run_run(const RunOptions& opts, std::ostream& out, std::ostream& err) {
 int run_explain(const ExplainOptions& opts, std::ostream& out, std::ostream& err) {
   explain::Context ctx;
   try {
-    ctx = explain::make_context(opts.scenario, opts.overrides);
+    EngineOptions engine;
+    if (opts.engine == "segment")
+      engine = engine_options(opts.engine, load_scenario(opts.scenario, opts.overrides).spec, "explain", err);
+    ctx = explain::make_context(opts.scenario, opts.overrides, engine);
   } catch (const ModelError& e) {
     err << locate_model_error(load_scenario(opts.scenario, opts.overrides), e).str() << "\n1 error; nothing was explained\n";
     return 2;
@@ -215,9 +230,10 @@ int run_solve(const SolveOptions& opts, std::ostream& out, std::ostream& err) {
   if (!opts.high.empty()) req.high = opts.high;
   LoadedScenario loaded = load_scenario(opts.scenario, opts.overrides);
   loaded.document.erase("solve");
+  const EngineOptions engine = engine_options(opts.engine, loaded.spec, "solve", err);
   Results r;
   try {
-    r = solve_scenario(loaded.document, req);
+    r = solve_scenario(loaded.document, req, engine);
   } catch (const ModelError& e) {
     // The goal came from the command line, not from the file's solve: block.
     err << locate_solve_error(loaded, e).str() << "\n1 error; nothing was written\n";
@@ -289,10 +305,21 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
     return 2;
   }
   const auto points = grid_overrides(axes);  // refuses a grid over kMaxSweepPoints, before anything runs
+  EngineOptions engine;
+  if (opts.engine == "segment") {
+    // A sweep file's scenario may be complete only at its points: no notice then.
+    std::optional<ScenarioSpec> spec;
+    try {
+      spec = read_scenario(plan.document);
+    } catch (const ScenarioError&) {
+      engine.engine = EngineKind::segment;
+    }
+    if (spec) engine = engine_options(opts.engine, *spec, "sweep", err);
+  }
   Progress progress("sweep", opts.distributor != nullptr);
   std::vector<Json> summaries;
   try {
-    summaries = run_points(plan.document, points, opts.threads, progress.callback(), opts.distributor);
+    summaries = run_points(plan.document, points, opts.threads, progress.callback(), opts.distributor, engine);
   } catch (const ModelError& e) {
     err << "gpusim sweep: error: " << e.path() << ": " << e.what() << "\n1 error; nothing was written\n";
     return 2;
@@ -399,11 +426,15 @@ int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err) {
     err << "gpusim mc: --fan draws 1 to 3 monthly series, not " << fan.size() << "\n";
     return 2;
   }
+  // Every run has the seed (its draws its own): the notice is for the scenario with it.
+  ScenarioSpec seeded = loaded.spec;
+  seeded.seed = opts.seed;
+  const EngineOptions engine = engine_options(opts.engine, seeded, "mc", err);
   Progress progress("mc", opts.distributor != nullptr);
   MonteCarloResult r;
   try {
     r = run_monte_carlo(loaded.document, opts.runs, opts.seed, opts.threads, progress.callback(), fan,
-                        opts.distributor);
+                        opts.distributor, engine.engine);
   } catch (const ModelError& e) {
     if (e.path() == "--fan") {
       err << "--fan: error: " << e.what() << "\n1 error; nothing was written\n";
@@ -469,8 +500,14 @@ int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err) {
 int run_figures_command(const FiguresOptions& opts, std::ostream& out, std::ostream& err) {
   const std::vector<FigureSpec> specs = load_registry(opts.registry);
   std::vector<FigureResult> results;
+  EngineOptions engine;
+  engine.engine = opts.engine == "segment" ? EngineKind::segment : EngineKind::step;
+  std::vector<std::pair<std::string, std::string>> fallbacks;
   try {
-    results = run_figures(specs, opts.only, opts.threads);
+    results = run_figures(specs, opts.only, opts.threads, engine, &fallbacks);
+    for (const auto& [file, why] : fallbacks)
+      err << "gpusim figures: the segment engine does not handle " << why << " in " << file
+          << " yet; ran the step engine\n";
   } catch (const ModelError& e) {
     err << opts.registry << ": error: " << e.path() << ": " << e.what() << "\n";
     return 2;
@@ -483,7 +520,7 @@ int run_figures_command(const FiguresOptions& opts, std::ostream& out, std::ostr
       // The charts, tables and page are staged and appear together, or not at all.
       StagedOutput staged(dir);
       if (opts.only.empty())
-        draw_staged(staged, [&] { charts = write_article_charts(scenarios, staged.staged("").string(), results, opts.threads); });
+        draw_staged(staged, [&] { charts = write_article_charts(scenarios, staged.staged("").string(), results, opts.threads, engine); });
       for (auto& c : charts) c.path = (std::filesystem::path(dir) / std::filesystem::path(c.path).filename()).string();
       staged.write("figures.csv", figures_csv(results));
       staged.write("figures.json", figures_json(results).dump(2) + "\n");

@@ -17,6 +17,7 @@ struct ValidateOptions {
   std::vector<std::string> files;
   std::vector<std::string> overrides;
   bool print = false;
+  std::string engine = "step";   // --engine: step | segment (docs/model.md "The segment engine")
 };
 int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& err);
 
@@ -26,7 +27,7 @@ struct RunOptions {
   std::string format = "table";  // table | json | csv
   std::string out_dir;           // empty: no files
   std::string every = "month";   // step | day | month | quarter | year
-  std::string engine = "step";   // step | segment (docs/model.md "The segment engine")
+  std::string engine = "step";   // --engine: step | segment (docs/model.md "The segment engine")
 };
 int run_run(const RunOptions& opts, std::ostream& out, std::ostream& err);
 
@@ -37,6 +38,7 @@ struct SolveOptions {
   std::string target;  // METRIC=VALUE
   std::string low, high;
   std::string format = "table";
+  std::string engine = "step";   // --engine: step | segment (docs/model.md "The segment engine")
 };
 int run_solve(const SolveOptions& opts, std::ostream& out, std::ostream& err);
 
@@ -46,6 +48,7 @@ struct ExplainOptions {
   std::vector<std::string> overrides;
   int depth = -1;                // levels below the result; negative: all
   std::string format = "text";   // text | json
+  std::string engine = "step";   // --engine: step | segment (docs/model.md "The segment engine")
 };
 int run_explain(const ExplainOptions& opts, std::ostream& out, std::ostream& err);
 
@@ -56,6 +59,7 @@ struct FiguresOptions {
   std::string out_dir;   // figures.csv, figures.json and the charts
   std::string markdown;  // the generated figures page (e.g. docs/figures.md)
   unsigned threads = 0;
+  std::string engine = "step";   // --engine: step | segment (docs/model.md "The segment engine")
 };
 int run_figures_command(const FiguresOptions& opts, std::ostream& out, std::ostream& err);
 
@@ -67,6 +71,7 @@ struct SweepOptions {
   std::string plot;     // metric to chart (a line for one varied key, a heatmap for two)
   std::string title;    // the chart's title; empty: the sweep file's, else the metric in words
   unsigned threads = 0;
+  std::string engine = "step";   // --engine: step | segment (docs/model.md "The segment engine")
   const RunDistributor* distributor = nullptr;  // gpusim-mpi: the points run across MPI ranks
 };
 int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err);
@@ -82,6 +87,7 @@ struct McOptions {
   std::string metrics;  // results for the table and runs.csv, comma-separated; empty: the defaults
   std::string title;    // the fan chart's title; empty: "NAME: N Monte Carlo runs"
   unsigned threads = 0;
+  std::string engine = "step";   // --engine: step | segment (docs/model.md "The segment engine")
   const RunDistributor* distributor = nullptr;  // gpusim-mpi: the runs go across MPI ranks
 };
 int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err);

@@ -43,6 +43,12 @@ CLI::Validator whole_number(const std::string& name, std::uint64_t lo, std::uint
       },
       name);
 }
+
+// --engine, the same for every command that runs the engine.
+void add_engine_option(CLI::App* command, std::string& engine) {
+  command->add_option("--engine", engine, "Allocation engine: step (default, the reference) or segment")
+      ->check(CLI::IsMember({"step", "segment"}));
+}
 }  // namespace
 
 int gpusim::cli::run_command_line(int argc, char** argv, const CommandLine& context) {
@@ -63,8 +69,7 @@ int gpusim::cli::run_command_line(int argc, char** argv, const CommandLine& cont
   r->add_option("--out", run.out_dir, "Write summary.json, timeseries.csv, customers.csv to DIR");
   r->add_option("--every", run.every, "Time series period: step, day, month (default), quarter, year")
       ->check(CLI::IsMember({"step", "day", "month", "quarter", "year"}));
-  r->add_option("--engine", run.engine, "Allocation engine: step (default, the reference) or segment")
-      ->check(CLI::IsMember({"step", "segment"}));
+  add_engine_option(r, run.engine);
 
   SolveOptions solve;
   auto* s = app.add_subcommand("solve", "Goal-seek: vary one key until a result equals a target");
@@ -76,6 +81,7 @@ int gpusim::cli::run_command_line(int argc, char** argv, const CommandLine& cont
   s->add_option("--set", solve.overrides, "Override a key: PATH=VALUE (repeatable)")->allow_extra_args(false);
   s->add_option("--format", solve.format, "table (default), json, or csv (metric,value)")
       ->check(CLI::IsMember({"table", "json", "csv"}));
+  add_engine_option(s, solve.engine);
 
   ExplainOptions explain;
   auto* x = app.add_subcommand("explain", "Show how a result came to be: its equation and inputs, as a tree");
@@ -85,6 +91,7 @@ int gpusim::cli::run_command_line(int argc, char** argv, const CommandLine& cont
   x->add_option("--depth", explain.depth, "Levels of inputs to show below the result (default: all)")
       ->check(CLI::NonNegativeNumber);
   x->add_option("--format", explain.format, "text (default) or json")->check(CLI::IsMember({"text", "json"}));
+  add_engine_option(x, explain.engine);
 
   SweepOptions sweep;
   auto* w = app.add_subcommand("sweep", "Run a scenario over a grid of values; one CSV row per point");
@@ -96,6 +103,7 @@ int gpusim::cli::run_command_line(int argc, char** argv, const CommandLine& cont
   w->add_option("--title", sweep.title, "The chart's title (default: the sweep file's, else the result in words)");
   w->add_option("--threads", sweep.threads, "Worker threads (0, the default: all hardware threads; at most 1024); output does not depend on it")
       ->check(kThreads);
+  add_engine_option(w, sweep.engine);
 
   McOptions mc;
   auto* m = app.add_subcommand("mc", "Monte Carlo over the scenario's uncertain inputs, noise and failures");
@@ -114,6 +122,7 @@ int gpusim::cli::run_command_line(int argc, char** argv, const CommandLine& cont
   m->add_option("--title", mc.title, "The fan chart's title (default: the scenario's name and the number of runs)");
   m->add_option("--threads", mc.threads, "Worker threads (0, the default: all hardware threads; at most 1024); output does not depend on it")
       ->check(kThreads);
+  add_engine_option(m, mc.engine);
 
   FiguresOptions figures;
   auto* f = app.add_subcommand("figures", "Regenerate the article figures: published beside reproduced, charts");
@@ -124,12 +133,14 @@ int gpusim::cli::run_command_line(int argc, char** argv, const CommandLine& cont
   f->add_option("--markdown", figures.markdown, "Write the figures page (with the charts) to FILE");
   f->add_option("--threads", figures.threads, "Worker threads (0, the default: all hardware threads; at most 1024)")
       ->check(kThreads);
+  add_engine_option(f, figures.engine);
 
   ValidateOptions validate;
   auto* v = app.add_subcommand("validate", "Check scenario files; print 'FILE: ok' or every error");
   v->add_option("files", validate.files, "Scenario files")->required();
   v->add_option("--set", validate.overrides, "Override a key: PATH=VALUE (repeatable)")->allow_extra_args(false);
   v->add_flag("--print", validate.print, "Print the scenario as understood: defaults filled, units shown");
+  add_engine_option(v, validate.engine);
 
   CatalogOptions catalog;
   auto* c = app.add_subcommand("catalog", "List the built-in GPU models with their sources");

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/engine/engine.hpp"
 #include "sim/engine/results.hpp"
 #include "sim/scenario/loader.hpp"
 
@@ -82,8 +83,9 @@ class UnknownPath : public std::runtime_error {
 };
 
 // Loads the scenario with its --set overrides and runs it as `gpusim run` does
-// (solving its `solve:` block). Throws ScenarioError / ModelError like run.
-Context make_context(const std::string& file, const std::vector<std::string>& overrides = {});
+// (solving its `solve:` block), on `engine`. Throws ScenarioError / ModelError like run.
+Context make_context(const std::string& file, const std::vector<std::string>& overrides = {},
+                     const EngineOptions& engine = {});
 // The same for a scenario already loaded and run (the Python module's Result).
 Context make_context(LoadedScenario loaded, Results results);
 

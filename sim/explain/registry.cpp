@@ -64,9 +64,9 @@ std::string dist_text(const UncertainSpec& u) {
 
 std::string number_text(double v) { return number(v); }
 
-Context make_context(const std::string& file, const std::vector<std::string>& overrides) {
+Context make_context(const std::string& file, const std::vector<std::string>& overrides, const EngineOptions& engine) {
   LoadedScenario loaded = load_scenario(file, overrides);
-  Results results = run_document(loaded.document);
+  Results results = run_document(loaded.document, engine);
   return make_context(std::move(loaded), std::move(results));
 }
 

@@ -42,7 +42,8 @@ const ContractSpec* contract_named(const ScenarioSpec& s, const std::string& nam
 
 // 1. The 22% under its assumptions: the fleet ramping through 2024 from a share
 // of its year-end size, and Microsoft paying a multiple of the others' price.
-std::optional<ChartFile> utilization_heatmap(const std::string& scenarios, const std::string& dir, unsigned threads) {
+std::optional<ChartFile> utilization_heatmap(const std::string& scenarios, const std::string& dir, unsigned threads,
+                                             const EngineOptions& engine) {
   const std::string file = scenarios + "/articles/coreweave-2024-utilization.yaml";
   if (!fs::exists(file)) return std::nullopt;
   const LoadedScenario base = load_scenario(file);
@@ -65,7 +66,7 @@ std::optional<ChartFile> utilization_heatmap(const std::string& scenarios, const
                         "contracts.Microsoft.price=" + format_number(r * others_price) + " USD/gpu-h"});
     }
   }
-  const std::vector<Json> out = run_points(base.document, points, threads);
+  const std::vector<Json> out = run_points(base.document, points, threads, {}, nullptr, engine);
   std::vector<std::vector<double>> z(ratios.size(), std::vector<double>(shares.size()));
   for (std::size_t j = 0; j < ratios.size(); ++j)
     for (std::size_t i = 0; i < shares.size(); ++i)
@@ -92,7 +93,8 @@ std::optional<ChartFile> utilization_heatmap(const std::string& scenarios, const
 }
 
 // 2. What fits in 6 GW: GPUs, energy and the energy bill against PUE.
-std::vector<ChartFile> six_gigawatt_charts(const std::string& scenarios, const std::string& dir, unsigned threads) {
+std::vector<ChartFile> six_gigawatt_charts(const std::string& scenarios, const std::string& dir, unsigned threads,
+                                           const EngineOptions& engine) {
   const std::string file = scenarios + "/articles/meta-amd-6gw.yaml";
   if (!fs::exists(file)) return {};
   const LoadedScenario base = load_scenario(file);
@@ -110,7 +112,7 @@ std::vector<ChartFile> six_gigawatt_charts(const std::string& scenarios, const s
     for (double p : pues)
       points.push_back({"time.step=1d", "time.duration=365d", "sites.campus.pue=" + format_number(p),
                         "sites.campus.electricity=" + format_number(t) + " USD/kWh"});
-  const std::vector<Json> out = run_points(base.document, points, threads);
+  const std::vector<Json> out = run_points(base.document, points, threads, {}, nullptr, engine);
   std::vector<ChartFile> charts;
   const std::string source = "gpusim, scenarios/articles/meta-amd-6gw.yaml (B1, B4, B5); catalog in docs/catalog.md";
   {
@@ -170,11 +172,11 @@ std::vector<ChartFile> six_gigawatt_charts(const std::string& scenarios, const s
 }
 
 // 3. CoreWeave 2024 income statement as a waterfall.
-std::optional<ChartFile> income_waterfall(const std::string& scenarios, const std::string& dir) {
+std::optional<ChartFile> income_waterfall(const std::string& scenarios, const std::string& dir, const EngineOptions& engine) {
   const std::string file = scenarios + "/articles/coreweave-2024-financials.yaml";
   if (!fs::exists(file)) return std::nullopt;
   const LoadedScenario base = load_scenario(file);
-  const Json j = summary_json(run_document(base.document));
+  const Json j = summary_json(run_document(base.document, engine));
   auto m = [&](const char* path) { return metric_or_nan(j, path) / 1e6; };
   std::vector<WaterfallStep> steps{
       {"revenue", m("finance.revenue_usd"), false},      {"energy", -m("finance.energy_cost_usd"), false},
@@ -223,14 +225,15 @@ std::optional<ChartFile> deal_prices(const std::string& dir, const std::vector<F
 }  // namespace
 
 std::vector<ChartFile> write_article_charts(const std::string& scenarios, const std::string& dir,
-                                            const std::vector<FigureResult>& results, unsigned threads) {
+                                            const std::vector<FigureResult>& results, unsigned threads,
+                                            const EngineOptions& engine) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw OutputError("cannot create the output directory '" + dir + "': " + ec.message());
   std::vector<ChartFile> charts;
-  if (auto c = utilization_heatmap(scenarios, dir, threads)) charts.push_back(*c);
-  for (auto& c : six_gigawatt_charts(scenarios, dir, threads)) charts.push_back(c);
-  if (auto c = income_waterfall(scenarios, dir)) charts.push_back(*c);
+  if (auto c = utilization_heatmap(scenarios, dir, threads, engine)) charts.push_back(*c);
+  for (auto& c : six_gigawatt_charts(scenarios, dir, threads, engine)) charts.push_back(c);
+  if (auto c = income_waterfall(scenarios, dir, engine)) charts.push_back(*c);
   if (auto c = deal_prices(dir, results)) charts.push_back(*c);
   return charts;
 }

@@ -19,9 +19,10 @@ struct ChartFile {
 
 // Writes the charts into `out_dir`; `scenarios_dir` holds articles/…;
 // `results` supplies the registry's figures (chart 4). Charts whose scenario is
-// missing are skipped.
+// missing are skipped. Every run is on `engine`.
 std::vector<ChartFile> write_article_charts(const std::string& scenarios_dir, const std::string& out_dir,
-                                            const std::vector<FigureResult>& results, unsigned threads);
+                                            const std::vector<FigureResult>& results, unsigned threads,
+                                            const EngineOptions& engine = {});
 
 // The figures page (markdown): the table, notes and the charts, with chart
 // links relative to `page_dir`.

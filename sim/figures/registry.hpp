@@ -5,8 +5,10 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "sim/engine/engine.hpp"
 #include "sim/output/summary.hpp"
 
 namespace gpusim {
@@ -48,11 +50,14 @@ struct FigureResult {
 // Reads and validates the registry; throws ScenarioError with every problem.
 std::vector<FigureSpec> load_registry(const std::string& path);
 
-// Runs the figures (all, or those whose id is in `only`), scenarios in parallel.
-// Throws ScenarioError for an unknown id or a scenario error, ModelError for a
-// metric that is not in a scenario's results.
+// Runs the figures (all, or those whose id is in `only`), scenarios in parallel,
+// on `engine`. Throws ScenarioError for an unknown id or a scenario error,
+// ModelError for a metric that is not in a scenario's results. With
+// `fallbacks`, each scenario the segment engine leaves to the step engine adds
+// its file and why (segment_engine_fallback), once.
 std::vector<FigureResult> run_figures(const std::vector<FigureSpec>& specs, const std::vector<std::string>& only,
-                                      unsigned threads = 0);
+                                      unsigned threads = 0, const EngineOptions& engine = {},
+                                      std::vector<std::pair<std::string, std::string>>* fallbacks = nullptr);
 
 std::string figures_table(const std::vector<FigureResult>& results);
 Json figures_json(const std::vector<FigureResult>& results);
