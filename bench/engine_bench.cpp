@@ -4,6 +4,10 @@
 //      --target engine_bench && ./build-bench/bench/engine_bench
 #include <benchmark/benchmark.h>
 
+#include <fstream>
+#include <sstream>
+#include <string>
+
 #include "sim/engine/engine.hpp"
 #include "sim/engine/solve.hpp"
 #include "sim/output/summary.hpp"
@@ -28,6 +32,30 @@ void BM_LoadGigawatt(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(gpusim::load_scenario(kGigawatt));
 }
 BENCHMARK(BM_LoadGigawatt)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
+// Its text into a document: the fast reader of plain YAML (what loading uses),
+// then yaml-cpp's reader (what it used before, and uses for other YAML).
+std::string gigawatt_text() {
+  std::ifstream in(kGigawatt, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+using Reader = gpusim::DocNode (*)(const std::string&, const std::string&, gpusim::Diagnostics&, const gpusim::DocLimits&);
+
+template <Reader read>
+void BM_ParseGigawattWith(benchmark::State& state) {
+  const std::string text = gigawatt_text();
+  for (auto _ : state) {
+    gpusim::Diagnostics diags;
+    benchmark::DoNotOptimize(read(text, kGigawatt, diags, {}));
+  }
+}
+BENCHMARK(BM_ParseGigawattWith<gpusim::parse_yaml_text>)->Name("BM_ParseGigawatt")->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ParseGigawattWith<gpusim::parse_yaml_text_with_yaml_cpp>)
+    ->Name("BM_ParseGigawattYamlCpp")
+    ->Unit(benchmark::kMillisecond);
 
 // The engine alone: the step engine (the default), then the segment engine.
 const gpusim::EngineOptions kSegment{0, gpusim::EngineKind::segment};
