@@ -6,8 +6,9 @@
 // step-average demand and each pool's available GPUs change linearly from step
 // to step: value(k) = a + b (k − k0). Contracts take what is left in
 // allocation order, run by run; where a demand crosses what is left inside a
-// run, the run splits at the first step past the crossing, so every step gets
-// min(want, left) as the step engine gives it. Per-contract totals are closed
+// run, the run splits into the steps before the crossing, the step holding it
+// (split within the step at the crossing, within_step.cpp) and the steps after
+// it, so every step gets what the step engine gives it. Per-contract totals are closed
 // sums over runs; the per-step series are written once at the end from the
 // runs (a level and a slope per step, accumulated), not contract by contract.
 #include <algorithm>
