@@ -290,7 +290,8 @@ Allocation allocation_stage(const ScenarioSpec& s, const Grid& g, const EngineOp
     Pool& pool = pools[c.pool];
     ContractResult& cr = out.results[c.result];
     if (!c.is_renewal) start_contract_result(c, g, cr);
-    const auto [k0, k1] = g.range(c.start, c.bill_end);
+    const auto window = g.range(c.start, c.bill_end);
+    const Index k0 = window.first, k1 = window.second;  // clang 14 cannot capture a structured binding in the lambdas below
     const bool reserved = c.spec->kind == ContractKind::reserved;
     // Demand noise, drawn only under a seed: demand × max(0, 1 + noise × z), z ~ N(0, 1).
     const bool noisy = s.seed && c.spec->noise > 0;

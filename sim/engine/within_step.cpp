@@ -94,6 +94,10 @@ bool StepShape::is_linear(double& rise) const {
   return true;
 }
 
+namespace {
+bool opposite_signs(double d0, double d1) { return (d0 < 0.0 && d1 > 0.0) || (d0 > 0.0 && d1 < 0.0); }
+}  // namespace
+
 double want_minus_left(double want, double left) {
   const double d = want - left;
   return std::fabs(d) <= 1e-12 * std::max(std::fabs(want), std::fabs(left)) ? 0.0 : d;
@@ -102,7 +106,7 @@ double want_minus_left(double want, double left) {
 bool crosses(double want, double want_rise, double left, double left_rise) {
   const double d0 = want_minus_left(want - 0.5 * want_rise, left - 0.5 * left_rise);
   const double d1 = want_minus_left(want + 0.5 * want_rise, left + 0.5 * left_rise);
-  return (d0 < 0.0 && d1 > 0.0) || (d0 > 0.0 && d1 < 0.0);
+  return opposite_signs(d0, d1);
 }
 
 Take take_within_step(const StepShape& want, StepShape& left, double& got_average) {
@@ -134,7 +138,7 @@ Take take_within_step(const StepShape& want, StepShape& left, double& got_averag
   };
   for (const Pair& x : pairs) {
     const double d0 = want_minus_left(x.w0, x.l0), d1 = want_minus_left(x.w1, x.l1);
-    if ((d0 < 0.0 && d1 > 0.0) || (d0 > 0.0 && d1 < 0.0)) {
+    if (opposite_signs(d0, d1)) {
       const double s = (x.w0 - x.l0) / ((x.w0 - x.l0) - (x.w1 - x.l1));  // where want − left is 0, of the piece
       const double u = x.u0 + (x.u1 - x.u0) * s;
       const double w = x.w0 + (x.w1 - x.w0) * s, l = x.l0 + (x.l1 - x.l0) * s;

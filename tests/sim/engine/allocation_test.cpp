@@ -6,6 +6,7 @@
 // 8,760 h.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <set>
 #include <string>
 
@@ -128,28 +129,31 @@ demand:
   - {name: spot, kind: spot, pool: p, gpus: 50, price: 1 USD/gpu-h}
 )";
 
-TEST(ExactAllocation, ARampCrossingWhatIsLeftInsideADayIsSplitAtTheCrossing) {
+// The crossing day at 1 h and 1 d steps, in the step and the segment engine.
+void for_each_step_and_engine(const std::function<void(const Results&)>& check) {
   for (const char* step : {"1h", "1d"})
     for (EngineKind engine : {EngineKind::step, EngineKind::segment}) {
       SCOPED_TRACE(std::string(step) + (engine == EngineKind::step ? " step engine" : " segment engine"));
-      const Results r = run_yaml(with_step(kCrossingDay, step), EngineOptions{0, engine});
-      EXPECT_REL(r.contracts[0].billed_gpu_hours, 1800.0);
-      EXPECT_REL(r.contracts[0].contracted_gpu_hours, 2400.0);
-      EXPECT_REL(r.contracts[0].shortfall_gpu_hours, 600.0);
-      EXPECT_REL(r.contracts[0].revenue_usd, 1800.0);  // × 1 USD/GPU-h
+      check(run_yaml(with_step(kCrossingDay, step), EngineOptions{0, engine}));
     }
 }
 
+TEST(ExactAllocation, ARampCrossingWhatIsLeftInsideADayIsSplitAtTheCrossing) {
+  for_each_step_and_engine([](const Results& r) {
+    EXPECT_REL(r.contracts[0].billed_gpu_hours, 1800.0);
+    EXPECT_REL(r.contracts[0].contracted_gpu_hours, 2400.0);
+    EXPECT_REL(r.contracts[0].shortfall_gpu_hours, 600.0);
+    EXPECT_REL(r.contracts[0].revenue_usd, 1800.0);  // × 1 USD/GPU-h
+  });
+}
+
 TEST(ExactAllocation, ASecondContractCrossesTheKinkedLeftInTheSameStep) {
-  for (const char* step : {"1h", "1d"})
-    for (EngineKind engine : {EngineKind::step, EngineKind::segment}) {
-      SCOPED_TRACE(std::string(step) + (engine == EngineKind::step ? " step engine" : " segment engine"));
-      const Results r = run_yaml(with_step(kCrossingDay, step), EngineOptions{0, engine});
-      EXPECT_REL(r.contracts[1].billed_gpu_hours, 450.0);
-      EXPECT_REL(r.contracts[1].shortfall_gpu_hours, 750.0);  // its unserved demand
-      // Busy: 1,800 + 450 = 2,250 of the pool's 2,400 GPU-h.
-      EXPECT_REL(r.pools[0].gpu_hours_busy, 2250.0);
-    }
+  for_each_step_and_engine([](const Results& r) {
+    EXPECT_REL(r.contracts[1].billed_gpu_hours, 450.0);
+    EXPECT_REL(r.contracts[1].shortfall_gpu_hours, 750.0);  // its unserved demand
+    // Busy: 1,800 + 450 = 2,250 of the pool's 2,400 GPU-h.
+    EXPECT_REL(r.pools[0].gpu_hours_busy, 2250.0);
+  });
 }
 
 }  // namespace

@@ -196,6 +196,21 @@ TEST(SegmentEngine, ThreeHundredRandomScenariosGiveTheStepEnginesResults) {
   EXPECT_GE(seeded_on_segments, 60);
 }
 
+// 100 GPUs for nine days at 1 h steps; a reserved ramp from 0 at the start to
+// RAMP GPUs 200 h later, when it ends; then a spot demand of SPOT GPUs.
+std::string ramp_then_spot(const std::string& ramp, const std::string& spot) {
+  return R"(
+name: crossing
+time: {start: 2025-01-01, end: 2025-01-10, step: 1h, year: 365d}
+sites: [{name: s, pue: 1.0, electricity: 0 USD/kWh}]
+fleet: [{name: p, gpu: T1, site: s, count: 100}]
+contracts:
+  - {name: ramp, pool: p, gpus: [{at: 2025-01-01, count: 0}, {at: 2025-01-09T08:00, count: )" + ramp + R"(}], end: 2025-01-09T08:00, price: 1 USD/gpu-h}
+demand:
+  - {name: spot, kind: spot, pool: p, gpus: )" + spot + R"(, price: 1 USD/gpu-h}
+)";
+}
+
 // A pool of 100 GPUs and a ramp from 0 to 200 GPUs over 200 hours, at 1 h
 // steps: step k asks for its average, k + 0.5 GPUs. It gets all of it up to
 // step 99 (99.5 ≤ 100), then the 100 left: the run splits at the crossing.
@@ -204,16 +219,7 @@ TEST(SegmentEngine, ThreeHundredRandomScenariosGiveTheStepEnginesResults) {
 //   then a spot demand of 50 GPUs gets 100 − (k + 0.5) for k < 100 and nothing after:
 //   min(50, 99.5 − k): 50 for k ≤ 49, 99.5 − k for 50 ≤ k ≤ 99 → 2,500 + Σ_{j=0}^{49}(49.5 − j) = 2,500 + 1,250 = 3,750
 TEST(SegmentEngine, ARampCrossingWhatIsLeftSplitsItsRunAtTheCrossing) {
-  const std::string text = R"(
-name: crossing
-time: {start: 2025-01-01, end: 2025-01-10, step: 1h, year: 365d}
-sites: [{name: s, pue: 1.0, electricity: 0 USD/kWh}]
-fleet: [{name: p, gpu: T1, site: s, count: 100}]
-contracts:
-  - {name: ramp, pool: p, gpus: [{at: 2025-01-01, count: 0}, {at: 2025-01-09T08:00, count: 200}], end: 2025-01-09T08:00, price: 1 USD/gpu-h}
-demand:
-  - {name: spot, kind: spot, pool: p, gpus: 50, price: 1 USD/gpu-h}
-)";
+  const std::string text = ramp_then_spot("200", "50");
   for (const EngineOptions& options : {kStep, kSegment}) {
     const Results r = testing::run_yaml(text, options);
     EXPECT_EQ(r.segment_engine, options.engine == EngineKind::segment);
@@ -240,16 +246,7 @@ demand:
 //   after it (200 h to 216 h): 0.5 × 16 = 8; total 41.25, unserved 0.5 × 216 − 41.25 = 66.75
 //   step 66: 0.5 × 1/3 + 1/12 = 0.25, so billed in step 66 = 299/3 + 1/4
 TEST(SegmentEngine, ACrossingInsideAnHourSplitsThatHourInBothEngines) {
-  const std::string text = R"(
-name: crossing inside an hour
-time: {start: 2025-01-01, end: 2025-01-10, step: 1h, year: 365d}
-sites: [{name: s, pue: 1.0, electricity: 0 USD/kWh}]
-fleet: [{name: p, gpu: T1, site: s, count: 100}]
-contracts:
-  - {name: ramp, pool: p, gpus: [{at: 2025-01-01, count: 0}, {at: 2025-01-09T08:00, count: 300}], end: 2025-01-09T08:00, price: 1 USD/gpu-h}
-demand:
-  - {name: spot, kind: spot, pool: p, gpus: 0.5, price: 1 USD/gpu-h}
-)";
+  const std::string text = ramp_then_spot("300", "0.5");
   for (const EngineOptions& options : {kStep, kSegment}) {
     SCOPED_TRACE(options.engine == EngineKind::segment ? "segment" : "step");
     const Results r = testing::run_yaml(text, options);
