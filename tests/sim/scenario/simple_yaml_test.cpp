@@ -5,13 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "sim/scenario/document.hpp"
 #include "sim/scenario/simple_yaml.hpp"
+#include "tests/support/cli.hpp"
 #include "tests/support/random_scenario.hpp"
 
 namespace gpusim {
@@ -67,12 +66,7 @@ bool accepted_and_same(const std::string& text) {
   return reference_diags.empty() && parse_simple_yaml(text, kFile, DocLimits{});
 }
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::read_file;  // tests/support/cli.hpp
 
 std::vector<fs::path> shipped_yaml() {
   std::vector<fs::path> out;
