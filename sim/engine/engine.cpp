@@ -59,6 +59,56 @@ std::pair<Index, Index> Grid::range(double a, double b) const {
   return {first, std::max(first, last)};
 }
 
+double runs_total(const std::vector<Run>& runs) {
+  double sum = 0.0;
+  for (const Run& r : runs) sum += r.sum();
+  return sum;
+}
+
+void cut_at(const Grid& g, double t, std::vector<Index>& cuts) {
+  const double k = std::floor((t - static_cast<double>(g.start)) / g.dt);
+  if (k < -1.0 || k > static_cast<double>(g.n)) return;
+  cuts.push_back(static_cast<Index>(k));
+  cuts.push_back(static_cast<Index>(k) + 1);
+}
+
+void close_cuts(std::vector<Index>& cuts, Index lo, Index hi) {
+  for (Index& k : cuts) k = std::clamp(k, lo, hi);
+  cuts.push_back(lo);
+  cuts.push_back(hi);
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+}
+
+void add_scaled(const std::vector<Run>& from, double f, std::vector<Run>& to) {
+  for (const Run& r : from) to.push_back(r.times(f));
+}
+
+void add_runs(const std::vector<Run>& runs, ArrayXd& out) {
+  if (runs.empty()) return;
+  const Index n = out.size();
+  ArrayXd jump = ArrayXd::Zero(n + 1), slope = ArrayXd::Zero(n + 1);
+  std::vector<int> active(static_cast<std::size_t>(n) + 1, 0);
+  for (const Run& r : runs) {
+    jump[r.k0] += r.a;
+    slope[r.k0] += r.b;
+    jump[r.k1] -= r.a + r.b * static_cast<double>(r.k1 - r.k0);
+    slope[r.k1] -= r.b;
+    ++active[static_cast<std::size_t>(r.k0)];
+    --active[static_cast<std::size_t>(r.k1)];
+  }
+  double level = 0.0, rate = 0.0;
+  int count = 0;
+  for (Index k = 0; k < n; ++k) {
+    count += active[static_cast<std::size_t>(k)];
+    rate += slope[k];
+    level += jump[k];
+    if (count == 0) level = rate = 0.0;
+    out[k] += level;
+    level += rate;
+  }
+}
+
 Grid make_grid(const TimeSpec& t) {
   Grid g;
   g.start = t.start;
@@ -93,10 +143,10 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
   r.series.resize(g.n);
 
   const SiteSeries sites = site_series(s, g);
-  std::vector<Pool> pools = fleet_stage(s, g, options, r);
+  r.segment_engine = options.engine == EngineKind::segment && segment_engine_fallback(s).empty();
+  std::vector<Pool> pools = fleet_stage(s, g, options, r.segment_engine, r);
   check_site_caps(s, pools, g, sites.pue);
   const ContractPlan plan = build_contracts(s, pools, options);
-  r.segment_engine = options.engine == EngineKind::segment && segment_engine_fallback(s).empty();
   const Allocation allocation = r.segment_engine ? segment_allocation_stage(g, pools, plan, r)
                                                  : allocation_stage(s, g, options, pools, plan, r);
   const EnergyTotals energy = power_energy_stage(s, g, pools, sites, r);

@@ -148,10 +148,32 @@ EnergyTotals power_energy_stage(const ScenarioSpec& s, const Grid& g, const std:
   std::vector<SiteResult> sites(s.sites.size());
   std::vector<ArrayXd> site_it(s.sites.size(), ArrayXd::Zero(g.n));
   std::vector<ArrayXd> site_full_load(s.sites.size(), ArrayXd::Zero(g.n));
+  // The segment engine's pools are runs: each site's IT power and full load
+  // are Σ of scaled runs (a linear power curve), added up once per site.
+  std::vector<std::vector<Run>> it_runs(s.sites.size()), full_load_runs(s.sites.size());
   for (const auto& p : pools) {
-    site_it[p.site] += p.power.it_power_w(p.available, p.busy);
-    out.server_wh += total(p.available) * p.power.overhead_w() * g.dt;
-    site_full_load[p.site] += p.installed * p.power.full_load_w();
+    if (!p.on_runs()) {
+      site_it[p.site] += p.power.it_power_w(p.available, p.busy);
+      out.server_wh += total(p.available) * p.power.overhead_w() * g.dt;
+      site_full_load[p.site] += p.installed * p.power.full_load_w();
+      continue;
+    }
+    out.server_wh += runs_total(p.available_runs) * p.power.overhead_w() * g.dt;
+    add_scaled(p.installed_runs, p.power.full_load_w(), full_load_runs[p.site]);
+    if (p.power.linear()) {
+      add_scaled(p.available_runs, p.power.idle_and_overhead_w(), it_runs[p.site]);
+      add_scaled(p.busy_runs, p.power.swing_w(), it_runs[p.site]);
+      continue;
+    }
+    // A nonlinear power curve: its IT power step by step.
+    ArrayXd available = ArrayXd::Zero(g.n), busy = ArrayXd::Zero(g.n);
+    add_runs(p.available_runs, available);
+    add_runs(p.busy_runs, busy);
+    site_it[p.site] += p.power.it_power_w(available, busy);
+  }
+  for (std::size_t si = 0; si < s.sites.size(); ++si) {
+    add_runs(it_runs[si], site_it[si]);
+    add_runs(full_load_runs[si], site_full_load[si]);
   }
   ts.co2_known = !s.sites.empty();
   for (std::size_t si = 0; si < s.sites.size(); ++si) {

@@ -51,6 +51,46 @@ struct Grid {
 
 Grid make_grid(const TimeSpec& t);
 
+// ---- Runs (engine.cpp; model.md "The segment engine") ----
+
+// A per-step quantity over steps [k0, k1) that changes linearly: a + b (k − k0).
+struct Run {
+  Index k0 = 0, k1 = 0;
+  double a = 0.0, b = 0.0;
+  double at(Index k) const { return a + b * static_cast<double>(k - k0); }
+  double last() const { return at(k1 - 1); }
+  double sum() const {  // Σ over its steps
+    const double len = static_cast<double>(k1 - k0);
+    return len * a + b * len * (len - 1.0) * 0.5;
+  }
+  Run times(double f) const { return {k0, k1, a * f, b * f}; }
+  bool zero() const { return a == 0.0 && b == 0.0; }
+};
+
+// Σ of every run's steps.
+double runs_total(const std::vector<Run>& runs);
+// The step holding instant t, and the next: the step holding t is a run of its own.
+void cut_at(const Grid& g, double t, std::vector<Index>& cuts);
+// Cuts sorted, unique and clamped to [lo, hi], with lo and hi.
+void close_cuts(std::vector<Index>& cuts, Index lo, Index hi);
+// Runs of f between consecutive cuts (f is linear in k between them).
+template <class F>
+std::vector<Run> runs_of(const std::vector<Index>& cuts, F f) {
+  std::vector<Run> out;
+  for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
+    const Index p = cuts[i], q = cuts[i + 1];
+    const double a = f(p);
+    out.push_back({p, q, a, q - p >= 2 ? (f(q - 1) - a) / static_cast<double>(q - 1 - p) : 0.0});
+  }
+  return out;
+}
+// Appends each run of `from` times f to `to`.
+void add_scaled(const std::vector<Run>& from, double f, std::vector<Run>& to);
+// Adds Σ runs to out (of the grid's length), step by step: each run adds a to
+// the level at its first step and b to the slope; both come off after its last
+// step. Where no run is active the level is 0 exactly.
+void add_runs(const std::vector<Run>& runs, ArrayXd& out);
+
 // ---- Fleet (fleet.cpp; model.md "GPUs installed and available") ----
 
 struct Pool {
@@ -62,10 +102,21 @@ struct Pool {
   double repair_hours = 0.0;
   double capex_per_gpu = 0.0;          // capex, or capex_total ÷ the largest count
   std::vector<Purchase> purchases;     // GPUs entering service (purchases_of(curve))
-  ArrayXd installed, available, busy;  // per step, GPUs (averages)
+  // The step engine: per step, GPUs (averages). The segment engine leaves them
+  // empty and keeps runs instead: installed and available between the pool's
+  // cuts (its curve's points, a change of the year's length when afr > 0), and
+  // busy as allocation left it (one run per piece of a contract, overlapping).
+  ArrayXd installed, available, busy;
+  std::vector<Index> cuts;
+  std::vector<Run> installed_runs, available_runs, busy_runs;
+  bool on_runs() const { return installed.size() == 0; }
   double down_share(double year_hours) const {
     return std::min(1.0, spec->afr * repair_hours / year_hours);
   }
+  // Step k's average installed and available GPUs: from the arrays, else from
+  // the curve (expected values: the share down is afr × repair ÷ year).
+  double installed_at(const Grid& g, Index k) const;
+  double available_at(const Grid& g, Index k) const;
 };
 
 double max_pue(const SiteSpec& site);
@@ -73,9 +124,11 @@ CountCurve curve_of(const CountSchedule& s, double from);
 // The count as written and in GPUs, for the table and JSON.
 CountAsWritten count_as_written(const CountSchedule& s);
 
-// Every pool's installed and available GPUs and its purchases; adds the
-// installed and available series and one PoolResult per pool (in file order) to r.
-std::vector<Pool> fleet_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options, Results& r);
+// Every pool's installed and available GPUs (per step, or as runs when
+// on_runs: the segment engine) and its purchases; adds the installed and
+// available series and one PoolResult per pool (in file order) to r.
+std::vector<Pool> fleet_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options, bool on_runs,
+                              Results& r);
 
 // ---- Allocation (allocation.cpp; model.md "Contracts and demand", "Allocation") ----
 
