@@ -23,8 +23,11 @@ void BM_LoadAndRunGigawatt(benchmark::State& state) {
 }
 BENCHMARK(BM_LoadAndRunGigawatt)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
-// The engine alone: the step engine (the default), then the segment engine.
-const gpusim::EngineOptions kSegment{0, gpusim::EngineKind::segment};
+// The engine alone: the step engine (the default, with the per-step series),
+// then the segment engine as `gpusim run` without --out calls it (the summary,
+// no per-step series), and with the per-step series.
+const gpusim::EngineOptions kSegment{0, gpusim::EngineKind::segment, false};
+const gpusim::EngineOptions kSegmentSeries{0, gpusim::EngineKind::segment, true};
 
 void BM_RunGigawatt(benchmark::State& state) {
   const gpusim::LoadedScenario loaded = gpusim::load_scenario(kGigawatt);
@@ -37,6 +40,12 @@ void BM_RunGigawattSegment(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_scenario(loaded.spec, kSegment));
 }
 BENCHMARK(BM_RunGigawattSegment)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
+void BM_RunGigawattSegmentSeries(benchmark::State& state) {
+  const gpusim::LoadedScenario loaded = gpusim::load_scenario(kGigawatt);
+  for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_scenario(loaded.spec, kSegmentSeries));
+}
+BENCHMARK(BM_RunGigawattSegmentSeries)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
 // The engine at daily steps (what a Monte Carlo run of it costs).
 void BM_RunGigawattDaily(benchmark::State& state) {

@@ -196,9 +196,9 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
         Results r;
         try {
           if (spec.solve) {
-            r = run_document(doc, EngineOptions{i});
+            r = run_document(doc, EngineOptions{i, EngineKind::step, !monthly.empty()});
           } else {
-            r = run_scenario(spec, EngineOptions{i});
+            r = run_scenario(spec, EngineOptions{i, EngineKind::step, !monthly.empty()});  // --fan: monthly series
             check_finite_results(r, doc);
           }
         } catch (const ModelError& e) {

@@ -241,7 +241,7 @@ std::vector<Json> run_points(const DocNode& document, const std::vector<std::vec
         for (const auto& o : points[i]) apply_override(doc, o, diags);
         diags.throw_if_any();
         try {
-          return summary_json(run_document(doc));
+          return summary_json(run_document(doc, EngineOptions{0, EngineKind::step, false}));  // no per-step series
         } catch (const ModelError& e) {
           // Say which point could not run.
           std::string at;

@@ -163,6 +163,7 @@ int run_run(const RunOptions& opts, std::ostream& out, std::ostream& err) {
   }
   const LoadedScenario loaded = load_scenario(opts.scenario, opts.overrides);
   EngineOptions engine;
+  engine.series = !opts.out_dir.empty();  // timeseries.csv; the summary does not need the per-step series
   if (opts.engine == "segment") {
     engine.engine = EngineKind::segment;
     const std::string why = segment_engine_fallback(loaded.spec);

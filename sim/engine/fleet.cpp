@@ -165,8 +165,7 @@ CountAsWritten count_as_written(const CountSchedule& s) {
 std::vector<Pool> fleet_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options, bool on_runs,
                               Results& r) {
   std::vector<Pool> pools = build_pools(s, g, options, on_runs);
-  StepSeries& ts = r.series;
-  std::vector<Run> installed, available;  // every pool's runs (the segment engine)
+
   for (const auto& p : pools) {
     PoolResult pr;
     pr.name = p.spec->name;
@@ -178,18 +177,26 @@ std::vector<Pool> fleet_stage(const ScenarioSpec& s, const Grid& g, const Engine
     if (p.spec->fit) pr.fitted_count = p.curve.max_value();
     else pr.count = count_as_written(p.spec->schedule);
     pr.capex_per_gpu_usd = p.capex_per_gpu;
+    r.pools.push_back(std::move(pr));
+  }
+  return pools;
+}
+
+void fleet_flows(const Segments& seg, const std::vector<Pool>& pools, Flows& f) {
+  f.installed_gpus = zero_series(seg);
+  f.available_gpus = zero_series(seg);
+  std::vector<Run> installed, available;  // every pool's runs (the segment engine)
+  for (const Pool& p : pools) {
     if (p.on_runs()) {
       installed.insert(installed.end(), p.installed_runs.begin(), p.installed_runs.end());
       available.insert(available.end(), p.available_runs.begin(), p.available_runs.end());
     } else {
-      ts.installed_gpus += p.installed;
-      ts.available_gpus += p.available;
+      f.installed_gpus += steps_on(seg, p.installed);
+      f.available_gpus += steps_on(seg, p.available);
     }
-    r.pools.push_back(std::move(pr));
   }
-  add_runs(installed, ts.installed_gpus);
-  add_runs(available, ts.available_gpus);
-  return pools;
+  f.installed_gpus += runs_on(seg, installed);
+  f.available_gpus += runs_on(seg, available);
 }
 
 }  // namespace gpusim::stages

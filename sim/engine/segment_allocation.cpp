@@ -78,16 +78,21 @@ void allocate(Index p, Index q, double wa, double wb, double la, double lb, std:
 }  // namespace
 
 Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, const ContractPlan& plan, Results& r) {
-  StepSeries& ts = r.series;
   const std::vector<ContractRun>& contracts = plan.runs;
   // What is left of each pool, as runs covering [0, n): its available GPUs between its cuts (fleet.cpp).
   std::vector<std::vector<Run>> left(pools.size());
   for (std::size_t i = 0; i < pools.size(); ++i) left[i] = pools[i].available_runs;
-  // The per-step series, as runs.
-  std::vector<Run> billed_runs, busy_runs, revenue_runs, contracted_runs, shortfall_runs, unserved_runs;
+  // The ladder and revenue, as runs.
+  Allocation out;
+  out.on_runs = true;
+  std::vector<Run>& billed_runs = out.billed_gpu_hours;
+  std::vector<Run>& busy_runs = out.busy_gpu_hours;
+  std::vector<Run>& revenue_runs = out.revenue_usd;
+  std::vector<Run>& contracted_runs = out.contracted_gpus;
+  std::vector<Run>& shortfall_runs = out.shortfall_gpu_hours;
+  std::vector<Run>& unserved_runs = out.unserved_gpu_hours;
   std::vector<std::vector<Run>> pool_busy(pools.size());
 
-  Allocation out;
   out.results.resize(plan.results);
   out.billing.resize(contracts.size());
   const double dt = g.dt;
@@ -163,7 +168,7 @@ Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, con
       }
       for (Index k = pc.got.k0; k < pc.got.k1; ++k) {
         const double price = step_price(c, g, k), step_revenue = billed_hours.at(k) * price;
-        ts.revenue_usd[k] += step_revenue;
+        if (step_revenue != 0.0) revenue_runs.push_back({k, k + 1, step_revenue, 0.0});
         revenue_sum += step_revenue;
         value += pc.want.at(k) * dt * price;
         if (prepaid) revenue[k - k0] = step_revenue;
@@ -184,12 +189,6 @@ Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, con
     if (prepaid) out.billing[ci] = Billing{k0, std::move(revenue)};
   }
 
-  add_runs(billed_runs, ts.billed_gpu_hours);
-  add_runs(busy_runs, ts.busy_gpu_hours);
-  add_runs(revenue_runs, ts.revenue_usd);
-  add_runs(contracted_runs, ts.contracted_gpus);
-  add_runs(shortfall_runs, ts.shortfall_gpu_hours);
-  add_runs(unserved_runs, ts.unserved_gpu_hours);
   // Each pool's busy GPUs stay runs (power_energy.cpp adds them up per site).
   for (std::size_t i = 0; i < pools.size(); ++i) {
     r.pools[i].gpu_hours_busy = runs_total(pool_busy[i]) * g.dt;

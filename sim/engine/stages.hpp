@@ -91,6 +91,70 @@ void add_scaled(const std::vector<Run>& from, double f, std::vector<Run>& to);
 // step. Where no run is active the level is 0 exactly.
 void add_runs(const std::vector<Run>& runs, ArrayXd& out);
 
+// ---- Segments (engine.cpp; model.md "The segment engine") ----
+
+// The steps the power, money and summary stages work on, in segments
+// [cut[i], cut[i + 1]) over each of which every per-step quantity they use is
+// linear in k. The step engine: every step a segment of its own.
+struct Segments {
+  std::vector<Index> cut;  // 0 = cut[0] < … < cut[m] = n
+  ArrayXd len;             // steps per segment
+  Index count() const { return static_cast<Index>(len.size()); }
+  Index k0(Index i) const { return cut[static_cast<std::size_t>(i)]; }
+  Index last(Index i) const { return cut[static_cast<std::size_t>(i) + 1] - 1; }
+  // The segment holding step k.
+  Index of(Index k) const;
+};
+// Segments between the cuts (sorted or not, duplicates allowed), with 0 and n.
+Segments segments_between(std::vector<Index> cuts, Index n);
+
+// A per-step quantity on segments: its value at each segment's first step (a)
+// and its change per step (b).
+struct SegSeries {
+  ArrayXd a, b;
+  SegSeries times(const ArrayXd& f) const { return {a * f, b * f}; }
+  SegSeries times(double f) const { return {a * f, b * f}; }
+  SegSeries& operator+=(const SegSeries& o) {
+    a += o.a;
+    b += o.b;
+    return *this;
+  }
+  ArrayXd at_last(const Segments& s) const { return a + b * (s.len - 1.0); }  // at each segment's last step
+  ArrayXd sums(const Segments& s) const { return s.len * a + b * s.len * (s.len - 1.0) * 0.5; }  // over each segment
+  double total(const Segments& s) const;     // over every step
+  double largest(const Segments& s) const;   // the largest step value (0 without steps)
+  ArrayXd per_step(const Segments& s) const;  // one value per step
+};
+SegSeries zero_series(const Segments& s);
+// Σ runs on the segments (each run's ends are cuts).
+SegSeries runs_on(const Segments& s, const std::vector<Run>& runs);
+// A per-step array on the step engine's segments (one per step).
+SegSeries steps_on(const Segments& s, const ArrayXd& per_step);
+// Runs of one step each from a per-step array (zeros left out), from step k0 on.
+void add_steps(const ArrayXd& values, Index k0, std::vector<Run>& to);
+// Steps where v changes: each k with v[k] ≠ v[k − 1].
+template <class V>
+void cut_changes(const V& v, Index n, std::vector<Index>& cuts) {
+  for (Index k = 1; k < n; ++k)
+    if (v[static_cast<std::size_t>(k)] != v[static_cast<std::size_t>(k - 1)]) cuts.push_back(k);
+}
+
+// The StepSeries's members on segments (power, energy, money); the run's
+// per-step series are materialised from them only when asked for.
+struct Flows {
+  SegSeries installed_gpus, available_gpus, contracted_gpus, billed_gpu_hours, busy_gpu_hours, shortfall_gpu_hours,
+      unserved_gpu_hours, it_power_w, facility_power_w, revenue_usd, energy_cost_usd, colocation_usd, opex_usd,
+      depreciation_usd, interest_usd, other_usd, tax_usd, capex_usd, debt_drawn_usd, debt_repaid_usd, prepayment_usd,
+      prepayment_applied_usd, prepayment_refund_usd, ppa_energy_wh, energy_cost_ppa_usd, energy_cost_grid_usd, co2_kg;
+  bool co2_known = false;
+  double opening_deferred_usd = 0.0;  // prepayments received before the run, not yet applied at its start
+  double closing_deferred_usd = 0.0;  // … and at its end
+  SegSeries operating_income_usd() const;
+  SegSeries cash_flow_usd() const;
+};
+// The per-step series of r (r.series) from the flows.
+void materialise(const Segments& seg, const Grid& g, const Flows& f, StepSeries& ts);
+
 // ---- Fleet (fleet.cpp; model.md "GPUs installed and available") ----
 
 struct Pool {
@@ -125,10 +189,12 @@ CountCurve curve_of(const CountSchedule& s, double from);
 CountAsWritten count_as_written(const CountSchedule& s);
 
 // Every pool's installed and available GPUs (per step, or as runs when
-// on_runs: the segment engine) and its purchases; adds the installed and
-// available series and one PoolResult per pool (in file order) to r.
+// on_runs: the segment engine) and its purchases; adds one PoolResult per
+// pool (in file order) to r.
 std::vector<Pool> fleet_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options, bool on_runs,
                               Results& r);
+// The fleet's installed and available GPUs on the segments.
+void fleet_flows(const Segments& seg, const std::vector<Pool>& pools, Flows& f);
 
 // ---- Allocation (allocation.cpp; model.md "Contracts and demand", "Allocation") ----
 
@@ -182,6 +248,11 @@ struct Billing {
 struct Allocation {
   std::vector<ContractResult> results;  // one per contract, in allocation order
   std::vector<Billing> billing;         // one per run
+  // The segment engine's ladder and revenue as runs (the step engine writes
+  // them per step into r.series instead).
+  bool on_runs = false;
+  std::vector<Run> contracted_gpus, billed_gpu_hours, busy_gpu_hours, shortfall_gpu_hours, unserved_gpu_hours,
+      revenue_usd;
 };
 
 // Allocates each pool's available GPUs to the contracts in order; adds the
@@ -201,6 +272,7 @@ Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, con
 struct SiteSeries {
   std::vector<ArrayXd> pue, price;  // per site, per step
   std::vector<ArrayXd> carbon;      // per site, per step, kg/Wh (empty: the site has none)
+  std::vector<std::vector<ArrayXd>> ppa_carbon;  // per site and PPA, per step, kg/Wh (empty: none of its own)
 };
 SiteSeries site_series(const ScenarioSpec& s, const Grid& g);
 
@@ -208,25 +280,42 @@ SiteSeries site_series(const ScenarioSpec& s, const Grid& g);
 void check_site_caps(const ScenarioSpec& s, const std::vector<Pool>& pools, const Grid& g,
                      const std::vector<ArrayXd>& pue);
 
+// Each site's installed GPUs × (tdp + overhead) on the segments.
+std::vector<SegSeries> site_full_load(const ScenarioSpec& s, const Segments& seg, const std::vector<Pool>& pools);
+
+// Where the power and energy stage's inputs change: a site's PUE, price or
+// carbon intensity, a PPA's start and end, the month's length (colocation).
+void power_energy_cuts(const ScenarioSpec& s, const Grid& g, const SiteSeries& sites, std::vector<Index>& cuts);
+
 struct EnergyTotals {
   double server_wh = 0.0;  // Σ available × overhead × step: the servers' share of IT energy
-  std::vector<ArrayXd> site_full_load_w;  // per site: installed GPUs × (tdp + overhead), step averages
 };
-// Power, energy, energy cost and colocation per site and step.
-EnergyTotals power_energy_stage(const ScenarioSpec& s, const Grid& g, const std::vector<Pool>& pools,
-                                const SiteSeries& sites, Results& r);
+// Power, energy, energy cost and colocation per site on the segments.
+EnergyTotals power_energy_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, const std::vector<Pool>& pools,
+                                const SiteSeries& sites, Flows& f, Results& r);
 
 // ---- Money (money.cpp; model.md "Capex and depreciation" to "Tax") ----
 
+// The money items as runs, each linear between its own instants.
+struct MoneyRuns {
+  std::vector<Run> opex_usd, other_usd, interest_usd, capex_usd, depreciation_usd, debt_drawn_usd, debt_repaid_usd,
+      prepayment_usd, prepayment_applied_usd, prepayment_refund_usd;
+  double opening_deferred_usd = 0.0;  // prepayments received before the run, not yet applied at its start
+  double closing_deferred_usd = 0.0;  // … and at its end
+};
 // Capex and depreciation of pools and assets, opex, other items, debt,
-// termination fees, warrants, prepayments, then tax.
-void money_stage(const ScenarioSpec& s, const Grid& g, const std::vector<Pool>& pools, const ContractPlan& plan,
-                 const Allocation& allocation, const EnergyTotals& energy, Results& r);
+// termination fees, warrants (vesting on `seg`, on which each site's full load
+// is linear) and prepayments; adds the pools', assets' and warrants' results to r.
+MoneyRuns money_runs(const ScenarioSpec& s, const Grid& g, const Segments& seg, const std::vector<Pool>& pools,
+                     const ContractPlan& plan, const Allocation& allocation, Results& r);
+// The money items on the segments, then tax on each calendar year's pre-tax income.
+void money_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, const MoneyRuns& money, Flows& f);
 
 // ---- Summary (summary.cpp; model.md "Years and ratios", "NPV, IRR, payback") ----
 
 // Customers and contracts in file order, then every summary scalar.
-void summary_stage(const ScenarioSpec& s, const Grid& g, const ContractPlan& plan,
-                   const std::vector<ContractResult>& contract_results, const EnergyTotals& energy, Results& r);
+void summary_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, const ContractPlan& plan,
+                   const std::vector<ContractResult>& contract_results, const EnergyTotals& energy, const Flows& f,
+                   Results& r);
 
 }  // namespace gpusim::stages
