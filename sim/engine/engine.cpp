@@ -85,38 +85,24 @@ void add_scaled(const std::vector<Run>& from, double f, std::vector<Run>& to) {
   for (const Run& r : from) to.push_back(r.times(f));
 }
 
-void add_runs(const std::vector<Run>& runs, ArrayXd& out) {
-  if (runs.empty()) return;
-  const Index n = out.size();
-  ArrayXd jump = ArrayXd::Zero(n + 1), slope = ArrayXd::Zero(n + 1);
-  std::vector<int> active(static_cast<std::size_t>(n) + 1, 0);
-  for (const Run& r : runs) {
-    jump[r.k0] += r.a;
-    slope[r.k0] += r.b;
-    jump[r.k1] -= r.a + r.b * static_cast<double>(r.k1 - r.k0);
-    slope[r.k1] -= r.b;
-    ++active[static_cast<std::size_t>(r.k0)];
-    --active[static_cast<std::size_t>(r.k1)];
-  }
-  double level = 0.0, rate = 0.0;
-  int count = 0;
-  for (Index k = 0; k < n; ++k) {
-    count += active[static_cast<std::size_t>(k)];
-    rate += slope[k];
-    level += jump[k];
-    if (count == 0) level = rate = 0.0;
-    out[k] += level;
-    level += rate;
-  }
-}
-
 Index Segments::of(Index k) const {
+  if (count() == cut.back()) return k;  // every step a segment
   return static_cast<Index>(std::upper_bound(cut.begin(), cut.end(), k) - cut.begin()) - 1;
 }
 
 Segments segments_between(std::vector<Index> cuts, Index n) {
   Segments s;
-  close_cuts(cuts, 0, n);
+  if (static_cast<Index>(cuts.size()) > n / 4) {
+    // Many cuts: marked on the steps, faster than sorting them.
+    std::vector<char> marked(static_cast<std::size_t>(n) + 1, 0);
+    for (Index k : cuts) marked[static_cast<std::size_t>(std::clamp<Index>(k, 0, n))] = 1;
+    marked[0] = marked[static_cast<std::size_t>(n)] = 1;
+    cuts.clear();
+    for (Index k = 0; k <= n; ++k)
+      if (marked[static_cast<std::size_t>(k)]) cuts.push_back(k);
+  } else {
+    close_cuts(cuts, 0, n);
+  }
   if (n == 0) cuts = {0};
   s.cut = std::move(cuts);
   s.len.resize(static_cast<Index>(s.cut.size()) - 1);
@@ -125,6 +111,7 @@ Segments segments_between(std::vector<Index> cuts, Index n) {
 }
 
 double SegSeries::total(const Segments& s) const {
+  if (s.count() == s.cut.back()) return stages::total(a);  // every step a segment
   const ArrayXd per_segment = sums(s);
   return stages::total(per_segment);
 }
@@ -135,10 +122,19 @@ double SegSeries::largest(const Segments& s) const {
 }
 
 ArrayXd SegSeries::per_step(const Segments& s) const {
+  if (s.count() == s.cut.back()) return a;  // every step a segment
   ArrayXd out(s.cut.back());
   for (Index i = 0; i < s.count(); ++i)
     for (Index k = s.k0(i); k <= s.last(i); ++k) out[k] = a[i] + b[i] * static_cast<double>(k - s.k0(i));
   return out;
+}
+
+Segments every_step(Index n) {
+  Segments s;
+  s.cut.resize(static_cast<std::size_t>(n) + 1);
+  for (Index k = 0; k <= n; ++k) s.cut[static_cast<std::size_t>(k)] = k;
+  s.len = ArrayXd::Ones(n);
+  return s;
 }
 
 SegSeries zero_series(const Segments& s) { return {ArrayXd::Zero(s.count()), ArrayXd::Zero(s.count())}; }
@@ -146,8 +142,9 @@ SegSeries zero_series(const Segments& s) { return {ArrayXd::Zero(s.count()), Arr
 SegSeries runs_on(const Segments& s, const std::vector<Run>& runs) {
   SegSeries out = zero_series(s);
   if (runs.empty()) return out;
-  // As add_runs, on segments: a run adds a to the level and b to the slope at
-  // its first segment, and takes them off at the segment after its last.
+  // A run adds a to the level and b to the slope at its first segment, and
+  // takes them off at the segment after its last; where no run is active the
+  // level is 0 exactly (no rounding left over from runs that ended).
   const Index m = s.count();
   ArrayXd jump = ArrayXd::Zero(m + 1), slope = ArrayXd::Zero(m + 1);
   std::vector<int> active(static_cast<std::size_t>(m) + 1, 0);
@@ -186,13 +183,22 @@ SegSeries Flows::operating_income_usd() const {
           revenue_usd.b - energy_cost_usd.b - colocation_usd.b - opex_usd.b - depreciation_usd.b};
 }
 
-SegSeries Flows::cash_flow_usd() const {
-  const SegSeries* plus[] = {&revenue_usd, &other_usd, &debt_drawn_usd, &prepayment_usd};
-  const SegSeries* minus[] = {&energy_cost_usd, &colocation_usd, &opex_usd, &interest_usd, &tax_usd, &capex_usd,
-                              &debt_repaid_usd, &prepayment_applied_usd, &prepayment_refund_usd};
-  SegSeries out{ArrayXd::Zero(revenue_usd.a.size()), ArrayXd::Zero(revenue_usd.a.size())};
-  for (const SegSeries* x : plus) out += *x;
-  for (const SegSeries* x : minus) out += x->times(-1.0);
+ArrayXd Flows::annuity_sums(const Segments& seg, const Grid& g, DebtBetween what) const {
+  ArrayXd out = ArrayXd::Zero(seg.count());
+  for (const DebtModel& d : annuities)
+    for (Index i = 0; i < seg.count(); ++i) out[i] += (d.*what)(g.t0(seg.k0(i)), g.t1(seg.last(i)));
+  return out;
+}
+
+SegSeries Flows::cash_flow_usd(const Segments& seg, const Grid& g) const {
+  auto flow = [&](ArrayXd SegSeries::*x) -> ArrayXd {
+    return revenue_usd.*x + other_usd.*x + debt_drawn_usd.*x + prepayment_usd.*x - energy_cost_usd.*x -
+           colocation_usd.*x - opex_usd.*x - interest_usd.*x - tax_usd.*x - capex_usd.*x - debt_repaid_usd.*x -
+           prepayment_applied_usd.*x - prepayment_refund_usd.*x;
+  };
+  SegSeries out{flow(&SegSeries::a), flow(&SegSeries::b)};
+  if (!annuities.empty())
+    out.a -= (annuity_sums(seg, g, &DebtModel::interest_between) + annuity_sums(seg, g, &DebtModel::repaid_between)) / seg.len;
   return out;
 }
 
@@ -216,6 +222,11 @@ void materialise(const Segments& seg, const Grid& g, const Flows& f, StepSeries&
       {&StepSeries::energy_cost_ppa_usd, &Flows::energy_cost_ppa_usd},
       {&StepSeries::energy_cost_grid_usd, &Flows::energy_cost_grid_usd}, {&StepSeries::co2_kg, &Flows::co2_kg}};
   for (const auto& [array, series] : members) ts.*array = (f.*series).per_step(seg);
+  for (const DebtModel& d : f.annuities)
+    for (Index k = 0; k < g.n; ++k) {
+      ts.interest_usd[k] += d.interest_between(g.t0(k), g.t1(k));
+      ts.debt_repaid_usd[k] += d.repaid_between(g.t0(k), g.t1(k));
+    }
   ts.it_energy_wh = ts.it_power_w * g.dt;
   ts.facility_energy_wh = ts.facility_power_w * g.dt;
   ts.co2_known = f.co2_known;
@@ -264,13 +275,31 @@ void add_run_ends(const std::vector<Run>& runs, std::vector<Index>& cuts) {
   }
 }
 
-// The calendar's cuts: each month's first step (monthly cash flows), and each
-// year's last step on its own (tax; years and their lengths).
+// The calendar's cuts: each month's first step (monthly cash flows, monthly
+// PUE, the month's length) and each calendar year's last step on its own (tax;
+// years and their lengths). A step's month is its first hour's: the first step
+// of a month is the first to start at or after its first hour.
 void calendar_cuts(const Grid& g, std::vector<Index>& cuts) {
-  cut_changes(g.month, g.n, cuts);
-  for (Index k = 1; k < g.n; ++k)
-    if (g.year_of[static_cast<std::size_t>(k)] != g.year_of[static_cast<std::size_t>(k - 1)]) cuts.push_back(k - 1);
   cuts.push_back(g.n - 1);
+  const bool at_midnights = g.dt % 24 == 0 || (24 % g.dt == 0 && ((g.start % 24) + 24) % 24 % g.dt == 0);
+  if (!at_midnights) {  // steps that do not start on midnights: the grid's months (make_grid)
+    cut_changes(g.month, g.n, cuts);
+    for (Index k = 1; k < g.n; ++k)
+      if (g.year_of[static_cast<std::size_t>(k)] != g.year_of[static_cast<std::size_t>(k - 1)]) cuts.push_back(k - 1);
+    return;
+  }
+  const CivilDate first = civil_from_hours(g.start);
+  for (int y = first.year, m = first.month + 1;; ++m) {
+    if (m > 12) {
+      m = 1;
+      ++y;
+    }
+    const double h = static_cast<double>(to_hours({y, m, 1, 0}));
+    if (h >= g.end()) break;
+    const Index k = static_cast<Index>(std::ceil((h - g.t0(0)) / g.dt));
+    cuts.push_back(k);
+    if (m == 1) cuts.push_back(k - 1);
+  }
 }
 
 // The segment engine's segments: every run's ends (pools, allocation, money)
@@ -291,17 +320,12 @@ Segments segment_grid(const ScenarioSpec& s, const Grid& g, const SiteSeries& si
                            &money.depreciation_usd, &money.debt_drawn_usd, &money.debt_repaid_usd, &money.prepayment_usd,
                            &money.prepayment_applied_usd, &money.prepayment_refund_usd})
     add_run_ends(*runs, cuts);
+  cuts.insert(cuts.end(), money.cuts.begin(), money.cuts.end());
   power_energy_cuts(s, g, sites, cuts);
   calendar_cuts(g, cuts);
   return segments_between(std::move(cuts), g.n);
 }
 
-// Every step a segment of its own (the step engine).
-Segments every_step(Index n) {
-  std::vector<Index> cuts(static_cast<std::size_t>(n));
-  for (Index k = 0; k < n; ++k) cuts[static_cast<std::size_t>(k)] = k;
-  return segments_between(std::move(cuts), n);
-}
 
 // The allocation's ladder and revenue on the segments: from its runs, or from
 // the per-step series the step engine wrote.

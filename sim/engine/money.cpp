@@ -245,24 +245,25 @@ MoneyRuns money_runs(const ScenarioSpec& s, const Grid& g, const Segments& seg, 
       runs_between(g, k0, k1, {a, b}, year_cuts, [&](Index k) { return expense_between(e, g, k, run_start, run_end); }, *to);
     }
   }
-  // Debt: linear between the steps holding its start and maturity, except an
-  // annuity's interest and repayments (an exponential balance): step by step.
+  // Debt: linear between the steps holding its start and maturity. An
+  // annuity's interest and repayments are exponential in time, but their sum
+  // (the payment) is constant: it stays a DebtModel, summed in closed form.
   for (const auto& d : s.finance.debt) {
     const HourStamp start = d.start.value_or(s.time.start);
     const double term_h = span_hours(start, d.term, s.time.year);
     const DebtModel debt(d.principal.value, d.rate, static_cast<double>(start), term_h,
                          hours_in_year_from(start, s.time.year), d.amortization);
     const double t0 = static_cast<double>(start), t1 = t0 + term_h;
-    std::vector<Index> every;
-    if (d.amortization == DebtSpec::Amortization::annuity) {
-      const auto [k0, k1] = g.range(t0, t1);
-      for (Index k = k0; k <= k1; ++k) every.push_back(k);
-    }
-    runs_between(g, 0, g.n, {t0, t1}, every, [&](Index k) { return debt.interest_between(g.t0(k), g.t1(k)); },
-                 money.interest_usd);
-    runs_between(g, 0, g.n, {t0, t1}, every, [&](Index k) { return debt.drawn_between(g.t0(k), g.t1(k)); },
+    runs_between(g, 0, g.n, {t0, t1}, {}, [&](Index k) { return debt.drawn_between(g.t0(k), g.t1(k)); },
                  money.debt_drawn_usd);
-    runs_between(g, 0, g.n, {t0, t1}, every, [&](Index k) { return debt.repaid_between(g.t0(k), g.t1(k)); },
+    if (d.amortization == DebtSpec::Amortization::annuity) {
+      for (double t : {t0, t1, t0 - g.dt, t1 - g.dt}) cut_at(g, t, money.cuts);
+      money.annuities.push_back(debt);
+      continue;
+    }
+    runs_between(g, 0, g.n, {t0, t1}, {}, [&](Index k) { return debt.interest_between(g.t0(k), g.t1(k)); },
+                 money.interest_usd);
+    runs_between(g, 0, g.n, {t0, t1}, {}, [&](Index k) { return debt.repaid_between(g.t0(k), g.t1(k)); },
                  money.debt_repaid_usd);
   }
 
@@ -283,6 +284,7 @@ void money_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, cons
       {&Flows::prepayment_applied_usd, &MoneyRuns::prepayment_applied_usd},
       {&Flows::prepayment_refund_usd, &MoneyRuns::prepayment_refund_usd}};
   for (const auto& [flow, runs] : items) f.*flow = runs_on(seg, money.*runs);
+  f.annuities = money.annuities;
   f.opening_deferred_usd = money.opening_deferred_usd;
   f.closing_deferred_usd = money.closing_deferred_usd;
 
@@ -293,7 +295,7 @@ void money_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, cons
     SegSeries pretax = f.operating_income_usd();
     pretax += f.interest_usd.times(-1.0);
     pretax += f.other_usd;
-    const ArrayXd sums = pretax.sums(seg);
+    const ArrayXd sums = pretax.sums(seg) - f.annuity_sums(seg, g, &DebtModel::interest_between);
     double year_sum = 0.0;
     for (Index i = 0; i < seg.count(); ++i) {
       year_sum += sums[i];

@@ -84,10 +84,9 @@ SiteSeries site_series(const ScenarioSpec& s, const Grid& g) {
 }
 
 void power_energy_cuts(const ScenarioSpec& s, const Grid& g, const SiteSeries& sites, std::vector<Index>& cuts) {
-  bool colocation = false;
+  // (A monthly PUE and the month's length change at month starts: calendar cuts, engine.cpp.)
   for (std::size_t si = 0; si < s.sites.size(); ++si) {
-    cut_changes(sites.pue[si], g.n, cuts);
-    cut_changes(sites.price[si], g.n, cuts);
+    if (s.sites[si].electricity.kind != TariffSpec::Kind::flat) cut_changes(sites.price[si], g.n, cuts);
     if (sites.carbon[si].size()) cut_changes(sites.carbon[si], g.n, cuts);
     for (const ArrayXd& c : sites.ppa_carbon[si])
       if (c.size()) cut_changes(c, g.n, cuts);
@@ -96,9 +95,7 @@ void power_energy_cuts(const ScenarioSpec& s, const Grid& g, const SiteSeries& s
       cut_at(g, start, cuts);
       cut_at(g, end, cuts);
     }
-    colocation = colocation || s.sites[si].colocation;
   }
-  if (colocation) cut_changes(g.month_hours, g.n, cuts);
 }
 
 std::vector<SegSeries> site_full_load(const ScenarioSpec& s, const Segments& seg, const std::vector<Pool>& pools) {
@@ -205,10 +202,8 @@ EnergyTotals power_energy_stage(const ScenarioSpec& s, const Grid& g, const Segm
       continue;
     }
     // A nonlinear power curve: its IT power step by step (each step a segment).
-    ArrayXd available = ArrayXd::Zero(g.n), busy = ArrayXd::Zero(g.n);
-    add_runs(p.available_runs, available);
-    add_runs(p.busy_runs, busy);
-    add_steps(p.power.it_power_w(available, busy), 0, it_runs[p.site]);
+    const Segments steps = every_step(g.n);
+    add_steps(p.power.it_power_w(runs_on(steps, p.available_runs).a, runs_on(steps, p.busy_runs).a), 0, it_runs[p.site]);
   }
   const std::vector<SegSeries> full_load = site_full_load(s, seg, pools);
   const SegSeries zero = zero_series(seg);

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/finance.hpp"
 #include "models/power.hpp"
 #include "models/scenario.hpp"
 #include "models/schedule.hpp"
@@ -86,10 +87,6 @@ std::vector<Run> runs_of(const std::vector<Index>& cuts, F f) {
 }
 // Appends each run of `from` times f to `to`.
 void add_scaled(const std::vector<Run>& from, double f, std::vector<Run>& to);
-// Adds Σ runs to out (of the grid's length), step by step: each run adds a to
-// the level at its first step and b to the slope; both come off after its last
-// step. Where no run is active the level is 0 exactly.
-void add_runs(const std::vector<Run>& runs, ArrayXd& out);
 
 // ---- Segments (engine.cpp; model.md "The segment engine") ----
 
@@ -105,6 +102,8 @@ struct Segments {
   // The segment holding step k.
   Index of(Index k) const;
 };
+// Every step a segment of its own (the step engine).
+Segments every_step(Index n);
 // Segments between the cuts (sorted or not, duplicates allowed), with 0 and n.
 Segments segments_between(std::vector<Index> cuts, Index n);
 
@@ -149,8 +148,15 @@ struct Flows {
   bool co2_known = false;
   double opening_deferred_usd = 0.0;  // prepayments received before the run, not yet applied at its start
   double closing_deferred_usd = 0.0;  // … and at its end
+  // Annuity loans: interest_usd and debt_repaid_usd leave out their interest
+  // and repayments (exponential in time); Σ over each segment in closed form.
+  std::vector<DebtModel> annuities;
+  using DebtBetween = double (DebtModel::*)(double, double) const;
+  ArrayXd annuity_sums(const Segments& seg, const Grid& g, DebtBetween what) const;
   SegSeries operating_income_usd() const;
-  SegSeries cash_flow_usd() const;
+  // With the annuities' payments (interest + repaid: constant per step over
+  // their term, whose first and last steps are segments of their own).
+  SegSeries cash_flow_usd(const Segments& seg, const Grid& g) const;
 };
 // The per-step series of r (r.series) from the flows.
 void materialise(const Segments& seg, const Grid& g, const Flows& f, StepSeries& ts);
@@ -300,6 +306,8 @@ EnergyTotals power_energy_stage(const ScenarioSpec& s, const Grid& g, const Segm
 struct MoneyRuns {
   std::vector<Run> opex_usd, other_usd, interest_usd, capex_usd, depreciation_usd, debt_drawn_usd, debt_repaid_usd,
       prepayment_usd, prepayment_applied_usd, prepayment_refund_usd;
+  std::vector<DebtModel> annuities;  // annuity loans' interest and repayments (not runs)
+  std::vector<Index> cuts;           // the steps either side of an annuity's start and maturity
   double opening_deferred_usd = 0.0;  // prepayments received before the run, not yet applied at its start
   double closing_deferred_usd = 0.0;  // … and at its end
 };
