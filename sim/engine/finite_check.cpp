@@ -56,8 +56,13 @@ std::vector<std::pair<std::string, std::string>> extreme_inputs(const DocNode& d
 }
 
 void check_finite_results(const Results& results, const DocNode& document) {
+  check_finite_cells(flatten_all(summary_json(results)), document);
+}
+
+void check_finite_cells(const std::vector<std::pair<std::string, std::optional<double>>>& cells,
+                        const DocNode& document) {
   std::vector<std::string> bad;
-  for (const auto& [name, value] : flatten_all(summary_json(results)))
+  for (const auto& [name, value] : cells)
     if (value && !std::isfinite(*value)) bad.push_back(name + " = " + (std::isnan(*value) ? "NaN" : *value > 0 ? "inf" : "-inf"));
   if (bad.empty()) return;
   std::string message = "the results are not finite (" + bad.front();

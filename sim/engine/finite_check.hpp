@@ -4,7 +4,9 @@
 // (run_document, gpusim validate).
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/engine/results.hpp"
@@ -21,5 +23,9 @@ std::vector<std::pair<std::string, std::string>> extreme_inputs(const DocNode& d
 // such results and the extreme inputs of `document` (the error's path is the
 // first of them, so the command places it at that key: FILE:LINE:COL or --set).
 void check_finite_results(const Results& results, const DocNode& document);
+// The same check on a summary already flattened (flatten_all(summary_json(results))),
+// for callers that keep the cells anyway (a Monte Carlo run).
+void check_finite_cells(const std::vector<std::pair<std::string, std::optional<double>>>& cells,
+                        const DocNode& document);
 
 }  // namespace gpusim

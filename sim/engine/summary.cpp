@@ -3,6 +3,8 @@
 // run's totals, ratios, and the discounted cash measures on monthly flows.
 #include <algorithm>
 #include <cmath>
+#include <string_view>
+#include <unordered_map>
 
 #include "models/finance.hpp"
 #include "sim/engine/stages.hpp"
@@ -65,27 +67,26 @@ void summary_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, co
   const double run_start = g.t0(0), run_end = g.end();
   const double server_wh = energy.server_wh;
   // Customers, in order of first appearance in the file.
-  std::vector<std::string> order;
+  // (A name → index table: a campus of 2,000 contracts and customers is not 4M comparisons.)
+  std::unordered_map<std::string_view, std::size_t> customer_index;
   for (const auto* list : {&s.contracts, &s.demand})
     for (const auto& c : *list)
-      if (std::find(order.begin(), order.end(), c.customer) == order.end()) order.push_back(c.customer);
+      if (customer_index.try_emplace(c.customer, r.customers.size()).second) r.customers.push_back({c.customer});
   const double total_revenue = f.revenue_usd.total(seg);
-  for (const auto& name : order) {
-    CustomerResult cu;
-    cu.name = name;
-    for (const auto& cr : contract_results) {
-      if (cr.customer != name) continue;
-      cu.gpu_hours += cr.billed_gpu_hours;
-      cu.revenue_usd += cr.revenue_usd;
-    }
-    cu.revenue_share = total_revenue > 0 ? cu.revenue_usd / total_revenue : 0.0;
-    r.customers.push_back(cu);
+  // Each contract's GPU-hours and revenue to its customer, in contract order.
+  for (const auto& cr : contract_results) {
+    CustomerResult& cu = r.customers[customer_index.at(cr.customer)];
+    cu.gpu_hours += cr.billed_gpu_hours;
+    cu.revenue_usd += cr.revenue_usd;
   }
+  for (CustomerResult& cu : r.customers) cu.revenue_share = total_revenue > 0 ? cu.revenue_usd / total_revenue : 0.0;
   // Contract results in file order (contracts, then demand), not allocation order.
+  std::unordered_map<const ContractSpec*, std::size_t> result_of;
+  for (const ContractRun& run : plan.runs)
+    if (!run.is_renewal) result_of.emplace(run.spec, run.result);
   for (const auto* list : {&s.contracts, &s.demand})
     for (const auto& c : *list)
-      for (const ContractRun& run : plan.runs)
-        if (run.spec == &c && !run.is_renewal) r.contracts.push_back(contract_results[run.result]);
+      if (const auto it = result_of.find(&c); it != result_of.end()) r.contracts.push_back(contract_results[it->second]);
 
   // Summary scalars.
   Summary& m = r.summary;
