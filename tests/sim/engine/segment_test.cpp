@@ -5,8 +5,9 @@
 // contract's totals and every per-step series. The step engine is the
 // reference also where it approximates (docs/model.md "Approximations and
 // limits"): both allocate min(want, left) of step averages, so they agree
-// there too. Plus a hand-computed crossing inside a run, and the fallback to
-// the step engine (drawn failures, demand noise) with its note on stderr.
+// there too. Plus a hand-computed crossing inside a run, the fallback to the
+// step engine (drawn failures, demand noise) with its note on stderr, and the
+// summary path (EngineOptions::series off): no per-step series, the same summary.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -31,6 +32,7 @@ namespace {
 
 const EngineOptions kStep{0, EngineKind::step};
 const EngineOptions kSegment{0, EngineKind::segment};
+const EngineOptions kSegmentSummary{0, EngineKind::segment, false};
 
 // |a − b| ≤ 1e-9 × max(|a|, |b|, floor): floor absorbs rounding of results
 // that should be 0 (GPU-hours, USD and kWh far below anything shown).
@@ -120,6 +122,10 @@ bool compare_engines(const DocNode& doc) {
   const Results segment = run_document(doc, kSegment);
   EXPECT_FALSE(step.segment_engine);
   expect_same_results(step, segment);
+  // The summary path (no per-step series) gives the same summary, to the bit.
+  const Results summary_only = run_document(doc, kSegmentSummary);
+  EXPECT_EQ(summary_only.series.revenue_usd.size(), 0);
+  EXPECT_EQ(summary_json(summary_only).dump(), summary_json(segment).dump());
   return segment.segment_engine;
 }
 
