@@ -106,7 +106,7 @@ int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& e
       // What only a run finds (a fleet over its site's caps, a `value` with no
       // GPU-hours to price, results that are not finite): run it once, without its goal-seek.
       try {
-        check_finite_results(run_scenario(loaded.spec), loaded.document);
+        check_finite_results(run_scenario(loaded.spec, {0, EngineKind::step, false}), loaded.document);  // the summary
       } catch (const ModelError& e) {
         err << locate_model_error(loaded, e).str() << "\n1 error; nothing was run\n";
         status = 2;
