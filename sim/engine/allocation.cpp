@@ -4,10 +4,12 @@
 // left of the available GPUs; billed and busy GPU-hours and revenue follow.
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <optional>
 
 #include "models/random.hpp"
 #include "sim/engine/stages.hpp"
+#include "sim/engine/within_step.hpp"
 #include "sim/scenario/printer.hpp"
 
 namespace gpusim::stages {
@@ -223,22 +225,73 @@ double step_price(const ContractRun& c, const Grid& g, Index k) {
   return c.price;
 }
 
+namespace {
+
+// What is left of a pool, step by step: its averages, its rise within each step
+// where it is linear, and its shape in the steps where it is not.
+struct Left {
+  ArrayXd average;
+  ArrayXd rise;  // empty: 0 in every step
+  std::map<Index, StepShape> shaped;
+
+  double rise_at(Index k) const { return rise.size() ? rise[k] : 0.0; }
+  void set_rise(Index k, double r) {
+    if (r == 0.0 && !rise.size()) return;
+    if (!rise.size()) rise.setZero(average.size());
+    rise[k] = r;
+  }
+  // Step k after a contract took from it: linear again, or kept as its shape.
+  void set_shape(Index k, StepShape&& shape) {
+    double r = 0.0;
+    if (shape.is_linear(r)) {
+      shaped.erase(k);
+      set_rise(k, r);
+    } else {
+      shaped[k] = std::move(shape);
+    }
+  }
+};
+
+Left left_of(const Pool& pool, const Grid& g, bool drawn) {
+  Left l;
+  l.average = pool.available;
+  if (drawn) return l;
+  std::vector<Index> inside;
+  steps_with_points_inside(pool.curve, g, 0, g.n, inside);
+  for (Index k : inside) l.shaped[k] = available_shape(pool, g, k, false);
+  if (pool.curve.points().size() > 1) {
+    l.rise.setZero(g.n);
+    double r = 0.0;
+    for (Index k = 0; k < g.n; ++k)
+      if (available_linear(pool, g, k, false, r)) l.rise[k] = r;
+  }
+  return l;
+}
+
+}  // namespace
+
 Allocation allocation_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options,
                             std::vector<Pool>& pools, const ContractPlan& plan, Results& r) {
   StepSeries& ts = r.series;
   const std::vector<ContractRun>& contracts = plan.runs;
   // Per pool, contracts in allocation order take what is left.
-  std::vector<ArrayXd> left(pools.size());
-  for (std::size_t i = 0; i < pools.size(); ++i) left[i] = pools[i].available;
+  std::vector<Left> left;
+  std::vector<char> drawn;
+  for (const Pool& p : pools) {
+    drawn.push_back(drawn_available(s, p));
+    left.push_back(left_of(p, g, drawn.back()));
+  }
   Allocation out;
   out.results.resize(plan.results);
   out.billing.resize(contracts.size());
+  std::vector<Index> inside;
   for (std::size_t ci = 0; ci < contracts.size(); ++ci) {
     const ContractRun& c = contracts[ci];
     Pool& pool = pools[c.pool];
     ContractResult& cr = out.results[c.result];
     if (!c.is_renewal) start_contract_result(c, g, cr);
-    const auto [k0, k1] = g.range(c.start, c.bill_end);
+    const auto window = g.range(c.start, c.bill_end);
+    const Index k0 = window.first, k1 = window.second;  // clang 14 cannot capture a structured binding in the lambdas below
     const bool reserved = c.spec->kind == ContractKind::reserved;
     // Demand noise, drawn only under a seed: demand × max(0, 1 + noise × z), z ~ N(0, 1).
     const bool noisy = s.seed && c.spec->noise > 0;
@@ -252,9 +305,75 @@ Allocation allocation_stage(const ScenarioSpec& s, const Grid& g, const EngineOp
     if (c.scale != 1.0) want *= c.scale;  // a renewal counted with its probability
     if (noisy)
       for (Index i = 0; i < len; ++i) want[i] *= std::max(0.0, 1.0 + c.spec->noise * standard_normal(*rng));
-    auto left_seg = left[c.pool].segment(k0, len);
-    const ArrayXd got = want.min(left_seg);
-    left_seg -= got;
+    Left& L = left[c.pool];
+    const bool pool_drawn = drawn[c.pool];
+    // Steps where its demand or what is left is not linear within the step: its
+    // window's partial edges, points of its curve inside a step, shaped steps
+    // left by earlier contracts. Under noise its demand is a constant in each step.
+    inside.clear();
+    if (!noisy) {
+      if (c.start > g.t0(k0)) inside.push_back(k0);
+      if (c.bill_end < g.t1(k1 - 1)) inside.push_back(k1 - 1);
+      if (c.spec->whole_pool && !pool_drawn) steps_with_points_inside(pool.curve, g, k0, k1, inside);
+      else if (!c.spec->whole_pool && !c.spec->gpu_hours) steps_with_points_inside(c.curve, g, k0, k1, inside);
+    }
+    for (auto it = L.shaped.lower_bound(k0); it != L.shaped.end() && it->first < k1; ++it) inside.push_back(it->first);
+    std::sort(inside.begin(), inside.end());
+    inside.erase(std::unique(inside.begin(), inside.end()), inside.end());
+    const bool want_rises = !noisy && (c.spec->whole_pool ? !pool_drawn && pool.curve.points().size() > 1
+                                                         : !c.spec->gpu_hours && c.curve.points().size() > 1);
+    ArrayXd got(len);
+    // Where want − left keeps its sign over the step, min of the averages is exact.
+    auto linear_steps = [&](Index p, Index q) {
+      if (q <= p) return;
+      if (!want_rises && !L.rise.size()) {  // both constant within each step
+        auto l = L.average.segment(p, q - p);
+        got.segment(p - k0, q - p) = want.segment(p - k0, q - p).min(l);
+        l -= got.segment(p - k0, q - p);
+        return;
+      }
+      for (Index k = p; k < q; ++k) {
+        const double w = want[k - k0], l = L.average[k];
+        double wr = 0.0;
+        if (want_rises) want_linear(c, pool, g, k, pool_drawn, wr);
+        const double lr = L.rise_at(k);
+        if (crosses(w, wr, l, lr)) {  // split at the crossing
+          StepShape shape = StepShape::linear(l, lr);
+          double g_avg = 0.0;
+          take_within_step(StepShape::linear(w, wr), shape, g_avg);
+          got[k - k0] = g_avg;
+          L.average[k] = l - g_avg;
+          L.set_shape(k, std::move(shape));
+        } else if (w <= l) {
+          got[k - k0] = w;
+          L.average[k] = l - w;
+          if (wr != 0.0) L.set_rise(k, lr - wr);
+        } else {
+          got[k - k0] = l;
+          L.average[k] = 0.0;
+          L.set_rise(k, 0.0);
+        }
+      }
+    };
+    Index from = k0;
+    for (Index k : inside) {
+      linear_steps(from, k);
+      from = k + 1;
+      const double w = want[k - k0], l = L.average[k];
+      const StepShape want_k = noisy ? StepShape::linear(w, 0.0) : want_shape(c, pool, g, k, pool_drawn);
+      const auto it = L.shaped.find(k);
+      StepShape left_k = it != L.shaped.end() ? it->second : StepShape::linear(l, L.rise_at(k));
+      double g_avg = 0.0;
+      switch (take_within_step(want_k, left_k, g_avg)) {
+        case Take::fits: g_avg = w; break;
+        case Take::takes_all: g_avg = l; break;
+        case Take::crossed: break;
+      }
+      got[k - k0] = g_avg;
+      L.average[k] = l - g_avg;
+      L.set_shape(k, std::move(left_k));
+    }
+    linear_steps(from, k1);
     const double dt = g.dt;
     const ArrayXd busy = got * c.spec->activity;
     const ArrayXd billed_hours = ((reserved && !c.spec->take_or_pay) ? busy : got) * dt;

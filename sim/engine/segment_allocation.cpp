@@ -6,14 +6,17 @@
 // step-average demand and each pool's available GPUs change linearly from step
 // to step: value(k) = a + b (k − k0). Contracts take what is left in
 // allocation order, run by run; where a demand crosses what is left inside a
-// run, the run splits at the first step past the crossing, so every step gets
-// min(want, left) as the step engine gives it. Per-contract totals are closed
+// run, the run splits into the steps before the crossing, the step holding it
+// (split within the step at the crossing, within_step.cpp) and the steps after
+// it, so every step gets what the step engine gives it. Per-contract totals are closed
 // sums over runs; the per-step series are written once at the end from the
 // runs (a level and a slope per step, accumulated), not contract by contract.
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "sim/engine/stages.hpp"
+#include "sim/engine/within_step.hpp"
 
 namespace gpusim {
 
@@ -31,11 +34,13 @@ namespace stages {
 
 namespace {
 
-Run minus(const Run& x, const Run& y) { return {x.k0, x.k1, x.a - y.a, x.b - y.b}; }
+Run minus(const Run& x, const Run& y) { return {x.k0, x.k1, x.a - y.a, x.b - y.b, x.s - y.s}; }
 
 // Appends r to runs, merging it into the last run when both are the same constant.
 void append(std::vector<Run>& runs, const Run& r) {
-  if (!runs.empty() && runs.back().k1 == r.k0 && runs.back().b == 0.0 && r.b == 0.0 && runs.back().a == r.a) {
+  const Run* last = runs.empty() ? nullptr : &runs.back();
+  if (last && last->k1 == r.k0 && !last->shaped && !r.shaped && last->b == 0.0 && r.b == 0.0 && last->s == 0.0 &&
+      r.s == 0.0 && last->a == r.a) {
     runs.back().k1 = r.k1;
     return;
   }
@@ -47,41 +52,85 @@ struct Piece {
   Run want, got;
 };
 
-// Allocates want (a run inside the pool's run `left`, both from step p to q)
-// and appends the pieces and what is left after them.
-void allocate(Index p, Index q, double wa, double wb, double la, double lb, std::vector<Piece>& pieces,
-              std::vector<Run>& rest) {
-  auto take = [&](Index from, Index to, double w, double l, bool fits) {
-    const Run want{from, to, w, wb}, left{from, to, l, lb};
+// Allocates want over steps [p, q) of its run W against the pool's run L (both
+// linear in time over [p, q) unless it is one step long) and appends the pieces
+// and what is left after them. Where want − left changes sign inside the piece,
+// the steps before the crossing, the step holding it (split within the step:
+// take_within_step) and the steps after it; a step where want or left is not
+// linear within it goes through take_within_step as a whole.
+struct Allocator {
+  const Grid& g;
+  const ContractRun& c;
+  const Pool& pool;
+  std::map<Index, StepShape>& shaped;  // the pool's left in its shaped steps
+  std::vector<Piece>& pieces;
+  std::vector<Run>& rest;
+
+  void take(Index from, Index to, double w, double wb, double ws, double l, double lb, double ls, bool fits) {
+    const Run want{from, to, w, wb, ws}, left{from, to, l, lb, ls};
     pieces.push_back({want, fits ? want : left});
-    append(rest, fits ? minus(left, want) : Run{from, to, 0.0, 0.0});
-  };
-  const Index len = q - p;
-  // want − left at the run's ends; within rounding of what is left (a whole-pool
-  // contract asks for exactly what is available), it fits.
-  const double wl = wa + wb * static_cast<double>(len - 1), ll = la + lb * static_cast<double>(len - 1);
-  auto diff = [](double w, double l) {
-    const double d = w - l;
-    return std::fabs(d) <= 1e-12 * std::max(std::fabs(w), std::fabs(l)) ? 0.0 : d;
-  };
-  const double d0 = diff(wa, la), d1 = diff(wl, ll);
-  if (d0 <= 0.0 && d1 <= 0.0) return take(p, q, wa, la, true);
-  if (d0 >= 0.0 && d1 >= 0.0) return take(p, q, wa, la, false);
-  // want − left changes sign inside: the steps up to the crossing, then the rest.
-  const double crossing = -d0 / (d1 - d0) * static_cast<double>(len - 1);  // where want − left is 0, in steps from p
-  const Index j = std::clamp<Index>(static_cast<Index>(std::floor(crossing)) + 1, 1, len - 1);
-  const double jd = static_cast<double>(j);
-  take(p, p + j, wa, la, d0 < 0.0);
-  take(p + j, q, wa + wb * jd, la + lb * jd, d0 > 0.0);
-}
+    append(rest, fits ? minus(left, want) : Run{from, to, 0.0, 0.0, 0.0});
+  }
+
+  // One step, k, from its shapes within the step.
+  void one_step(Index k, const StepShape& want, StepShape left, double w, double l) {
+    double got = 0.0;
+    switch (take_within_step(want, left, got)) {
+      case Take::fits: got = w; break;
+      case Take::takes_all: got = l; break;
+      case Take::crossed: break;
+    }
+    pieces.push_back({Run{k, k + 1, w}, Run{k, k + 1, got}});
+    double rise = 0.0;
+    const bool linear = left.is_linear(rise);
+    if (linear) shaped.erase(k);
+    else shaped[k] = std::move(left);
+    append(rest, Run{k, k + 1, l - got, 0.0, linear ? rise : 0.0, !linear});
+  }
+
+  void operator()(Index p, Index q, const Run& W, const Run& L) {
+    const double wa = W.at(p), la = L.at(p);
+    double want_rise = W.s;
+    const bool want_linear_here = W.k1 - W.k0 > 1 || want_linear(c, pool, g, p, false, want_rise);
+    if (!want_linear_here || L.shaped) {  // one step (such runs are one step long)
+      const StepShape want = want_linear_here ? StepShape::linear(wa, want_rise) : want_shape(c, pool, g, p, false);
+      return one_step(p, want, L.shaped ? shaped.at(p) : StepShape::linear(la, L.s), wa, la);
+    }
+    const double ws = want_rise, ls = L.s;
+    const Index len = q - p;
+    // want − left at the start of step p and at the end of step q − 1 (linear in time between them).
+    const double wl = wa + W.b * static_cast<double>(len - 1), ll = la + L.b * static_cast<double>(len - 1);
+    const double w0 = wa - 0.5 * ws, l0 = la - 0.5 * ls, w1 = wl + 0.5 * ws, l1 = ll + 0.5 * ls;
+    const double d0 = want_minus_left(w0, l0), d1 = want_minus_left(w1, l1);
+    if (d0 <= 0.0 && d1 <= 0.0) return take(p, q, wa, W.b, ws, la, L.b, ls, true);
+    if (d0 >= 0.0 && d1 >= 0.0) return take(p, q, wa, W.b, ws, la, L.b, ls, false);
+    // The step holding the crossing (x steps from the start of step p).
+    const double x = (w0 - l0) / ((w0 - l0) - (w1 - l1)) * static_cast<double>(len);
+    const Index j = std::clamp<Index>(static_cast<Index>(std::floor(x)), 0, len - 1);
+    const double jd = static_cast<double>(j);
+    if (j > 0) take(p, p + j, wa, W.b, ws, la, L.b, ls, d0 < 0.0);
+    const double wj = wa + W.b * jd, lj = la + L.b * jd;
+    one_step(p + j, StepShape::linear(wj, ws), StepShape::linear(lj, ls), wj, lj);
+    if (p + j + 1 < q) take(p + j + 1, q, wj + W.b, W.b, ws, lj + L.b, L.b, ls, d0 > 0.0);
+  }
+};
 
 }  // namespace
 
 Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, const ContractPlan& plan, Results& r) {
   const std::vector<ContractRun>& contracts = plan.runs;
-  // What is left of each pool, as runs covering [0, n): its available GPUs between its cuts (fleet.cpp).
+  // What is left of each pool, as runs covering [0, n): its available GPUs
+  // between its cuts (fleet.cpp), a run of one step kept aside where they are
+  // not linear within it.
   std::vector<std::vector<Run>> left(pools.size());
-  for (std::size_t i = 0; i < pools.size(); ++i) left[i] = pools[i].available_runs;
+  std::vector<std::map<Index, StepShape>> shaped(pools.size());  // left in steps it is not linear within
+  for (std::size_t i = 0; i < pools.size(); ++i) {
+    left[i] = runs_of(
+        pools[i].cuts, [&](Index k) { return pools[i].available_at(g, k); },
+        [&](Index k, double& rise) { return available_linear(pools[i], g, k, false, rise); });
+    for (const Run& x : left[i])
+      if (x.shaped) shaped[i][x.k0] = available_shape(pools[i], g, x.k0, false);
+  }
   // The ladder and revenue, as runs.
   Allocation out;
   out.on_runs = true;
@@ -111,7 +160,9 @@ Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, con
     else if (!c.spec->gpu_hours)
       for (const CurvePoint& pt : c.curve.points()) cut_at(g, pt.t, cuts);
     close_cuts(cuts, k0, k1);
-    const std::vector<Run> want = runs_of(cuts, [&](Index k) { return desired_at(c, pool, g, k) * c.scale; });
+    const std::vector<Run> want = runs_of(
+        cuts, [&](Index k) { return desired_at(c, pool, g, k) * c.scale; },
+        [](Index, double& rise) { return rise = 0.0, true; });  // Allocator checks its one-step runs
 
     // Against what is left: the pool's run holding k0, and on.
     std::vector<Run>& lr = left[c.pool];
@@ -121,21 +172,22 @@ Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, con
     pieces.clear();
     rest.clear();
     std::size_t wi = 0;
+    Allocator allocate{g, c, pool, shaped[c.pool], pieces, rest};
     for (Index p = k0; p < k1;) {
       const Run& L = lr[li];
       const Run& W = want[wi];
       const Index q = std::min({L.k1, W.k1, k1});
-      allocate(p, q, W.at(p), W.b, L.at(p), L.b, pieces, rest);
+      allocate(p, q, W, L);
       if (L.k1 == q) ++li;
       if (W.k1 == q) ++wi;
       p = q;
     }
     // What is left: the runs before k0, the new ones, the runs after k1.
     spliced.assign(lr.begin(), lr.begin() + static_cast<std::ptrdiff_t>(first));
-    if (lr[first].k0 < k0) append(spliced, {lr[first].k0, k0, lr[first].a, lr[first].b});
+    if (lr[first].k0 < k0) append(spliced, lr[first].part(lr[first].k0, k0));
     for (const Run& x : rest) append(spliced, x);
     const std::size_t last = li < lr.size() && lr[li].k0 < k1 ? li : li - 1;  // the run holding k1 − 1
-    if (lr[last].k1 > k1) append(spliced, {k1, lr[last].k1, lr[last].at(k1), lr[last].b});
+    if (lr[last].k1 > k1) append(spliced, lr[last].part(k1, lr[last].k1));
     for (std::size_t i = last + 1; i < lr.size(); ++i) append(spliced, lr[i]);
     lr.swap(spliced);
 

@@ -55,16 +55,21 @@ Grid make_grid(const TimeSpec& t);
 // ---- Runs (engine.cpp; model.md "The segment engine") ----
 
 // A per-step quantity over steps [k0, k1) that changes linearly: a + b (k − k0).
+// A run of several steps is linear in time, so within each step it rises by
+// s = b; a run of one step rises by s within it, or is not linear there
+// (`shaped`: allocation keeps its shape within the step aside, within_step.hpp).
 struct Run {
   Index k0 = 0, k1 = 0;
-  double a = 0.0, b = 0.0;
+  double a = 0.0, b = 0.0, s = 0.0;
+  bool shaped = false;
   double at(Index k) const { return a + b * static_cast<double>(k - k0); }
+  Run part(Index from, Index to) const { return {from, to, at(from), b, s, shaped}; }
   double last() const { return at(k1 - 1); }
   double sum() const {  // Σ over its steps
     const double len = static_cast<double>(k1 - k0);
     return len * a + b * len * (len - 1.0) * 0.5;
   }
-  Run times(double f) const { return {k0, k1, a * f, b * f}; }
+  Run times(double f) const { return {k0, k1, a * f, b * f, s * f}; }
   bool zero() const { return a == 0.0 && b == 0.0; }
 };
 
@@ -74,16 +79,29 @@ double runs_total(const std::vector<Run>& runs);
 void cut_at(const Grid& g, double t, std::vector<Index>& cuts);
 // Cuts sorted, unique and clamped to [lo, hi], with lo and hi.
 void close_cuts(std::vector<Index>& cuts, Index lo, Index hi);
-// Runs of f between consecutive cuts (f is linear in k between them).
-template <class F>
-std::vector<Run> runs_of(const std::vector<Index>& cuts, F f) {
+// Runs of f between consecutive cuts (f is linear in k between them); a run of
+// one step rises by rise(k) within it, or is shaped where rise(k) says it is not linear.
+template <class F, class R>
+std::vector<Run> runs_of(const std::vector<Index>& cuts, F f, R rise) {
   std::vector<Run> out;
   for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
     const Index p = cuts[i], q = cuts[i + 1];
     const double a = f(p);
-    out.push_back({p, q, a, q - p >= 2 ? (f(q - 1) - a) / static_cast<double>(q - 1 - p) : 0.0});
+    if (q - p >= 2) {
+      const double b = (f(q - 1) - a) / static_cast<double>(q - 1 - p);
+      out.push_back({p, q, a, b, b});
+      continue;
+    }
+    double s = 0.0;
+    const bool linear = rise(p, s);
+    out.push_back({p, q, a, 0.0, linear ? s : 0.0, !linear});
   }
   return out;
+}
+// The same where only the step values matter (power, money: no rise within a step).
+template <class F>
+std::vector<Run> runs_of(const std::vector<Index>& cuts, F f) {
+  return runs_of(cuts, f, [](Index, double&) { return true; });
 }
 // Appends each run of `from` times f to `to`.
 void add_scaled(const std::vector<Run>& from, double f, std::vector<Run>& to);

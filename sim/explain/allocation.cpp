@@ -160,13 +160,20 @@ Node shortfall(const Context& ctx, const std::string& name) {
                         reserved ? "GPU-hours committed but not delivered (shortfall)"
                                  : "GPU-hours demanded but not served (unserved)",
                         c.result->shortfall_gpu_hours, "gpu-h",
-                        "Σₖ (want − got) × Δ, got = min(want, left(k)) of pool " + c.spec->pool, kAllocation);
-  n.notes.push_back("allocation order: reserved, then on-demand, then spot, each in file order; left(k) is what the "
+                        "Σₖ (want − got) × Δ, got = (1/Δ) ∫ min(want(t), left(t)) dt over step k, of pool " +
+                            c.spec->pool,
+                        kAllocation);
+  n.notes.push_back("allocation order: reserved, then on-demand, then spot, each in file order; left(t) is what the "
                     "contracts before it left of the pool's available GPUs");
-  if (c.result->shortfall_gpu_hours > 0)
-    n.notes.push_back("approximation: allocation on step averages (model.md#approximations-and-limits)");
-  else
+  if (c.result->shortfall_gpu_hours > 0) {
+    n.notes.push_back("exact within each step: a step where the demand crosses what is left is split at the crossing "
+                      "(model.md#allocation)");
+    const bool drawn_failures = ctx.spec.seed && ctx.spec.fleet[pool_index(ctx, c.spec->pool)].afr > 0;
+    if (drawn_failures || (ctx.spec.seed && c.spec->noise > 0))
+      n.notes.push_back("approximation: random inputs are constant within a step (model.md#approximations-and-limits)");
+  } else {
     n.notes.push_back("every step got what it asked for");
+  }
   return n;
 }
 

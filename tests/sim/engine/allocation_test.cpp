@@ -1,10 +1,12 @@
 // The allocation stage's contract terms (sim/engine/allocation.cpp; model.md
 // "Contract terms"): escalation, renewal and termination, each on a small
-// inline scenario computed by hand, at 1 h and 1 d steps. Test GPU T1
+// inline scenario computed by hand, at 1 h and 1 d steps. And allocation split
+// at a crossing inside a step (model.md "Allocation"), in both engines. Test GPU T1
 // (tests/support/engine.hpp); no power costs; a 365-day year so that a year is
 // 8,760 h.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <set>
 #include <string>
 
@@ -103,6 +105,54 @@ TEST(ContractTerms, TerminationStopsBillingAndBooksTheFee) {
     EXPECT_REL(metric(r, "finance.termination_fees_usd"), 5000.0);
     EXPECT_REL(metric(r, "contracts.C.termination_fee_usd"), 5000.0);
     EXPECT_EQ(metric(r, "contracts.C.renewed_gpu_hours"), 0.0);
+  });
+}
+
+// A pool of 100 GPUs for one day; a contract ramping from 0 to 200 GPUs over
+// the day, want(t) = 200 t ÷ 24 (t in hours). It crosses the 100 GPUs at
+// t = 12 h, inside the day's step at 1 d steps and on an hour boundary at 1 h:
+//   got = ∫₀²⁴ min(200 t ÷ 24, 100) dt = (200 ÷ 24) × 12² ÷ 2 + 100 × 12 = 600 + 1,200 = 1,800 GPU-h
+//   contracted = ∫₀²⁴ 200 t ÷ 24 dt = 2,400 GPU-h; shortfall = 2,400 − 1,800 = 600 GPU-h
+// (min of the day's averages, min(100, 100) × 24 = 2,400 GPU-h, would have no shortfall).
+// Then a spot demand of 50 GPUs meets what is left, 100 − 200 t ÷ 24 until 12 h
+// and 0 after, a kinked shape within the day: it crosses 50 at t = 6 h:
+//   spot got = 50 × 6 + (12 − 6) × 50 ÷ 2 = 300 + 150 = 450 GPU-h, unserved 50 × 24 − 450 = 750 GPU-h.
+// Totals are the same at 1 h and 1 d steps, in both engines.
+const std::string kCrossingDay = R"(
+name: crossing
+time: {start: 2025-01-01, end: 2025-01-02, step: STEP, year: 365d}
+sites: [{name: s, pue: 1.0, electricity: 0 USD/kWh}]
+fleet: [{name: p, gpu: T1, site: s, count: 100, capex: 0 USD}]
+contracts:
+  - {name: ramp, pool: p, gpus: [{at: 2025-01-01, count: 0}, {at: 2025-01-02, count: 200}], price: 1 USD/gpu-h}
+demand:
+  - {name: spot, kind: spot, pool: p, gpus: 50, price: 1 USD/gpu-h}
+)";
+
+// The crossing day at 1 h and 1 d steps, in the step and the segment engine.
+void for_each_step_and_engine(const std::function<void(const Results&)>& check) {
+  for (const char* step : {"1h", "1d"})
+    for (EngineKind engine : {EngineKind::step, EngineKind::segment}) {
+      SCOPED_TRACE(std::string(step) + (engine == EngineKind::step ? " step engine" : " segment engine"));
+      check(run_yaml(with_step(kCrossingDay, step), EngineOptions{0, engine}));
+    }
+}
+
+TEST(ExactAllocation, ARampCrossingWhatIsLeftInsideADayIsSplitAtTheCrossing) {
+  for_each_step_and_engine([](const Results& r) {
+    EXPECT_REL(r.contracts[0].billed_gpu_hours, 1800.0);
+    EXPECT_REL(r.contracts[0].contracted_gpu_hours, 2400.0);
+    EXPECT_REL(r.contracts[0].shortfall_gpu_hours, 600.0);
+    EXPECT_REL(r.contracts[0].revenue_usd, 1800.0);  // × 1 USD/GPU-h
+  });
+}
+
+TEST(ExactAllocation, ASecondContractCrossesTheKinkedLeftInTheSameStep) {
+  for_each_step_and_engine([](const Results& r) {
+    EXPECT_REL(r.contracts[1].billed_gpu_hours, 450.0);
+    EXPECT_REL(r.contracts[1].shortfall_gpu_hours, 750.0);  // its unserved demand
+    // Busy: 1,800 + 450 = 2,250 of the pool's 2,400 GPU-h.
+    EXPECT_REL(r.pools[0].gpu_hours_busy, 2250.0);
   });
 }
 

@@ -2,10 +2,10 @@
 // engine, the reference: every shipped scenario (as written and under a seed)
 // and 300 random ones (deal terms, windows at any hour, seeds; at 1 h and 1 d
 // steps) give the same results to 1e-9 relative: every summary scalar, each
-// contract's totals and every per-step series. The step engine is the
-// reference also where it approximates (docs/model.md "Approximations and
-// limits"): both allocate min(want, left) of step averages, so they agree
-// there too. Plus a hand-computed crossing inside a run, the fallback to the
+// contract's totals and every per-step series. Both are exact within a step
+// (a demand crossing what is left inside a step is split at the crossing,
+// docs/model.md "Allocation"), and shipped and random scenarios have such
+// crossings. Plus a hand-computed crossing inside a run, the fallback to the
 // step engine (drawn failures, demand noise) with its note on stderr, and the
 // summary path (EngineOptions::series off): no per-step series, the same summary.
 #include <gtest/gtest.h>
@@ -202,6 +202,21 @@ TEST(SegmentEngine, ThreeHundredRandomScenariosGiveTheStepEnginesResults) {
   EXPECT_GE(seeded_on_segments, 60);
 }
 
+// 100 GPUs for nine days at 1 h steps; a reserved ramp from 0 at the start to
+// RAMP GPUs 200 h later, when it ends; then a spot demand of SPOT GPUs.
+std::string ramp_then_spot(const std::string& ramp, const std::string& spot) {
+  return R"(
+name: crossing
+time: {start: 2025-01-01, end: 2025-01-10, step: 1h, year: 365d}
+sites: [{name: s, pue: 1.0, electricity: 0 USD/kWh}]
+fleet: [{name: p, gpu: T1, site: s, count: 100}]
+contracts:
+  - {name: ramp, pool: p, gpus: [{at: 2025-01-01, count: 0}, {at: 2025-01-09T08:00, count: )" + ramp + R"(}], end: 2025-01-09T08:00, price: 1 USD/gpu-h}
+demand:
+  - {name: spot, kind: spot, pool: p, gpus: )" + spot + R"(, price: 1 USD/gpu-h}
+)";
+}
+
 // A pool of 100 GPUs and a ramp from 0 to 200 GPUs over 200 hours, at 1 h
 // steps: step k asks for its average, k + 0.5 GPUs. It gets all of it up to
 // step 99 (99.5 ≤ 100), then the 100 left: the run splits at the crossing.
@@ -210,16 +225,7 @@ TEST(SegmentEngine, ThreeHundredRandomScenariosGiveTheStepEnginesResults) {
 //   then a spot demand of 50 GPUs gets 100 − (k + 0.5) for k < 100 and nothing after:
 //   min(50, 99.5 − k): 50 for k ≤ 49, 99.5 − k for 50 ≤ k ≤ 99 → 2,500 + Σ_{j=0}^{49}(49.5 − j) = 2,500 + 1,250 = 3,750
 TEST(SegmentEngine, ARampCrossingWhatIsLeftSplitsItsRunAtTheCrossing) {
-  const std::string text = R"(
-name: crossing
-time: {start: 2025-01-01, end: 2025-01-10, step: 1h, year: 365d}
-sites: [{name: s, pue: 1.0, electricity: 0 USD/kWh}]
-fleet: [{name: p, gpu: T1, site: s, count: 100}]
-contracts:
-  - {name: ramp, pool: p, gpus: [{at: 2025-01-01, count: 0}, {at: 2025-01-09T08:00, count: 200}], end: 2025-01-09T08:00, price: 1 USD/gpu-h}
-demand:
-  - {name: spot, kind: spot, pool: p, gpus: 50, price: 1 USD/gpu-h}
-)";
+  const std::string text = ramp_then_spot("200", "50");
   for (const EngineOptions& options : {kStep, kSegment}) {
     const Results r = testing::run_yaml(text, options);
     EXPECT_EQ(r.segment_engine, options.engine == EngineKind::segment);
@@ -230,6 +236,34 @@ demand:
     EXPECT_NEAR(r.contracts[1].billed_gpu_hours, 3750.0 + 800.0, 1e-6);
     EXPECT_NEAR(r.series.billed_gpu_hours[99], 99.5 + 0.5, 1e-9);  // the ramp's 99.5 and spot's 0.5
     EXPECT_NEAR(r.series.billed_gpu_hours[100], 100.0, 1e-9);
+  }
+}
+
+// A crossing inside an hour, in the middle of a run: 100 GPUs; a ramp from 0
+// to 300 GPUs over 200 h, want(t) = 1.5 t, crosses 100 at t = 200/3 h, inside
+// step 66 [66, 67):
+//   got = ∫₀^{200/3} 1.5 t dt + 100 × (200 − 200/3) = 0.75 × (200/3)² + 40,000/3
+//       = 10,000/3 + 40,000/3 = 50,000/3 GPU-h (min of the hours' averages: 16,666.75)
+//   contracted = 0.75 × 200² = 30,000; shortfall = 30,000 − 50,000/3 = 40,000/3 GPU-h
+//   step 66: ∫₆₆^{200/3} 1.5 t dt + 100 × 1/3 = 0.75 × (40,000 − 39,204)/9 + 100/3 = 199/3 + 100/3 = 299/3
+// A spot demand of 0.5 GPUs then meets what is left, 100 − 1.5 t, kinked to 0
+// at 200/3 inside step 66; it crosses 0.5 at t = 199/3 h, inside the same step:
+//   during the ramp: 0.5 × 199/3 + (200/3 − 199/3) × 0.5 ÷ 2 = 199/6 + 1/12 = 399/12 = 33.25 GPU-h
+//   after it (200 h to 216 h): 0.5 × 16 = 8; total 41.25, unserved 0.5 × 216 − 41.25 = 66.75
+//   step 66: 0.5 × 1/3 + 1/12 = 0.25, so billed in step 66 = 299/3 + 1/4
+TEST(SegmentEngine, ACrossingInsideAnHourSplitsThatHourInBothEngines) {
+  const std::string text = ramp_then_spot("300", "0.5");
+  for (const EngineOptions& options : {kStep, kSegment}) {
+    SCOPED_TRACE(options.engine == EngineKind::segment ? "segment" : "step");
+    const Results r = testing::run_yaml(text, options);
+    EXPECT_NEAR(r.contracts[0].billed_gpu_hours, 50000.0 / 3.0, 1e-8);
+    EXPECT_NEAR(r.contracts[0].contracted_gpu_hours, 30000.0, 1e-8);
+    EXPECT_NEAR(r.contracts[0].shortfall_gpu_hours, 40000.0 / 3.0, 1e-8);
+    EXPECT_NEAR(r.contracts[1].billed_gpu_hours, 41.25, 1e-9);
+    EXPECT_NEAR(r.contracts[1].shortfall_gpu_hours, 66.75, 1e-9);
+    EXPECT_NEAR(r.series.billed_gpu_hours[66], 299.0 / 3.0 + 0.25, 1e-9);
+    EXPECT_NEAR(r.series.billed_gpu_hours[65], 1.5 * 65.5 + 0.5, 1e-9);  // both fit: 98.25 + 0.5
+    EXPECT_NEAR(r.series.billed_gpu_hours[67], 100.0, 1e-9);            // the ramp takes all
   }
 }
 
