@@ -57,8 +57,11 @@ BENCHMARK(BM_ParseGigawattWith<gpusim::parse_yaml_text_with_yaml_cpp>)
     ->Name("BM_ParseGigawattYamlCpp")
     ->Unit(benchmark::kMillisecond);
 
-// The engine alone: the step engine (the default), then the segment engine.
-const gpusim::EngineOptions kSegment{0, gpusim::EngineKind::segment};
+// The engine alone: the step engine (the default, with the per-step series),
+// then the segment engine as `gpusim run` without --out calls it (the summary,
+// no per-step series), and with the per-step series.
+const gpusim::EngineOptions kSegment{0, gpusim::EngineKind::segment, false};
+const gpusim::EngineOptions kSegmentSeries{0, gpusim::EngineKind::segment, true};
 
 void BM_RunGigawatt(benchmark::State& state) {
   const gpusim::LoadedScenario loaded = gpusim::load_scenario(kGigawatt);
@@ -71,6 +74,12 @@ void BM_RunGigawattSegment(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_scenario(loaded.spec, kSegment));
 }
 BENCHMARK(BM_RunGigawattSegment)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
+void BM_RunGigawattSegmentSeries(benchmark::State& state) {
+  const gpusim::LoadedScenario loaded = gpusim::load_scenario(kGigawatt);
+  for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_scenario(loaded.spec, kSegmentSeries));
+}
+BENCHMARK(BM_RunGigawattSegmentSeries)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
 // The engine at daily steps (what a Monte Carlo run of it costs).
 void BM_RunGigawattDaily(benchmark::State& state) {

@@ -27,6 +27,10 @@ class PowerModel {
   Eigen::ArrayXd it_power_w(const Eigen::ArrayXd& available, const Eigen::ArrayXd& busy) const;
   // The server overhead per powered GPU in W (constant, whatever the load).
   double overhead_w() const { return overhead_w_; }
+  // Whether f(u) = u: then IT power = available × idle_and_overhead_w() + busy × swing_w().
+  bool linear() const { return kind_ == PowerCurveSpec::Kind::linear; }
+  double idle_and_overhead_w() const { return idle_w_ + overhead_w_; }
+  double swing_w() const { return tdp_w_ - idle_w_; }
   // A GPU's full-load IT draw in W: tdp + overhead.
   double full_load_w() const { return tdp_w_ + overhead_w_; }
 

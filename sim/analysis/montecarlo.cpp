@@ -198,10 +198,10 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
         std::vector<std::pair<std::string, std::optional<double>>> cells;
         try {
           if (spec.solve) {
-            r = run_document(doc, EngineOptions{i, engine});  // checks its results are finite
+            r = run_document(doc, EngineOptions{i, engine, !monthly.empty()});  // checks its results are finite
             cells = flatten_all(summary_json(r));
           } else {
-            r = run_scenario(spec, EngineOptions{i, engine});
+            r = run_scenario(spec, EngineOptions{i, engine, !monthly.empty()});  // --fan: monthly series
             cells = flatten_all(summary_json(r));  // once: for the check and the values
             check_finite_cells(cells, doc);
           }

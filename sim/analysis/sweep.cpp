@@ -241,7 +241,9 @@ std::vector<Json> run_points(const DocNode& document, const std::vector<std::vec
         for (const auto& o : points[i]) apply_override(doc, o, diags);
         diags.throw_if_any();
         try {
-          return summary_json(run_document(doc, engine));
+          EngineOptions options = engine;
+          options.series = false;  // a point's summary needs no per-step series
+          return summary_json(run_document(doc, options));
         } catch (const ModelError& e) {
           // Say which point could not run.
           std::string at;

@@ -122,8 +122,9 @@ int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& e
       // What only a run finds (a fleet over its site's caps, a `value` with no
       // GPU-hours to price, results that are not finite): run it once, without its goal-seek.
       try {
-        check_finite_results(run_scenario(loaded.spec, engine_options(opts.engine, loaded.spec, "validate", err)),
-                             loaded.document);
+        EngineOptions options = engine_options(opts.engine, loaded.spec, "validate", err);
+        options.series = false;  // the summary
+        check_finite_results(run_scenario(loaded.spec, options), loaded.document);
       } catch (const ModelError& e) {
         err << locate_model_error(loaded, e).str() << "\n1 error; nothing was run\n";
         status = 2;
@@ -179,7 +180,8 @@ int run_run(const RunOptions& opts, std::ostream& out, std::ostream& err) {
     return 2;
   }
   const LoadedScenario loaded = load_scenario(opts.scenario, opts.overrides);
-  const EngineOptions engine = engine_options(opts.engine, loaded.spec, "run", err);
+  EngineOptions engine = engine_options(opts.engine, loaded.spec, "run", err);
+  engine.series = !opts.out_dir.empty();  // timeseries.csv; the summary does not need the per-step series
   Results r;
   try {
     r = run_document(loaded.document, engine);

@@ -19,7 +19,7 @@ double desired_at(const ContractRun& c, const Pool& pool, const Grid& g, Index k
   const double a = std::max(g.t0(k), c.start), b = std::min(g.t1(k), c.bill_end);
   if (b <= a) return 0.0;
   const double inv_dt = 1.0 / g.dt;
-  if (c.spec->whole_pool) return pool.available[k] * (b - a) * inv_dt;
+  if (c.spec->whole_pool) return pool.available_at(g, k) * (b - a) * inv_dt;
   if (c.spec->gpu_hours) return c.rate_gpus * (b - a) * inv_dt;
   const auto& pts = c.curve.points();
   if (pts.size() == 1) {  // a constant count from its first point: skip the search

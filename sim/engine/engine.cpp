@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "sim/engine/stages.hpp"
 
@@ -59,6 +60,185 @@ std::pair<Index, Index> Grid::range(double a, double b) const {
   return {first, std::max(first, last)};
 }
 
+double runs_total(const std::vector<Run>& runs) {
+  double sum = 0.0;
+  for (const Run& r : runs) sum += r.sum();
+  return sum;
+}
+
+void cut_at(const Grid& g, double t, std::vector<Index>& cuts) {
+  const double k = std::floor((t - static_cast<double>(g.start)) / g.dt);
+  if (k < -1.0 || k > static_cast<double>(g.n)) return;
+  cuts.push_back(static_cast<Index>(k));
+  cuts.push_back(static_cast<Index>(k) + 1);
+}
+
+void close_cuts(std::vector<Index>& cuts, Index lo, Index hi) {
+  for (Index& k : cuts) k = std::clamp(k, lo, hi);
+  cuts.push_back(lo);
+  cuts.push_back(hi);
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+}
+
+void add_scaled(const std::vector<Run>& from, double f, std::vector<Run>& to) {
+  for (const Run& r : from) to.push_back(r.times(f));
+}
+
+Index Segments::of(Index k) const {
+  if (count() == cut.back()) return k;  // every step a segment
+  return static_cast<Index>(std::upper_bound(cut.begin(), cut.end(), k) - cut.begin()) - 1;
+}
+
+Segments segments_between(std::vector<Index> cuts, Index n) {
+  Segments s;
+  if (static_cast<Index>(cuts.size()) > n / 4) {
+    // Many cuts: marked on the steps, faster than sorting them.
+    std::vector<char> marked(static_cast<std::size_t>(n) + 1, 0);
+    for (Index k : cuts) marked[static_cast<std::size_t>(std::clamp<Index>(k, 0, n))] = 1;
+    marked[0] = marked[static_cast<std::size_t>(n)] = 1;
+    cuts.clear();
+    for (Index k = 0; k <= n; ++k)
+      if (marked[static_cast<std::size_t>(k)]) cuts.push_back(k);
+  } else {
+    close_cuts(cuts, 0, n);
+  }
+  if (n == 0) cuts = {0};
+  s.cut = std::move(cuts);
+  s.len.resize(static_cast<Index>(s.cut.size()) - 1);
+  for (Index i = 0; i < s.len.size(); ++i) s.len[i] = static_cast<double>(s.cut[static_cast<std::size_t>(i) + 1] - s.cut[static_cast<std::size_t>(i)]);
+  return s;
+}
+
+double SegSeries::total(const Segments& s) const {
+  if (s.count() == s.cut.back()) return stages::total(a);  // every step a segment
+  const ArrayXd per_segment = sums(s);
+  return stages::total(per_segment);
+}
+
+double SegSeries::largest(const Segments& s) const {
+  if (a.size() == 0) return 0.0;
+  return std::max(a.maxCoeff(), at_last(s).maxCoeff());
+}
+
+ArrayXd SegSeries::per_step(const Segments& s) const {
+  if (s.count() == s.cut.back()) return a;  // every step a segment
+  ArrayXd out(s.cut.back());
+  for (Index i = 0; i < s.count(); ++i)
+    for (Index k = s.k0(i); k <= s.last(i); ++k) out[k] = a[i] + b[i] * static_cast<double>(k - s.k0(i));
+  return out;
+}
+
+Segments every_step(Index n) {
+  Segments s;
+  s.cut.resize(static_cast<std::size_t>(n) + 1);
+  for (Index k = 0; k <= n; ++k) s.cut[static_cast<std::size_t>(k)] = k;
+  s.len = ArrayXd::Ones(n);
+  return s;
+}
+
+SegSeries zero_series(const Segments& s) { return {ArrayXd::Zero(s.count()), ArrayXd::Zero(s.count())}; }
+
+SegSeries runs_on(const Segments& s, const std::vector<Run>& runs) {
+  SegSeries out = zero_series(s);
+  if (runs.empty()) return out;
+  // A run adds a to the level and b to the slope at its first segment, and
+  // takes them off at the segment after its last; where no run is active the
+  // level is 0 exactly (no rounding left over from runs that ended).
+  const Index m = s.count();
+  ArrayXd jump = ArrayXd::Zero(m + 1), slope = ArrayXd::Zero(m + 1);
+  std::vector<int> active(static_cast<std::size_t>(m) + 1, 0);
+  for (const Run& r : runs) {
+    const Index i0 = s.of(r.k0), i1 = r.k1 >= s.cut.back() ? m : s.of(r.k1);
+    jump[i0] += r.a;
+    slope[i0] += r.b;
+    jump[i1] -= r.a + r.b * static_cast<double>(r.k1 - r.k0);
+    slope[i1] -= r.b;
+    ++active[static_cast<std::size_t>(i0)];
+    --active[static_cast<std::size_t>(i1)];
+  }
+  double level = 0.0, rate = 0.0;
+  int count = 0;
+  for (Index i = 0; i < m; ++i) {
+    count += active[static_cast<std::size_t>(i)];
+    rate += slope[i];
+    level += jump[i];
+    if (count == 0) level = rate = 0.0;
+    out.a[i] = level;
+    out.b[i] = rate;
+    level += rate * s.len[i];
+  }
+  return out;
+}
+
+SegSeries steps_on(const Segments& s, const ArrayXd& per_step) { return {per_step, ArrayXd::Zero(s.count())}; }
+
+void add_steps(const ArrayXd& values, Index k0, std::vector<Run>& to) {
+  for (Index i = 0; i < values.size(); ++i)
+    if (values[i] != 0.0) to.push_back({k0 + i, k0 + i + 1, values[i], 0.0});
+}
+
+SegSeries Flows::operating_income_usd() const {
+  return {revenue_usd.a - energy_cost_usd.a - colocation_usd.a - opex_usd.a - depreciation_usd.a,
+          revenue_usd.b - energy_cost_usd.b - colocation_usd.b - opex_usd.b - depreciation_usd.b};
+}
+
+ArrayXd Flows::annuity_sums(const Segments& seg, const Grid& g, DebtBetween what) const {
+  ArrayXd out = ArrayXd::Zero(seg.count());
+  for (const DebtModel& d : annuities)
+    for (Index i = 0; i < seg.count(); ++i) out[i] += (d.*what)(g.t0(seg.k0(i)), g.t1(seg.last(i)));
+  return out;
+}
+
+SegSeries Flows::cash_flow_usd(const Segments& seg, const Grid& g) const {
+  auto flow = [&](ArrayXd SegSeries::*x) -> ArrayXd {
+    return revenue_usd.*x + other_usd.*x + debt_drawn_usd.*x + prepayment_usd.*x - energy_cost_usd.*x -
+           colocation_usd.*x - opex_usd.*x - interest_usd.*x - tax_usd.*x - capex_usd.*x - debt_repaid_usd.*x -
+           prepayment_applied_usd.*x - prepayment_refund_usd.*x;
+  };
+  SegSeries out{flow(&SegSeries::a), flow(&SegSeries::b)};
+  if (!annuities.empty())
+    out.a -= (annuity_sums(seg, g, &DebtModel::interest_between) + annuity_sums(seg, g, &DebtModel::repaid_between)) / seg.len;
+  return out;
+}
+
+void materialise(const Segments& seg, const Grid& g, const Flows& f, StepSeries& ts) {
+  using S = SegSeries Flows::*;
+  using A = ArrayXd StepSeries::*;
+  const std::pair<A, S> members[] = {
+      {&StepSeries::installed_gpus, &Flows::installed_gpus}, {&StepSeries::available_gpus, &Flows::available_gpus},
+      {&StepSeries::contracted_gpus, &Flows::contracted_gpus}, {&StepSeries::billed_gpu_hours, &Flows::billed_gpu_hours},
+      {&StepSeries::busy_gpu_hours, &Flows::busy_gpu_hours}, {&StepSeries::shortfall_gpu_hours, &Flows::shortfall_gpu_hours},
+      {&StepSeries::unserved_gpu_hours, &Flows::unserved_gpu_hours}, {&StepSeries::it_power_w, &Flows::it_power_w},
+      {&StepSeries::facility_power_w, &Flows::facility_power_w}, {&StepSeries::revenue_usd, &Flows::revenue_usd},
+      {&StepSeries::energy_cost_usd, &Flows::energy_cost_usd}, {&StepSeries::colocation_usd, &Flows::colocation_usd},
+      {&StepSeries::opex_usd, &Flows::opex_usd}, {&StepSeries::depreciation_usd, &Flows::depreciation_usd},
+      {&StepSeries::interest_usd, &Flows::interest_usd}, {&StepSeries::other_usd, &Flows::other_usd},
+      {&StepSeries::tax_usd, &Flows::tax_usd}, {&StepSeries::capex_usd, &Flows::capex_usd},
+      {&StepSeries::debt_drawn_usd, &Flows::debt_drawn_usd}, {&StepSeries::debt_repaid_usd, &Flows::debt_repaid_usd},
+      {&StepSeries::prepayment_usd, &Flows::prepayment_usd},
+      {&StepSeries::prepayment_applied_usd, &Flows::prepayment_applied_usd},
+      {&StepSeries::prepayment_refund_usd, &Flows::prepayment_refund_usd}, {&StepSeries::ppa_energy_wh, &Flows::ppa_energy_wh},
+      {&StepSeries::energy_cost_ppa_usd, &Flows::energy_cost_ppa_usd},
+      {&StepSeries::energy_cost_grid_usd, &Flows::energy_cost_grid_usd}, {&StepSeries::co2_kg, &Flows::co2_kg}};
+  for (const auto& [array, series] : members) ts.*array = (f.*series).per_step(seg);
+  for (const DebtModel& d : f.annuities)
+    for (Index k = 0; k < g.n; ++k) {
+      ts.interest_usd[k] += d.interest_between(g.t0(k), g.t1(k));
+      ts.debt_repaid_usd[k] += d.repaid_between(g.t0(k), g.t1(k));
+    }
+  ts.it_energy_wh = ts.it_power_w * g.dt;
+  ts.facility_energy_wh = ts.facility_power_w * g.dt;
+  ts.co2_known = f.co2_known;
+  // The deferred-revenue balance at each step's end: the opening balance plus what came in less what went out.
+  ts.deferred_revenue_usd.resize(g.n);
+  double running = f.opening_deferred_usd;
+  for (Index k = 0; k < g.n; ++k) {
+    running += ts.prepayment_usd[k] - ts.prepayment_applied_usd[k] - ts.prepayment_refund_usd[k];
+    ts.deferred_revenue_usd[k] = running;
+  }
+}
+
 Grid make_grid(const TimeSpec& t) {
   Grid g;
   g.start = t.start;
@@ -84,24 +264,123 @@ Grid make_grid(const TimeSpec& t) {
 
 }  // namespace stages
 
+namespace {
+
+using namespace stages;
+
+void add_run_ends(const std::vector<Run>& runs, std::vector<Index>& cuts) {
+  for (const Run& r : runs) {
+    cuts.push_back(r.k0);
+    cuts.push_back(r.k1);
+  }
+}
+
+// The calendar's cuts: each month's first step (monthly cash flows, monthly
+// PUE, the month's length) and each calendar year's last step on its own (tax;
+// years and their lengths). A step's month is its first hour's: the first step
+// of a month is the first to start at or after its first hour.
+void calendar_cuts(const Grid& g, std::vector<Index>& cuts) {
+  cuts.push_back(g.n - 1);
+  const bool at_midnights = g.dt % 24 == 0 || (24 % g.dt == 0 && ((g.start % 24) + 24) % 24 % g.dt == 0);
+  if (!at_midnights) {  // steps that do not start on midnights: the grid's months (make_grid)
+    cut_changes(g.month, g.n, cuts);
+    for (Index k = 1; k < g.n; ++k)
+      if (g.year_of[static_cast<std::size_t>(k)] != g.year_of[static_cast<std::size_t>(k - 1)]) cuts.push_back(k - 1);
+    return;
+  }
+  const CivilDate first = civil_from_hours(g.start);
+  for (int y = first.year, m = first.month + 1;; ++m) {
+    if (m > 12) {
+      m = 1;
+      ++y;
+    }
+    const double h = static_cast<double>(to_hours({y, m, 1, 0}));
+    if (h >= g.end()) break;
+    const Index k = static_cast<Index>(std::ceil((h - g.t0(0)) / g.dt));
+    cuts.push_back(k);
+    if (m == 1) cuts.push_back(k - 1);
+  }
+}
+
+// The segment engine's segments: every run's ends (pools, allocation, money)
+// and every instant where an input of the power, energy and summary stages
+// changes (docs/model.md "The segment engine").
+Segments segment_grid(const ScenarioSpec& s, const Grid& g, const SiteSeries& sites, const std::vector<Pool>& pools,
+                      const Allocation& allocation, const MoneyRuns& money) {
+  std::vector<Index> cuts;
+  for (const Pool& p : pools) {
+    cuts.insert(cuts.end(), p.cuts.begin(), p.cuts.end());
+    add_run_ends(p.busy_runs, cuts);
+    if (!p.power.linear())  // its IT power step by step
+      for (Index k = 0; k < g.n; ++k) cuts.push_back(k);
+  }
+  for (const auto* runs : {&allocation.contracted_gpus, &allocation.billed_gpu_hours, &allocation.busy_gpu_hours,
+                           &allocation.shortfall_gpu_hours, &allocation.unserved_gpu_hours, &allocation.revenue_usd,
+                           &money.opex_usd, &money.other_usd, &money.interest_usd, &money.capex_usd,
+                           &money.depreciation_usd, &money.debt_drawn_usd, &money.debt_repaid_usd, &money.prepayment_usd,
+                           &money.prepayment_applied_usd, &money.prepayment_refund_usd})
+    add_run_ends(*runs, cuts);
+  cuts.insert(cuts.end(), money.cuts.begin(), money.cuts.end());
+  power_energy_cuts(s, g, sites, cuts);
+  calendar_cuts(g, cuts);
+  return segments_between(std::move(cuts), g.n);
+}
+
+
+// The allocation's ladder and revenue on the segments: from its runs, or from
+// the per-step series the step engine wrote.
+void allocation_flows(const Segments& seg, const Allocation& allocation, const StepSeries& ts, Flows& f) {
+  using S = SegSeries Flows::*;
+  using R = std::vector<Run> Allocation::*;
+  using A = ArrayXd StepSeries::*;
+  const std::tuple<S, R, A> items[] = {
+      {&Flows::contracted_gpus, &Allocation::contracted_gpus, &StepSeries::contracted_gpus},
+      {&Flows::billed_gpu_hours, &Allocation::billed_gpu_hours, &StepSeries::billed_gpu_hours},
+      {&Flows::busy_gpu_hours, &Allocation::busy_gpu_hours, &StepSeries::busy_gpu_hours},
+      {&Flows::shortfall_gpu_hours, &Allocation::shortfall_gpu_hours, &StepSeries::shortfall_gpu_hours},
+      {&Flows::unserved_gpu_hours, &Allocation::unserved_gpu_hours, &StepSeries::unserved_gpu_hours},
+      {&Flows::revenue_usd, &Allocation::revenue_usd, &StepSeries::revenue_usd}};
+  for (const auto& [flow, runs, steps] : items)
+    f.*flow = allocation.on_runs ? runs_on(seg, allocation.*runs) : steps_on(seg, ts.*steps);
+}
+
+}  // namespace
+
 Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
-  using namespace stages;
   const Grid g = make_grid(s.time);
   Results r;
   r.scenario = s.name;
   r.time = s.time;
-  r.series.resize(g.n);
+  r.segment_engine = options.engine == EngineKind::segment && segment_engine_fallback(s).empty();
+  if (!r.segment_engine) r.series.resize(g.n);  // the step engine's allocation writes its ladder there
 
   const SiteSeries sites = site_series(s, g);
-  std::vector<Pool> pools = fleet_stage(s, g, options, r);
+  std::vector<Pool> pools = fleet_stage(s, g, options, r.segment_engine, r);
   check_site_caps(s, pools, g, sites.pue);
   const ContractPlan plan = build_contracts(s, pools, options);
-  r.segment_engine = options.engine == EngineKind::segment && segment_engine_fallback(s).empty();
   const Allocation allocation = r.segment_engine ? segment_allocation_stage(g, pools, plan, r)
                                                  : allocation_stage(s, g, options, pools, plan, r);
-  const EnergyTotals energy = power_energy_stage(s, g, pools, sites, r);
-  money_stage(s, g, pools, plan, allocation, energy, r);
-  summary_stage(s, g, plan, allocation.results, energy, r);
+  // The segments: every step (the step engine), or the cuts of every input.
+  // Warrants vest on segments where each site's full load is linear (the pools' cuts).
+  Segments seg;
+  MoneyRuns money;
+  if (r.segment_engine) {
+    std::vector<Index> pool_cuts;
+    for (const Pool& p : pools) pool_cuts.insert(pool_cuts.end(), p.cuts.begin(), p.cuts.end());
+    money = money_runs(s, g, segments_between(std::move(pool_cuts), g.n), pools, plan, allocation, r);
+    seg = segment_grid(s, g, sites, pools, allocation, money);
+  } else {
+    seg = every_step(g.n);
+    money = money_runs(s, g, seg, pools, plan, allocation, r);
+  }
+  Flows flows;
+  fleet_flows(seg, pools, flows);
+  allocation_flows(seg, allocation, r.series, flows);
+  const EnergyTotals energy = power_energy_stage(s, g, seg, pools, sites, flows, r);
+  money_stage(s, g, seg, money, flows);
+  summary_stage(s, g, seg, plan, allocation.results, energy, flows, r);
+  if (options.series) materialise(seg, g, flows, r.series);
+  else r.series = StepSeries{};
   return r;
 }
 

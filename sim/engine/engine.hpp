@@ -23,6 +23,10 @@ struct EngineOptions {
   // run i uses run_index i, so its draws do not depend on thread count.
   std::uint64_t run_index = 0;
   EngineKind engine = EngineKind::step;
+  // Whether to fill Results::series (the per-step series): --out, --every,
+  // charts, explain and the page need it; a summary does not (docs/model.md
+  // "The segment engine": the segment engine then builds no per-step array).
+  bool series = true;
 };
 
 // Why the segment engine cannot run this scenario yet (run_scenario then runs

@@ -13,6 +13,14 @@ namespace gpusim::stages {
 
 namespace {
 
+// A count curve's average over step k.
+double step_average(const CountCurve& curve, const Grid& g, Index k) {
+  const auto& pts = curve.points();
+  if (pts.size() == 1)  // a constant count from one date: skip the search
+    return pts.front().value * overlap(g.t0(k), g.t1(k), pts.front().t, g.end()) / g.dt;
+  return curve.integral(g.t0(k), g.t1(k)) / g.dt;
+}
+
 const GpuModelSpec& gpu_of(const ScenarioSpec& s, const FleetSpec& f) {
   for (const auto& g : s.catalog)
     if (g.id == f.gpu) return g;
@@ -21,7 +29,7 @@ const GpuModelSpec& gpu_of(const ScenarioSpec& s, const FleetSpec& f) {
 
 // Builds every pool's installed-GPU curve, fitting `count: fit` pools to their
 // site's caps after the other pools at that site.
-std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const EngineOptions& options) {
+std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const EngineOptions& options, bool on_runs) {
   std::vector<Pool> pools;
   for (const auto& f : s.fleet) {
     const GpuModelSpec& gpu = gpu_of(s, f);
@@ -30,7 +38,7 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
     if (site_it == s.sites.end()) throw ModelError("fleet." + f.name + ".site", "no site named '" + f.site + "'");
     Pool p{&f, &gpu, static_cast<std::size_t>(site_it - s.sites.begin()), {},
            PowerModel(gpu.tdp, gpu.idle, gpu.overhead, f.power_curve.value_or(gpu.power_curve)),
-           span_hours(s.time.start, f.repair, s.time.year), 0.0, {}, {}, {}, {}};
+           span_hours(s.time.start, f.repair, s.time.year)};
     if (!f.fit) p.curve = curve_of(f.schedule, static_cast<double>(f.online));
     pools.push_back(std::move(p));
   }
@@ -69,15 +77,22 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
                          "the pool never has a GPU, so capex_total has nothing to spread over");
       p.capex_per_gpu = most > 0 ? p.spec->capex_total->value / most : 0.0;
     }
+    if (on_runs) {
+      // The segment engine (no drawn failures): installed and available are
+      // linear in k between the pool's cuts; no per-step arrays.
+      for (const CurvePoint& pt : p.curve.points()) cut_at(g, pt.t, p.cuts);
+      if (p.spec->afr > 0)
+        for (Index k = 1; k < g.n; ++k)
+          if (g.year_hours[k] != g.year_hours[k - 1]) p.cuts.push_back(k);
+      close_cuts(p.cuts, 0, g.n);
+      p.installed_runs = runs_of(p.cuts, [&](Index k) { return p.installed_at(g, k); });
+      p.available_runs = runs_of(p.cuts, [&](Index k) { return p.available_at(g, k); });
+      continue;
+    }
     p.installed.resize(g.n);
     p.available.resize(g.n);
     p.busy.setZero(g.n);
-    if (p.curve.points().size() == 1) {  // a constant count from one date
-      const CurvePoint& only = p.curve.points().front();
-      for (Index k = 0; k < g.n; ++k) p.installed[k] = only.value * overlap(g.t0(k), g.t1(k), only.t, g.end()) / g.dt;
-    } else {
-      for (Index k = 0; k < g.n; ++k) p.installed[k] = p.curve.integral(g.t0(k), g.t1(k)) / g.dt;
-    }
+    for (Index k = 0; k < g.n; ++k) p.installed[k] = step_average(p.curve, g, k);
     if (!s.seed || p.spec->afr == 0.0) {
       // Expected values: the share down is afr × repair ÷ year.
       if (p.spec->afr == 0.0) p.available = p.installed;
@@ -114,6 +129,15 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
 
 }  // namespace
 
+double Pool::installed_at(const Grid& g, Index k) const {
+  return installed.size() ? installed[k] : step_average(curve, g, k);
+}
+
+double Pool::available_at(const Grid& g, Index k) const {
+  if (available.size()) return available[k];
+  return spec->afr == 0.0 ? installed_at(g, k) : installed_at(g, k) * (1.0 - down_share(g.year_hours[k]));
+}
+
 double max_pue(const SiteSpec& site) {
   if (site.pue.monthly.empty()) return site.pue.constant;
   return *std::max_element(site.pue.monthly.begin(), site.pue.monthly.end());
@@ -138,25 +162,41 @@ CountAsWritten count_as_written(const CountSchedule& s) {
   return out;
 }
 
-std::vector<Pool> fleet_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options, Results& r) {
-  std::vector<Pool> pools = build_pools(s, g, options);
-  StepSeries& ts = r.series;
+std::vector<Pool> fleet_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options, bool on_runs,
+                              Results& r) {
+  std::vector<Pool> pools = build_pools(s, g, options, on_runs);
+
   for (const auto& p : pools) {
     PoolResult pr;
     pr.name = p.spec->name;
     pr.gpu = p.spec->gpu;
     pr.site = p.spec->site;
     pr.installed_end = p.curve.value_at(g.end() - 1e-9);
-    pr.gpu_hours_installed = total(p.installed) * g.dt;
-    pr.gpu_hours_available = total(p.available) * g.dt;
+    pr.gpu_hours_installed = (p.on_runs() ? runs_total(p.installed_runs) : total(p.installed)) * g.dt;
+    pr.gpu_hours_available = (p.on_runs() ? runs_total(p.available_runs) : total(p.available)) * g.dt;
     if (p.spec->fit) pr.fitted_count = p.curve.max_value();
     else pr.count = count_as_written(p.spec->schedule);
     pr.capex_per_gpu_usd = p.capex_per_gpu;
-    ts.installed_gpus += p.installed;
-    ts.available_gpus += p.available;
     r.pools.push_back(std::move(pr));
   }
   return pools;
+}
+
+void fleet_flows(const Segments& seg, const std::vector<Pool>& pools, Flows& f) {
+  f.installed_gpus = zero_series(seg);
+  f.available_gpus = zero_series(seg);
+  std::vector<Run> installed, available;  // every pool's runs (the segment engine)
+  for (const Pool& p : pools) {
+    if (p.on_runs()) {
+      installed.insert(installed.end(), p.installed_runs.begin(), p.installed_runs.end());
+      available.insert(available.end(), p.available_runs.begin(), p.available_runs.end());
+    } else {
+      f.installed_gpus += steps_on(seg, p.installed);
+      f.available_gpus += steps_on(seg, p.available);
+    }
+  }
+  f.installed_gpus += runs_on(seg, installed);
+  f.available_gpus += runs_on(seg, available);
 }
 
 }  // namespace gpusim::stages

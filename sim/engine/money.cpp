@@ -30,10 +30,40 @@ struct Booked {
   double capex_usd = 0.0, depreciation_usd = 0.0, book_value_end_usd = 0.0;
 };
 
+// The step holding instant t, or −1 outside the run.
+Index step_of(const Grid& g, double t) {
+  if (t < g.t0(0) || t >= g.end()) return -1;
+  return static_cast<Index>(std::floor((t - g.t0(0)) / g.dt));
+}
+
+// A single-step run of `amount` at the step holding t (nothing outside the run).
+void at_step(const Grid& g, double t, double amount, std::vector<Run>& to) {
+  const Index k = step_of(g, t);
+  if (k >= 0 && amount != 0.0) to.push_back({k, k + 1, amount, 0.0});
+}
+
+// f on steps [k0, k1) as runs between the steps holding `instants` (f is linear
+// in k between them), zero runs left out.
+template <class F>
+void runs_between(const Grid& g, Index k0, Index k1, std::initializer_list<double> instants,
+                  const std::vector<Index>& more_cuts, F f, std::vector<Run>& to) {
+  if (k1 <= k0) return;
+  std::vector<Index> cuts = more_cuts;
+  for (double t : instants) {  // the steps either side of t: events in [t0, t1) and in (t0, t1] (a repayment)
+    cut_at(g, t, cuts);
+    cut_at(g, t - g.dt, cuts);
+  }
+  close_cuts(cuts, k0, k1);
+  for (const Run& r : runs_of(cuts, f))
+    if (!r.zero()) to.push_back(r);
+}
+
 // Capex in the step each unit enters service, then straight-line depreciation of
-// (cost − residual) over `life` from ⌊its start⌋.
+// (cost − residual) over `life` from ⌊its start⌋: each purchase's capex and
+// depreciation per step are linear between the steps holding its start, its
+// end, and both plus its life.
 Booked book_purchases(const std::vector<Purchase>& purchases, double unit_cost, double residual, const Span& life,
-                      const ScenarioSpec& s, const Grid& g, StepSeries& ts) {
+                      const ScenarioSpec& s, const Grid& g, MoneyRuns& money) {
   Booked out;
   const double run_start = g.t0(0), run_end = g.end();
   const double depreciable = unit_cost * (1.0 - residual);  // per unit
@@ -43,47 +73,26 @@ Booked book_purchases(const std::vector<Purchase>& purchases, double unit_cost, 
     // Book value at the run's end: cost in service by then − depreciation so far.
     out.book_value_end_usd += purchased_between(buy, buy.start, run_end) * unit_cost -
                               depreciated_between(buy, life_h, std::min(buy.start, run_start), run_end) * depreciable;
-    if (buy.start == buy.end) {
-      // All at once: capex in the step it enters service, then count × cost ÷ life
-      // per hour for `life` hours (depreciated_between's jump case, inlined).
-      const double rate = buy.count * depreciable / life_h;  // USD per hour
-      const double dep_end = buy.start + life_h;
-      double sum = 0.0;  // a local sum: the compiler keeps it in a register
-      for (Index k = k0; k < k1; ++k) {
-        const double dep = rate * overlap(g.t0(k), g.t1(k), buy.start, dep_end);
-        ts.depreciation_usd[k] += dep;
-        sum += dep;
-      }
-      out.depreciation_usd += sum;
-      if (buy.start >= run_start && buy.start < run_end) {
-        const Index k = static_cast<Index>(std::floor((buy.start - run_start) / g.dt));
-        ts.capex_usd[k] += buy.count * unit_cost;
-        out.capex_usd += buy.count * unit_cost;
-      }
-      continue;
-    }
-    double capex_sum = 0.0, dep_sum = 0.0;
-    for (Index k = k0; k < k1; ++k) {
-      const double bought = purchased_between(buy, g.t0(k), g.t1(k)) * unit_cost;
-      const double dep = depreciated_between(buy, life_h, g.t0(k), g.t1(k)) * depreciable;
-      ts.capex_usd[k] += bought;
-      ts.depreciation_usd[k] += dep;
-      capex_sum += bought;
-      dep_sum += dep;
-    }
-    out.capex_usd += capex_sum;
-    out.depreciation_usd += dep_sum;
+    const std::size_t capex_from = money.capex_usd.size(), dep_from = money.depreciation_usd.size();
+    const std::initializer_list<double> instants = {buy.start, buy.end, buy.start + life_h, buy.end + life_h};
+    runs_between(g, k0, k1, instants, {}, [&](Index k) { return depreciated_between(buy, life_h, g.t0(k), g.t1(k)) * depreciable; },
+                 money.depreciation_usd);
     // A purchase at the very end of the run (e.g. at `end`) falls outside every step.
+    runs_between(g, k0, k1, instants, {}, [&](Index k) { return purchased_between(buy, g.t0(k), g.t1(k)) * unit_cost; },
+                 money.capex_usd);
+    for (std::size_t i = capex_from; i < money.capex_usd.size(); ++i) out.capex_usd += money.capex_usd[i].sum();
+    for (std::size_t i = dep_from; i < money.depreciation_usd.size(); ++i) out.depreciation_usd += money.depreciation_usd[i].sum();
   }
   return out;
 }
 
 // GPUs: each pool's purchases at its capex per GPU.
-void capex_and_depreciation(const ScenarioSpec& s, const Grid& g, const std::vector<Pool>& pools, Results& r) {
+void capex_and_depreciation(const ScenarioSpec& s, const Grid& g, const std::vector<Pool>& pools, MoneyRuns& money,
+                            Results& r) {
   for (std::size_t i = 0; i < pools.size(); ++i) {
     const Pool& p = pools[i];
     PoolResult& pr = r.pools[i];
-    const Booked b = book_purchases(p.purchases, p.capex_per_gpu, p.spec->residual, p.spec->life, s, g, r.series);
+    const Booked b = book_purchases(p.purchases, p.capex_per_gpu, p.spec->residual, p.spec->life, s, g, money);
     pr.capex_usd += b.capex_usd;
     pr.depreciation_usd += b.depreciation_usd;
     pr.book_value_end_usd = b.book_value_end_usd;
@@ -91,7 +100,7 @@ void capex_and_depreciation(const ScenarioSpec& s, const Grid& g, const std::vec
 }
 
 // Other capital: each asset at `at` (one unit) or spread over its ramp (its cost ÷ the largest count per unit).
-void assets_stage(const ScenarioSpec& s, const Grid& g, Results& r) {
+void assets_stage(const ScenarioSpec& s, const Grid& g, MoneyRuns& money, Results& r) {
   for (const AssetSpec& a : s.finance.assets) {
     AssetResult ar;
     ar.name = a.name;
@@ -114,7 +123,7 @@ void assets_stage(const ScenarioSpec& s, const Grid& g, Results& r) {
       unit_cost = ar.cost_usd / curve.max_value();
       units = purchases_of(curve);
     }
-    const Booked b = book_purchases(units, unit_cost, a.residual, a.life, s, g, r.series);
+    const Booked b = book_purchases(units, unit_cost, a.residual, a.life, s, g, money);
     ar.capex_usd = b.capex_usd;
     ar.depreciation_usd = b.depreciation_usd;
     ar.book_value_end_usd = b.book_value_end_usd;
@@ -123,33 +132,51 @@ void assets_stage(const ScenarioSpec& s, const Grid& g, Results& r) {
 }
 
 // Termination fees: other income in the step of `at`.
-void termination_fees(const Grid& g, const ContractPlan& plan, Results& r) {
+void termination_fees(const Grid& g, const ContractPlan& plan, MoneyRuns& money, Results& r) {
   for (const ContractRun& c : plan.runs) {
     if (c.is_renewal || !c.spec->terminate) continue;
     const double at = static_cast<double>(c.spec->terminate->at);
-    if (at < g.t0(0) || at >= g.end()) continue;
-    const Index k = static_cast<Index>(std::floor((at - g.t0(0)) / g.dt));
-    r.series.other_usd[k] += c.spec->terminate->fee.value;
+    if (step_of(g, at) < 0) continue;
+    at_step(g, at, c.spec->terminate->fee.value, money.other_usd);
     r.summary.termination_fees_usd += c.spec->terminate->fee.value;
   }
 }
 
+// The first step from `from` on at which a quantity linear on each segment
+// reaches `level`, or n.
+Index first_reaching(const Segments& seg, const SegSeries& x, Index from, double level) {
+  for (Index i = from < seg.cut.back() ? seg.of(from) : seg.count(); i < seg.count(); ++i) {
+    const Index k0 = seg.k0(i), start = std::max(from, k0), last = seg.last(i);
+    const auto v = [&](Index k) { return x.a[i] + x.b[i] * static_cast<double>(k - k0); };
+    if (v(start) >= level) return start;
+    if (x.b[i] <= 0.0 || v(last) < level) continue;
+    Index k = std::clamp<Index>(k0 + static_cast<Index>(std::ceil((level - x.a[i]) / x.b[i])), start, last);
+    while (k > start && v(k - 1) >= level) --k;
+    while (v(k) < level) ++k;
+    return k;
+  }
+  return seg.cut.back();
+}
+
 // Warrants: each tranche vests in the first step whose installed full-load IT
 // power at its site reaches the milestone; its value is other income then.
-void warrants_stage(const ScenarioSpec& s, const Grid& g, const EnergyTotals& energy, Results& r) {
+void warrants_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, const std::vector<Pool>& pools,
+                    MoneyRuns& money, Results& r) {
+  if (s.finance.warrants.empty()) return;
+  const std::vector<SegSeries> full_load = site_full_load(s, seg, pools);
   for (const WarrantSpec& w : s.finance.warrants) {
     WarrantResult wr;
     wr.name = w.name;
     const auto site = std::find_if(s.sites.begin(), s.sites.end(), [&](const SiteSpec& x) { return x.name == w.site; });
     if (site == s.sites.end()) throw ModelError("finance.warrants." + w.name + ".site", "no site named '" + w.site + "'");
-    const ArrayXd& load = energy.site_full_load_w[static_cast<std::size_t>(site - s.sites.begin())];
+    const SegSeries& load = full_load[static_cast<std::size_t>(site - s.sites.begin())];
     const double per_share = std::max(0.0, w.share_price.value - w.strike.value);
     Index k = 0;
     for (const WarrantTrancheSpec& t : w.vest) {
-      while (k < g.n && load[k] < t.at_power.value * (1 - 1e-9)) ++k;
+      k = first_reaching(seg, load, k, t.at_power.value * (1 - 1e-9));
       if (k == g.n) break;  // not reached in the run: later tranches neither
       const double value = t.shares * per_share;
-      r.series.other_usd[k] += value;
+      if (value != 0.0) money.other_usd.push_back({k, k + 1, value, 0.0});
       wr.vested_shares += t.shares;
       wr.value_usd += value;
     }
@@ -160,89 +187,122 @@ void warrants_stage(const ScenarioSpec& s, const Grid& g, const EnergyTotals& en
 
 // Prepayments: P in at the contract's start; each bill paid (1 − P ÷ V) in cash,
 // the rest applied from P; what is left at the contract's end refunded then.
-void prepayments(const Grid& g, const ContractPlan& plan, const Allocation& allocation, Results& r) {
-  StepSeries& ts = r.series;
+void prepayments(const Grid& g, const ContractPlan& plan, const Allocation& allocation, MoneyRuns& money, Results& r) {
   const double run_start = g.t0(0), run_end = g.end();
-  ArrayXd balance_change = ArrayXd::Zero(g.n);
-  double opening = 0.0;
   for (std::size_t ci = 0; ci < plan.runs.size(); ++ci) {
     const ContractRun& c = plan.runs[ci];
     if (c.is_renewal || c.prepayment_usd <= 0) continue;
     double balance = 0.0;
     if (c.start >= run_start && c.start < run_end) {
-      const Index k = static_cast<Index>(std::floor((c.start - run_start) / g.dt));
-      ts.prepayment_usd[k] += c.prepayment_usd;
-      balance_change[k] += c.prepayment_usd;
+      at_step(g, c.start, c.prepayment_usd, money.prepayment_usd);
       r.summary.prepayments_usd += c.prepayment_usd;
       balance = c.prepayment_usd;
     } else if (c.start < run_start) {
       balance = c.opening_deferred_usd;
-      opening += balance;
+      money.opening_deferred_usd += balance;
     }
     const Billing& bill = allocation.billing[ci];
     const double share = c.value_usd > 0 ? c.prepayment_usd / c.value_usd : 0.0;
+    ArrayXd applied(bill.revenue.size());
     for (Index i = 0; i < bill.revenue.size(); ++i) {
-      const Index k = bill.first_step + i;
-      const double applied = std::min(balance, bill.revenue[i] * share);
-      ts.prepayment_applied_usd[k] += applied;
-      balance_change[k] -= applied;
-      balance -= applied;
+      applied[i] = std::min(balance, bill.revenue[i] * share);
+      balance -= applied[i];
     }
+    add_steps(applied, bill.first_step, money.prepayment_applied_usd);
     // Refunded at the contract's end (termination included), if that is in the
     // run (an end at the run's end: in its last step).
     if (c.bill_end <= run_end && c.bill_end >= run_start && balance > 0) {
       const Index k = std::min<Index>(g.n - 1, static_cast<Index>(std::floor((c.bill_end - run_start) / g.dt)));
-      ts.prepayment_refund_usd[k] += balance;
-      balance_change[k] -= balance;
+      money.prepayment_refund_usd.push_back({k, k + 1, balance, 0.0});
+      balance = 0.0;
     }
+    money.closing_deferred_usd += balance;  // not yet applied at the run's end
   }
-  double running = opening;
-  for (Index k = 0; k < g.n; ++k) {
-    running += balance_change[k];
-    ts.deferred_revenue_usd[k] = running;
-  }
-  r.summary.deferred_revenue_end_usd = g.n ? running : 0.0;
 }
 
 }  // namespace
 
-void money_stage(const ScenarioSpec& s, const Grid& g, const std::vector<Pool>& pools, const ContractPlan& plan,
-                 const Allocation& allocation, const EnergyTotals& energy, Results& r) {
-  StepSeries& ts = r.series;
+MoneyRuns money_runs(const ScenarioSpec& s, const Grid& g, const Segments& seg, const std::vector<Pool>& pools,
+                     const ContractPlan& plan, const Allocation& allocation, Results& r) {
+  MoneyRuns money;
   const double run_start = g.t0(0), run_end = g.end();
-  capex_and_depreciation(s, g, pools, r);
-  assets_stage(s, g, r);
+  capex_and_depreciation(s, g, pools, money, r);
+  assets_stage(s, g, money, r);
 
-  // Opex, other items, debt.
-  for (Index k = 0; k < g.n; ++k) {
-    for (const auto& e : s.finance.opex) ts.opex_usd[k] += expense_between(e, g, k, run_start, run_end);
-    for (const auto& e : s.finance.other) ts.other_usd[k] += expense_between(e, g, k, run_start, run_end);
-  }
-  for (const auto& d : s.finance.debt) {
-    const HourStamp start = d.start.value_or(s.time.start);
-    const DebtModel debt(d.principal.value, d.rate, static_cast<double>(start),
-                         span_hours(start, d.term, s.time.year), hours_in_year_from(start, s.time.year),
-                         d.amortization);
-    for (Index k = 0; k < g.n; ++k) {
-      ts.interest_usd[k] += debt.interest_between(g.t0(k), g.t1(k));
-      ts.debt_drawn_usd[k] += debt.drawn_between(g.t0(k), g.t1(k));
-      ts.debt_repaid_usd[k] += debt.repaid_between(g.t0(k), g.t1(k));
+  // Opex and other items: an amount in the step of `at`; a rate linear between
+  // the steps holding its start and end, and where the year's length changes.
+  std::vector<Index> year_cuts;
+  cut_changes(g.year_hours, g.n, year_cuts);
+  for (auto [list, to] : {std::pair{&s.finance.opex, &money.opex_usd}, {&s.finance.other, &money.other_usd}}) {
+    for (const ExpenseSpec& e : *list) {
+      if (e.amount) {
+        at_step(g, static_cast<double>(*e.at), e.amount->value, *to);
+        continue;
+      }
+      const double a = e.start ? static_cast<double>(*e.start) : run_start;
+      const double b = e.end ? static_cast<double>(*e.end) : run_end;
+      const auto [k0, k1] = g.range(a, b);
+      runs_between(g, k0, k1, {a, b}, year_cuts, [&](Index k) { return expense_between(e, g, k, run_start, run_end); }, *to);
     }
   }
+  // Debt: linear between the steps holding its start and maturity. An
+  // annuity's interest and repayments are exponential in time, but their sum
+  // (the payment) is constant: it stays a DebtModel, summed in closed form.
+  for (const auto& d : s.finance.debt) {
+    const HourStamp start = d.start.value_or(s.time.start);
+    const double term_h = span_hours(start, d.term, s.time.year);
+    const DebtModel debt(d.principal.value, d.rate, static_cast<double>(start), term_h,
+                         hours_in_year_from(start, s.time.year), d.amortization);
+    const double t0 = static_cast<double>(start), t1 = t0 + term_h;
+    runs_between(g, 0, g.n, {t0, t1}, {}, [&](Index k) { return debt.drawn_between(g.t0(k), g.t1(k)); },
+                 money.debt_drawn_usd);
+    if (d.amortization == DebtSpec::Amortization::annuity) {
+      for (double t : {t0, t1, t0 - g.dt, t1 - g.dt}) cut_at(g, t, money.cuts);
+      money.annuities.push_back(debt);
+      continue;
+    }
+    runs_between(g, 0, g.n, {t0, t1}, {}, [&](Index k) { return debt.interest_between(g.t0(k), g.t1(k)); },
+                 money.interest_usd);
+    runs_between(g, 0, g.n, {t0, t1}, {}, [&](Index k) { return debt.repaid_between(g.t0(k), g.t1(k)); },
+                 money.debt_repaid_usd);
+  }
 
-  termination_fees(g, plan, r);
-  warrants_stage(s, g, energy, r);
-  prepayments(g, plan, allocation, r);
+  termination_fees(g, plan, money, r);
+  warrants_stage(s, g, seg, pools, money, r);
+  prepayments(g, plan, allocation, money, r);
+  return money;
+}
 
-  // Tax on each calendar year's positive pre-tax income, charged in its last step.
+void money_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, const MoneyRuns& money, Flows& f) {
+  using S = SegSeries Flows::*;
+  using R = std::vector<Run> MoneyRuns::*;
+  const std::pair<S, R> items[] = {
+      {&Flows::opex_usd, &MoneyRuns::opex_usd}, {&Flows::other_usd, &MoneyRuns::other_usd},
+      {&Flows::interest_usd, &MoneyRuns::interest_usd}, {&Flows::capex_usd, &MoneyRuns::capex_usd},
+      {&Flows::depreciation_usd, &MoneyRuns::depreciation_usd}, {&Flows::debt_drawn_usd, &MoneyRuns::debt_drawn_usd},
+      {&Flows::debt_repaid_usd, &MoneyRuns::debt_repaid_usd}, {&Flows::prepayment_usd, &MoneyRuns::prepayment_usd},
+      {&Flows::prepayment_applied_usd, &MoneyRuns::prepayment_applied_usd},
+      {&Flows::prepayment_refund_usd, &MoneyRuns::prepayment_refund_usd}};
+  for (const auto& [flow, runs] : items) f.*flow = runs_on(seg, money.*runs);
+  f.annuities = money.annuities;
+  f.opening_deferred_usd = money.opening_deferred_usd;
+  f.closing_deferred_usd = money.closing_deferred_usd;
+
+  // Tax on each calendar year's positive pre-tax income, charged in its last
+  // step (a segment of its own).
+  f.tax_usd = zero_series(seg);
   if (s.finance.tax_rate > 0 && g.n > 0) {
-    const ArrayXd pretax = ts.operating_income_usd() - ts.interest_usd + ts.other_usd;
+    SegSeries pretax = f.operating_income_usd();
+    pretax += f.interest_usd.times(-1.0);
+    pretax += f.other_usd;
+    const ArrayXd sums = pretax.sums(seg) - f.annuity_sums(seg, g, &DebtModel::interest_between);
     double year_sum = 0.0;
-    for (Index k = 0; k < g.n; ++k) {
-      year_sum += pretax[k];
-      const bool last_of_year = k + 1 == g.n || g.year_of[static_cast<std::size_t>(k + 1)] != g.year_of[static_cast<std::size_t>(k)];
+    for (Index i = 0; i < seg.count(); ++i) {
+      year_sum += sums[i];
+      const Index next = seg.last(i) + 1;
+      const bool last_of_year = next == g.n || g.year_of[static_cast<std::size_t>(next)] != g.year_of[static_cast<std::size_t>(seg.k0(i))];
       if (last_of_year) {
-        ts.tax_usd[k] = s.finance.tax_rate * std::max(0.0, year_sum);
+        f.tax_usd.a[i] = s.finance.tax_rate * std::max(0.0, year_sum);
         year_sum = 0.0;
       }
     }

@@ -33,13 +33,27 @@ ArrayXd profile_steps(const CarbonSpec& profile, const Grid& g) {
   return out;
 }
 
-// The share of each step that lies inside a PPA's [start, end).
-ArrayXd ppa_overlap(const PpaSpec& ppa, const Grid& g) {
-  const double start = ppa.start ? static_cast<double>(*ppa.start) : g.t0(0);
-  const double end = ppa.end ? static_cast<double>(*ppa.end) : g.end();
-  ArrayXd out(g.n);
-  for (Index k = 0; k < g.n; ++k)
-    out[k] = std::max(0.0, std::min(g.t1(k), end) - std::max(g.t0(k), start)) / g.dt;
+// A PPA's [start, end) in hours.
+std::pair<double, double> ppa_window(const PpaSpec& ppa, const Grid& g) {
+  return {ppa.start ? static_cast<double>(*ppa.start) : g.t0(0), ppa.end ? static_cast<double>(*ppa.end) : g.end()};
+}
+
+// The share of each segment's steps that lies inside a PPA's [start, end): the
+// steps holding its start and end are segments of their own.
+ArrayXd ppa_overlap(const PpaSpec& ppa, const Grid& g, const Segments& seg) {
+  const auto [start, end] = ppa_window(ppa, g);
+  ArrayXd out(seg.count());
+  for (Index i = 0; i < seg.count(); ++i) {
+    const Index k = seg.k0(i);
+    out[i] = std::max(0.0, std::min(g.t1(k), end) - std::max(g.t0(k), start)) / g.dt;
+  }
+  return out;
+}
+
+// A per-step array's value on each segment (constant over it: its changes are cuts).
+ArrayXd on_segments(const ArrayXd& per_step, const Segments& seg) {
+  ArrayXd out(seg.count());
+  for (Index i = 0; i < seg.count(); ++i) out[i] = per_step[seg.k0(i)];
   return out;
 }
 
@@ -63,7 +77,35 @@ SiteSeries site_series(const ScenarioSpec& s, const Grid& g) {
     else
       for (Index k = 0; k < g.n; ++k) price[si][k] = average_price(site.electricity, g.start + k * g.dt, g.dt);
     if (site.carbon) out.carbon[si] = profile_steps(*site.carbon, g);
+    out.ppa_carbon.emplace_back();
+    for (const auto& ppa : site.ppa) out.ppa_carbon[si].push_back(ppa.carbon ? profile_steps(*ppa.carbon, g) : ArrayXd());
   }
+  return out;
+}
+
+void power_energy_cuts(const ScenarioSpec& s, const Grid& g, const SiteSeries& sites, std::vector<Index>& cuts) {
+  // (A monthly PUE and the month's length change at month starts: calendar cuts, engine.cpp.)
+  for (std::size_t si = 0; si < s.sites.size(); ++si) {
+    if (s.sites[si].electricity.kind != TariffSpec::Kind::flat) cut_changes(sites.price[si], g.n, cuts);
+    if (sites.carbon[si].size()) cut_changes(sites.carbon[si], g.n, cuts);
+    for (const ArrayXd& c : sites.ppa_carbon[si])
+      if (c.size()) cut_changes(c, g.n, cuts);
+    for (const auto& ppa : s.sites[si].ppa) {
+      const auto [start, end] = ppa_window(ppa, g);
+      cut_at(g, start, cuts);
+      cut_at(g, end, cuts);
+    }
+  }
+}
+
+std::vector<SegSeries> site_full_load(const ScenarioSpec& s, const Segments& seg, const std::vector<Pool>& pools) {
+  std::vector<SegSeries> out(s.sites.size(), zero_series(seg));
+  std::vector<std::vector<Run>> runs(s.sites.size());
+  for (const auto& p : pools) {
+    if (p.on_runs()) add_scaled(p.installed_runs, p.power.full_load_w(), runs[p.site]);
+    else out[p.site] += steps_on(seg, p.installed * p.power.full_load_w());
+  }
+  for (std::size_t si = 0; si < s.sites.size(); ++si) out[si] += runs_on(seg, runs[si]);
   return out;
 }
 
@@ -139,80 +181,96 @@ void check_site_caps(const ScenarioSpec& s, const std::vector<Pool>& pools, cons
   }
 }
 
-EnergyTotals power_energy_stage(const ScenarioSpec& s, const Grid& g, const std::vector<Pool>& pools,
-                                const SiteSeries& site_steps, Results& r) {
-  StepSeries& ts = r.series;
-  const std::vector<ArrayXd>& pue = site_steps.pue;
-  const std::vector<ArrayXd>& price = site_steps.price;
+EnergyTotals power_energy_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, const std::vector<Pool>& pools,
+                                const SiteSeries& site_steps, Flows& f, Results& r) {
   EnergyTotals out;
   std::vector<SiteResult> sites(s.sites.size());
-  std::vector<ArrayXd> site_it(s.sites.size(), ArrayXd::Zero(g.n));
-  std::vector<ArrayXd> site_full_load(s.sites.size(), ArrayXd::Zero(g.n));
+  std::vector<SegSeries> site_it(s.sites.size(), zero_series(seg));
+  // The segment engine's pools are runs: each site's IT power is Σ of scaled
+  // runs (a linear power curve), put on the segments once per site.
+  std::vector<std::vector<Run>> it_runs(s.sites.size());
   for (const auto& p : pools) {
-    site_it[p.site] += p.power.it_power_w(p.available, p.busy);
-    out.server_wh += total(p.available) * p.power.overhead_w() * g.dt;
-    site_full_load[p.site] += p.installed * p.power.full_load_w();
+    if (!p.on_runs()) {
+      site_it[p.site] += steps_on(seg, p.power.it_power_w(p.available, p.busy));
+      out.server_wh += total(p.available) * p.power.overhead_w() * g.dt;
+      continue;
+    }
+    out.server_wh += runs_total(p.available_runs) * p.power.overhead_w() * g.dt;
+    if (p.power.linear()) {
+      add_scaled(p.available_runs, p.power.idle_and_overhead_w(), it_runs[p.site]);
+      add_scaled(p.busy_runs, p.power.swing_w(), it_runs[p.site]);
+      continue;
+    }
+    // A nonlinear power curve: its IT power step by step (each step a segment).
+    const Segments steps = every_step(g.n);
+    add_steps(p.power.it_power_w(runs_on(steps, p.available_runs).a, runs_on(steps, p.busy_runs).a), 0, it_runs[p.site]);
   }
-  ts.co2_known = !s.sites.empty();
+  const std::vector<SegSeries> full_load = site_full_load(s, seg, pools);
+  const SegSeries zero = zero_series(seg);
+  f.co2_known = !s.sites.empty();
+  f.it_power_w = f.facility_power_w = f.energy_cost_usd = f.energy_cost_ppa_usd = f.energy_cost_grid_usd =
+      f.ppa_energy_wh = f.co2_kg = f.colocation_usd = zero;
   for (std::size_t si = 0; si < s.sites.size(); ++si) {
     const SiteSpec& site = s.sites[si];
     SiteResult& sr = sites[si];
     sr.name = site.name;
-    const ArrayXd facility = site_it[si] * pue[si];
-    const ArrayXd energy_wh = facility * g.dt;
+    site_it[si] += runs_on(seg, it_runs[si]);
+    const SegSeries facility = site_it[si].times(on_segments(site_steps.pue[si], seg));
+    const SegSeries energy_wh = facility.times(static_cast<double>(g.dt));
+    const ArrayXd price = on_segments(site_steps.price[si], seg);
     // PPAs: share × overlap of the step's energy at each PPA's price; the rest at the tariff.
-    ArrayXd grid_share = ArrayXd::Ones(g.n);
-    ArrayXd ppa_cost = ArrayXd::Zero(g.n), ppa_wh = ArrayXd::Zero(g.n);
-    ArrayXd co2 = ArrayXd::Zero(g.n);  // kg, from PPAs that carry an intensity
-    ArrayXd share_at_grid_carbon = ArrayXd::Zero(g.n);  // PPA shares without their own intensity
-    for (const auto& ppa : site.ppa) {
-      const ArrayXd share = ppa_overlap(ppa, g) * ppa.share;
+    ArrayXd grid_share = ArrayXd::Ones(seg.count());
+    SegSeries ppa_cost = zero, ppa_wh = zero;
+    SegSeries co2 = zero;  // kg, from PPAs that carry an intensity
+    ArrayXd share_at_grid_carbon = ArrayXd::Zero(seg.count());  // PPA shares without their own intensity
+    for (std::size_t pi = 0; pi < site.ppa.size(); ++pi) {
+      const PpaSpec& ppa = site.ppa[pi];
+      const ArrayXd share = ppa_overlap(ppa, g, seg) * ppa.share;
       grid_share -= share;
-      ppa_wh += energy_wh * share;
-      ppa_cost += energy_wh * share * ppa.price.value;
-      if (ppa.carbon) co2 += energy_wh * share * profile_steps(*ppa.carbon, g);
+      ppa_wh += energy_wh.times(share);
+      ppa_cost += energy_wh.times(share * ppa.price.value);
+      if (ppa.carbon) co2 += energy_wh.times(share * on_segments(site_steps.ppa_carbon[si][pi], seg));
       else share_at_grid_carbon += share;
     }
     grid_share = grid_share.max(0.0);  // shares sum to at most 1 (loader); no rounding below 0
-    const ArrayXd grid_cost = facility * g.dt * grid_share * price[si];
-    const ArrayXd cost = ppa_cost + grid_cost;
+    const SegSeries grid_cost = energy_wh.times(grid_share * price);
+    SegSeries cost = ppa_cost;
+    cost += grid_cost;
     // CO2: grid energy (and PPA energy without its own intensity) at the site's intensity.
     const ArrayXd at_grid_carbon = grid_share + share_at_grid_carbon;
-    const bool needs_grid_carbon = ((energy_wh * at_grid_carbon) > 0.0).any();
-    if (site.carbon) co2 += energy_wh * at_grid_carbon * site_steps.carbon[si];
+    const SegSeries needing = energy_wh.times(at_grid_carbon);
+    const bool needs_grid_carbon = (needing.a > 0.0).any() || (needing.at_last(seg) > 0.0).any();
+    if (site.carbon) co2 += needing.times(on_segments(site_steps.carbon[si], seg));
     const bool co2_known = site.carbon || !needs_grid_carbon;
-    ts.co2_known = ts.co2_known && co2_known;
-    ts.co2_kg += co2;
-    ts.it_power_w += site_it[si];
-    ts.facility_power_w += facility;
-    ts.energy_cost_usd += cost;
-    ts.energy_cost_ppa_usd += ppa_cost;
-    ts.energy_cost_grid_usd += grid_cost;
-    ts.ppa_energy_wh += ppa_wh;
-    sr.it_peak_mw = site_it[si].size() ? site_it[si].maxCoeff() / 1e6 : 0.0;
-    sr.facility_peak_mw = facility.size() ? facility.maxCoeff() / 1e6 : 0.0;
-    sr.it_kwh = total(site_it[si]) * g.dt / 1e3;
-    sr.facility_kwh = total(facility) * g.dt / 1e3;
-    sr.energy_cost_usd = total(cost);
-    sr.ppa_kwh = total(ppa_wh) / 1e3;
+    f.co2_known = f.co2_known && co2_known;
+    f.co2_kg += co2;
+    f.it_power_w += site_it[si];
+    f.facility_power_w += facility;
+    f.energy_cost_usd += cost;
+    f.energy_cost_ppa_usd += ppa_cost;
+    f.energy_cost_grid_usd += grid_cost;
+    f.ppa_energy_wh += ppa_wh;
+    sr.it_peak_mw = site_it[si].largest(seg) / 1e6;
+    sr.facility_peak_mw = facility.largest(seg) / 1e6;
+    sr.it_kwh = site_it[si].total(seg) * g.dt / 1e3;
+    sr.facility_kwh = facility.total(seg) * g.dt / 1e3;
+    sr.energy_cost_usd = cost.total(seg);
+    sr.ppa_kwh = ppa_wh.total(seg) / 1e3;
     sr.grid_kwh = sr.facility_kwh - sr.ppa_kwh;
-    sr.ppa_cost_usd = total(ppa_cost);
-    sr.grid_cost_usd = total(grid_cost);
-    if (co2_known) sr.co2_tonnes = total(co2) / 1e3;
+    sr.ppa_cost_usd = ppa_cost.total(seg);
+    sr.grid_cost_usd = grid_cost.total(seg);
+    if (co2_known) sr.co2_tonnes = co2.total(seg) / 1e3;
     if (site.colocation) {
-      for (Index k = 0; k < g.n; ++k) {
-        const double leased_w = site.it_power_cap ? site.it_power_cap->value : site_full_load[si][k];
-        const double rent = leased_w * site.colocation->value * g.dt / g.month_hours[k];
-        ts.colocation_usd[k] += rent;
-        sr.colocation_usd += rent;
-      }
+      // Rent: the leased power (the IT cap, else the full load) × rate × step ÷ the month's hours.
+      const SegSeries leased_w = site.it_power_cap ? SegSeries{ArrayXd::Constant(seg.count(), site.it_power_cap->value),
+                                                              ArrayXd::Zero(seg.count())}
+                                                   : full_load[si];
+      const SegSeries rent = leased_w.times(site.colocation->value * g.dt / on_segments(g.month_hours, seg));
+      f.colocation_usd += rent;
+      sr.colocation_usd = rent.total(seg);
     }
   }
   r.sites = std::move(sites);
-  out.site_full_load_w = std::move(site_full_load);
-  ts.it_energy_wh = ts.it_power_w * g.dt;
-  ts.facility_energy_wh = ts.facility_power_w * g.dt;
-
   return out;
 }
 

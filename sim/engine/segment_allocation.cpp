@@ -34,62 +34,7 @@ namespace stages {
 
 namespace {
 
-// A quantity over steps [k0, k1) that changes linearly: a + b (k − k0). A run
-// of several steps is linear in time, so within each step it rises by s = b; a
-// run of one step rises by s within it, or is not linear there (`shaped`: its
-// shape within the step is kept aside).
-struct Run {
-  Index k0 = 0, k1 = 0;
-  double a = 0.0, b = 0.0, s = 0.0;
-  bool shaped = false;
-  double at(Index k) const { return a + b * static_cast<double>(k - k0); }
-  double sum() const {  // Σ over its steps
-    const double len = static_cast<double>(k1 - k0);
-    return len * a + b * len * (len - 1.0) * 0.5;
-  }
-  Run times(double f) const { return {k0, k1, a * f, b * f, s * f}; }
-  bool zero() const { return a == 0.0 && b == 0.0; }
-  Run part(Index from, Index to) const { return {from, to, at(from), b, s, shaped}; }
-};
-
 Run minus(const Run& x, const Run& y) { return {x.k0, x.k1, x.a - y.a, x.b - y.b, x.s - y.s}; }
-
-// The step holding instant t, and the next: the step holding t is a run of its own.
-void cut_at(const Grid& g, double t, std::vector<Index>& cuts) {
-  const double k = std::floor((t - static_cast<double>(g.start)) / g.dt);
-  if (k < -1.0 || k > static_cast<double>(g.n)) return;
-  cuts.push_back(static_cast<Index>(k));
-  cuts.push_back(static_cast<Index>(k) + 1);
-}
-
-// Cuts sorted, unique and clamped to [lo, hi], with lo and hi.
-void close_cuts(std::vector<Index>& cuts, Index lo, Index hi) {
-  for (Index& k : cuts) k = std::clamp(k, lo, hi);
-  cuts.push_back(lo);
-  cuts.push_back(hi);
-  std::sort(cuts.begin(), cuts.end());
-  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-}
-
-// Runs of f between consecutive cuts (f is linear in k between them); a run of
-// one step rises by rise(k) within it, or is shaped where rise(k) says it is not linear.
-template <class F, class R>
-std::vector<Run> runs_of(const std::vector<Index>& cuts, F f, R rise) {
-  std::vector<Run> out;
-  for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
-    const Index p = cuts[i], q = cuts[i + 1];
-    const double a = f(p);
-    if (q - p >= 2) {
-      const double b = (f(q - 1) - a) / static_cast<double>(q - 1 - p);
-      out.push_back({p, q, a, b, b});
-      continue;
-    }
-    double s = 0.0;
-    const bool linear = rise(p, s);
-    out.push_back({p, q, a, 0.0, linear ? s : 0.0, !linear});
-  }
-  return out;
-}
 
 // Appends r to runs, merging it into the last run when both are the same constant.
 void append(std::vector<Run>& runs, const Run& r) {
@@ -100,34 +45,6 @@ void append(std::vector<Run>& runs, const Run& r) {
     return;
   }
   runs.push_back(r);
-}
-
-// Adds Σ runs to out, step by step: each run adds a to the level at its first
-// step and b to the slope; both come off after its last step. Where no run is
-// active the level is 0 exactly (no rounding left over from runs that ended).
-void add_runs(const std::vector<Run>& runs, ArrayXd& out, ArrayXd& jump, ArrayXd& slope, std::vector<int>& active) {
-  if (runs.empty()) return;
-  jump.setZero();
-  slope.setZero();
-  std::fill(active.begin(), active.end(), 0);
-  for (const Run& r : runs) {
-    jump[r.k0] += r.a;
-    slope[r.k0] += r.b;
-    jump[r.k1] -= r.a + r.b * static_cast<double>(r.k1 - r.k0);
-    slope[r.k1] -= r.b;
-    ++active[static_cast<std::size_t>(r.k0)];
-    --active[static_cast<std::size_t>(r.k1)];
-  }
-  double level = 0.0, rate = 0.0;
-  int count = 0;
-  for (Index k = 0; k < out.size(); ++k) {
-    count += active[static_cast<std::size_t>(k)];
-    rate += slope[k];
-    level += jump[k];
-    if (count == 0) level = rate = 0.0;
-    out[k] += level;
-    level += rate;
-  }
 }
 
 // One piece of a contract's window: what it asks for and what it gets.
@@ -201,33 +118,30 @@ struct Allocator {
 }  // namespace
 
 Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, const ContractPlan& plan, Results& r) {
-  StepSeries& ts = r.series;
   const std::vector<ContractRun>& contracts = plan.runs;
-  // Where a year's length changes (the expected share down, afr × repair ÷ Y).
-  std::vector<Index> year_cuts;
-  for (Index k = 1; k < g.n; ++k)
-    if (g.year_hours[k] != g.year_hours[k - 1]) year_cuts.push_back(k);
-  // Each pool's cuts and what is left of it, as runs covering [0, n).
-  std::vector<std::vector<Index>> pool_cuts(pools.size());
+  // What is left of each pool, as runs covering [0, n): its available GPUs
+  // between its cuts (fleet.cpp), a run of one step kept aside where they are
+  // not linear within it.
   std::vector<std::vector<Run>> left(pools.size());
   std::vector<std::map<Index, StepShape>> shaped(pools.size());  // left in steps it is not linear within
   for (std::size_t i = 0; i < pools.size(); ++i) {
-    std::vector<Index>& cuts = pool_cuts[i];
-    for (const CurvePoint& pt : pools[i].curve.points()) cut_at(g, pt.t, cuts);
-    if (pools[i].spec->afr > 0) cuts.insert(cuts.end(), year_cuts.begin(), year_cuts.end());
-    close_cuts(cuts, 0, g.n);
-    const ArrayXd& available = pools[i].available;
     left[i] = runs_of(
-        cuts, [&](Index k) { return available[k]; },
+        pools[i].cuts, [&](Index k) { return pools[i].available_at(g, k); },
         [&](Index k, double& rise) { return available_linear(pools[i], g, k, false, rise); });
     for (const Run& x : left[i])
       if (x.shaped) shaped[i][x.k0] = available_shape(pools[i], g, x.k0, false);
   }
-  // The per-step series, as runs.
-  std::vector<Run> billed_runs, busy_runs, revenue_runs, contracted_runs, shortfall_runs, unserved_runs;
+  // The ladder and revenue, as runs.
+  Allocation out;
+  out.on_runs = true;
+  std::vector<Run>& billed_runs = out.billed_gpu_hours;
+  std::vector<Run>& busy_runs = out.busy_gpu_hours;
+  std::vector<Run>& revenue_runs = out.revenue_usd;
+  std::vector<Run>& contracted_runs = out.contracted_gpus;
+  std::vector<Run>& shortfall_runs = out.shortfall_gpu_hours;
+  std::vector<Run>& unserved_runs = out.unserved_gpu_hours;
   std::vector<std::vector<Run>> pool_busy(pools.size());
 
-  Allocation out;
   out.results.resize(plan.results);
   out.billing.resize(contracts.size());
   const double dt = g.dt;
@@ -242,7 +156,7 @@ Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, con
     if (k1 <= k0) continue;
     // What it asks for: runs between its first and last steps, its ramp points and the pool's cuts.
     std::vector<Index> cuts = {k0 + 1, k1 - 1};
-    if (c.spec->whole_pool) cuts.insert(cuts.end(), pool_cuts[c.pool].begin(), pool_cuts[c.pool].end());
+    if (c.spec->whole_pool) cuts.insert(cuts.end(), pool.cuts.begin(), pool.cuts.end());
     else if (!c.spec->gpu_hours)
       for (const CurvePoint& pt : c.curve.points()) cut_at(g, pt.t, cuts);
     close_cuts(cuts, k0, k1);
@@ -306,7 +220,7 @@ Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, con
       }
       for (Index k = pc.got.k0; k < pc.got.k1; ++k) {
         const double price = step_price(c, g, k), step_revenue = billed_hours.at(k) * price;
-        ts.revenue_usd[k] += step_revenue;
+        if (step_revenue != 0.0) revenue_runs.push_back({k, k + 1, step_revenue, 0.0});
         revenue_sum += step_revenue;
         value += pc.want.at(k) * dt * price;
         if (prepaid) revenue[k - k0] = step_revenue;
@@ -327,17 +241,10 @@ Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, con
     if (prepaid) out.billing[ci] = Billing{k0, std::move(revenue)};
   }
 
-  ArrayXd jump(g.n + 1), slope(g.n + 1);
-  std::vector<int> active(static_cast<std::size_t>(g.n) + 1);
-  add_runs(billed_runs, ts.billed_gpu_hours, jump, slope, active);
-  add_runs(busy_runs, ts.busy_gpu_hours, jump, slope, active);
-  add_runs(revenue_runs, ts.revenue_usd, jump, slope, active);
-  add_runs(contracted_runs, ts.contracted_gpus, jump, slope, active);
-  add_runs(shortfall_runs, ts.shortfall_gpu_hours, jump, slope, active);
-  add_runs(unserved_runs, ts.unserved_gpu_hours, jump, slope, active);
+  // Each pool's busy GPUs stay runs (power_energy.cpp adds them up per site).
   for (std::size_t i = 0; i < pools.size(); ++i) {
-    add_runs(pool_busy[i], pools[i].busy, jump, slope, active);
-    r.pools[i].gpu_hours_busy = total(pools[i].busy) * g.dt;
+    r.pools[i].gpu_hours_busy = runs_total(pool_busy[i]) * g.dt;
+    pools[i].busy_runs = std::move(pool_busy[i]);
   }
   return out;
 }

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/finance.hpp"
 #include "models/power.hpp"
 #include "models/scenario.hpp"
 #include "models/schedule.hpp"
@@ -51,6 +52,133 @@ struct Grid {
 
 Grid make_grid(const TimeSpec& t);
 
+// ---- Runs (engine.cpp; model.md "The segment engine") ----
+
+// A per-step quantity over steps [k0, k1) that changes linearly: a + b (k − k0).
+// A run of several steps is linear in time, so within each step it rises by
+// s = b; a run of one step rises by s within it, or is not linear there
+// (`shaped`: allocation keeps its shape within the step aside, within_step.hpp).
+struct Run {
+  Index k0 = 0, k1 = 0;
+  double a = 0.0, b = 0.0, s = 0.0;
+  bool shaped = false;
+  double at(Index k) const { return a + b * static_cast<double>(k - k0); }
+  Run part(Index from, Index to) const { return {from, to, at(from), b, s, shaped}; }
+  double last() const { return at(k1 - 1); }
+  double sum() const {  // Σ over its steps
+    const double len = static_cast<double>(k1 - k0);
+    return len * a + b * len * (len - 1.0) * 0.5;
+  }
+  Run times(double f) const { return {k0, k1, a * f, b * f, s * f}; }
+  bool zero() const { return a == 0.0 && b == 0.0; }
+};
+
+// Σ of every run's steps.
+double runs_total(const std::vector<Run>& runs);
+// The step holding instant t, and the next: the step holding t is a run of its own.
+void cut_at(const Grid& g, double t, std::vector<Index>& cuts);
+// Cuts sorted, unique and clamped to [lo, hi], with lo and hi.
+void close_cuts(std::vector<Index>& cuts, Index lo, Index hi);
+// Runs of f between consecutive cuts (f is linear in k between them); a run of
+// one step rises by rise(k) within it, or is shaped where rise(k) says it is not linear.
+template <class F, class R>
+std::vector<Run> runs_of(const std::vector<Index>& cuts, F f, R rise) {
+  std::vector<Run> out;
+  for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
+    const Index p = cuts[i], q = cuts[i + 1];
+    const double a = f(p);
+    if (q - p >= 2) {
+      const double b = (f(q - 1) - a) / static_cast<double>(q - 1 - p);
+      out.push_back({p, q, a, b, b});
+      continue;
+    }
+    double s = 0.0;
+    const bool linear = rise(p, s);
+    out.push_back({p, q, a, 0.0, linear ? s : 0.0, !linear});
+  }
+  return out;
+}
+// The same where only the step values matter (power, money: no rise within a step).
+template <class F>
+std::vector<Run> runs_of(const std::vector<Index>& cuts, F f) {
+  return runs_of(cuts, f, [](Index, double&) { return true; });
+}
+// Appends each run of `from` times f to `to`.
+void add_scaled(const std::vector<Run>& from, double f, std::vector<Run>& to);
+
+// ---- Segments (engine.cpp; model.md "The segment engine") ----
+
+// The steps the power, money and summary stages work on, in segments
+// [cut[i], cut[i + 1]) over each of which every per-step quantity they use is
+// linear in k. The step engine: every step a segment of its own.
+struct Segments {
+  std::vector<Index> cut;  // 0 = cut[0] < … < cut[m] = n
+  ArrayXd len;             // steps per segment
+  Index count() const { return static_cast<Index>(len.size()); }
+  Index k0(Index i) const { return cut[static_cast<std::size_t>(i)]; }
+  Index last(Index i) const { return cut[static_cast<std::size_t>(i) + 1] - 1; }
+  // The segment holding step k.
+  Index of(Index k) const;
+};
+// Every step a segment of its own (the step engine).
+Segments every_step(Index n);
+// Segments between the cuts (sorted or not, duplicates allowed), with 0 and n.
+Segments segments_between(std::vector<Index> cuts, Index n);
+
+// A per-step quantity on segments: its value at each segment's first step (a)
+// and its change per step (b).
+struct SegSeries {
+  ArrayXd a, b;
+  SegSeries times(const ArrayXd& f) const { return {a * f, b * f}; }
+  SegSeries times(double f) const { return {a * f, b * f}; }
+  SegSeries& operator+=(const SegSeries& o) {
+    a += o.a;
+    b += o.b;
+    return *this;
+  }
+  ArrayXd at_last(const Segments& s) const { return a + b * (s.len - 1.0); }  // at each segment's last step
+  ArrayXd sums(const Segments& s) const { return s.len * a + b * s.len * (s.len - 1.0) * 0.5; }  // over each segment
+  double total(const Segments& s) const;     // over every step
+  double largest(const Segments& s) const;   // the largest step value (0 without steps)
+  ArrayXd per_step(const Segments& s) const;  // one value per step
+};
+SegSeries zero_series(const Segments& s);
+// Σ runs on the segments (each run's ends are cuts).
+SegSeries runs_on(const Segments& s, const std::vector<Run>& runs);
+// A per-step array on the step engine's segments (one per step).
+SegSeries steps_on(const Segments& s, const ArrayXd& per_step);
+// Runs of one step each from a per-step array (zeros left out), from step k0 on.
+void add_steps(const ArrayXd& values, Index k0, std::vector<Run>& to);
+// Steps where v changes: each k with v[k] ≠ v[k − 1].
+template <class V>
+void cut_changes(const V& v, Index n, std::vector<Index>& cuts) {
+  for (Index k = 1; k < n; ++k)
+    if (v[static_cast<std::size_t>(k)] != v[static_cast<std::size_t>(k - 1)]) cuts.push_back(k);
+}
+
+// The StepSeries's members on segments (power, energy, money); the run's
+// per-step series are materialised from them only when asked for.
+struct Flows {
+  SegSeries installed_gpus, available_gpus, contracted_gpus, billed_gpu_hours, busy_gpu_hours, shortfall_gpu_hours,
+      unserved_gpu_hours, it_power_w, facility_power_w, revenue_usd, energy_cost_usd, colocation_usd, opex_usd,
+      depreciation_usd, interest_usd, other_usd, tax_usd, capex_usd, debt_drawn_usd, debt_repaid_usd, prepayment_usd,
+      prepayment_applied_usd, prepayment_refund_usd, ppa_energy_wh, energy_cost_ppa_usd, energy_cost_grid_usd, co2_kg;
+  bool co2_known = false;
+  double opening_deferred_usd = 0.0;  // prepayments received before the run, not yet applied at its start
+  double closing_deferred_usd = 0.0;  // … and at its end
+  // Annuity loans: interest_usd and debt_repaid_usd leave out their interest
+  // and repayments (exponential in time); Σ over each segment in closed form.
+  std::vector<DebtModel> annuities;
+  using DebtBetween = double (DebtModel::*)(double, double) const;
+  ArrayXd annuity_sums(const Segments& seg, const Grid& g, DebtBetween what) const;
+  SegSeries operating_income_usd() const;
+  // With the annuities' payments (interest + repaid: constant per step over
+  // their term, whose first and last steps are segments of their own).
+  SegSeries cash_flow_usd(const Segments& seg, const Grid& g) const;
+};
+// The per-step series of r (r.series) from the flows.
+void materialise(const Segments& seg, const Grid& g, const Flows& f, StepSeries& ts);
+
 // ---- Fleet (fleet.cpp; model.md "GPUs installed and available") ----
 
 struct Pool {
@@ -62,10 +190,21 @@ struct Pool {
   double repair_hours = 0.0;
   double capex_per_gpu = 0.0;          // capex, or capex_total ÷ the largest count
   std::vector<Purchase> purchases;     // GPUs entering service (purchases_of(curve))
-  ArrayXd installed, available, busy;  // per step, GPUs (averages)
+  // The step engine: per step, GPUs (averages). The segment engine leaves them
+  // empty and keeps runs instead: installed and available between the pool's
+  // cuts (its curve's points, a change of the year's length when afr > 0), and
+  // busy as allocation left it (one run per piece of a contract, overlapping).
+  ArrayXd installed, available, busy;
+  std::vector<Index> cuts;
+  std::vector<Run> installed_runs, available_runs, busy_runs;
+  bool on_runs() const { return installed.size() == 0; }
   double down_share(double year_hours) const {
     return std::min(1.0, spec->afr * repair_hours / year_hours);
   }
+  // Step k's average installed and available GPUs: from the arrays, else from
+  // the curve (expected values: the share down is afr × repair ÷ year).
+  double installed_at(const Grid& g, Index k) const;
+  double available_at(const Grid& g, Index k) const;
 };
 
 double max_pue(const SiteSpec& site);
@@ -73,9 +212,13 @@ CountCurve curve_of(const CountSchedule& s, double from);
 // The count as written and in GPUs, for the table and JSON.
 CountAsWritten count_as_written(const CountSchedule& s);
 
-// Every pool's installed and available GPUs and its purchases; adds the
-// installed and available series and one PoolResult per pool (in file order) to r.
-std::vector<Pool> fleet_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options, Results& r);
+// Every pool's installed and available GPUs (per step, or as runs when
+// on_runs: the segment engine) and its purchases; adds one PoolResult per
+// pool (in file order) to r.
+std::vector<Pool> fleet_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options, bool on_runs,
+                              Results& r);
+// The fleet's installed and available GPUs on the segments.
+void fleet_flows(const Segments& seg, const std::vector<Pool>& pools, Flows& f);
 
 // ---- Allocation (allocation.cpp; model.md "Contracts and demand", "Allocation") ----
 
@@ -129,6 +272,11 @@ struct Billing {
 struct Allocation {
   std::vector<ContractResult> results;  // one per contract, in allocation order
   std::vector<Billing> billing;         // one per run
+  // The segment engine's ladder and revenue as runs (the step engine writes
+  // them per step into r.series instead).
+  bool on_runs = false;
+  std::vector<Run> contracted_gpus, billed_gpu_hours, busy_gpu_hours, shortfall_gpu_hours, unserved_gpu_hours,
+      revenue_usd;
 };
 
 // Allocates each pool's available GPUs to the contracts in order; adds the
@@ -148,6 +296,7 @@ Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, con
 struct SiteSeries {
   std::vector<ArrayXd> pue, price;  // per site, per step
   std::vector<ArrayXd> carbon;      // per site, per step, kg/Wh (empty: the site has none)
+  std::vector<std::vector<ArrayXd>> ppa_carbon;  // per site and PPA, per step, kg/Wh (empty: none of its own)
 };
 SiteSeries site_series(const ScenarioSpec& s, const Grid& g);
 
@@ -155,25 +304,44 @@ SiteSeries site_series(const ScenarioSpec& s, const Grid& g);
 void check_site_caps(const ScenarioSpec& s, const std::vector<Pool>& pools, const Grid& g,
                      const std::vector<ArrayXd>& pue);
 
+// Each site's installed GPUs × (tdp + overhead) on the segments.
+std::vector<SegSeries> site_full_load(const ScenarioSpec& s, const Segments& seg, const std::vector<Pool>& pools);
+
+// Where the power and energy stage's inputs change: a site's PUE, price or
+// carbon intensity, a PPA's start and end, the month's length (colocation).
+void power_energy_cuts(const ScenarioSpec& s, const Grid& g, const SiteSeries& sites, std::vector<Index>& cuts);
+
 struct EnergyTotals {
   double server_wh = 0.0;  // Σ available × overhead × step: the servers' share of IT energy
-  std::vector<ArrayXd> site_full_load_w;  // per site: installed GPUs × (tdp + overhead), step averages
 };
-// Power, energy, energy cost and colocation per site and step.
-EnergyTotals power_energy_stage(const ScenarioSpec& s, const Grid& g, const std::vector<Pool>& pools,
-                                const SiteSeries& sites, Results& r);
+// Power, energy, energy cost and colocation per site on the segments.
+EnergyTotals power_energy_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, const std::vector<Pool>& pools,
+                                const SiteSeries& sites, Flows& f, Results& r);
 
 // ---- Money (money.cpp; model.md "Capex and depreciation" to "Tax") ----
 
+// The money items as runs, each linear between its own instants.
+struct MoneyRuns {
+  std::vector<Run> opex_usd, other_usd, interest_usd, capex_usd, depreciation_usd, debt_drawn_usd, debt_repaid_usd,
+      prepayment_usd, prepayment_applied_usd, prepayment_refund_usd;
+  std::vector<DebtModel> annuities;  // annuity loans' interest and repayments (not runs)
+  std::vector<Index> cuts;           // the steps either side of an annuity's start and maturity
+  double opening_deferred_usd = 0.0;  // prepayments received before the run, not yet applied at its start
+  double closing_deferred_usd = 0.0;  // … and at its end
+};
 // Capex and depreciation of pools and assets, opex, other items, debt,
-// termination fees, warrants, prepayments, then tax.
-void money_stage(const ScenarioSpec& s, const Grid& g, const std::vector<Pool>& pools, const ContractPlan& plan,
-                 const Allocation& allocation, const EnergyTotals& energy, Results& r);
+// termination fees, warrants (vesting on `seg`, on which each site's full load
+// is linear) and prepayments; adds the pools', assets' and warrants' results to r.
+MoneyRuns money_runs(const ScenarioSpec& s, const Grid& g, const Segments& seg, const std::vector<Pool>& pools,
+                     const ContractPlan& plan, const Allocation& allocation, Results& r);
+// The money items on the segments, then tax on each calendar year's pre-tax income.
+void money_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, const MoneyRuns& money, Flows& f);
 
 // ---- Summary (summary.cpp; model.md "Years and ratios", "NPV, IRR, payback") ----
 
 // Customers and contracts in file order, then every summary scalar.
-void summary_stage(const ScenarioSpec& s, const Grid& g, const ContractPlan& plan,
-                   const std::vector<ContractResult>& contract_results, const EnergyTotals& energy, Results& r);
+void summary_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, const ContractPlan& plan,
+                   const std::vector<ContractResult>& contract_results, const EnergyTotals& energy, const Flows& f,
+                   Results& r);
 
 }  // namespace gpusim::stages

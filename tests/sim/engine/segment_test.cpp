@@ -5,8 +5,9 @@
 // contract's totals and every per-step series. Both are exact within a step
 // (a demand crossing what is left inside a step is split at the crossing,
 // docs/model.md "Allocation"), and shipped and random scenarios have such
-// crossings. Plus a hand-computed crossing inside a run, and the fallback to
-// the step engine (drawn failures, demand noise) with its note on stderr.
+// crossings. Plus a hand-computed crossing inside a run, the fallback to the
+// step engine (drawn failures, demand noise) with its note on stderr, and the
+// summary path (EngineOptions::series off): no per-step series, the same summary.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -31,6 +32,7 @@ namespace {
 
 const EngineOptions kStep{0, EngineKind::step};
 const EngineOptions kSegment{0, EngineKind::segment};
+const EngineOptions kSegmentSummary{0, EngineKind::segment, false};
 
 // |a − b| ≤ 1e-9 × max(|a|, |b|, floor): floor absorbs rounding of results
 // that should be 0 (GPU-hours, USD and kWh far below anything shown).
@@ -120,6 +122,10 @@ bool compare_engines(const DocNode& doc) {
   const Results segment = run_document(doc, kSegment);
   EXPECT_FALSE(step.segment_engine);
   expect_same_results(step, segment);
+  // The summary path (no per-step series) gives the same summary, to the bit.
+  const Results summary_only = run_document(doc, kSegmentSummary);
+  EXPECT_EQ(summary_only.series.revenue_usd.size(), 0);
+  EXPECT_EQ(summary_json(summary_only).dump(), summary_json(segment).dump());
   return segment.segment_engine;
 }
 
@@ -297,6 +303,30 @@ demand: [{name: d, pool: p, gpus: 80, price: 2 USD/gpu-h NOISE}]
   EXPECT_EQ(step.err, "");
 }
 
+// Without EngineOptions::series the run fills no per-step series (the segment
+// engine builds none: its stages work on segments), and its summary is the
+// same as with them.
+TEST(SegmentEngine, ASummaryWithoutSeriesLeavesThePerStepSeriesEmpty) {
+  const std::string file = std::string(GPUSIM_SOURCE_DIR) + "/scenarios/articles/coreweave-2024-financials.yaml";
+  const LoadedScenario loaded = load_scenario(file);
+  for (const EngineKind kind : {EngineKind::step, EngineKind::segment}) {
+    const Results with = run_scenario(loaded.spec, {0, kind, true});
+    const Results without = run_scenario(loaded.spec, {0, kind, false});
+    EXPECT_EQ(without.segment_engine, kind == EngineKind::segment);
+    const StepSeries& s = without.series;
+    for (const Eigen::ArrayXd* a :
+         {&s.installed_gpus, &s.available_gpus, &s.contracted_gpus, &s.billed_gpu_hours, &s.busy_gpu_hours,
+          &s.shortfall_gpu_hours, &s.unserved_gpu_hours, &s.it_power_w, &s.facility_power_w, &s.it_energy_wh,
+          &s.facility_energy_wh, &s.revenue_usd, &s.energy_cost_usd, &s.colocation_usd, &s.opex_usd,
+          &s.depreciation_usd, &s.interest_usd, &s.other_usd, &s.tax_usd, &s.capex_usd, &s.debt_drawn_usd,
+          &s.debt_repaid_usd, &s.prepayment_usd, &s.prepayment_applied_usd, &s.prepayment_refund_usd,
+          &s.deferred_revenue_usd, &s.ppa_energy_wh, &s.energy_cost_ppa_usd, &s.energy_cost_grid_usd, &s.co2_kg})
+      EXPECT_EQ(a->size(), 0);
+    EXPECT_EQ(with.series.revenue_usd.size(), 8784);  // 2024, a leap year, hourly
+    EXPECT_EQ(summary_json(without).dump(), summary_json(with).dump());
+  }
+}
+
 TEST(SegmentEngine, TheEngineOptionTakesStepOrSegment) {
   testing::TempDir dir;
   const std::string file = dir.write("s.yaml", std::string(testing::kTestCatalog) + R"(
@@ -310,7 +340,16 @@ demand: [{name: d, pool: p, gpus: 80, price: 2 USD/gpu-h}]
   const auto segment = testing::run_gpusim(dir.path(), "run " + testing::shell_quote(file) + " --engine segment --format json");
   ASSERT_EQ(segment.status, 0) << segment.err;
   EXPECT_EQ(segment.err, "");
-  EXPECT_EQ(segment.out, step.out);
+  // The same results to 1e-9 (sums over 744 steps or over a few segments round differently).
+  const auto a = flatten_all(Json::parse(step.out)), b = flatten_all(Json::parse(segment.out));
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    ASSERT_EQ(a[i].first, b[i].first);
+    ASSERT_EQ(a[i].second.has_value(), b[i].second.has_value()) << a[i].first;
+    if (a[i].second) {
+      EXPECT_TRUE(close(*a[i].second, *b[i].second, 1.0)) << a[i].first;
+    }
+  }
   const auto bad = testing::run_gpusim(dir.path(), "run " + testing::shell_quote(file) + " --engine steps");
   EXPECT_EQ(bad.status, 2);
   EXPECT_NE(bad.err.find("--engine: steps not in {step,segment}"), std::string::npos) << bad.err;
