@@ -267,15 +267,15 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
   for (const auto& name : shape) shape_columns.push_back(column_of.at(name));
   std::vector<std::size_t> own_columns;
   for (const auto& o : outputs) {
-    const std::vector<std::size_t>* columns = &shape_columns;
+    const std::vector<std::size_t>* run_columns = &shape_columns;
     if (!o.names.empty()) {
       own_columns.clear();
       for (const auto& name : o.names) own_columns.push_back(column_of.at(name));
-      columns = &own_columns;
+      run_columns = &own_columns;
     }
     std::vector<double> row(order.size(), std::nan(""));
     for (std::size_t c = 0; c < o.values.size(); ++c) {
-      const std::size_t column = (*columns)[c];
+      const std::size_t column = (*run_columns)[c];
       row[column] = o.values[c];
       if (!std::isnan(o.values[c])) values[column].push_back(o.values[c]);  // null: an IRR without a sign change
     }

@@ -136,7 +136,7 @@ TEST(EngineOption, EveryGoalSeekRunsOnTheChosenEngine) {
 TEST(EngineOption, AValueOtherThanStepOrSegmentIsAUsageError) {
   testing::TempDir dir;
   const std::string q = testing::shell_quote(kCoreweave);
-  for (const std::string args :
+  for (const std::string& args :
        {"run " + q, "solve " + q + " --vary contracts.Others.gpus --target utilization.billed=20%",
         "explain " + q + " utilization.billed", "sweep " + q + " --vary contracts.Microsoft.price=1,2",
         "mc " + q + " --runs 2", std::string("figures --only A1"), "validate " + q}) {
