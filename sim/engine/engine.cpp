@@ -249,15 +249,25 @@ Grid make_grid(const TimeSpec& t) {
   g.year_of.resize(static_cast<std::size_t>(g.n));
   g.year_hours.resize(g.n);
   g.month_hours.resize(g.n);
-  CivilDate d{};
-  for (Index k = 0; k < g.n; ++k) {
-    const HourStamp h = g.start + k * g.dt;
-    // The date changes at most once a day: convert only then.
-    if (k == 0 || g.dt >= 24 || ((h % 24) + 24) % 24 == 0) d = civil_from_hours(h);
-    g.month[static_cast<std::size_t>(k)] = d.month;
-    g.year_of[static_cast<std::size_t>(k)] = d.year;
-    g.year_hours[k] = t.year == YearConvention::days365 ? 8760.0 : (is_leap_year(d.year) ? 8784.0 : 8760.0);
-    g.month_hours[k] = t.year == YearConvention::days365 ? 730.0 : 24.0 * days_in_month(d.year, d.month);
+  // Each step takes the calendar of its first hour: filled a month at a time,
+  // the steps whose first hour falls in that month (steps are 1 h or 1 d, so a
+  // month's steps are a contiguous range).
+  const CivilDate first = civil_from_hours(g.start);
+  int year = first.year, month = first.month;
+  for (Index k = 0; k < g.n;) {
+    const int next_year = month == 12 ? year + 1 : year, next_month = month == 12 ? 1 : month + 1;
+    const HourStamp next = to_hours({next_year, next_month, 1, 0});
+    const Index end = std::min<Index>(g.n, (next - g.start + g.dt - 1) / g.dt);  // first step from `next`
+    const auto a = static_cast<std::ptrdiff_t>(k), b = static_cast<std::ptrdiff_t>(end);
+    std::fill(g.month.begin() + a, g.month.begin() + b, month);
+    std::fill(g.year_of.begin() + a, g.year_of.begin() + b, year);
+    g.year_hours.segment(k, end - k)
+        .setConstant(t.year == YearConvention::days365 ? 8760.0 : (is_leap_year(year) ? 8784.0 : 8760.0));
+    g.month_hours.segment(k, end - k)
+        .setConstant(t.year == YearConvention::days365 ? 730.0 : 24.0 * days_in_month(year, month));
+    k = end;
+    year = next_year;
+    month = next_month;
   }
   return g;
 }
