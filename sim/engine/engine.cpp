@@ -261,8 +261,9 @@ Grid make_grid(const TimeSpec& t) {
     const auto a = static_cast<std::ptrdiff_t>(k), b = static_cast<std::ptrdiff_t>(end);
     std::fill(g.month.begin() + a, g.month.begin() + b, month);
     std::fill(g.year_of.begin() + a, g.year_of.begin() + b, year);
-    g.year_hours.segment(k, end - k)
-        .setConstant(t.year == YearConvention::days365 ? 8760.0 : (is_leap_year(year) ? 8784.0 : 8760.0));
+    const double year_hours = t.year == YearConvention::days365 ? 8760.0 : (is_leap_year(year) ? 8784.0 : 8760.0);
+    if (k > 0 && year_hours != g.year_hours[k - 1]) g.year_hours_changes.push_back(k);
+    g.year_hours.segment(k, end - k).setConstant(year_hours);
     g.month_hours.segment(k, end - k)
         .setConstant(t.year == YearConvention::days365 ? 730.0 : 24.0 * days_in_month(year, month));
     k = end;

@@ -81,9 +81,7 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
       // The segment engine (no drawn failures): installed and available are
       // linear in k between the pool's cuts; no per-step arrays.
       for (const CurvePoint& pt : p.curve.points()) cut_at(g, pt.t, p.cuts);
-      if (p.spec->afr > 0)
-        for (Index k = 1; k < g.n; ++k)
-          if (g.year_hours[k] != g.year_hours[k - 1]) p.cuts.push_back(k);
+      if (p.spec->afr > 0) p.cuts.insert(p.cuts.end(), g.year_hours_changes.begin(), g.year_hours_changes.end());
       close_cuts(p.cuts, 0, g.n);
       p.installed_runs = runs_of(p.cuts, [&](Index k) { return p.installed_at(g, k); });
       p.available_runs = runs_of(p.cuts, [&](Index k) { return p.available_at(g, k); });

@@ -231,8 +231,7 @@ MoneyRuns money_runs(const ScenarioSpec& s, const Grid& g, const Segments& seg, 
 
   // Opex and other items: an amount in the step of `at`; a rate linear between
   // the steps holding its start and end, and where the year's length changes.
-  std::vector<Index> year_cuts;
-  cut_changes(g.year_hours, g.n, year_cuts);
+  const std::vector<Index>& year_cuts = g.year_hours_changes;
   for (auto [list, to] : {std::pair{&s.finance.opex, &money.opex_usd}, {&s.finance.other, &money.other_usd}}) {
     for (const ExpenseSpec& e : *list) {
       if (e.amount) {

@@ -42,6 +42,7 @@ struct Grid {
   std::vector<int> year_of;        // calendar year per step
   ArrayXd year_hours;              // denominator of "/y" rates per step
   ArrayXd month_hours;             // denominator of "/month" rates per step
+  std::vector<Index> year_hours_changes;  // each k with year_hours[k] ≠ year_hours[k − 1]
 
   double t0(Index k) const { return static_cast<double>(start + k * dt); }
   double t1(Index k) const { return static_cast<double>(start + (k + 1) * dt); }
