@@ -88,6 +88,13 @@ void draw_staged(const StagedOutput& staged, Draw&& draw) {
 }  // namespace
 
 namespace {
+// The note that a scenario ran on the step engine although --engine segment
+// asked otherwise (`where`: the file, when the command runs several).
+void say_fallback(std::ostream& err, const char* command, const std::string& why, const std::string& where = "") {
+  err << "gpusim " << command << ": the segment engine does not handle " << why << (where.empty() ? "" : " in " + where)
+      << " yet; ran the step engine\n";
+}
+
 // --engine: what every run of the command runs on. The segment engine's
 // fallback to the step engine is said once, for the scenario as the command
 // reads it (`spec`: its seed included), not for each run.
@@ -96,9 +103,7 @@ EngineOptions engine_options(const std::string& engine, const ScenarioSpec& spec
   EngineOptions options;
   if (engine != "segment") return options;
   options.engine = EngineKind::segment;
-  const std::string why = segment_engine_fallback(spec);
-  if (!why.empty())
-    err << "gpusim " << command << ": the segment engine does not handle " << why << " yet; ran the step engine\n";
+  if (const std::string why = segment_engine_fallback(spec); !why.empty()) say_fallback(err, command, why);
   return options;
 }
 }  // namespace
@@ -504,12 +509,11 @@ int run_figures_command(const FiguresOptions& opts, std::ostream& out, std::ostr
   std::vector<FigureResult> results;
   EngineOptions engine;
   engine.engine = opts.engine == "segment" ? EngineKind::segment : EngineKind::step;
+  engine.series = false;  // figures and their charts read summaries only
   std::vector<std::pair<std::string, std::string>> fallbacks;
   try {
     results = run_figures(specs, opts.only, opts.threads, engine, &fallbacks);
-    for (const auto& [file, why] : fallbacks)
-      err << "gpusim figures: the segment engine does not handle " << why << " in " << file
-          << " yet; ran the step engine\n";
+    for (const auto& [file, why] : fallbacks) say_fallback(err, "figures", why, file);
   } catch (const ModelError& e) {
     err << opts.registry << ": error: " << e.path() << ": " << e.what() << "\n";
     return 2;

@@ -262,6 +262,7 @@ Grid make_grid(const TimeSpec& t) {
     std::fill(g.month.begin() + a, g.month.begin() + b, month);
     std::fill(g.year_of.begin() + a, g.year_of.begin() + b, year);
     const double year_hours = t.year == YearConvention::days365 ? 8760.0 : (is_leap_year(year) ? 8784.0 : 8760.0);
+    if (k > 0) g.month_starts.push_back(k);
     if (k > 0 && year_hours != g.year_hours[k - 1]) g.year_hours_changes.push_back(k);
     g.year_hours.segment(k, end - k).setConstant(year_hours);
     g.month_hours.segment(k, end - k)
@@ -288,28 +289,12 @@ void add_run_ends(const std::vector<Run>& runs, std::vector<Index>& cuts) {
 
 // The calendar's cuts: each month's first step (monthly cash flows, monthly
 // PUE, the month's length) and each calendar year's last step on its own (tax;
-// years and their lengths). A step's month is its first hour's: the first step
-// of a month is the first to start at or after its first hour.
+// years and their lengths), from the grid's months (make_grid).
 void calendar_cuts(const Grid& g, std::vector<Index>& cuts) {
   cuts.push_back(g.n - 1);
-  const bool at_midnights = g.dt % 24 == 0 || (24 % g.dt == 0 && ((g.start % 24) + 24) % 24 % g.dt == 0);
-  if (!at_midnights) {  // steps that do not start on midnights: the grid's months (make_grid)
-    cut_changes(g.month, g.n, cuts);
-    for (Index k = 1; k < g.n; ++k)
-      if (g.year_of[static_cast<std::size_t>(k)] != g.year_of[static_cast<std::size_t>(k - 1)]) cuts.push_back(k - 1);
-    return;
-  }
-  const CivilDate first = civil_from_hours(g.start);
-  for (int y = first.year, m = first.month + 1;; ++m) {
-    if (m > 12) {
-      m = 1;
-      ++y;
-    }
-    const double h = static_cast<double>(to_hours({y, m, 1, 0}));
-    if (h >= g.end()) break;
-    const Index k = static_cast<Index>(std::ceil((h - g.t0(0)) / g.dt));
+  for (const Index k : g.month_starts) {
     cuts.push_back(k);
-    if (m == 1) cuts.push_back(k - 1);
+    if (g.month[static_cast<std::size_t>(k)] == 1) cuts.push_back(k - 1);  // a year's last step
   }
 }
 

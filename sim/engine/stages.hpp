@@ -43,6 +43,7 @@ struct Grid {
   ArrayXd year_hours;              // denominator of "/y" rates per step
   ArrayXd month_hours;             // denominator of "/month" rates per step
   std::vector<Index> year_hours_changes;  // each k with year_hours[k] ≠ year_hours[k − 1]
+  std::vector<Index> month_starts;        // each k > 0 whose month differs from step k − 1's
 
   double t0(Index k) const { return static_cast<double>(start + k * dt); }
   double t1(Index k) const { return static_cast<double>(start + (k + 1) * dt); }
