@@ -141,10 +141,18 @@ std::int64_t poisson(Rng& rng, double lambda) {
   return x <= 0.0 ? 0 : floor_to_count(x);
 }
 
-std::int64_t binomial(Rng& rng, std::int64_t trials, double probability) {
+namespace {
+
+void require_binomial(std::int64_t trials, double probability) {
   require(trials >= 0 && trials <= (std::int64_t{1} << 52), "binomial",
           "needs 0 <= trials <= 2^52");
   require(probability >= 0.0 && probability <= 1.0, "binomial", "needs 0 <= probability <= 1");
+}
+
+}  // namespace
+
+std::int64_t binomial(Rng& rng, std::int64_t trials, double probability) {
+  require_binomial(trials, probability);
   // Draw the rarer outcome and mirror: keeps (1 − q)^n far from underflow.
   const bool mirrored = probability > 0.5;
   const double q = mirrored ? 1.0 - probability : probability;
@@ -169,6 +177,34 @@ std::int64_t binomial(Rng& rng, std::int64_t trials, double probability) {
     const double sd = std::sqrt(mean * (1.0 - q));
     const double x = mean + sd * standard_normal(rng) + 0.5;
     count = x <= 0.0 ? 0 : (x >= n ? trials : floor_to_count(x));
+  }
+  return mirrored ? trials - count : count;
+}
+
+std::int64_t BinomialDraws::draw(Rng& rng, std::int64_t trials, double probability) {
+  require_binomial(trials, probability);
+  const bool mirrored = probability > 0.5;
+  const double q = mirrored ? 1.0 - probability : probability;
+  const double n = static_cast<double>(trials);
+  // binomial()'s other branches (no draw, or the normal approximation) as they are.
+  if (trials == 0 || q == 0.0 || n * q >= kCountInversionMaxMean) return binomial(rng, trials, probability);
+  Table& t = tables_[static_cast<std::size_t>(trials) % kSlots];
+  if (t.trials != trials || t.probability != probability) {
+    t.trials = trials;
+    t.probability = probability;
+    t.odds = q / (1.0 - q);
+    t.pmf.assign(1, std::exp(n * std::log1p(-q)));
+    t.cumulative.assign(1, t.pmf[0]);
+  }
+  // binomial()'s sequential search, reading the sums it forms from the table.
+  const double u = rng.uniform01();
+  std::int64_t count = 0;
+  for (auto i = std::size_t{0}; u >= t.cumulative[i] && count < trials && t.pmf[i] > 0.0; ++i) {
+    if (i + 1 == t.pmf.size()) {
+      t.pmf.push_back(t.pmf[i] * (static_cast<double>(trials - count) / static_cast<double>(count + 1) * t.odds));
+      t.cumulative.push_back(t.cumulative[i] + t.pmf.back());
+    }
+    ++count;
   }
   return mirrored ? trials - count : count;
 }

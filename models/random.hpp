@@ -51,6 +51,7 @@
 #include <array>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace gpusim {
 
@@ -145,5 +146,28 @@ std::int64_t binomial(Rng& rng, std::int64_t trials, double probability);
 // The switch-over mean of poisson() and binomial() between inversion and the
 // normal approximation.
 inline constexpr double kCountInversionMaxMean = 50.0;
+
+// binomial() for many draws whose (trials, probability) recur, e.g. a pool's
+// failures step after step: the same counts from the same random numbers
+// (the same uniform01() or standard_normal() per draw), faster. The inversion's
+// cumulative probabilities P(K ≤ 0), P(K ≤ 1), … are the sums binomial()
+// forms, term by term in the same order; they are kept per (trials,
+// probability), extended only as far as a draw needs, so each later draw is one
+// uniform and a few comparisons. One object per stream of draws (not shared
+// between threads).
+class BinomialDraws {
+ public:
+  std::int64_t draw(Rng& rng, std::int64_t trials, double probability);
+
+ private:
+  struct Table {
+    std::int64_t trials = -1;
+    double probability = -1.0;
+    double odds = 0.0;
+    std::vector<double> pmf, cumulative;  // P(K = i) and P(K ≤ i) for i = 0, 1, … as far as drawn
+  };
+  static constexpr std::size_t kSlots = 64;  // tables, by trials mod 64
+  std::array<Table, kSlots> tables_;
+};
 
 }  // namespace gpusim

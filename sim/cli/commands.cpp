@@ -88,22 +88,10 @@ void draw_staged(const StagedOutput& staged, Draw&& draw) {
 }  // namespace
 
 namespace {
-// The note that a scenario ran on the step engine although --engine segment
-// asked otherwise (`where`: the file, when the command runs several).
-void say_fallback(std::ostream& err, const char* command, const std::string& why, const std::string& where = "") {
-  err << "gpusim " << command << ": the segment engine does not handle " << why << (where.empty() ? "" : " in " + where)
-      << " yet; ran the step engine\n";
-}
-
-// --engine: what every run of the command runs on. The segment engine's
-// fallback to the step engine is said once, for the scenario as the command
-// reads it (`spec`: its seed included), not for each run.
-EngineOptions engine_options(const std::string& engine, const ScenarioSpec& spec, const char* command,
-                             std::ostream& err) {
+// --engine: what every run of the command runs on.
+EngineOptions engine_options(const std::string& engine) {
   EngineOptions options;
-  if (engine != "segment") return options;
-  options.engine = EngineKind::segment;
-  if (const std::string why = segment_engine_fallback(spec); !why.empty()) say_fallback(err, command, why);
+  if (engine == "segment") options.engine = EngineKind::segment;
   return options;
 }
 }  // namespace
@@ -127,7 +115,7 @@ int run_validate(const ValidateOptions& opts, std::ostream& out, std::ostream& e
       // What only a run finds (a fleet over its site's caps, a `value` with no
       // GPU-hours to price, results that are not finite): run it once, without its goal-seek.
       try {
-        EngineOptions options = engine_options(opts.engine, loaded.spec, "validate", err);
+        EngineOptions options = engine_options(opts.engine);
         options.series = false;  // the summary
         check_finite_results(run_scenario(loaded.spec, options), loaded.document);
       } catch (const ModelError& e) {
@@ -185,7 +173,7 @@ int run_run(const RunOptions& opts, std::ostream& out, std::ostream& err) {
     return 2;
   }
   const LoadedScenario loaded = load_scenario(opts.scenario, opts.overrides);
-  EngineOptions engine = engine_options(opts.engine, loaded.spec, "run", err);
+  EngineOptions engine = engine_options(opts.engine);
   engine.series = !opts.out_dir.empty();  // timeseries.csv; the summary does not need the per-step series
   Results r;
   try {
@@ -200,10 +188,7 @@ int run_run(const RunOptions& opts, std::ostream& out, std::ostream& err) {
 int run_explain(const ExplainOptions& opts, std::ostream& out, std::ostream& err) {
   explain::Context ctx;
   try {
-    EngineOptions engine;
-    if (opts.engine == "segment")
-      engine = engine_options(opts.engine, load_scenario(opts.scenario, opts.overrides).spec, "explain", err);
-    ctx = explain::make_context(opts.scenario, opts.overrides, engine);
+    ctx = explain::make_context(opts.scenario, opts.overrides, engine_options(opts.engine));
   } catch (const ModelError& e) {
     err << locate_model_error(load_scenario(opts.scenario, opts.overrides), e).str() << "\n1 error; nothing was explained\n";
     return 2;
@@ -237,7 +222,7 @@ int run_solve(const SolveOptions& opts, std::ostream& out, std::ostream& err) {
   if (!opts.high.empty()) req.high = opts.high;
   LoadedScenario loaded = load_scenario(opts.scenario, opts.overrides);
   loaded.document.erase("solve");
-  const EngineOptions engine = engine_options(opts.engine, loaded.spec, "solve", err);
+  const EngineOptions engine = engine_options(opts.engine);
   Results r;
   try {
     r = solve_scenario(loaded.document, req, engine);
@@ -312,17 +297,7 @@ int run_sweep(const SweepOptions& opts, std::ostream& out, std::ostream& err) {
     return 2;
   }
   const auto points = grid_overrides(axes);  // refuses a grid over kMaxSweepPoints, before anything runs
-  EngineOptions engine;
-  if (opts.engine == "segment") {
-    // A sweep file's scenario may be complete only at its points: no notice then.
-    std::optional<ScenarioSpec> spec;
-    try {
-      spec = read_scenario(plan.document);
-    } catch (const ScenarioError&) {
-      engine.engine = EngineKind::segment;
-    }
-    if (spec) engine = engine_options(opts.engine, *spec, "sweep", err);
-  }
+  const EngineOptions engine = engine_options(opts.engine);
   Progress progress("sweep", opts.distributor != nullptr);
   std::vector<Json> summaries;
   try {
@@ -433,10 +408,7 @@ int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err) {
     err << "gpusim mc: --fan draws 1 to 3 monthly series, not " << fan.size() << "\n";
     return 2;
   }
-  // Every run has the seed (its draws its own): the notice is for the scenario with it.
-  ScenarioSpec seeded = loaded.spec;
-  seeded.seed = opts.seed;
-  const EngineOptions engine = engine_options(opts.engine, seeded, "mc", err);
+  const EngineOptions engine = engine_options(opts.engine);
   Progress progress("mc", opts.distributor != nullptr);
   MonteCarloResult r;
   try {
@@ -507,13 +479,10 @@ int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err) {
 int run_figures_command(const FiguresOptions& opts, std::ostream& out, std::ostream& err) {
   const std::vector<FigureSpec> specs = load_registry(opts.registry);
   std::vector<FigureResult> results;
-  EngineOptions engine;
-  engine.engine = opts.engine == "segment" ? EngineKind::segment : EngineKind::step;
+  EngineOptions engine = engine_options(opts.engine);
   engine.series = false;  // figures and their charts read summaries only
-  std::vector<std::pair<std::string, std::string>> fallbacks;
   try {
-    results = run_figures(specs, opts.only, opts.threads, engine, &fallbacks);
-    for (const auto& [file, why] : fallbacks) say_fallback(err, "figures", why, file);
+    results = run_figures(specs, opts.only, opts.threads, engine);
   } catch (const ModelError& e) {
     err << opts.registry << ": error: " << e.path() << ": " << e.what() << "\n";
     return 2;

@@ -329,15 +329,21 @@ void allocation_flows(const Segments& seg, const Allocation& allocation, const S
   using S = SegSeries Flows::*;
   using R = std::vector<Run> Allocation::*;
   using A = ArrayXd StepSeries::*;
-  const std::tuple<S, R, A> items[] = {
-      {&Flows::contracted_gpus, &Allocation::contracted_gpus, &StepSeries::contracted_gpus},
-      {&Flows::billed_gpu_hours, &Allocation::billed_gpu_hours, &StepSeries::billed_gpu_hours},
-      {&Flows::busy_gpu_hours, &Allocation::busy_gpu_hours, &StepSeries::busy_gpu_hours},
-      {&Flows::shortfall_gpu_hours, &Allocation::shortfall_gpu_hours, &StepSeries::shortfall_gpu_hours},
-      {&Flows::unserved_gpu_hours, &Allocation::unserved_gpu_hours, &StepSeries::unserved_gpu_hours},
-      {&Flows::revenue_usd, &Allocation::revenue_usd, &StepSeries::revenue_usd}};
-  for (const auto& [flow, runs, steps] : items)
+  using P = ArrayXd Allocation::*;
+  const std::tuple<S, R, A, P> items[] = {
+      {&Flows::contracted_gpus, &Allocation::contracted_gpus, &StepSeries::contracted_gpus, &Allocation::contracted_steps},
+      {&Flows::billed_gpu_hours, &Allocation::billed_gpu_hours, &StepSeries::billed_gpu_hours, &Allocation::billed_steps},
+      {&Flows::busy_gpu_hours, &Allocation::busy_gpu_hours, &StepSeries::busy_gpu_hours, &Allocation::busy_steps},
+      {&Flows::shortfall_gpu_hours, &Allocation::shortfall_gpu_hours, &StepSeries::shortfall_gpu_hours,
+       &Allocation::shortfall_steps},
+      {&Flows::unserved_gpu_hours, &Allocation::unserved_gpu_hours, &StepSeries::unserved_gpu_hours,
+       &Allocation::unserved_steps},
+      {&Flows::revenue_usd, &Allocation::revenue_usd, &StepSeries::revenue_usd, &Allocation::revenue_steps}};
+  for (const auto& [flow, runs, steps, own_steps] : items) {
     f.*flow = allocation.on_runs ? runs_on(seg, allocation.*runs) : steps_on(seg, ts.*steps);
+    // Per step where a pool is kept per step: its cuts make every step a segment.
+    if ((allocation.*own_steps).size()) f.*flow += steps_on(seg, allocation.*own_steps);
+  }
 }
 
 }  // namespace
@@ -347,14 +353,14 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
   Results r;
   r.scenario = s.name;
   r.time = s.time;
-  r.segment_engine = options.engine == EngineKind::segment && segment_engine_fallback(s).empty();
+  r.segment_engine = options.engine == EngineKind::segment;
   if (!r.segment_engine) r.series.resize(g.n);  // the step engine's allocation writes its ladder there
 
   const SiteSeries sites = site_series(s, g);
   std::vector<Pool> pools = fleet_stage(s, g, options, r.segment_engine, r);
   check_site_caps(s, pools, g, sites.pue);
   const ContractPlan plan = build_contracts(s, pools, options);
-  const Allocation allocation = r.segment_engine ? segment_allocation_stage(g, pools, plan, r)
+  const Allocation allocation = r.segment_engine ? segment_allocation_stage(s, g, options, pools, plan, r)
                                                  : allocation_stage(s, g, options, pools, plan, r);
   // The segments: every step (the step engine), or the cuts of every input.
   // Warrants vest on segments where each site's full load is linear (the pools' cuts).

@@ -29,11 +29,6 @@ struct EngineOptions {
   bool series = true;
 };
 
-// Why the segment engine cannot run this scenario yet (run_scenario then runs
-// the step engine), or "" when it can: "drawn failures (pool P)" or "demand
-// noise (contracts.C)" under a seed.
-std::string segment_engine_fallback(const ScenarioSpec& spec);
-
 // Runs the scenario (without its `solve:` block; see sim/engine/solve.hpp).
 // Without a seed every quantity is its expected value; with `seed:` failures
 // (from afr) and demand noise are drawn. Throws ModelError when the scenario

@@ -77,9 +77,9 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
                          "the pool never has a GPU, so capex_total has nothing to spread over");
       p.capex_per_gpu = most > 0 ? p.spec->capex_total->value / most : 0.0;
     }
-    if (on_runs) {
-      // The segment engine (no drawn failures): installed and available are
-      // linear in k between the pool's cuts; no per-step arrays.
+    if (on_runs && !per_step_pool(s, i)) {
+      // The segment engine: installed and available are linear in k between
+      // the pool's cuts; no per-step arrays.
       for (const CurvePoint& pt : p.curve.points()) cut_at(g, pt.t, p.cuts);
       if (p.spec->afr > 0) p.cuts.insert(p.cuts.end(), g.year_hours_changes.begin(), g.year_hours_changes.end());
       close_cuts(p.cuts, 0, g.n);
@@ -90,6 +90,8 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
     p.installed.resize(g.n);
     p.available.resize(g.n);
     p.busy.setZero(g.n);
+    if (on_runs)  // the segment engine's pool kept per step: every step a run of its own
+      for (Index k = 0; k <= g.n; ++k) p.cuts.push_back(k);
     for (Index k = 0; k < g.n; ++k) p.installed[k] = step_average(p.curve, g, k);
     if (!s.seed || p.spec->afr == 0.0) {
       // Expected values: the share down is afr × repair ÷ year.
@@ -107,6 +109,7 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
     // The oldest failures still down come back during the step, down this share of it.
     const double last_share = std::clamp(repair - static_cast<double>(repair_steps - 1), 0.0, 1.0);
     std::vector<double> returning(static_cast<std::size_t>(repair_steps), 0.0);
+    BinomialDraws failures;  // binomial()'s counts, its sums kept per number of GPUs up
     double down = 0.0;
     for (Index k = 0; k < g.n; ++k) {
       double& slot = returning[static_cast<std::size_t>(k % repair_steps)];
@@ -115,7 +118,7 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
       down = std::min(std::max(down, 0.0), p.installed[k]);
       const double up = p.installed[k] - down;
       const double prob = std::min(1.0, p.spec->afr * g.dt / g.year_hours[k]);
-      const double failed = static_cast<double>(binomial(rng, static_cast<std::int64_t>(std::floor(up)), prob));
+      const double failed = static_cast<double>(failures.draw(rng, static_cast<std::int64_t>(std::floor(up)), prob));
       down += failed;
       slot = failed;
       const double oldest = returning[static_cast<std::size_t>((k + 1) % repair_steps)];

@@ -166,7 +166,7 @@ struct SolveResult {
 
 struct Results {
   std::string scenario;
-  bool segment_engine = false;  // allocation ran on segments (EngineKind::segment, no fallback)
+  bool segment_engine = false;  // allocation ran on segments (EngineKind::segment)
   TimeSpec time;
   StepSeries series;
   Summary summary;

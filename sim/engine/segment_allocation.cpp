@@ -14,21 +14,28 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
+
+#include "models/random.hpp"
 
 #include "sim/engine/stages.hpp"
 #include "sim/engine/within_step.hpp"
 
 namespace gpusim {
 
-std::string segment_engine_fallback(const ScenarioSpec& s) {
-  if (!s.seed) return "";
-  for (const auto& f : s.fleet)
-    if (f.afr > 0) return "drawn failures (fleet." + f.name + ")";
+namespace stages {
+
+bool per_step_pool(const ScenarioSpec& s, std::size_t pool) {
+  if (!s.seed) return false;
+  const FleetSpec& f = s.fleet[pool];
+  if (f.afr > 0) return true;
   for (const auto* list : {&s.contracts, &s.demand})
     for (const auto& c : *list)
-      if (c.noise > 0) return std::string("demand noise (") + (list == &s.contracts ? "contracts." : "demand.") + c.name + ")";
-  return "";
+      if (c.noise > 0 && c.pool == f.name) return true;
+  return false;
 }
+
+}  // namespace stages
 
 namespace stages {
 
@@ -115,23 +122,298 @@ struct Allocator {
   }
 };
 
+// What is left of a pool kept per step (drawn failures, or a noisy contract
+// on it): the step averages in a segment tree that holds each range's min, max
+// and Σ and lowers a range by a constant or sets it to 0 lazily; the rise
+// within the steps where it is not 0, the shape in the steps it is not linear within.
+class StepLeft {
+ public:
+  StepLeft(const Pool& pool, const Grid& g, bool drawn) : n_(g.n), nodes_(4 * static_cast<std::size_t>(std::max<Index>(g.n, 1))) {
+    if (n_ > 0) build(1, 0, n_, pool.available);
+    if (drawn) return;  // a constant within each step
+    std::vector<Index> inside;
+    steps_with_points_inside(pool.curve, g, 0, g.n, inside);
+    for (Index k : inside) shaped[k] = available_shape(pool, g, k, false);
+    if (pool.curve.points().size() > 1)
+      for (Index k = 0; k < g.n; ++k) {
+        double r = 0.0;
+        if (!shaped.count(k) && available_linear(pool, g, k, false, r) && r != 0.0) rise[k] = r;
+      }
+  }
+  double at(Index k) { return point(1, 0, n_, k, nullptr); }
+  void set(Index k, double v) { point(1, 0, n_, k, &v); }
+  double rise_at(Index k) const {
+    const auto it = rise.find(k);
+    return it == rise.end() ? 0.0 : it->second;
+  }
+  void set_rise(Index k, double r) {
+    if (r == 0.0) rise.erase(k);
+    else rise[k] = r;
+  }
+  // Step k after a contract took from it: linear again, or kept as its shape.
+  void set_shape(Index k, StepShape&& shape) {
+    double r = 0.0;
+    if (shape.is_linear(r)) {
+      shaped.erase(k);
+      set_rise(k, r);
+    } else {
+      shaped[k] = std::move(shape);
+    }
+  }
+  // The first step of [p, q) with a rise or a shape, else q.
+  Index next_uneven(Index p, Index q) const {
+    const auto r = rise.lower_bound(p);
+    const auto s = shaped.lower_bound(p);
+    Index k = q;
+    if (r != rise.end()) k = std::min(k, r->first);
+    if (s != shaped.end()) k = std::min(k, s->first);
+    return k;
+  }
+  // A demand of w in each step of [p, q), none of which has a rise or shape:
+  // fit(a, b) for the ranges where w ≤ left in every step (left lowered by w),
+  // empty(a, b) where left is 0, took(k, l) for each other step where w ≥ left
+  // (it gets left, l; left becomes 0). Σ and comparisons range by range: only
+  // the ranges where w − left changes sign are split, down to single steps.
+  template <class Fit, class Empty, class Took>
+  void take(Index p, Index q, double w, Fit& fit, Empty& empty, Took& took) {
+    if (p < q) take(1, 0, n_, p, q, w, fit, empty, took);
+  }
+
+  std::map<Index, double> rise;
+  std::map<Index, StepShape> shaped;
+
+ private:
+  struct Node {
+    double min = 0.0, max = 0.0, sum = 0.0, add = 0.0;
+    bool zero = false;  // pending: set to 0 (before add)
+  };
+  Index n_;
+  std::vector<Node> nodes_;
+
+  void build(std::size_t i, Index l, Index r, const ArrayXd& v) {
+    if (r - l == 1) {
+      nodes_[i].min = nodes_[i].max = nodes_[i].sum = v[l];
+      return;
+    }
+    const Index m = (l + r) / 2;
+    build(2 * i, l, m, v);
+    build(2 * i + 1, m, r, v);
+    pull(i);
+  }
+  void pull(std::size_t i) {
+    Node& x = nodes_[i];
+    const Node &a = nodes_[2 * i], &b = nodes_[2 * i + 1];
+    x.min = std::min(a.min, b.min);
+    x.max = std::max(a.max, b.max);
+    x.sum = a.sum + b.sum;
+  }
+  void make_zero(std::size_t i) { nodes_[i] = Node{0.0, 0.0, 0.0, 0.0, true}; }
+  void lower(std::size_t i, Index len, double d) {
+    Node& x = nodes_[i];
+    x.min -= d;
+    x.max -= d;
+    x.sum -= d * static_cast<double>(len);
+    x.add += d;
+  }
+  void push(std::size_t i, Index l, Index r) {
+    Node& x = nodes_[i];
+    const Index m = (l + r) / 2;
+    if (x.zero) {
+      make_zero(2 * i);
+      make_zero(2 * i + 1);
+      x.zero = false;
+    }
+    if (x.add != 0.0) {
+      lower(2 * i, m - l, x.add);
+      lower(2 * i + 1, r - m, x.add);
+      x.add = 0.0;
+    }
+  }
+  double point(std::size_t i, Index l, Index r, Index k, const double* v) {
+    if (r - l == 1) {
+      if (v) nodes_[i] = Node{*v, *v, *v, 0.0, false};
+      return nodes_[i].sum;
+    }
+    push(i, l, r);
+    const Index m = (l + r) / 2;
+    const double out = k < m ? point(2 * i, l, m, k, v) : point(2 * i + 1, m, r, k, v);
+    if (v) pull(i);
+    return out;
+  }
+  template <class Empty, class Took>
+  void collect(std::size_t i, Index l, Index r, Empty& empty, Took& took) {
+    const Node& x = nodes_[i];
+    if (x.max <= 0.0 && x.min >= 0.0) return empty(l, r);
+    if (r - l == 1) return took(l, x.sum);
+    push(i, l, r);
+    const Index m = (l + r) / 2;
+    collect(2 * i, l, m, empty, took);
+    collect(2 * i + 1, m, r, empty, took);
+  }
+  template <class Fit, class Empty, class Took>
+  void take(std::size_t i, Index l, Index r, Index p, Index q, double w, Fit& fit, Empty& empty, Took& took) {
+    if (r <= p || q <= l) return;
+    const Node& x = nodes_[i];
+    if (p <= l && r <= q) {
+      if (w <= x.min) {
+        lower(i, r - l, w);
+        return fit(l, r);
+      }
+      if (x.max <= 0.0) return empty(l, r);
+      if (w >= x.max) {
+        collect(i, l, r, empty, took);
+        return make_zero(i);
+      }
+    }
+    push(i, l, r);
+    const Index m = (l + r) / 2;
+    take(2 * i, l, m, p, q, w, fit, empty, took);
+    take(2 * i + 1, m, r, p, q, w, fit, empty, took);
+    pull(i);
+  }
+};
+
+// A step a contract's demand has on its own (a pool kept per step): want w
+// (before noise), what it got.
+struct StepTaken {
+  Index k;
+  double want, got;
+};
+
+// Contract c against a pool kept per step (the step engine's rule, step by
+// step only where it must be: noise, `gpus: all`, a rising demand, a step with
+// a rise or shape left by an earlier contract): pieces where what it gets is
+// linear, `steps` where it is not.
+struct PerStepAllocator {
+  const ScenarioSpec& s;
+  const EngineOptions& options;
+  const Grid& g;
+  const ContractRun& c;
+  const Pool& pool;
+  bool pool_drawn;
+  StepLeft& L;
+  std::vector<Piece>& pieces;
+  std::vector<StepTaken>& steps;
+  std::vector<Index> inside = {};  // steps its demand is not linear within (edges, its curve's points)
+
+  // Appends a piece, merging it into the last when both are the same constant (want and got).
+  void piece(const Run& want, const Run& got) {
+    if (!pieces.empty()) {
+      Piece& last = pieces.back();
+      if (last.want.k1 == want.k0 && last.want.b == 0.0 && want.b == 0.0 && last.want.s == 0.0 && want.s == 0.0 &&
+          last.want.a == want.a && last.got.b == 0.0 && got.b == 0.0 && last.got.s == 0.0 && got.s == 0.0 &&
+          last.got.a == got.a && !last.want.shaped && !want.shaped) {
+        last.want.k1 = last.got.k1 = want.k1;
+        return;
+      }
+    }
+    pieces.push_back({want, got});
+  }
+
+  // One step k: demand w, rising by wr within the step unless `shaped_want` (its shape).
+  void one_step(Index k, double w, double wr, bool uneven_want, bool noisy) {
+    const double l = L.at(k);
+    const auto it = L.shaped.find(k);
+    const double lr = L.rise_at(k);
+    double got = 0.0;
+    if (uneven_want || it != L.shaped.end()) {
+      const StepShape want_k = noisy ? StepShape::linear(w, 0.0) : want_shape(c, pool, g, k, pool_drawn);
+      StepShape left_k = it != L.shaped.end() ? it->second : StepShape::linear(l, lr);
+      switch (take_within_step(want_k, left_k, got)) {
+        case Take::fits: got = w; break;
+        case Take::takes_all: got = l; break;
+        case Take::crossed: break;
+      }
+      L.set_shape(k, std::move(left_k));
+    } else if (crosses(w, wr, l, lr)) {  // split at the crossing
+      StepShape shape = StepShape::linear(l, lr);
+      take_within_step(StepShape::linear(w, wr), shape, got);
+      L.set_shape(k, std::move(shape));
+    } else if (w <= l) {
+      got = w;
+      if (wr != 0.0) L.set_rise(k, lr - wr);
+    } else {
+      got = l;
+      L.set_rise(k, 0.0);
+    }
+    L.set(k, l - got);
+    steps.push_back({k, w, got});
+  }
+
+  bool uneven_want(Index k) const { return std::binary_search(inside.begin(), inside.end(), k); }
+
+  void operator()(Index k0, Index k1, const std::vector<Run>& want) {
+    const bool noisy = s.seed && c.spec->noise > 0;
+    if (!noisy) {
+      if (c.start > g.t0(k0)) inside.push_back(k0);
+      if (c.bill_end < g.t1(k1 - 1)) inside.push_back(k1 - 1);
+      if (c.spec->whole_pool && !pool_drawn) steps_with_points_inside(pool.curve, g, k0, k1, inside);
+      else if (!c.spec->whole_pool && !c.spec->gpu_hours) steps_with_points_inside(c.curve, g, k0, k1, inside);
+      std::sort(inside.begin(), inside.end());
+    }
+    const bool want_rises = !noisy && (c.spec->whole_pool ? !pool_drawn && pool.curve.points().size() > 1
+                                                         : !c.spec->gpu_hours && c.curve.points().size() > 1);
+    auto rise_of = [&](Index k) {
+      double wr = 0.0;
+      if (want_rises) want_linear(c, pool, g, k, pool_drawn, wr);
+      return wr;
+    };
+    if (noisy || c.spec->whole_pool) {
+      // Its demand is a per-step series of its own: under noise one draw per
+      // step of its window, in order, from its stream (as allocation.cpp draws).
+      std::optional<Rng> rng;
+      if (noisy) rng = make_stream(*s.seed, options.run_index, purpose_id("demand noise") + c.result);
+      for (Index k = k0; k < k1; ++k) {
+        double w = desired_at(c, pool, g, k);
+        if (c.scale != 1.0) w *= c.scale;
+        if (noisy) w *= std::max(0.0, 1.0 + c.spec->noise * standard_normal(*rng));
+        one_step(k, w, rise_of(k), !noisy && uneven_want(k), noisy);
+      }
+      return;
+    }
+    auto fit = [&](Index a, Index b) { piece(want_part(a, b), want_part(a, b)); };
+    auto empty = [&](Index a, Index b) { piece(want_part(a, b), Run{a, b}); };
+    auto took = [&](Index k, double l) { steps.push_back({k, current->at(k), l}); };
+    for (const Run& W : want) {
+      current = &W;
+      const bool even = W.k1 - W.k0 >= 2 && W.b == 0.0 && W.s == 0.0;
+      for (Index p = W.k0; p < W.k1;) {
+        const Index q = even ? L.next_uneven(p, W.k1) : p;
+        L.take(p, q, W.a, fit, empty, took);
+        if (q == W.k1) break;
+        one_step(q, W.at(q), even ? 0.0 : rise_of(q), uneven_want(q), false);
+        p = q + 1;
+      }
+    }
+  }
+
+  const Run* current = nullptr;  // the run of its demand being allocated
+  Run want_part(Index a, Index b) const { return current->part(a, b); }
+};
+
 }  // namespace
 
-Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, const ContractPlan& plan, Results& r) {
+Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options,
+                                    std::vector<Pool>& pools, const ContractPlan& plan, Results& r) {
   const std::vector<ContractRun>& contracts = plan.runs;
   // What is left of each pool, as runs covering [0, n): its available GPUs
   // between its cuts (fleet.cpp), a run of one step kept aside where they are
-  // not linear within it.
+  // not linear within it. A pool kept per step (fleet.cpp): a StepLeft.
   std::vector<std::vector<Run>> left(pools.size());
   std::vector<std::map<Index, StepShape>> shaped(pools.size());  // left in steps it is not linear within
+  std::vector<std::optional<StepLeft>> step_left(pools.size());
   for (std::size_t i = 0; i < pools.size(); ++i) {
+    if (!pools[i].on_runs()) {
+      step_left[i].emplace(pools[i], g, drawn_available(s, pools[i]));
+      continue;
+    }
     left[i] = runs_of(
         pools[i].cuts, [&](Index k) { return pools[i].available_at(g, k); },
         [&](Index k, double& rise) { return available_linear(pools[i], g, k, false, rise); });
     for (const Run& x : left[i])
       if (x.shaped) shaped[i][x.k0] = available_shape(pools[i], g, x.k0, false);
   }
-  // The ladder and revenue, as runs.
+  // The ladder and revenue, as runs (and per step where a pool kept per step gave a contract what was left).
   Allocation out;
   out.on_runs = true;
   std::vector<Run>& billed_runs = out.billed_gpu_hours;
@@ -141,11 +423,17 @@ Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, con
   std::vector<Run>& shortfall_runs = out.shortfall_gpu_hours;
   std::vector<Run>& unserved_runs = out.unserved_gpu_hours;
   std::vector<std::vector<Run>> pool_busy(pools.size());
+  std::vector<ArrayXd> pool_busy_steps(pools.size());
+  auto steps_of = [&](ArrayXd& a) -> ArrayXd& {
+    if (a.size() == 0) a.setZero(g.n);
+    return a;
+  };
 
   out.results.resize(plan.results);
   out.billing.resize(contracts.size());
   const double dt = g.dt;
   std::vector<Piece> pieces;
+  std::vector<StepTaken> taken;
   std::vector<Run> rest, spliced;
   for (std::size_t ci = 0; ci < contracts.size(); ++ci) {
     const ContractRun& c = contracts[ci];
@@ -156,40 +444,47 @@ Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, con
     if (k1 <= k0) continue;
     // What it asks for: runs between its first and last steps, its ramp points and the pool's cuts.
     std::vector<Index> cuts = {k0 + 1, k1 - 1};
-    if (c.spec->whole_pool) cuts.insert(cuts.end(), pool.cuts.begin(), pool.cuts.end());
-    else if (!c.spec->gpu_hours)
+    if (c.spec->whole_pool) {
+      if (pool.on_runs()) cuts.insert(cuts.end(), pool.cuts.begin(), pool.cuts.end());
+    } else if (!c.spec->gpu_hours) {
       for (const CurvePoint& pt : c.curve.points()) cut_at(g, pt.t, cuts);
+    }
     close_cuts(cuts, k0, k1);
     const std::vector<Run> want = runs_of(
         cuts, [&](Index k) { return desired_at(c, pool, g, k) * c.scale; },
         [](Index, double& rise) { return rise = 0.0, true; });  // Allocator checks its one-step runs
 
-    // Against what is left: the pool's run holding k0, and on.
-    std::vector<Run>& lr = left[c.pool];
-    std::size_t li = static_cast<std::size_t>(
-        std::upper_bound(lr.begin(), lr.end(), k0, [](Index k, const Run& x) { return k < x.k0; }) - lr.begin() - 1);
-    const std::size_t first = li;
     pieces.clear();
-    rest.clear();
-    std::size_t wi = 0;
-    Allocator allocate{g, c, pool, shaped[c.pool], pieces, rest};
-    for (Index p = k0; p < k1;) {
-      const Run& L = lr[li];
-      const Run& W = want[wi];
-      const Index q = std::min({L.k1, W.k1, k1});
-      allocate(p, q, W, L);
-      if (L.k1 == q) ++li;
-      if (W.k1 == q) ++wi;
-      p = q;
+    taken.clear();
+    if (step_left[c.pool]) {
+      PerStepAllocator{s, options, g, c, pool, drawn_available(s, pool), *step_left[c.pool], pieces, taken}(k0, k1, want);
+    } else {
+      // Against what is left: the pool's run holding k0, and on.
+      std::vector<Run>& lr = left[c.pool];
+      std::size_t li = static_cast<std::size_t>(
+          std::upper_bound(lr.begin(), lr.end(), k0, [](Index k, const Run& x) { return k < x.k0; }) - lr.begin() - 1);
+      const std::size_t first = li;
+      rest.clear();
+      std::size_t wi = 0;
+      Allocator allocate{g, c, pool, shaped[c.pool], pieces, rest};
+      for (Index p = k0; p < k1;) {
+        const Run& L = lr[li];
+        const Run& W = want[wi];
+        const Index q = std::min({L.k1, W.k1, k1});
+        allocate(p, q, W, L);
+        if (L.k1 == q) ++li;
+        if (W.k1 == q) ++wi;
+        p = q;
+      }
+      // What is left: the runs before k0, the new ones, the runs after k1.
+      spliced.assign(lr.begin(), lr.begin() + static_cast<std::ptrdiff_t>(first));
+      if (lr[first].k0 < k0) append(spliced, lr[first].part(lr[first].k0, k0));
+      for (const Run& x : rest) append(spliced, x);
+      const std::size_t last = li < lr.size() && lr[li].k0 < k1 ? li : li - 1;  // the run holding k1 − 1
+      if (lr[last].k1 > k1) append(spliced, lr[last].part(k1, lr[last].k1));
+      for (std::size_t i = last + 1; i < lr.size(); ++i) append(spliced, lr[i]);
+      lr.swap(spliced);
     }
-    // What is left: the runs before k0, the new ones, the runs after k1.
-    spliced.assign(lr.begin(), lr.begin() + static_cast<std::ptrdiff_t>(first));
-    if (lr[first].k0 < k0) append(spliced, lr[first].part(lr[first].k0, k0));
-    for (const Run& x : rest) append(spliced, x);
-    const std::size_t last = li < lr.size() && lr[li].k0 < k1 ? li : li - 1;  // the run holding k1 − 1
-    if (lr[last].k1 > k1) append(spliced, lr[last].part(k1, lr[last].k1));
-    for (std::size_t i = last + 1; i < lr.size(); ++i) append(spliced, lr[i]);
-    lr.swap(spliced);
 
     // Totals and series from the pieces.
     const bool reserved = c.spec->kind == ContractKind::reserved;
@@ -226,6 +521,24 @@ Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, con
         if (prepaid) revenue[k - k0] = step_revenue;
       }
     }
+    // The steps it has on their own (a pool kept per step): the series step by step.
+    for (const StepTaken& t : taken) {
+      want_sum += t.want;
+      got_sum += t.got;
+      const double busy = t.got * activity, billed_hours = t.got * billed_share * dt;
+      const double price = varying ? step_price(c, g, t.k) : c.price, step_revenue = billed_hours * price;
+      steps_of(out.billed_steps)[t.k] += billed_hours;
+      steps_of(out.busy_steps)[t.k] += busy * dt;
+      steps_of(pool_busy_steps[c.pool])[t.k] += busy;
+      steps_of(out.revenue_steps)[t.k] += step_revenue;
+      if (reserved) steps_of(out.contracted_steps)[t.k] += t.want;
+      steps_of(reserved ? out.shortfall_steps : out.unserved_steps)[t.k] += (t.want - t.got) * dt;
+      if (varying) {
+        revenue_sum += step_revenue;
+        value += t.want * dt * price;
+      }
+      if (prepaid) revenue[t.k - k0] = step_revenue;
+    }
     const double billed_hours_sum = got_sum * billed_share * dt;
     if (!varying) {
       revenue_sum = billed_hours_sum * c.price;
@@ -241,10 +554,18 @@ Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, con
     if (prepaid) out.billing[ci] = Billing{k0, std::move(revenue)};
   }
 
-  // Each pool's busy GPUs stay runs (power_energy.cpp adds them up per site).
+  // Each pool's busy GPUs stay runs (power_energy.cpp adds them up per site);
+  // a pool kept per step has them per step.
+  const Segments steps = every_step(g.n);
   for (std::size_t i = 0; i < pools.size(); ++i) {
-    r.pools[i].gpu_hours_busy = runs_total(pool_busy[i]) * g.dt;
-    pools[i].busy_runs = std::move(pool_busy[i]);
+    if (pools[i].on_runs()) {
+      r.pools[i].gpu_hours_busy = runs_total(pool_busy[i]) * g.dt;
+      pools[i].busy_runs = std::move(pool_busy[i]);
+      continue;
+    }
+    pools[i].busy = runs_on(steps, pool_busy[i]).a;
+    if (pool_busy_steps[i].size()) pools[i].busy += pool_busy_steps[i];
+    r.pools[i].gpu_hours_busy = total(pools[i].busy) * g.dt;
   }
   return out;
 }

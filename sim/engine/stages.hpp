@@ -279,6 +279,10 @@ struct Allocation {
   bool on_runs = false;
   std::vector<Run> contracted_gpus, billed_gpu_hours, busy_gpu_hours, shortfall_gpu_hours, unserved_gpu_hours,
       revenue_usd;
+  // … plus, per step (empty, or one value per step), what contracts got on the
+  // steps a pool kept per step gave them what was left or their demand was
+  // drawn (the segments are then every step: the pool's cuts).
+  ArrayXd contracted_steps, billed_steps, busy_steps, shortfall_steps, unserved_steps, revenue_steps;
 };
 
 // Allocates each pool's available GPUs to the contracts in order; adds the
@@ -286,12 +290,18 @@ struct Allocation {
 Allocation allocation_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options,
                             std::vector<Pool>& pools, const ContractPlan& plan, Results& r);
 
+// Whether the segment engine keeps pool i (in file order) step by step, as
+// the step engine does: under a seed, its failures are drawn (afr > 0) or a
+// contract on it has demand noise (docs/model.md "The segment engine").
+bool per_step_pool(const ScenarioSpec& s, std::size_t i);
+
 // The segment engine's allocation (segment_allocation.cpp; docs/model.md
 // "The segment engine"): the same results as allocation_stage, worked out on
 // runs of steps over which every demand and what is left of every pool change
-// linearly. Needs pools' available GPUs that are expected values (no drawn
-// failures) and demand without noise: segment_engine_fallback says why not.
-Allocation segment_allocation_stage(const Grid& g, std::vector<Pool>& pools, const ContractPlan& plan, Results& r);
+// linearly; against a pool kept per step, on ranges of steps by range queries
+// (min, max, Σ), step by step only where a demand is drawn or not constant.
+Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const EngineOptions& options,
+                                    std::vector<Pool>& pools, const ContractPlan& plan, Results& r);
 
 // ---- Power and energy (power_energy.cpp; model.md "Power" to "Colocation") ----
 

@@ -236,8 +236,7 @@ std::string difference_text(const FigureResult& r) {
 }
 
 std::vector<FigureResult> run_figures(const std::vector<FigureSpec>& specs, const std::vector<std::string>& only,
-                                      unsigned threads, const EngineOptions& engine,
-                                      std::vector<std::pair<std::string, std::string>>* fallbacks) {
+                                      unsigned threads, const EngineOptions& engine) {
   std::vector<const FigureSpec*> chosen;
   for (const auto& id : only) {
     if (std::none_of(specs.begin(), specs.end(), [&](const FigureSpec& f) { return f.id == id; })) {
@@ -265,19 +264,10 @@ std::vector<FigureResult> run_figures(const std::vector<FigureSpec>& specs, cons
     run_of[i] = static_cast<std::size_t>(it - runs.begin());
   }
   std::vector<Json> summaries(runs.size());
-  std::vector<std::string> why(runs.size());  // the segment engine's fallback, per run
   parallel_for(runs.size(), threads, [&](std::size_t i) {
     const LoadedScenario loaded = load_scenario(runs[i].first, runs[i].second);
-    if (engine.engine == EngineKind::segment) why[i] = segment_engine_fallback(loaded.spec);
     summaries[i] = summary_json(run_document(loaded.document, engine));
   });
-  if (fallbacks) {
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-      const std::pair<std::string, std::string> note{runs[i].first, why[i]};
-      if (!why[i].empty() && std::find(fallbacks->begin(), fallbacks->end(), note) == fallbacks->end())
-        fallbacks->push_back(note);
-    }
-  }
   std::vector<FigureResult> out;
   for (std::size_t i = 0; i < chosen.size(); ++i) {
     const FigureSpec& f = *chosen[i];

@@ -52,12 +52,9 @@ std::vector<FigureSpec> load_registry(const std::string& path);
 
 // Runs the figures (all, or those whose id is in `only`), scenarios in parallel,
 // on `engine`. Throws ScenarioError for an unknown id or a scenario error,
-// ModelError for a metric that is not in a scenario's results. With
-// `fallbacks`, each scenario the segment engine leaves to the step engine adds
-// its file and why (segment_engine_fallback), once.
+// ModelError for a metric that is not in a scenario's results.
 std::vector<FigureResult> run_figures(const std::vector<FigureSpec>& specs, const std::vector<std::string>& only,
-                                      unsigned threads = 0, const EngineOptions& engine = {},
-                                      std::vector<std::pair<std::string, std::string>>* fallbacks = nullptr);
+                                      unsigned threads = 0, const EngineOptions& engine = {});
 
 std::string figures_table(const std::vector<FigureResult>& results);
 Json figures_json(const std::vector<FigureResult>& results);

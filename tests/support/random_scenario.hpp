@@ -30,6 +30,7 @@ struct GenerateOptions {
   bool deal_terms = false;  // escalation / price_decline, prepayment, renewal, terminate on reserved contracts
   bool any_hour = false;    // contract windows and ramp points at any hour, not only midnights
   bool seed = false;        // a `seed:` (renewals drawn; noise and failures when present)
+  bool drawn = false;       // under a seed, failures on as many pools as without one, noise on more demand
 };
 
 // splitmix64 (Steele, Lea, Flood 2014): a portable, fixed sequence.
@@ -191,8 +192,8 @@ inline Generated generate(SplitMix64& rng, const GenerateOptions& opts = {}) {
       if (rng.chance(0.7)) fleet << ", life: " << rng.between(1, 6) << "y";
       else fleet << ", life: " << rng.between(30, 2000) << "d";
     }
-    // Under a seed failures are drawn: fewer pools have them, so that more scenarios have none.
-    if (rng.chance(0.5) && !(opts.seed && rng.chance(0.7)))
+    // Under a seed failures are drawn: fewer pools have them (unless `drawn`), so that more scenarios have none.
+    if (rng.chance(0.5) && !(opts.seed && !opts.drawn && rng.chance(0.7)))
       fleet << ", afr: " << rng.between(1, 20) << "%, repair: " << rng.between(1, 10) << "d";
     if (rng.chance(0.08)) {
       p.linear = false;
@@ -340,7 +341,7 @@ inline Generated generate(SplitMix64& rng, const GenerateOptions& opts = {}) {
             << "%, price_change: " << rng.between(-30, 30) << "%}";
       }
     }
-    if (opts.seed && to_demand && rng.chance(0.1)) out << ", noise: " << rng.between(1, 30) << "%";
+    if (opts.seed && to_demand && rng.chance(opts.drawn ? 0.3 : 0.1)) out << ", noise: " << rng.between(1, 30) << "%";
     if (rng.chance(0.6)) {
       c.activity = 0.01 * static_cast<double>(rng.between(0, 100));
       out << ", activity: " << num(c.activity * 100) << "%";

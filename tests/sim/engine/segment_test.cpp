@@ -5,9 +5,10 @@
 // contract's totals and every per-step series. Both are exact within a step
 // (a demand crossing what is left inside a step is split at the crossing,
 // docs/model.md "Allocation"), and shipped and random scenarios have such
-// crossings. Plus a hand-computed crossing inside a run, the fallback to the
-// step engine (drawn failures, demand noise) with its note on stderr, and the
-// summary path (EngineOptions::series off): no per-step series, the same summary.
+// crossings. Drawn failures and demand noise run on segments too (their pools
+// kept per step). Plus a hand-computed crossing inside a run, hand sums over a
+// drawn pool (fits, takes everything, mixed), and the summary path
+// (EngineOptions::series off): no per-step series, the same summary.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -116,7 +117,7 @@ void expect_same_results(const Results& step, const Results& segment) {
 }
 
 // Runs the document with both engines and compares; returns whether the
-// segment engine ran (no fallback).
+// segment engine ran.
 bool compare_engines(const DocNode& doc) {
   const Results step = run_document(doc, kStep);
   const Results segment = run_document(doc, kSegment);
@@ -152,31 +153,33 @@ TEST(SegmentEngine, EveryShippedScenarioGivesTheStepEnginesResults) {
   for (const auto& file : files) {
     SCOPED_TRACE(file.string());
     const LoadedScenario loaded = load_scenario(file.string());
-    // Without a seed the segment engine handles every shipped scenario.
-    EXPECT_TRUE(segment_engine_fallback(loaded.spec).empty());
     on_segments += compare_engines(loaded.document);
   }
   EXPECT_EQ(on_segments, static_cast<int>(files.size()));
 }
 
+// Under a seed failures (afr) are drawn and demand noise too: the segment
+// engine keeps those pools per step and still gives the step engine's results.
 TEST(SegmentEngine, EveryShippedScenarioUnderASeedGivesTheStepEnginesResults) {
+  int drawn = 0;
   for (const auto& file : shipped_scenarios()) {
-    if (file.filename() == "gigawatt.yaml") continue;  // as written above; seeded it falls back (drawn failures)
     SCOPED_TRACE(file.string());
     const LoadedScenario loaded = load_scenario(file.string(), {"seed=20261130"});
-    const bool on_segments = compare_engines(loaded.document);
-    EXPECT_EQ(on_segments, segment_engine_fallback(loaded.spec).empty());
+    EXPECT_TRUE(compare_engines(loaded.document));
+    for (const FleetSpec& f : loaded.spec.fleet) drawn += f.afr > 0;
   }
+  EXPECT_GE(drawn, 10);  // pools with drawn failures among them
 }
 
 TEST(SegmentEngine, ThreeHundredRandomScenariosGiveTheStepEnginesResults) {
   testing::SplitMix64 rng(15);
-  int compared = 0, on_segments = 0, seeded_on_segments = 0;
+  int compared = 0, on_segments = 0, seeded_on_segments = 0, drawn_on_segments = 0;
   for (int i = 0; i < 300; ++i) {
     testing::GenerateOptions opts;
     opts.deal_terms = true;
     opts.any_hour = i % 2 == 1;
     opts.seed = i % 3 == 0;
+    opts.drawn = true;  // drawn failures and demand noise under the seed
     const testing::Generated g = testing::generate(rng, opts);
     for (const char* step : {"1h", "1d"}) {
       SCOPED_TRACE("scenario " + std::to_string(i) + " at " + step + ":\n" + g.yaml);
@@ -193,13 +196,18 @@ TEST(SegmentEngine, ThreeHundredRandomScenariosGiveTheStepEnginesResults) {
       const bool segments = compare_engines(doc);
       on_segments += segments;
       seeded_on_segments += segments && spec.seed;
+      bool drawn = false;  // failures drawn or demand noisy: pools kept per step
+      for (const FleetSpec& f : spec.fleet) drawn = drawn || (spec.seed && f.afr > 0);
+      for (const ContractSpec& c : spec.demand) drawn = drawn || (spec.seed && c.noise > 0);
+      drawn_on_segments += segments && drawn;
       if (::testing::Test::HasFailure()) return;
     }
   }
-  // Most ran on segments, a good share of them under a seed.
+  // All ran on segments, a good share of them under a seed with drawn failures or noise.
   EXPECT_GE(compared, 500);
-  EXPECT_GE(on_segments, 400);
-  EXPECT_GE(seeded_on_segments, 60);
+  EXPECT_EQ(on_segments, compared);
+  EXPECT_GE(seeded_on_segments, 150);
+  EXPECT_GE(drawn_on_segments, 100);
 }
 
 // 100 GPUs for nine days at 1 h steps; a reserved ramp from 0 at the start to
@@ -267,40 +275,93 @@ TEST(SegmentEngine, ACrossingInsideAnHourSplitsThatHourInBothEngines) {
   }
 }
 
-TEST(SegmentEngine, DrawnFailuresAndDemandNoiseFallBackToTheStepEngine) {
+TEST(SegmentEngine, DrawnFailuresAndDemandNoiseRunOnSegmentsAndGiveTheStepEnginesResults) {
   const std::string base = R"(
 name: seeded
 seed: 3
 time: {start: 2025-01-01, end: 2025-02-01, step: 1h}
 sites: [{name: s}]
 fleet: [{name: p, gpu: T1, site: s, count: 100AFR}]
-demand: [{name: d, pool: p, gpus: 80, price: 2 USD/gpu-h NOISE}]
+contracts: [{name: r, pool: p, gpus: [{at: 2025-01-01, count: 10}, {at: 2025-01-20T06:00, count: 90}], price: 3 USD/gpu-h}]
+demand: [{name: d, pool: p, gpus: 80, price: 2 USD/gpu-h NOISE}, {name: spot, kind: spot, pool: p, gpus: 30, price: 1 USD/gpu-h}]
 )";
   auto scenario = [&](const std::string& afr, const std::string& noise) {
     std::string t = base;
     t.replace(t.find("AFR"), 3, afr);
     t.replace(t.find("NOISE"), 5, noise);
-    return t;
+    return std::string(testing::kTestCatalog) + t;
   };
-  const std::string failures = scenario(", afr: 10%", ""), noise = scenario("", ", noise: 20%"),
-                    neither = scenario("", "");
-  EXPECT_EQ(segment_engine_fallback(read_scenario(testing::document_of(std::string(testing::kTestCatalog) + failures))),
-            "drawn failures (fleet.p)");
-  EXPECT_EQ(segment_engine_fallback(read_scenario(testing::document_of(std::string(testing::kTestCatalog) + noise))),
-            "demand noise (demand.d)");
-  EXPECT_FALSE(testing::run_yaml(failures, kSegment).segment_engine);
-  EXPECT_FALSE(testing::run_yaml(noise, kSegment).segment_engine);
-  EXPECT_TRUE(testing::run_yaml(neither, kSegment).segment_engine);
+  for (const auto& [afr, noise] : std::vector<std::pair<std::string, std::string>>{
+           {", afr: 1000%, repair: 1d", ""}, {"", ", noise: 20%"}, {", afr: 500%, repair: 30h", ", noise: 40%"}}) {
+    SCOPED_TRACE(afr + noise);
+    const DocNode doc = testing::document_of(scenario(afr, noise));
+    EXPECT_TRUE(compare_engines(doc));
+    // Drawn: the unseeded run differs.
+    DocNode unseeded = testing::document_of(scenario(afr, noise).replace(scenario(afr, noise).find("seed: 3"), 7, ""));
+    EXPECT_NE(run_document(unseeded, kSegment).contracts[1].billed_gpu_hours,
+              run_document(doc, kSegment).contracts[1].billed_gpu_hours);
+  }
 
-  // The command says so on stderr and runs the step engine.
+  // The command runs it on segments without a note.
   testing::TempDir dir;
-  const std::string file = dir.write("seeded.yaml", std::string(testing::kTestCatalog) + failures);
+  const std::string file = dir.write("seeded.yaml", scenario(", afr: 1000%", ", noise: 20%"));
   const auto segment = testing::run_gpusim(dir.path(), "run " + testing::shell_quote(file) + " --engine segment --format json");
-  const auto step = testing::run_gpusim(dir.path(), "run " + testing::shell_quote(file) + " --format json");
   ASSERT_EQ(segment.status, 0) << segment.err;
-  EXPECT_EQ(segment.err, "gpusim run: the segment engine does not handle drawn failures (fleet.p) yet; ran the step engine\n");
-  EXPECT_EQ(segment.out, step.out);
-  EXPECT_EQ(step.err, "");
+  EXPECT_EQ(segment.err, "");
+}
+
+// A pool of 100 GPUs whose failures are drawn (afr 1000%/y, 3-day repairs,
+// daily steps over 2025): about 100 × 10 × 72 ÷ 8,760 ≈ 8 GPUs down, so the
+// drawn available a_k moves around 92 from day to day. Three contracts in
+// allocation order:
+//   fits    50 GPUs reserved: a_k ≥ 50 every day, so it gets 50 every day:
+//           50 × 24 × 365 = 438,000 GPU-h, and leaves a_k − 50
+//   mixed   40 GPUs reserved: gets min(40, a_k − 50), all 40 on days a_k ≥ 90,
+//           what is left on the others (its run splits where a_k crosses 90)
+//   all     spot of 1,000 GPUs: takes everything left, a_k − 50 − min(40, a_k − 50)
+//           = max(0, a_k − 90), every day
+// So the three together get Σ a_k × 24: every available GPU-hour is billed.
+// The sums over the drawn a_k (the run's available_gpus series) by hand, in
+// the test, against both engines.
+TEST(SegmentEngine, APoolWithDrawnFailuresGivesEachContractItsHandSum) {
+  const std::string text = R"(
+name: drawn
+seed: 11
+time: {start: 2025-01-01, end: 2026-01-01, step: 1d}
+sites: [{name: s}]
+fleet: [{name: p, gpu: T1, site: s, count: 100, afr: 1000%, repair: 3d}]
+contracts:
+  - {name: fits, pool: p, gpus: 50, price: 1 USD/gpu-h}
+  - {name: mixed, pool: p, gpus: 40, price: 1 USD/gpu-h}
+demand: [{name: all, kind: spot, pool: p, gpus: 1000, price: 1 USD/gpu-h}]
+)";
+  const Results step = testing::run_yaml(text, kStep);
+  const Eigen::ArrayXd& a = step.series.available_gpus;
+  ASSERT_EQ(a.size(), 365);
+  // The drawn series crosses 90 both ways (mixed), stays above 50 (fits).
+  EXPECT_GE(a.minCoeff(), 50.0);
+  EXPECT_LT(a.minCoeff(), 90.0);
+  EXPECT_GT(a.maxCoeff(), 90.0);
+  double mixed = 0.0, all = 0.0;
+  for (Eigen::Index k = 0; k < a.size(); ++k) {
+    mixed += std::min(40.0, a[k] - 50.0) * 24.0;
+    all += std::max(0.0, a[k] - 90.0) * 24.0;
+  }
+  for (const EngineOptions& options : {kStep, kSegment, kSegmentSummary}) {
+    SCOPED_TRACE(options.engine == EngineKind::segment ? "segment" : "step");
+    const Results r = testing::run_yaml(text, options);
+    EXPECT_EQ(r.segment_engine, options.engine == EngineKind::segment);
+    EXPECT_NEAR(r.contracts[0].billed_gpu_hours, 438000.0, 1e-6);
+    EXPECT_NEAR(r.contracts[1].billed_gpu_hours, mixed, 1e-6);
+    EXPECT_NEAR(r.contracts[1].shortfall_gpu_hours, 40.0 * 24 * 365 - mixed, 1e-6);
+    EXPECT_NEAR(r.contracts[2].billed_gpu_hours, all, 1e-6);
+    EXPECT_NEAR(r.contracts[2].shortfall_gpu_hours, 1000.0 * 24 * 365 - all, 1e-6);
+    EXPECT_NEAR(r.summary.gpu_hours_available, 438000.0 + mixed + all, 1e-6);
+    if (options.series) {
+      // Day by day: a_k, all of it billed.
+      for (Eigen::Index k = 0; k < a.size(); ++k) EXPECT_NEAR(r.series.billed_gpu_hours[k], a[k] * 24.0, 1e-9) << k;
+    }
+  }
 }
 
 // Without EngineOptions::series the run fills no per-step series (the segment
