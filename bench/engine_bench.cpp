@@ -94,6 +94,22 @@ void BM_RunGigawattDailySegment(benchmark::State& state) {
 }
 BENCHMARK(BM_RunGigawattDailySegment)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
+// … and under a seed, as each run of `gpusim mc` runs it: failures drawn
+// (Binomial per pool per day), the summary only (no per-step series).
+const gpusim::EngineOptions kStepSummary{0, gpusim::EngineKind::step, false};
+
+void BM_RunGigawattDailySeeded(benchmark::State& state) {
+  const gpusim::LoadedScenario loaded = gpusim::load_scenario(kGigawatt, {"time.step=1d", "seed=1"});
+  for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_scenario(loaded.spec, kStepSummary));
+}
+BENCHMARK(BM_RunGigawattDailySeeded)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
+void BM_RunGigawattDailySeededSegment(benchmark::State& state) {
+  const gpusim::LoadedScenario loaded = gpusim::load_scenario(kGigawatt, {"time.step=1d", "seed=1"});
+  for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_scenario(loaded.spec, kSegment));
+}
+BENCHMARK(BM_RunGigawattDailySeededSegment)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
 // The CoreWeave 2024 scenario with its goal-seek.
 void BM_SolveCoreweave(benchmark::State& state) {
   const gpusim::LoadedScenario loaded =

@@ -18,7 +18,7 @@ constexpr double kTwoToMinus53 = 1.0 / 9007199254740992.0;  // 2^-53
 
 constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
-void require(bool condition, const char* function, const std::string& message) {
+void require(bool condition, const char* function, const char* message) {
   if (!condition) throw std::invalid_argument(std::string(function) + ": " + message);
 }
 
@@ -182,31 +182,48 @@ std::int64_t binomial(Rng& rng, std::int64_t trials, double probability) {
 }
 
 std::int64_t BinomialDraws::draw(Rng& rng, std::int64_t trials, double probability) {
+  Table& t = tables_[static_cast<std::size_t>(trials) % kSlots];
+  if (t.trials == trials && t.probability == probability) {  // a table made (and checked) for these
+    const double u = rng.uniform01();
+    if (u < t.cumulative.back()) {
+      // The search stops at the first i with u < P(K ≤ i) (every sum before the
+      // last one formed let it go on: count < trials and P(K = i) > 0 there).
+      std::int64_t count = 0;
+      while (u >= t.cumulative[static_cast<std::size_t>(count)]) ++count;
+      return t.mirrored ? trials - count : count;
+    }
+    return search(t, u);
+  }
   require_binomial(trials, probability);
   const bool mirrored = probability > 0.5;
   const double q = mirrored ? 1.0 - probability : probability;
   const double n = static_cast<double>(trials);
   // binomial()'s other branches (no draw, or the normal approximation) as they are.
   if (trials == 0 || q == 0.0 || n * q >= kCountInversionMaxMean) return binomial(rng, trials, probability);
-  Table& t = tables_[static_cast<std::size_t>(trials) % kSlots];
-  if (t.trials != trials || t.probability != probability) {
-    t.trials = trials;
-    t.probability = probability;
-    t.odds = q / (1.0 - q);
-    t.pmf.assign(1, std::exp(n * std::log1p(-q)));
-    t.cumulative.assign(1, t.pmf[0]);
-  }
-  // binomial()'s sequential search, reading the sums it forms from the table.
-  const double u = rng.uniform01();
+  t.trials = trials;
+  t.probability = probability;
+  t.mirrored = mirrored;
+  t.odds = q / (1.0 - q);
+  t.pmf.assign(1, std::exp(n * std::log1p(-q)));
+  t.cumulative.assign(1, t.pmf[0]);
+  return search(t, rng.uniform01());
+}
+
+void BinomialDraws::extend(Table& t, std::size_t i) {
+  const auto count = static_cast<std::int64_t>(i);
+  t.pmf.push_back(t.pmf[i] * (static_cast<double>(t.trials - count) / static_cast<double>(count + 1) * t.odds));
+  t.cumulative.push_back(t.cumulative[i] + t.pmf.back());
+}
+
+std::int64_t BinomialDraws::search(Table& t, double u) {
+  // binomial()'s sequential search, reading the sums it forms from the table
+  // and adding the ones it has not formed yet.
   std::int64_t count = 0;
-  for (auto i = std::size_t{0}; u >= t.cumulative[i] && count < trials && t.pmf[i] > 0.0; ++i) {
-    if (i + 1 == t.pmf.size()) {
-      t.pmf.push_back(t.pmf[i] * (static_cast<double>(trials - count) / static_cast<double>(count + 1) * t.odds));
-      t.cumulative.push_back(t.cumulative[i] + t.pmf.back());
-    }
+  for (auto i = std::size_t{0}; u >= t.cumulative[i] && count < t.trials && t.pmf[i] > 0.0; ++i) {
+    if (i + 1 == t.pmf.size()) extend(t, i);
     ++count;
   }
-  return mirrored ? trials - count : count;
+  return t.mirrored ? t.trials - count : count;
 }
 
 }  // namespace gpusim

@@ -50,6 +50,7 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <string_view>
 #include <vector>
 
@@ -162,10 +163,13 @@ class BinomialDraws {
  private:
   struct Table {
     std::int64_t trials = -1;
-    double probability = -1.0;
+    double probability = std::numeric_limits<double>::quiet_NaN();  // equal to none: no table yet
+    bool mirrored = false;  // drawn for 1 − probability
     double odds = 0.0;
     std::vector<double> pmf, cumulative;  // P(K = i) and P(K ≤ i) for i = 0, 1, … as far as drawn
   };
+  static std::int64_t search(Table& t, double u);
+  static void extend(Table& t, std::size_t i);  // P(K = i + 1) and P(K ≤ i + 1) from term i
   static constexpr std::size_t kSlots = 64;  // tables, by trials mod 64
   std::array<Table, kSlots> tables_;
 };

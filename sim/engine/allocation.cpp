@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <string_view>
 
 #include "models/random.hpp"
 #include "sim/engine/stages.hpp"
@@ -112,15 +113,18 @@ ContractPlan build_contracts(const ScenarioSpec& s, const std::vector<Pool>& poo
   ContractPlan plan;
   std::vector<ContractRun>& out = plan.runs;
   const double run_start = static_cast<double>(s.time.start);
+  std::map<std::string_view, std::size_t> pool_index;  // pools by name (the first of a name)
+  for (std::size_t i = pools.size(); i-- > 0;) pool_index[pools[i].spec->name] = i;
   auto add = [&](const ContractSpec& c, const char* list, std::size_t index_in_list) {
     const std::string key = std::string(list) + "." + c.name;
     ContractRun r;
     r.spec = &c;
     r.list = list;
     r.result = plan.results++;
-    const auto it = std::find_if(pools.begin(), pools.end(), [&](const Pool& p) { return p.spec->name == c.pool; });
-    if (it == pools.end()) throw ModelError(key + ".pool", "no pool '" + c.pool + "'");
-    r.pool = static_cast<std::size_t>(it - pools.begin());
+    const auto found = pool_index.find(c.pool);
+    if (found == pool_index.end()) throw ModelError(key + ".pool", "no pool '" + c.pool + "'");
+    r.pool = found->second;
+    const auto it = pools.begin() + static_cast<std::ptrdiff_t>(r.pool);
     const HourStamp start = c.start.value_or(s.time.start);
     r.start = static_cast<double>(start);
     r.end = c.term ? end_of_span(start, *c.term, s.time.year) : static_cast<double>(c.end.value_or(s.time.end));

@@ -298,11 +298,18 @@ void calendar_cuts(const Grid& g, std::vector<Index>& cuts) {
   }
 }
 
+// Whether a pool is kept per step (drawn failures or demand noise): then every
+// step is a segment of its own.
+bool any_per_step(const std::vector<Pool>& pools) {
+  return std::any_of(pools.begin(), pools.end(), [](const Pool& p) { return !p.on_runs(); });
+}
+
 // The segment engine's segments: every run's ends (pools, allocation, money)
 // and every instant where an input of the power, energy and summary stages
 // changes (docs/model.md "The segment engine").
 Segments segment_grid(const ScenarioSpec& s, const Grid& g, const SiteSeries& sites, const std::vector<Pool>& pools,
                       const Allocation& allocation, const MoneyRuns& money) {
+  if (any_per_step(pools)) return every_step(g.n);
   std::vector<Index> cuts;
   for (const Pool& p : pools) {
     cuts.insert(cuts.end(), p.cuts.begin(), p.cuts.end());
@@ -369,7 +376,8 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
   if (r.segment_engine) {
     std::vector<Index> pool_cuts;
     for (const Pool& p : pools) pool_cuts.insert(pool_cuts.end(), p.cuts.begin(), p.cuts.end());
-    money = money_runs(s, g, segments_between(std::move(pool_cuts), g.n), pools, plan, allocation, r);
+    money = money_runs(s, g, any_per_step(pools) ? every_step(g.n) : segments_between(std::move(pool_cuts), g.n), pools,
+                       plan, allocation, r);
     seg = segment_grid(s, g, sites, pools, allocation, money);
   } else {
     seg = every_step(g.n);

@@ -21,6 +21,21 @@ double step_average(const CountCurve& curve, const Grid& g, Index k) {
   return curve.integral(g.t0(k), g.t1(k)) / g.dt;
 }
 
+// Every step's average: step_average, its full steps of a constant count at
+// once (the same value in each: count × step ÷ step).
+void fill_step_averages(const CountCurve& curve, const Grid& g, ArrayXd& out) {
+  const auto& pts = curve.points();
+  if (pts.size() != 1) {
+    for (Index k = 0; k < g.n; ++k) out[k] = step_average(curve, g, k);
+    return;
+  }
+  const auto [first, last] = g.range(pts.front().t, g.end());  // the steps it overlaps
+  out.head(first).setZero();
+  for (Index k = first; k < std::min(last, first + 1); ++k) out[k] = step_average(curve, g, k);
+  if (first + 1 < last) out.segment(first + 1, last - first - 1).setConstant(step_average(curve, g, first + 1));
+  out.tail(g.n - std::max(last, first)).setZero();
+}
+
 const GpuModelSpec& gpu_of(const ScenarioSpec& s, const FleetSpec& f) {
   for (const auto& g : s.catalog)
     if (g.id == f.gpu) return g;
@@ -90,9 +105,7 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
     p.installed.resize(g.n);
     p.available.resize(g.n);
     p.busy.setZero(g.n);
-    if (on_runs)  // the segment engine's pool kept per step: every step a run of its own
-      for (Index k = 0; k <= g.n; ++k) p.cuts.push_back(k);
-    for (Index k = 0; k < g.n; ++k) p.installed[k] = step_average(p.curve, g, k);
+    fill_step_averages(p.curve, g, p.installed);
     if (!s.seed || p.spec->afr == 0.0) {
       // Expected values: the share down is afr × repair ÷ year.
       if (p.spec->afr == 0.0) p.available = p.installed;
@@ -111,18 +124,26 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
     std::vector<double> returning(static_cast<std::size_t>(repair_steps), 0.0);
     BinomialDraws failures;  // binomial()'s counts, its sums kept per number of GPUs up
     double down = 0.0;
-    for (Index k = 0; k < g.n; ++k) {
-      double& slot = returning[static_cast<std::size_t>(k % repair_steps)];
+    double prob = 0.0, prob_year_hours = 0.0;  // the failure probability, for this year length
+    const auto slots = static_cast<std::size_t>(repair_steps);
+    for (Index k = 0, at = 0; k < g.n; ++k) {  // at = k mod repair_steps
+      const std::size_t this_slot = static_cast<std::size_t>(at), next = this_slot + 1 == slots ? 0 : this_slot + 1;
+      double& slot = returning[this_slot];
       down -= slot;  // back from repair
       slot = 0.0;
       down = std::min(std::max(down, 0.0), p.installed[k]);
       const double up = p.installed[k] - down;
-      const double prob = std::min(1.0, p.spec->afr * g.dt / g.year_hours[k]);
-      const double failed = static_cast<double>(failures.draw(rng, static_cast<std::int64_t>(std::floor(up)), prob));
+      if (g.year_hours[k] != prob_year_hours) {
+        prob_year_hours = g.year_hours[k];
+        prob = std::min(1.0, p.spec->afr * g.dt / prob_year_hours);
+      }
+      // ⌊up⌋ (up ≥ 0: the conversion truncates, the same as the floor).
+      const double failed = static_cast<double>(failures.draw(rng, static_cast<std::int64_t>(up), prob));
       down += failed;
       slot = failed;
-      const double oldest = returning[static_cast<std::size_t>((k + 1) % repair_steps)];
+      const double oldest = returning[next];
       p.available[k] = std::max(0.0, p.installed[k] - down + (1.0 - last_share) * oldest);
+      at = static_cast<Index>(next);
     }
   }
   return pools;

@@ -123,13 +123,16 @@ struct Allocator {
 };
 
 // What is left of a pool kept per step (drawn failures, or a noisy contract
-// on it): the step averages in a segment tree that holds each range's min, max
-// and Σ and lowers a range by a constant or sets it to 0 lazily; the rise
-// within the steps where it is not 0, the shape in the steps it is not linear within.
+// on it): the step averages in blocks of 32 steps, each with its min and max
+// and what is still to be taken off all its steps (a constant, after setting
+// them to 0), so a demand that fits a whole block, or takes all of it, costs
+// one comparison there; the rise within the steps where it is not 0, the
+// shape in the steps it is not linear within.
 class StepLeft {
  public:
-  StepLeft(const Pool& pool, const Grid& g, bool drawn) : n_(g.n), nodes_(4 * static_cast<std::size_t>(std::max<Index>(g.n, 1))) {
-    if (n_ > 0) build(1, 0, n_, pool.available);
+  StepLeft(const Pool& pool, const Grid& g, bool drawn)
+      : v_(pool.available), blocks_(static_cast<std::size_t>((g.n + kBlock - 1) / kBlock)) {
+    for (std::size_t b = 0; b < blocks_.size(); ++b) refresh(b);
     if (drawn) return;  // a constant within each step
     std::vector<Index> inside;
     steps_with_points_inside(pool.curve, g, 0, g.n, inside);
@@ -140,8 +143,15 @@ class StepLeft {
         if (!shaped.count(k) && available_linear(pool, g, k, false, r) && r != 0.0) rise[k] = r;
       }
   }
-  double at(Index k) { return point(1, 0, n_, k, nullptr); }
-  void set(Index k, double v) { point(1, 0, n_, k, &v); }
+  double at(Index k) {
+    settle(block_of(k));
+    return v_[k];
+  }
+  void set(Index k, double x) {
+    settle(block_of(k));
+    v_[k] = x;
+    refresh(block_of(k));
+  }
   double rise_at(Index k) const {
     const auto it = rise.find(k);
     return it == rise.end() ? 0.0 : it->second;
@@ -169,121 +179,94 @@ class StepLeft {
     if (s != shaped.end()) k = std::min(k, s->first);
     return k;
   }
-  // A demand of w in each step of [p, q), none of which has a rise or shape:
-  // fit(a, b) for the ranges where w ≤ left in every step (left lowered by w),
-  // empty(a, b) where left is 0, took(k, l) for each other step where w ≥ left
-  // (it gets left, l; left becomes 0). Σ and comparisons range by range: only
-  // the ranges where w − left changes sign are split, down to single steps.
+  // A demand of w in each step of [p, q), none of which has a rise or shape,
+  // in order of steps: fit(a, b) for steps where w ≤ left (left lowered by w),
+  // empty(a, b) for a block with nothing left (it gets 0), took(a, values,
+  // count) for steps where w > left (it gets left; left becomes 0). A whole
+  // block decides at once from its min and max; only the blocks where
+  // w − left changes sign go step by step.
   template <class Fit, class Empty, class Took>
   void take(Index p, Index q, double w, Fit& fit, Empty& empty, Took& took) {
-    if (p < q) take(1, 0, n_, p, q, w, fit, empty, took);
+    for (Index k = p; k < q;) {
+      const std::size_t b = block_of(k);
+      Block& x = blocks_[b];
+      const Index end = std::min(q, static_cast<Index>(b + 1) * kBlock);
+      const bool whole = k == static_cast<Index>(b) * kBlock && end == std::min(v_.size(), static_cast<Index>(b + 1) * kBlock);
+      if (whole && w <= x.min) {  // fits in every step
+        x.min -= w;
+        x.max -= w;
+        x.taken += w;
+        fit(k, end);
+      } else if (whole && x.max <= 0.0) {  // nothing left: it gets 0 (left stays as it is)
+        empty(k, end);
+      } else if (whole && w >= x.max) {  // takes all in every step
+        settle(b);
+        took(k, &v_[k], end - k);
+        x = Block{0.0, 0.0, 0.0, true};
+      } else {
+        settle(b);
+        for (Index j = k; j < end; ++j) {
+          if (w <= v_[j]) {
+            v_[j] -= w;
+            fit(j, j + 1);
+          } else {
+            took(j, &v_[j], 1);
+            v_[j] = 0.0;
+          }
+        }
+        refresh(b);
+      }
+      k = end;
+    }
   }
 
   std::map<Index, double> rise;
   std::map<Index, StepShape> shaped;
 
  private:
-  struct Node {
-    double min = 0.0, max = 0.0, sum = 0.0, add = 0.0;
-    bool zero = false;  // pending: set to 0 (before add)
+  static constexpr Index kBlock = 32;
+  struct Block {
+    double min = 0.0, max = 0.0;
+    double taken = 0.0;  // still to take off every step of the block
+    bool zero = false;   // its steps are 0 (before `taken`)
   };
-  Index n_;
-  std::vector<Node> nodes_;
+  ArrayXd v_;  // each step's value, up to its block's pending zero and `taken`
+  std::vector<Block> blocks_;
 
-  void build(std::size_t i, Index l, Index r, const ArrayXd& v) {
-    if (r - l == 1) {
-      nodes_[i].min = nodes_[i].max = nodes_[i].sum = v[l];
-      return;
-    }
-    const Index m = (l + r) / 2;
-    build(2 * i, l, m, v);
-    build(2 * i + 1, m, r, v);
-    pull(i);
+  static std::size_t block_of(Index k) { return static_cast<std::size_t>(k / kBlock); }
+  std::pair<Index, Index> steps_of(std::size_t b) const {
+    const Index lo = static_cast<Index>(b) * kBlock;
+    return {lo, std::min(v_.size(), lo + kBlock)};
   }
-  void pull(std::size_t i) {
-    Node& x = nodes_[i];
-    const Node &a = nodes_[2 * i], &b = nodes_[2 * i + 1];
-    x.min = std::min(a.min, b.min);
-    x.max = std::max(a.max, b.max);
-    x.sum = a.sum + b.sum;
+  void settle(std::size_t b) {
+    Block& x = blocks_[b];
+    if (!x.zero && x.taken == 0.0) return;
+    const auto [lo, hi] = steps_of(b);
+    for (Index k = lo; k < hi; ++k) v_[k] = (x.zero ? 0.0 : v_[k]) - x.taken;
+    x.zero = false;
+    x.taken = 0.0;
   }
-  void make_zero(std::size_t i) { nodes_[i] = Node{0.0, 0.0, 0.0, 0.0, true}; }
-  void lower(std::size_t i, Index len, double d) {
-    Node& x = nodes_[i];
-    x.min -= d;
-    x.max -= d;
-    x.sum -= d * static_cast<double>(len);
-    x.add += d;
-  }
-  void push(std::size_t i, Index l, Index r) {
-    Node& x = nodes_[i];
-    const Index m = (l + r) / 2;
-    if (x.zero) {
-      make_zero(2 * i);
-      make_zero(2 * i + 1);
-      x.zero = false;
-    }
-    if (x.add != 0.0) {
-      lower(2 * i, m - l, x.add);
-      lower(2 * i + 1, r - m, x.add);
-      x.add = 0.0;
-    }
-  }
-  double point(std::size_t i, Index l, Index r, Index k, const double* v) {
-    if (r - l == 1) {
-      if (v) nodes_[i] = Node{*v, *v, *v, 0.0, false};
-      return nodes_[i].sum;
-    }
-    push(i, l, r);
-    const Index m = (l + r) / 2;
-    const double out = k < m ? point(2 * i, l, m, k, v) : point(2 * i + 1, m, r, k, v);
-    if (v) pull(i);
-    return out;
-  }
-  template <class Empty, class Took>
-  void collect(std::size_t i, Index l, Index r, Empty& empty, Took& took) {
-    const Node& x = nodes_[i];
-    if (x.max <= 0.0 && x.min >= 0.0) return empty(l, r);
-    if (r - l == 1) return took(l, x.sum);
-    push(i, l, r);
-    const Index m = (l + r) / 2;
-    collect(2 * i, l, m, empty, took);
-    collect(2 * i + 1, m, r, empty, took);
-  }
-  template <class Fit, class Empty, class Took>
-  void take(std::size_t i, Index l, Index r, Index p, Index q, double w, Fit& fit, Empty& empty, Took& took) {
-    if (r <= p || q <= l) return;
-    const Node& x = nodes_[i];
-    if (p <= l && r <= q) {
-      if (w <= x.min) {
-        lower(i, r - l, w);
-        return fit(l, r);
-      }
-      if (x.max <= 0.0) return empty(l, r);
-      if (w >= x.max) {
-        collect(i, l, r, empty, took);
-        return make_zero(i);
-      }
-    }
-    push(i, l, r);
-    const Index m = (l + r) / 2;
-    take(2 * i, l, m, p, q, w, fit, empty, took);
-    take(2 * i + 1, m, r, p, q, w, fit, empty, took);
-    pull(i);
+  void refresh(std::size_t b) {
+    const auto [lo, hi] = steps_of(b);
+    Block& x = blocks_[b];
+    x.min = v_.segment(lo, hi - lo).minCoeff();
+    x.max = v_.segment(lo, hi - lo).maxCoeff();
   }
 };
 
-// A step a contract's demand has on its own (a pool kept per step): want w
-// (before noise), what it got.
-struct StepTaken {
-  Index k;
-  double want, got;
+// Steps where what a contract gets is not linear (a pool kept per step): from
+// step k0 on, `count` steps, each asking for `want` and getting the next
+// `count` values of a buffer, from `got` on.
+struct StepSpan {
+  Index k0 = 0, count = 0;
+  double want = 0.0;
+  std::size_t got = 0;
 };
 
 // Contract c against a pool kept per step (the step engine's rule, step by
 // step only where it must be: noise, `gpus: all`, a rising demand, a step with
 // a rise or shape left by an earlier contract): pieces where what it gets is
-// linear, `steps` where it is not.
+// linear, spans of steps (what it got in `values`) where it is not.
 struct PerStepAllocator {
   const ScenarioSpec& s;
   const EngineOptions& options;
@@ -293,7 +276,8 @@ struct PerStepAllocator {
   bool pool_drawn;
   StepLeft& L;
   std::vector<Piece>& pieces;
-  std::vector<StepTaken>& steps;
+  std::vector<StepSpan>& spans;
+  std::vector<double>& values;
   std::vector<Index> inside = {};  // steps its demand is not linear within (edges, its curve's points)
 
   // Appends a piece, merging it into the last when both are the same constant (want and got).
@@ -337,7 +321,8 @@ struct PerStepAllocator {
       L.set_rise(k, 0.0);
     }
     L.set(k, l - got);
-    steps.push_back({k, w, got});
+    spans.push_back({k, 1, w, values.size()});
+    values.push_back(got);
   }
 
   bool uneven_want(Index k) const { return std::binary_search(inside.begin(), inside.end(), k); }
@@ -373,7 +358,10 @@ struct PerStepAllocator {
     }
     auto fit = [&](Index a, Index b) { piece(want_part(a, b), want_part(a, b)); };
     auto empty = [&](Index a, Index b) { piece(want_part(a, b), Run{a, b}); };
-    auto took = [&](Index k, double l) { steps.push_back({k, current->at(k), l}); };
+    auto took = [&](Index k, const double* got, Index count) {
+      spans.push_back({k, count, current->a, values.size()});
+      values.insert(values.end(), got, got + count);
+    };
     for (const Run& W : want) {
       current = &W;
       const bool even = W.k1 - W.k0 >= 2 && W.b == 0.0 && W.s == 0.0;
@@ -433,7 +421,8 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
   out.billing.resize(contracts.size());
   const double dt = g.dt;
   std::vector<Piece> pieces;
-  std::vector<StepTaken> taken;
+  std::vector<StepSpan> spans;
+  std::vector<double> span_values;
   std::vector<Run> rest, spliced;
   for (std::size_t ci = 0; ci < contracts.size(); ++ci) {
     const ContractRun& c = contracts[ci];
@@ -455,9 +444,10 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
         [](Index, double& rise) { return rise = 0.0, true; });  // Allocator checks its one-step runs
 
     pieces.clear();
-    taken.clear();
+    spans.clear();
+    span_values.clear();
     if (step_left[c.pool]) {
-      PerStepAllocator{s, options, g, c, pool, drawn_available(s, pool), *step_left[c.pool], pieces, taken}(k0, k1, want);
+      PerStepAllocator{s, options, g, c, pool, drawn_available(s, pool), *step_left[c.pool], pieces, spans, span_values}(k0, k1, want);
     } else {
       // Against what is left: the pool's run holding k0, and on.
       std::vector<Run>& lr = left[c.pool];
@@ -521,23 +511,31 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
         if (prepaid) revenue[k - k0] = step_revenue;
       }
     }
-    // The steps it has on their own (a pool kept per step): the series step by step.
-    for (const StepTaken& t : taken) {
-      want_sum += t.want;
-      got_sum += t.got;
-      const double busy = t.got * activity, billed_hours = t.got * billed_share * dt;
-      const double price = varying ? step_price(c, g, t.k) : c.price, step_revenue = billed_hours * price;
-      steps_of(out.billed_steps)[t.k] += billed_hours;
-      steps_of(out.busy_steps)[t.k] += busy * dt;
-      steps_of(pool_busy_steps[c.pool])[t.k] += busy;
-      steps_of(out.revenue_steps)[t.k] += step_revenue;
-      if (reserved) steps_of(out.contracted_steps)[t.k] += t.want;
-      steps_of(reserved ? out.shortfall_steps : out.unserved_steps)[t.k] += (t.want - t.got) * dt;
-      if (varying) {
-        revenue_sum += step_revenue;
-        value += t.want * dt * price;
+    // The spans of steps it has on their own (a pool kept per step): the series step by step.
+    for (const StepSpan& sp : spans) {
+      const Eigen::Map<const ArrayXd> got(span_values.data() + sp.got, sp.count);
+      auto part = [&](ArrayXd& a) { return steps_of(a).segment(sp.k0, sp.count); };
+      want_sum += sp.want * static_cast<double>(sp.count);
+      got_sum += got.sum();
+      part(out.billed_steps) += got * (billed_share * dt);
+      part(out.busy_steps) += got * (activity * dt);
+      part(pool_busy_steps[c.pool]) += got * activity;
+      if (reserved) part(out.contracted_steps) += sp.want;
+      part(reserved ? out.shortfall_steps : out.unserved_steps) += (sp.want - got) * dt;
+      if (!varying) {
+        part(out.revenue_steps) += got * (billed_share * dt * c.price);
+        if (prepaid) revenue.segment(sp.k0 - k0, sp.count) = got * (billed_share * dt * c.price);
+        continue;
       }
-      if (prepaid) revenue[t.k - k0] = step_revenue;
+      ArrayXd& revenue_steps = steps_of(out.revenue_steps);
+      for (Index i = 0; i < sp.count; ++i) {
+        const Index k = sp.k0 + i;
+        const double price = step_price(c, g, k), step_revenue = got[i] * billed_share * dt * price;
+        revenue_steps[k] += step_revenue;
+        revenue_sum += step_revenue;
+        value += sp.want * dt * price;
+        if (prepaid) revenue[k - k0] = step_revenue;
+      }
     }
     const double billed_hours_sum = got_sum * billed_share * dt;
     if (!varying) {

@@ -195,7 +195,9 @@ struct Pool {
   // The step engine: per step, GPUs (averages). The segment engine leaves them
   // empty and keeps runs instead: installed and available between the pool's
   // cuts (its curve's points, a change of the year's length when afr > 0), and
-  // busy as allocation left it (one run per piece of a contract, overlapping).
+  // busy as allocation left it (one run per piece of a contract, overlapping);
+  // except a pool it keeps per step (per_step_pool: drawn failures or demand
+  // noise), which has the arrays and no cuts (every step is a segment then).
   ArrayXd installed, available, busy;
   std::vector<Index> cuts;
   std::vector<Run> installed_runs, available_runs, busy_runs;
