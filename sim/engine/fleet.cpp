@@ -212,9 +212,9 @@ void fleet_flows(const Segments& seg, const std::vector<Pool>& pools, Flows& f) 
     if (p.on_runs()) {
       installed.insert(installed.end(), p.installed_runs.begin(), p.installed_runs.end());
       available.insert(available.end(), p.available_runs.begin(), p.available_runs.end());
-    } else {
-      f.installed_gpus += steps_on(seg, p.installed);
-      f.available_gpus += steps_on(seg, p.available);
+    } else {  // per step: every step a segment (steps_on), added in place
+      f.installed_gpus.a += p.installed;
+      f.available_gpus.a += p.available;
     }
   }
   f.installed_gpus += runs_on(seg, installed);

@@ -191,7 +191,7 @@ EnergyTotals power_energy_stage(const ScenarioSpec& s, const Grid& g, const Segm
   std::vector<std::vector<Run>> it_runs(s.sites.size());
   for (const auto& p : pools) {
     if (!p.on_runs()) {
-      site_it[p.site] += steps_on(seg, p.power.it_power_w(p.available, p.busy));
+      site_it[p.site].a += p.power.it_power_w(p.available, p.busy);  // every step a segment (steps_on)
       out.server_wh += total(p.available) * p.power.overhead_w() * g.dt;
       continue;
     }

@@ -190,29 +190,44 @@ class StepLeft {
     for (Index k = p; k < q;) {
       const std::size_t b = block_of(k);
       Block& x = blocks_[b];
-      const Index end = std::min(q, static_cast<Index>(b + 1) * kBlock);
-      const bool whole = k == static_cast<Index>(b) * kBlock && end == std::min(v_.size(), static_cast<Index>(b + 1) * kBlock);
-      if (whole && w <= x.min) {  // fits in every step
-        x.min -= w;
-        x.max -= w;
-        x.taken += w;
+      const auto [lo, hi] = steps_of(b);
+      const Index end = std::min(q, hi);
+      const bool whole = k == lo && end == hi;
+      if (w <= x.min) {  // fits in every step
+        if (whole) {
+          x.min -= w;
+          x.max -= w;
+          x.taken += w;
+        } else {
+          settle(b);
+          v_.segment(k, end - k) -= w;
+          refresh(b);
+        }
         fit(k, end);
-      } else if (whole && x.max <= 0.0) {  // nothing left: it gets 0 (left stays as it is)
+      } else if (x.max <= 0.0) {  // nothing left: it gets 0 (left stays as it is)
         empty(k, end);
-      } else if (whole && w >= x.max) {  // takes all in every step
+      } else if (w >= x.max) {  // takes all in every step
         settle(b);
         took(k, &v_[k], end - k);
-        x = Block{0.0, 0.0, 0.0, true};
-      } else {
+        if (whole) {
+          x = Block{0.0, 0.0, 0.0, true};
+        } else {
+          v_.segment(k, end - k).setZero();
+          refresh(b);
+        }
+      } else {  // w − left changes sign in the block: its steps in runs of each kind
         settle(b);
-        for (Index j = k; j < end; ++j) {
+        for (Index j = k; j < end;) {
+          Index e = j;
           if (w <= v_[j]) {
-            v_[j] -= w;
-            fit(j, j + 1);
+            for (; e < end && w <= v_[e]; ++e) v_[e] -= w;
+            fit(j, e);
           } else {
-            took(j, &v_[j], 1);
-            v_[j] = 0.0;
+            for (; e < end && !(w <= v_[e]); ++e) {}
+            took(j, &v_[j], e - j);
+            v_.segment(j, e - j).setZero();
           }
+          j = e;
         }
         refresh(b);
       }
