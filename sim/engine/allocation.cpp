@@ -245,15 +245,7 @@ struct Left {
     rise[k] = r;
   }
   // Step k after a contract took from it: linear again, or kept as its shape.
-  void set_shape(Index k, StepShape&& shape) {
-    double r = 0.0;
-    if (shape.is_linear(r)) {
-      shaped.erase(k);
-      set_rise(k, r);
-    } else {
-      shaped[k] = std::move(shape);
-    }
-  }
+  void set_shape(Index k, StepShape&& shape) { set_left_shape(*this, k, std::move(shape)); }
 };
 
 Left left_of(const Pool& pool, const Grid& g, bool drawn) {

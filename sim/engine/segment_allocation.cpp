@@ -161,15 +161,7 @@ class StepLeft {
     else rise[k] = r;
   }
   // Step k after a contract took from it: linear again, or kept as its shape.
-  void set_shape(Index k, StepShape&& shape) {
-    double r = 0.0;
-    if (shape.is_linear(r)) {
-      shaped.erase(k);
-      set_rise(k, r);
-    } else {
-      shaped[k] = std::move(shape);
-    }
-  }
+  void set_shape(Index k, StepShape&& shape) { set_left_shape(*this, k, std::move(shape)); }
   // The first step of [p, q) with a rise or a shape, else q.
   Index next_uneven(Index p, Index q) const {
     const auto r = rise.lower_bound(p);

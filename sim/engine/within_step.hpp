@@ -44,6 +44,20 @@ enum class Take { fits, takes_all, crossed };
 // min of the averages (want's with `fits`, left's with `takes_all`).
 Take take_within_step(const StepShape& want, StepShape& left, double& got_average);
 
+// Step k of what is left of a pool after a contract took from it (both
+// engines' Left: `shaped` and set_rise): linear again (with its rise), or kept
+// as its shape.
+template <class Left>
+void set_left_shape(Left& left, Index k, StepShape&& shape) {
+  double r = 0.0;
+  if (shape.is_linear(r)) {
+    left.shaped.erase(k);
+    left.set_rise(k, r);
+  } else {
+    left.shaped[k] = std::move(shape);
+  }
+}
+
 // Whether the pool's available GPUs are drawn per step (a constant within it).
 bool drawn_available(const ScenarioSpec& s, const Pool& pool);
 
