@@ -4,6 +4,7 @@
 #include "models/random.hpp"
 
 #include <cmath>
+#include <cstring>
 #include <numbers>
 #include <stdexcept>
 #include <string>
@@ -182,7 +183,7 @@ std::int64_t binomial(Rng& rng, std::int64_t trials, double probability) {
 }
 
 std::int64_t BinomialDraws::draw(Rng& rng, std::int64_t trials, double probability) {
-  Table& t = tables_[static_cast<std::size_t>(trials) % kSlots];
+  Table& t = tables_[slot(trials, probability)];
   if (t.trials == trials && t.probability == probability) {  // a table made (and checked) for these
     const double u = rng.uniform01();
     if (u < t.cumulative.back()) {
@@ -213,6 +214,12 @@ void BinomialDraws::extend(Table& t, std::size_t i) {
   const auto count = static_cast<std::int64_t>(i);
   t.pmf.push_back(t.pmf[i] * (static_cast<double>(t.trials - count) / static_cast<double>(count + 1) * t.odds));
   t.cumulative.push_back(t.cumulative[i] + t.pmf.back());
+}
+
+std::size_t BinomialDraws::slot(std::int64_t trials, double probability) {
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &probability, sizeof bits);
+  return static_cast<std::size_t>(mix64(static_cast<std::uint64_t>(trials) ^ bits) % kSlots);
 }
 
 std::int64_t BinomialDraws::search(Table& t, double u) {

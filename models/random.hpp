@@ -154,8 +154,9 @@ inline constexpr double kCountInversionMaxMean = 50.0;
 // cumulative probabilities P(K ≤ 0), P(K ≤ 1), … are the sums binomial()
 // forms, term by term in the same order; they are kept per (trials,
 // probability), extended only as far as a draw needs, so each later draw is one
-// uniform and a few comparisons. One object per stream of draws (not shared
-// between threads).
+// uniform and a few comparisons. A table depends only on (trials,
+// probability), so one object may serve several streams; not shared between
+// threads.
 class BinomialDraws {
  public:
   std::int64_t draw(Rng& rng, std::int64_t trials, double probability);
@@ -168,9 +169,10 @@ class BinomialDraws {
     double odds = 0.0;
     std::vector<double> pmf, cumulative;  // P(K = i) and P(K ≤ i) for i = 0, 1, … as far as drawn
   };
+  static std::size_t slot(std::int64_t trials, double probability);
   static std::int64_t search(Table& t, double u);
   static void extend(Table& t, std::size_t i);  // P(K = i + 1) and P(K ≤ i + 1) from term i
-  static constexpr std::size_t kSlots = 64;  // tables, by trials mod 64
+  static constexpr std::size_t kSlots = 256;  // tables, by a hash of (trials, probability)
   std::array<Table, kSlots> tables_;
 };
 

@@ -80,6 +80,9 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
                            std::to_string(p.power.full_load_w()) + " W at full load); give a count");
     p.curve = CountCurve::constant_from(static_cast<double>(s.time.start), n);
   }
+  // Drawn failures: binomial()'s counts, its sums kept per (GPUs up, probability),
+  // shared by the pools (a table depends on nothing else; pools of the same size share them).
+  BinomialDraws failures;
   for (std::size_t i = 0; i < pools.size(); ++i) {
     Pool& p = pools[i];
     p.purchases = purchases_of(p.curve);
@@ -122,7 +125,6 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
     // The oldest failures still down come back during the step, down this share of it.
     const double last_share = std::clamp(repair - static_cast<double>(repair_steps - 1), 0.0, 1.0);
     std::vector<double> returning(static_cast<std::size_t>(repair_steps), 0.0);
-    BinomialDraws failures;  // binomial()'s counts, its sums kept per number of GPUs up
     double down = 0.0;
     double prob = 0.0, prob_year_hours = 0.0;  // the failure probability, for this year length
     const auto slots = static_cast<std::size_t>(repair_steps);

@@ -459,13 +459,13 @@ TEST(Random, BinomialEdgeCases) {
 // the same counts from the same stream, draw after draw, and the stream left
 // in the same state. Failures of a pool step after step (trials near 53,376,
 // p = 5% × 24 ÷ 8,760 and ÷ 8,784), mirrored draws (p > ½), the normal branch
-// (n·q ≥ 50), no trials or no chance, tables sharing a slot (trials 64 apart),
-// and tails far past what earlier draws formed.
+// (n·q ≥ 50), no trials or no chance, more tables than slots (2,000 values of
+// trials: tables replace each other), and tails far past what earlier draws formed.
 TEST(Random, BinomialDrawsGiveBinomialsCountsFromTheSameStream) {
   Rng reference(77), cached(77);
   BinomialDraws draws;
   std::uint64_t state = 5;
-  int differing_tables = 0;
+  int many_tables = 0;
   for (int i = 0; i < 200'000; ++i) {
     const std::uint64_t x = splitmix64_next(state);
     std::int64_t trials = 53'340 + static_cast<std::int64_t>(x % 40);
@@ -475,16 +475,16 @@ TEST(Random, BinomialDrawsGiveBinomialsCountsFromTheSameStream) {
       case 1: trials = 0; break;                         // nothing to draw
       case 2: p = 0.0; break;                            // no chance
       case 3: p = 0.01; break;                           // n·q ≈ 534: the normal branch
-      case 4: trials += 64; break;                       // the same slot as trials − 64
+      case 4: trials = 1000 + static_cast<std::int64_t>((x >> 24) % 2000); break;  // more tables than slots
       case 5: trials = 30; p = 0.5; break;               // far into the tail at times
       case 6: trials = 3; p = 0.999; break;              // mirrored, count = trials at times
       default: break;
     }
-    differing_tables += (x >> 16) % 16 == 4;
+    many_tables += (x >> 16) % 16 == 4;
     ASSERT_EQ(draws.draw(cached, trials, p), binomial(reference, trials, p)) << i << ": " << trials << ", " << p;
   }
   EXPECT_EQ(cached, reference);
-  EXPECT_GT(differing_tables, 1000);
+  EXPECT_GT(many_tables, 10000);
   EXPECT_THROW(draws.draw(cached, -1, 0.5), std::invalid_argument);
   EXPECT_THROW(draws.draw(cached, 10, 1.5), std::invalid_argument);
 }
