@@ -4,7 +4,6 @@
 #include "models/random.hpp"
 
 #include <cmath>
-#include <cstring>
 #include <numbers>
 #include <stdexcept>
 #include <string>
@@ -15,9 +14,6 @@ namespace {
 
 constexpr std::uint64_t kGoldenGamma = 0x9E3779B97F4A7C15ULL;  // 2^64 / φ, odd
 constexpr double kTwoPi = 2.0 * std::numbers::pi;
-constexpr double kTwoToMinus53 = 1.0 / 9007199254740992.0;  // 2^-53
-
-constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 void require(bool condition, const char* function, const char* message) {
   if (!condition) throw std::invalid_argument(std::string(function) + ": " + message);
@@ -27,12 +23,6 @@ void require(bool condition, const char* function, const char* message) {
 std::int64_t floor_to_count(double x) { return static_cast<std::int64_t>(std::floor(x)); }
 
 }  // namespace
-
-std::uint64_t mix64(std::uint64_t x) {
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
 
 std::uint64_t splitmix64_next(std::uint64_t& state) {
   state += kGoldenGamma;
@@ -65,21 +55,6 @@ Rng Rng::from_state(const State& state) {
   rng.state_ = state;
   return rng;
 }
-
-std::uint64_t Rng::next_u64() {
-  auto& s = state_;
-  const std::uint64_t result = rotl(s[1] * 5, 7) * 9;
-  const std::uint64_t t = s[1] << 17;
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl(s[3], 45);
-  return result;
-}
-
-double Rng::uniform01() { return static_cast<double>(next_u64() >> 11) * kTwoToMinus53; }
 
 double uniform(Rng& rng, double low, double high) {
   require(low <= high, "uniform", "needs low <= high");
@@ -182,19 +157,7 @@ std::int64_t binomial(Rng& rng, std::int64_t trials, double probability) {
   return mirrored ? trials - count : count;
 }
 
-std::int64_t BinomialDraws::draw(Rng& rng, std::int64_t trials, double probability) {
-  Table& t = tables_[slot(trials, probability)];
-  if (t.trials == trials && t.probability == probability) {  // a table made (and checked) for these
-    const double u = rng.uniform01();
-    if (u < t.cumulative.back()) {
-      // The search stops at the first i with u < P(K ≤ i) (every sum before the
-      // last one formed let it go on: count < trials and P(K = i) > 0 there).
-      std::int64_t count = 0;
-      while (u >= t.cumulative[static_cast<std::size_t>(count)]) ++count;
-      return t.mirrored ? trials - count : count;
-    }
-    return search(t, u);
-  }
+std::int64_t BinomialDraws::first_draw(Table& t, Rng& rng, std::int64_t trials, double probability) {
   require_binomial(trials, probability);
   const bool mirrored = probability > 0.5;
   const double q = mirrored ? 1.0 - probability : probability;
@@ -214,12 +177,6 @@ void BinomialDraws::extend(Table& t, std::size_t i) {
   const auto count = static_cast<std::int64_t>(i);
   t.pmf.push_back(t.pmf[i] * (static_cast<double>(t.trials - count) / static_cast<double>(count + 1) * t.odds));
   t.cumulative.push_back(t.cumulative[i] + t.pmf.back());
-}
-
-std::size_t BinomialDraws::slot(std::int64_t trials, double probability) {
-  std::uint64_t bits = 0;
-  std::memcpy(&bits, &probability, sizeof bits);
-  return static_cast<std::size_t>(mix64(static_cast<std::uint64_t>(trials) ^ bits) % kSlots);
 }
 
 std::int64_t BinomialDraws::search(Table& t, double u) {

@@ -49,6 +49,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <limits>
 #include <string_view>
@@ -62,7 +63,11 @@ std::uint64_t splitmix64_next(std::uint64_t& state);
 
 // The splitmix64 finaliser (a bijection on 64-bit words); splitmix64_next
 // returns mix64(state) after advancing it.
-std::uint64_t mix64(std::uint64_t x);
+constexpr std::uint64_t mix64(std::uint64_t x) {
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
 
 // A 64-bit name hash (FNV-1a) to turn a purpose such as "demand_noise" into a
 // stream purpose id. constexpr so the ids are fixed at compile time.
@@ -94,10 +99,21 @@ class Rng {
   static Rng from_state(const State& state);
 
   // The next 64 random bits.
-  std::uint64_t next_u64();
+  std::uint64_t next_u64() {
+    auto& s = state_;
+    const std::uint64_t result = std::rotl(s[1] * 5, 7) * 9;
+    const std::uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = std::rotl(s[3], 45);
+    return result;
+  }
 
   // A double uniform in [0, 1): the top 53 bits of next_u64() times 2^-53.
-  double uniform01();
+  double uniform01() { return static_cast<double>(next_u64() >> 11) * (1.0 / 9007199254740992.0); }
 
   const State& state() const { return state_; }
   bool operator==(const Rng&) const = default;
@@ -159,7 +175,18 @@ inline constexpr double kCountInversionMaxMean = 50.0;
 // threads.
 class BinomialDraws {
  public:
-  std::int64_t draw(Rng& rng, std::int64_t trials, double probability);
+  std::int64_t draw(Rng& rng, std::int64_t trials, double probability) {
+    Table& t = tables_[slot(trials, probability)];
+    if (t.trials != trials || t.probability != probability) return first_draw(t, rng, trials, probability);
+    // A table made (and its arguments checked) for these.
+    const double u = rng.uniform01();
+    if (!(u < t.cumulative.back())) return search(t, u);
+    // The search stops at the first i with u < P(K ≤ i) (every sum before the
+    // last one formed let it go on: count < trials and P(K = i) > 0 there).
+    std::int64_t count = 0;
+    while (u >= t.cumulative[static_cast<std::size_t>(count)]) ++count;
+    return t.mirrored ? trials - count : count;
+  }
 
  private:
   struct Table {
@@ -169,7 +196,11 @@ class BinomialDraws {
     double odds = 0.0;
     std::vector<double> pmf, cumulative;  // P(K = i) and P(K ≤ i) for i = 0, 1, … as far as drawn
   };
-  static std::size_t slot(std::int64_t trials, double probability);
+  static std::size_t slot(std::int64_t trials, double probability) {
+    return static_cast<std::size_t>(mix64(static_cast<std::uint64_t>(trials) ^ std::bit_cast<std::uint64_t>(probability)) %
+                                    kSlots);
+  }
+  std::int64_t first_draw(Table& t, Rng& rng, std::int64_t trials, double probability);
   static std::int64_t search(Table& t, double u);
   static void extend(Table& t, std::size_t i);  // P(K = i + 1) and P(K ≤ i + 1) from term i
   static constexpr std::size_t kSlots = 256;  // tables, by a hash of (trials, probability)
