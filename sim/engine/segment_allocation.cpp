@@ -301,7 +301,8 @@ struct PerStepAllocator {
     pieces.push_back({want, got});
   }
 
-  // One step k: demand w, rising by wr within the step unless `shaped_want` (its shape).
+  // One step k: demand w, rising by wr within the step (or, with uneven_want, as want_shape has it;
+  // under noise a constant within the step).
   void one_step(Index k, double w, double wr, bool uneven_want, bool noisy) {
     const double l = L.at(k);
     const auto it = L.shaped.find(k);
