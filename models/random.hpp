@@ -51,6 +51,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string_view>
 #include <vector>
@@ -197,8 +198,9 @@ class BinomialDraws {
     std::vector<double> pmf, cumulative;  // P(K = i) and P(K ≤ i) for i = 0, 1, … as far as drawn
   };
   static std::size_t slot(std::int64_t trials, double probability) {
-    return static_cast<std::size_t>(mix64(static_cast<std::uint64_t>(trials) ^ std::bit_cast<std::uint64_t>(probability)) %
-                                    kSlots);
+    std::uint64_t bits = 0;  // the probability's bits (std::bit_cast: not in every standard library yet)
+    std::memcpy(&bits, &probability, sizeof bits);
+    return static_cast<std::size_t>(mix64(static_cast<std::uint64_t>(trials) ^ bits) % kSlots);
   }
   std::int64_t first_draw(Table& t, Rng& rng, std::int64_t trials, double probability);
   static std::int64_t search(Table& t, double u);
