@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -32,6 +33,27 @@ std::vector<std::pair<std::string, double>> flatten_scalars(const Json& summary)
 std::vector<std::pair<std::string, std::optional<double>>> flatten_all(const Json& summary);
 // The valid metric names of a summary (null ones too), for headers and messages.
 std::vector<std::string> metric_names(const Json& summary);
+
+// Every scalar of the summary without building its JSON: exactly
+// flatten_all(summary_json(r))'s names, order and values (null as nullopt),
+// the names one after another in one string (what a Monte Carlo run keeps and
+// compares with run 0's). Both come from one description of the summary.
+struct SummaryCells {
+  std::string names;                    // every name, one after another
+  std::vector<std::size_t> name_ends;   // where each name ends in `names`
+  std::vector<std::optional<double>> values;
+
+  std::size_t size() const { return name_ends.size(); }
+  std::string_view name(std::size_t i) const {
+    const std::size_t begin = i == 0 ? 0 : name_ends[i - 1];
+    return std::string_view(names).substr(begin, name_ends[i] - begin);
+  }
+  // The same names in the same order (a memory comparison, no string per name).
+  bool same_names(const SummaryCells& other) const { return name_ends == other.name_ends && names == other.names; }
+  // As flatten_all gives them.
+  std::vector<std::pair<std::string, std::optional<double>>> pairs() const;
+};
+SummaryCells summary_cells(const Results& r);
 
 // A result's name in words, for chart titles and legends, and its unit apart:
 // finance.npv_usd → {"NPV", "USD"}, finance.operating_margin → {"Operating
