@@ -38,7 +38,9 @@ void place_ranks(double* first, double* last, double* base, const std::size_t* r
 }
 
 // Percentiles by linear interpolation between order statistics (each q in
-// [0, 1]); reorders `values`.
+// [0, 1], ascending): the ranks below each position placed by place_ranks, the
+// rank above each the least of what lies between it and the next placed rank.
+// Reorders `values`.
 template <std::size_t N>
 std::array<double, N> percentiles(std::span<double> values, const std::array<double, N>& qs) {
   std::array<double, N> out;
@@ -46,20 +48,27 @@ std::array<double, N> percentiles(std::span<double> values, const std::array<dou
     out.fill(std::nan(""));
     return out;
   }
+  const std::size_t n = values.size();
   std::array<double, N> positions;
-  std::array<std::size_t, 2 * N> ranks;
+  std::array<std::size_t, N> ranks;
   for (std::size_t k = 0; k < N; ++k) {
-    positions[k] = qs[k] * static_cast<double>(values.size() - 1);
-    ranks[2 * k] = static_cast<std::size_t>(std::floor(positions[k]));
-    ranks[2 * k + 1] = std::min(ranks[2 * k] + 1, values.size() - 1);
+    positions[k] = qs[k] * static_cast<double>(n - 1);
+    ranks[k] = static_cast<std::size_t>(std::floor(positions[k]));
   }
-  std::sort(ranks.begin(), ranks.end());
   const auto ranks_end = std::unique(ranks.begin(), ranks.end());
-  place_ranks(values.data(), values.data() + values.size(), values.data(), ranks.data(), &*ranks_end);
+  place_ranks(values.data(), values.data() + n, values.data(), ranks.data(), &*ranks_end);
   for (std::size_t k = 0; k < N; ++k) {
     const std::size_t lo = static_cast<std::size_t>(std::floor(positions[k]));
-    const std::size_t hi = std::min(lo + 1, values.size() - 1);
-    out[k] = values[lo] + (positions[k] - static_cast<double>(lo)) * (values[hi] - values[lo]);
+    double above = values[lo];
+    if (lo + 1 < n) {
+      // Everything after lo up to the next placed rank (or the end) is at least
+      // values[lo] and at most that rank's value: the least of it is rank lo + 1.
+      const auto next = std::upper_bound(ranks.begin(), ranks_end, lo);
+      const std::size_t stop = next == ranks_end ? n : *next + 1;
+      above = *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(lo + 1),
+                                values.begin() + static_cast<std::ptrdiff_t>(stop));
+    }
+    out[k] = values[lo] + (positions[k] - static_cast<double>(lo)) * (above - values[lo]);
   }
   return out;
 }
@@ -174,8 +183,12 @@ MetricStats stats_of(std::string name, std::span<double> v) {
   s.name = std::move(name);
   s.count = v.size();
   if (v.empty()) return s;
-  double sum = 0;
-  for (double x : v) sum += x;
+  double sum = 0, smallest = v.front(), largest = v.front();
+  for (double x : v) {
+    sum += x;
+    smallest = std::min(smallest, x);
+    largest = std::max(largest, x);
+  }
   s.mean = sum / static_cast<double>(v.size());
   double ss = 0;
   for (double x : v) ss += (x - s.mean) * (x - s.mean);
@@ -183,9 +196,8 @@ MetricStats stats_of(std::string name, std::span<double> v) {
   // A metric the draws do not move has no spread: runs that differ by less
   // than 10⁻⁹ of its size differ by rounding (of sums, of a goal-seek's
   // tolerance), not by the draws. Its sd is 0 and its percentiles its mean.
-  const auto [smallest, largest] = std::minmax_element(v.begin(), v.end());
-  if (*largest - *smallest <= 1e-9 * std::max(std::fabs(*smallest), std::fabs(*largest))) {
-    if (*largest == *smallest) s.mean = v.front();  // exactly, not a sum ÷ n
+  if (largest - smallest <= 1e-9 * std::max(std::fabs(smallest), std::fabs(largest))) {
+    if (largest == smallest) s.mean = v.front();  // exactly, not a sum ÷ n
     s.sd = 0.0;
     s.p5 = s.p50 = s.p95 = s.mean;
     return s;
@@ -198,6 +210,37 @@ MetricStats stats_of(std::string name, std::span<double> v) {
 }
 
 }  // namespace
+
+std::vector<MetricStats> column_stats(const std::vector<std::string>& names,
+                                      const std::vector<std::vector<double>>& rows, unsigned threads) {
+  // Columns in chunks, each chunk a job (threads share them; each writes its
+  // own slot, joined in order), a chunk's columns 32 at a time: four cache
+  // lines of each row per block.
+  constexpr std::size_t kBlock = 32, kChunk = 64 * kBlock;
+  const std::size_t chunks = (names.size() + kChunk - 1) / kChunk;
+  std::vector<std::vector<MetricStats>> chunk_stats(chunks);
+  parallel_for(chunks, threads, [&](std::size_t chunk) {
+    std::vector<double> gathered(kBlock * rows.size());
+    const std::size_t chunk_end = std::min(names.size(), (chunk + 1) * kChunk);
+    for (std::size_t first = chunk * kChunk; first < chunk_end; first += kBlock) {
+      const std::size_t width = std::min(kBlock, chunk_end - first);
+      for (std::size_t r = 0; r < rows.size(); ++r)
+        for (std::size_t k = 0; k < width; ++k) gathered[k * rows.size() + r] = rows[r][first + k];
+      for (std::size_t k = 0; k < width; ++k) {
+        // A column's values in run order, without the runs where it is null.
+        const auto begin = gathered.begin() + static_cast<std::ptrdiff_t>(k * rows.size());
+        const auto end = std::remove_if(begin, begin + static_cast<std::ptrdiff_t>(rows.size()),
+                                        [](double v) { return std::isnan(v); });
+        if (end != begin) chunk_stats[chunk].push_back(stats_of(names[first + k], std::span(begin, end)));
+      }
+    }
+  });
+  std::vector<MetricStats> out;
+  out.reserve(names.size());
+  for (auto& stats : chunk_stats)
+    for (auto& m : stats) out.push_back(std::move(m));
+  return out;
+}
 
 std::vector<std::string> default_fan_series() { return {"revenue_usd", "net_income_usd", "cumulative_cash_usd"}; }
 
@@ -337,20 +380,7 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
     res.drawn_values.push_back(std::move(o.drawn_values));
   }
   if (rows_are_values) {
-    // Eight columns at a time: one cache line of each run's row per block.
-    constexpr std::size_t kBlock = 8;
-    const std::size_t run_count = res.results.size();
-    std::vector<double> gathered(kBlock * run_count);
-    for (std::size_t first = 0; first < order.size(); first += kBlock) {
-      const std::size_t width = std::min(kBlock, order.size() - first);
-      std::array<std::size_t, kBlock> counts{};
-      for (const auto& row : res.results)
-        for (std::size_t k = 0; k < width; ++k)
-          if (const double v = row[first + k]; !std::isnan(v)) gathered[k * run_count + counts[k]++] = v;
-      for (std::size_t k = 0; k < width; ++k)
-        if (counts[k] > 0)
-          res.metrics.push_back(stats_of(order[first + k], std::span(gathered).subspan(k * run_count, counts[k])));
-    }
+    res.metrics = column_stats(order, res.results, threads);
   } else {
     for (std::size_t c = 0; c < order.size(); ++c)
       if (!column_values[c].empty()) res.metrics.push_back(stats_of(order[c], column_values[c]));
