@@ -421,8 +421,19 @@ Json monte_carlo_json(const MonteCarloResult& r) {
   Json metrics = Json::object();
   auto& entries = metrics.get_ref<Json::object_t&>();
   entries.reserve(r.metrics.size());
-  for (const auto& m : r.metrics)
-    entries.emplace_back(m.name, Json{{"mean", m.mean}, {"sd", m.sd}, {"p5", m.p5}, {"p50", m.p50}, {"p95", m.p95}, {"count", m.count}});
+  for (const auto& m : r.metrics) {
+    // Built in place, not from an initializer list (a temporary array per key).
+    Json stats = Json::object();
+    auto& fields = stats.get_ref<Json::object_t&>();
+    fields.reserve(6);
+    fields.emplace_back("mean", m.mean);
+    fields.emplace_back("sd", m.sd);
+    fields.emplace_back("p5", m.p5);
+    fields.emplace_back("p50", m.p50);
+    fields.emplace_back("p95", m.p95);
+    fields.emplace_back("count", m.count);
+    entries.emplace_back(m.name, std::move(stats));
+  }
   j["metrics"] = std::move(metrics);
   Json drawn = Json::object();
   for (std::size_t k = 0; k < r.uncertain_stats.size(); ++k) {

@@ -38,19 +38,33 @@ void describe_summary(const Results& r, const std::string& only, Out& out) {
     out.number("count_as_written", c.gpus ? std::optional<double>(*c.gpus / c.gpus_per_unit) : std::nullopt);
     out.number("count_gpus", c.gpus);
   };
+  // A group (an object) and a list of named objects, each with its fields.
+  const auto group = [&](const char* key, const auto& fields) {
+    if (!want(key)) return;
+    out.group(key);
+    fields();
+    out.end();
+  };
+  const auto list = [&](const char* key, const auto& items, const auto& fields) {
+    if (!want(key)) return;
+    out.list(key, items.size());
+    for (const auto& item : items) {
+      out.item(item.name);
+      fields(item);
+      out.end();
+    }
+    out.end();
+  };
   if (want("scenario")) out.text("scenario", r.scenario);
-  if (want("time")) {
-    out.group("time");
+  group("time", [&] {
     out.text("start", format_date(r.time.start));
     out.text("end", format_date(r.time.end));
     out.number("hours", m.hours);
     out.number("years", m.years);
     out.number("steps", m.steps);
     out.number("step_hours", r.time.step_hours);
-    out.end();
-  }
-  if (want("gpus")) {
-    out.group("gpus");
+  });
+  group("gpus", [&] {
     out.number("installed_avg", m.installed_avg);
     out.number("installed_end", m.installed_end);
     out.number("gpu_hours_installed", m.gpu_hours_installed);
@@ -60,26 +74,20 @@ void describe_summary(const Results& r, const std::string& only, Out& out) {
     out.number("shortfall_gpu_hours", m.shortfall_gpu_hours);
     out.number("gpu_hours_contracted", m.gpu_hours_contracted);
     out.number("unserved_gpu_hours", m.unserved_gpu_hours);
-    out.end();
-  }
-  if (want("utilization")) {
-    out.group("utilization");
+  });
+  group("utilization", [&] {
     out.number("billed", m.utilization_billed);
     out.number("busy", m.utilization_busy);
     out.number("available", m.utilization_available);
     out.number("contracted", m.utilization_contracted);
-    out.end();
-  }
-  if (want("power")) {
-    out.group("power");
+  });
+  group("power", [&] {
     out.number("it_avg_mw", m.it_avg_mw);
     out.number("it_peak_mw", m.it_peak_mw);
     out.number("facility_avg_mw", m.facility_avg_mw);
     out.number("facility_peak_mw", m.facility_peak_mw);
-    out.end();
-  }
-  if (want("energy")) {
-    out.group("energy");
+  });
+  group("energy", [&] {
     out.number("it_kwh", m.it_kwh);
     out.number("facility_kwh", m.facility_kwh);
     out.number("cost_usd", m.energy_cost_usd);
@@ -92,10 +100,8 @@ void describe_summary(const Results& r, const std::string& only, Out& out) {
     out.number("grid_cost_usd", m.energy_grid_cost_usd);
     out.number("co2_tonnes", m.co2_tonnes);
     out.number("co2_kg_per_gpu_hour", m.co2_kg_per_gpu_hour);
-    out.end();
-  }
-  if (want("finance")) {
-    out.group("finance");
+  });
+  group("finance", [&] {
     out.number("revenue_usd", m.revenue_usd);
     out.number("energy_cost_usd", m.energy_cost_usd);
     out.number("colocation_usd", m.colocation_usd);
@@ -131,115 +137,78 @@ void describe_summary(const Results& r, const std::string& only, Out& out) {
     out.number("book_value_end_usd", m.book_value_end_usd);
     out.number("terminal_value_usd", m.terminal_value_usd);
     out.number("npv_without_terminal_value_usd", m.npv_without_terminal_value_usd);
-    out.end();
+  });
+  list("customers", r.customers, [&](const CustomerResult& c) {
+    out.number("gpu_hours", c.gpu_hours);
+    out.number("revenue_usd", c.revenue_usd);
+    out.number("revenue_share", c.revenue_share);
+  });
+  if (r.solve) {
+    group("solve", [&] {
+      const SolveResult& s = *r.solve;
+      out.text("vary", s.vary);
+      out.number("value", s.value);
+      out.text("target", s.target);
+      out.number("achieved", s.achieved);
+      out.number("equals", s.target_value);
+      out.number("evaluations", s.evaluations);
+      if (s.derived_price_usd_per_gpu_hour) out.number("price_usd_per_gpu_hour", *s.derived_price_usd_per_gpu_hour);
+    });
   }
-  if (want("customers")) {
-    out.list("customers", r.customers.size());
-    for (const auto& c : r.customers) {
-      out.item(c.name);
-      out.number("gpu_hours", c.gpu_hours);
-      out.number("revenue_usd", c.revenue_usd);
-      out.number("revenue_share", c.revenue_share);
-      out.end();
-    }
-    out.end();
-  }
-  if (r.solve && want("solve")) {
-    const SolveResult& s = *r.solve;
-    out.group("solve");
-    out.text("vary", s.vary);
-    out.number("value", s.value);
-    out.text("target", s.target);
-    out.number("achieved", s.achieved);
-    out.number("equals", s.target_value);
-    out.number("evaluations", s.evaluations);
-    if (s.derived_price_usd_per_gpu_hour) out.number("price_usd_per_gpu_hour", *s.derived_price_usd_per_gpu_hour);
-    out.end();
-  }
-  if (want("contracts")) {
-    out.list("contracts", r.contracts.size());
-    for (const auto& c : r.contracts) {
-      out.item(c.name);
-      out.text("customer", c.customer);
-      out.text("kind", contract_kind_name(c.kind));
-      out.text("pool", c.pool);
-      out.number("price_usd_per_gpu_hour", c.price_usd_per_gpu_hour);
-      out.flag("price_derived_from_value", c.price_derived_from_value);
-      out.number("value_usd", c.value_usd);
-      out.number("contracted_gpu_hours", c.contracted_gpu_hours);
-      out.number("billed_gpu_hours", c.billed_gpu_hours);
-      out.number("busy_gpu_hours", c.busy_gpu_hours);
-      out.number("shortfall_gpu_hours", c.shortfall_gpu_hours);
-      out.number("revenue_usd", c.revenue_usd);
-      out.number("renewed_gpu_hours", c.renewed_gpu_hours);
-      out.number("prepayment_usd", c.prepayment_usd);
-      out.number("termination_fee_usd", c.termination_fee_usd);
-      count(c.count);
-      out.end();
-    }
-    out.end();
-  }
-  if (want("pools")) {
-    out.list("pools", r.pools.size());
-    for (const auto& p : r.pools) {
-      out.item(p.name);
-      out.text("gpu", p.gpu);
-      out.text("site", p.site);
-      out.number("installed_end", p.installed_end);
-      out.number("gpu_hours_installed", p.gpu_hours_installed);
-      out.number("gpu_hours_available", p.gpu_hours_available);
-      out.number("gpu_hours_busy", p.gpu_hours_busy);
-      out.number("capex_usd", p.capex_usd);
-      out.number("capex_per_gpu_usd", p.capex_per_gpu_usd);
-      out.number("depreciation_usd", p.depreciation_usd);
-      out.number("book_value_end_usd", p.book_value_end_usd);
-      out.number("fitted_count", p.fitted_count);
-      count(p.count);
-      out.end();
-    }
-    out.end();
-  }
-  if (want("sites")) {
-    out.list("sites", r.sites.size());
-    for (const auto& s : r.sites) {
-      out.item(s.name);
-      out.number("it_peak_mw", s.it_peak_mw);
-      out.number("facility_peak_mw", s.facility_peak_mw);
-      out.number("it_kwh", s.it_kwh);
-      out.number("facility_kwh", s.facility_kwh);
-      out.number("energy_cost_usd", s.energy_cost_usd);
-      out.number("ppa_kwh", s.ppa_kwh);
-      out.number("grid_kwh", s.grid_kwh);
-      out.number("ppa_cost_usd", s.ppa_cost_usd);
-      out.number("grid_cost_usd", s.grid_cost_usd);
-      out.number("co2_tonnes", s.co2_tonnes);
-      out.number("colocation_usd", s.colocation_usd);
-      out.end();
-    }
-    out.end();
-  }
-  if (want("assets")) {
-    out.list("assets", r.assets.size());
-    for (const auto& a : r.assets) {
-      out.item(a.name);
-      out.number("cost_usd", a.cost_usd);
-      out.number("capex_usd", a.capex_usd);
-      out.number("depreciation_usd", a.depreciation_usd);
-      out.number("book_value_end_usd", a.book_value_end_usd);
-      out.end();
-    }
-    out.end();
-  }
-  if (want("warrants")) {
-    out.list("warrants", r.warrants.size());
-    for (const auto& w : r.warrants) {
-      out.item(w.name);
-      out.number("vested_shares", w.vested_shares);
-      out.number("value_usd", w.value_usd);
-      out.end();
-    }
-    out.end();
-  }
+  list("contracts", r.contracts, [&](const ContractResult& c) {
+    out.text("customer", c.customer);
+    out.text("kind", contract_kind_name(c.kind));
+    out.text("pool", c.pool);
+    out.number("price_usd_per_gpu_hour", c.price_usd_per_gpu_hour);
+    out.flag("price_derived_from_value", c.price_derived_from_value);
+    out.number("value_usd", c.value_usd);
+    out.number("contracted_gpu_hours", c.contracted_gpu_hours);
+    out.number("billed_gpu_hours", c.billed_gpu_hours);
+    out.number("busy_gpu_hours", c.busy_gpu_hours);
+    out.number("shortfall_gpu_hours", c.shortfall_gpu_hours);
+    out.number("revenue_usd", c.revenue_usd);
+    out.number("renewed_gpu_hours", c.renewed_gpu_hours);
+    out.number("prepayment_usd", c.prepayment_usd);
+    out.number("termination_fee_usd", c.termination_fee_usd);
+    count(c.count);
+  });
+  list("pools", r.pools, [&](const PoolResult& p) {
+    out.text("gpu", p.gpu);
+    out.text("site", p.site);
+    out.number("installed_end", p.installed_end);
+    out.number("gpu_hours_installed", p.gpu_hours_installed);
+    out.number("gpu_hours_available", p.gpu_hours_available);
+    out.number("gpu_hours_busy", p.gpu_hours_busy);
+    out.number("capex_usd", p.capex_usd);
+    out.number("capex_per_gpu_usd", p.capex_per_gpu_usd);
+    out.number("depreciation_usd", p.depreciation_usd);
+    out.number("book_value_end_usd", p.book_value_end_usd);
+    out.number("fitted_count", p.fitted_count);
+    count(p.count);
+  });
+  list("sites", r.sites, [&](const SiteResult& s) {
+    out.number("it_peak_mw", s.it_peak_mw);
+    out.number("facility_peak_mw", s.facility_peak_mw);
+    out.number("it_kwh", s.it_kwh);
+    out.number("facility_kwh", s.facility_kwh);
+    out.number("energy_cost_usd", s.energy_cost_usd);
+    out.number("ppa_kwh", s.ppa_kwh);
+    out.number("grid_kwh", s.grid_kwh);
+    out.number("ppa_cost_usd", s.ppa_cost_usd);
+    out.number("grid_cost_usd", s.grid_cost_usd);
+    out.number("co2_tonnes", s.co2_tonnes);
+    out.number("colocation_usd", s.colocation_usd);
+  });
+  list("assets", r.assets, [&](const AssetResult& a) {
+    out.number("cost_usd", a.cost_usd);
+    out.number("capex_usd", a.capex_usd);
+    out.number("depreciation_usd", a.depreciation_usd);
+    out.number("book_value_end_usd", a.book_value_end_usd);
+  });
+  list("warrants", r.warrants, [&](const WarrantResult& w) {
+    out.number("vested_shares", w.vested_shares);
+    out.number("value_usd", w.value_usd);
+  });
 }
 
 // The summary as JSON: every key appended to the object open last (the
