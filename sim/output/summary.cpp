@@ -255,8 +255,8 @@ class CellsOut {
   void text(const char*, const std::string&) {}
   void flag(const char*, bool) {}
   template <class T>
-  void number(const char* key, T value) { add(key, static_cast<double>(value)); }
-  void number(const char* key, const std::optional<double>& value) { add(key, value); }
+  void number(std::string_view key, T value) { add(key, static_cast<double>(value)); }
+  void number(std::string_view key, const std::optional<double>& value) { add(key, value); }
   void group(const char* key) { open(key); }
   void list(const char* key, std::size_t) { open(key); }
   void item(const std::string& name) { open(name); }
@@ -270,7 +270,7 @@ class CellsOut {
     prefix_ends_.push_back(prefix_.size());
     prefix_.append(key).push_back('.');
   }
-  void add(const char* key, const std::optional<double>& value) {
+  void add(std::string_view key, const std::optional<double>& value) {
     cells_.names.append(prefix_).append(key);
     cells_.name_ends.push_back(cells_.names.size());
     cells_.values.push_back(value);
@@ -297,12 +297,13 @@ std::vector<std::pair<std::string, std::optional<double>>> SummaryCells::pairs()
 
 SummaryCells summary_cells(const Results& r) {
   SummaryCells cells;
-  // About 3 scalars and 40 bytes of names per contract, pool, site, … (a sizing guess, not a limit).
+  // At most 14 scalars per contract, pool, site, … and about 32 bytes a name
+  // (a sizing guess, not a limit).
   const std::size_t items = r.customers.size() + r.contracts.size() + r.pools.size() + r.sites.size() +
                             r.assets.size() + r.warrants.size();
-  cells.values.reserve(100 + 16 * items);
-  cells.name_ends.reserve(100 + 16 * items);
-  cells.names.reserve(4000 + 16 * 40 * items);
+  cells.values.reserve(100 + 14 * items);
+  cells.name_ends.reserve(100 + 14 * items);
+  cells.names.reserve(40 * (100 + 14 * items));
   CellsOut out(cells);
   describe_summary(r, "", out);
   return cells;
