@@ -281,25 +281,32 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
         diags.throw_if_any();
         const ScenarioSpec spec = read_scenario(doc);
         Results r;
+        // Run 0's cells are the shape; a later run's values alone while its
+        // names are run 0's (compared, not stored), its own cells otherwise.
         SummaryCells cells;
+        std::optional<std::vector<std::optional<double>>> shaped;
         try {
           if (spec.solve) {
             r = run_document(doc, EngineOptions{i, engine, !monthly.empty()});  // checks its results are finite
-            cells = summary_cells(r);
           } else {
             r = run_scenario(spec, EngineOptions{i, engine, !monthly.empty()});  // --fan: monthly series
-            cells = summary_cells(r);  // once: for the check and the values
-            check_finite_cells(cells, doc);
           }
+          if (i > 0) shaped = summary_values_named_as(r, shape);
+          if (!shaped) cells = summary_cells(r);
+          const auto& values = shaped ? *shaped : cells.values;
+          const auto not_finite = [](const std::optional<double>& v) { return v && !std::isfinite(*v); };
+          if (!spec.solve && std::any_of(values.begin(), values.end(), not_finite))
+            check_finite_results(r, doc);  // names them and throws
         } catch (const ModelError& e) {
           throw ModelError(e.path(), std::string(e.what()) + " (in run " + std::to_string(i) + ")");
         }
-        out.values.resize(cells.size());
-        for (std::size_t c = 0; c < cells.size(); ++c) out.values[c] = cells.values[c] ? *cells.values[c] : std::nan("");
+        const auto& values = shaped ? *shaped : cells.values;
+        out.values.resize(values.size());
+        for (std::size_t c = 0; c < values.size(); ++c) out.values[c] = values[c] ? *values[c] : std::nan("");
         if (i == 0) {
           shape.names = std::move(cells.names);
           shape.name_ends = std::move(cells.name_ends);
-        } else if (!cells.same_names(shape)) {
+        } else if (!shaped) {
           out.names.reserve(cells.size());
           for (std::size_t c = 0; c < cells.size(); ++c) out.names.emplace_back(cells.name(c));
         }

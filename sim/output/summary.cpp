@@ -248,10 +248,13 @@ class JsonOut {
 };
 
 // The summary's scalars: a number's or a null's dotted name (a list's object
-// by its name) and value; text and flags are not scalars.
+// by its name) and value; text and flags are not scalars. With a `shape`, the
+// names are compared with its names as they are made, not stored.
 class CellsOut {
  public:
-  explicit CellsOut(SummaryCells& cells) : cells_(cells) {}
+  explicit CellsOut(SummaryCells& cells, const SummaryCells* shape = nullptr) : cells_(cells), shape_(shape) {}
+  // With a shape: whether the names so far are its first names.
+  bool named_as_shape() const { return named_as_shape_; }
   void text(const char*, const std::string&) {}
   void flag(const char*, bool) {}
   template <class T>
@@ -271,11 +274,21 @@ class CellsOut {
     prefix_.append(key).push_back('.');
   }
   void add(std::string_view key, const std::optional<double>& value) {
-    cells_.names.append(prefix_).append(key);
-    cells_.name_ends.push_back(cells_.names.size());
+    if (shape_) {
+      const std::size_t at = cells_.values.size();
+      named_as_shape_ = named_as_shape_ && at < shape_->size() && [&] {
+        const std::string_view name = shape_->name(at);
+        return name.size() == prefix_.size() + key.size() && name.starts_with(prefix_) && name.ends_with(key);
+      }();
+    } else {
+      cells_.names.append(prefix_).append(key);
+      cells_.name_ends.push_back(cells_.names.size());
+    }
     cells_.values.push_back(value);
   }
   SummaryCells& cells_;
+  const SummaryCells* shape_;
+  bool named_as_shape_ = true;
   std::string prefix_;
   std::vector<std::size_t> prefix_ends_;
 };
@@ -295,15 +308,30 @@ std::vector<std::pair<std::string, std::optional<double>>> SummaryCells::pairs()
   return out;
 }
 
+namespace {
+// Room for the cells of `r`: at most 14 scalars per contract, pool, site, …
+// and about 32 bytes a name (a sizing guess, not a limit).
+std::size_t cells_guess(const Results& r) {
+  return 100 + 14 * (r.customers.size() + r.contracts.size() + r.pools.size() + r.sites.size() + r.assets.size() +
+                     r.warrants.size());
+}
+}  // namespace
+
+std::optional<std::vector<std::optional<double>>> summary_values_named_as(const Results& r, const SummaryCells& shape) {
+  SummaryCells cells;
+  cells.values.reserve(shape.size());
+  CellsOut out(cells, &shape);
+  describe_summary(r, "", out);
+  if (!out.named_as_shape() || cells.values.size() != shape.size()) return std::nullopt;
+  return std::move(cells.values);
+}
+
 SummaryCells summary_cells(const Results& r) {
   SummaryCells cells;
-  // At most 14 scalars per contract, pool, site, … and about 32 bytes a name
-  // (a sizing guess, not a limit).
-  const std::size_t items = r.customers.size() + r.contracts.size() + r.pools.size() + r.sites.size() +
-                            r.assets.size() + r.warrants.size();
-  cells.values.reserve(100 + 14 * items);
-  cells.name_ends.reserve(100 + 14 * items);
-  cells.names.reserve(40 * (100 + 14 * items));
+  const std::size_t guess = cells_guess(r);
+  cells.values.reserve(guess);
+  cells.name_ends.reserve(guess);
+  cells.names.reserve(32 * guess);
   CellsOut out(cells);
   describe_summary(r, "", out);
   return cells;

@@ -114,9 +114,10 @@ void expect_cells_of_the_json(const Results& r) {
   for (std::size_t i = 0; i < cells.size(); ++i) {
     ASSERT_EQ(cells.name(i), expected[i].first) << i;
     ASSERT_EQ(cells.values[i].has_value(), expected[i].second.has_value()) << expected[i].first;
-    if (cells.values[i])
+    if (cells.values[i]) {
       ASSERT_EQ(std::bit_cast<std::uint64_t>(*cells.values[i]), std::bit_cast<std::uint64_t>(*expected[i].second))
           << expected[i].first;
+    }
   }
   EXPECT_EQ(cells.pairs().size(), expected.size());
   for (auto it = json.begin(); it != json.end(); ++it) {
@@ -145,10 +146,19 @@ TEST(SummaryCells, TheDealsCellsByHand) {
   EXPECT_EQ(value_of("contracts.Deal.count_as_written"), 60.0);
   EXPECT_EQ(value_of("finance.irr"), std::nullopt);                  // null: no sign change
   EXPECT_EQ(value_of("pools.p.fitted_count"), std::nullopt);         // a count, not `fit`
-  // Two summaries of the same scenario have the same names; another count of contracts does not.
-  EXPECT_TRUE(cells.same_names(summary_cells(run_text(kDeal, {"contracts.Deal.gpus=30"}))));
+  // Another run of the scenario has the same names: its values alone, those
+  // of its cells. Without Spot, the names differ: none.
+  const Results other = run_text(kDeal, {"contracts.Deal.gpus=30"});
+  const auto values = summary_values_named_as(other, cells);
+  ASSERT_TRUE(values);
+  EXPECT_EQ(*values, summary_cells(other).values);
   const std::string without_spot = std::string(kDeal).substr(0, std::string(kDeal).find("demand:"));
-  EXPECT_FALSE(cells.same_names(summary_cells(run_text(without_spot))));
+  EXPECT_FALSE(summary_values_named_as(run_text(without_spot), cells));
+  // Spot renamed Spot2: as many cells, other names.
+  std::string renamed = kDeal;
+  renamed.replace(renamed.find("name: Spot"), 10, "name: Spot2");
+  EXPECT_EQ(summary_cells(run_text(renamed)).size(), cells.size());
+  EXPECT_FALSE(summary_values_named_as(run_text(renamed), cells));
 }
 
 TEST(SummaryCells, EveryShippedScenarioAsWrittenAndUnderASeedGivesTheJsonsCells) {
