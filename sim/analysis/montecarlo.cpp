@@ -491,9 +491,11 @@ std::string monte_carlo_table(const MonteCarloResult& r, const std::vector<std::
   char buf[256];
   std::snprintf(buf, sizeof buf, "%-40s %14s %14s %14s %14s %14s\n", "metric", "mean", "sd", "p5", "p50", "p95");
   o << buf;
+  std::unordered_map<std::string_view, const MetricStats*> by_name;  // looked up, never iterated
+  by_name.reserve(r.metrics.size());
+  for (const auto& m : r.metrics) by_name.try_emplace(m.name, &m);
   for (const auto& name : metrics.empty() ? default_table_metrics(r) : metrics)
-    for (const auto& m : r.metrics)
-      if (m.name == name) o << stats_row(m.name, m);
+    if (const auto at = by_name.find(name); at != by_name.end()) o << stats_row(name, *at->second);
   if (!r.uncertain_stats.empty()) {
     o << "\n";
     std::snprintf(buf, sizeof buf, "%-40s %14s %14s %14s %14s %14s\n", "drawn (uncertain:)", "mean", "sd", "p5", "p50",
