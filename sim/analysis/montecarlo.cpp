@@ -228,10 +228,11 @@ std::vector<MetricStats> column_stats(const std::vector<std::string>& names,
         for (std::size_t k = 0; k < width; ++k) gathered[k * rows.size() + r] = rows[r][first + k];
       for (std::size_t k = 0; k < width; ++k) {
         // A column's values in run order, without the runs where it is null.
-        const auto begin = gathered.begin() + static_cast<std::ptrdiff_t>(k * rows.size());
-        const auto end = std::remove_if(begin, begin + static_cast<std::ptrdiff_t>(rows.size()),
-                                        [](double v) { return std::isnan(v); });
-        if (end != begin) chunk_stats[chunk].push_back(stats_of(names[first + k], std::span(begin, end)));
+        double* begin = gathered.data() + k * rows.size();
+        double* end = std::remove_if(begin, begin + rows.size(), [](double v) { return std::isnan(v); });
+        if (end != begin)
+          chunk_stats[chunk].push_back(
+              stats_of(names[first + k], std::span<double>(begin, static_cast<std::size_t>(end - begin))));
       }
     }
   });
@@ -390,13 +391,13 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
     res.metrics = column_stats(order, res.results, threads);
   } else {
     for (std::size_t c = 0; c < order.size(); ++c)
-      if (!column_values[c].empty()) res.metrics.push_back(stats_of(order[c], column_values[c]));
+      if (!column_values[c].empty()) res.metrics.push_back(stats_of(order[c], std::span<double>(column_values[c])));
   }
   res.result_names = std::move(order);
   for (std::size_t k = 0; k < draws.size(); ++k) {
     std::vector<double> drawn;
     for (const auto& values : res.drawn_values) drawn.push_back(values[k]);
-    res.uncertain_stats.push_back(stats_of(res.uncertain_names[k], drawn));
+    res.uncertain_stats.push_back(stats_of(res.uncertain_names[k], std::span<double>(drawn)));
   }
   if (!outputs.empty()) {
     for (std::size_t c = 0; c < monthly_columns.size(); ++c) {
@@ -408,7 +409,7 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
         std::vector<double> at;
         for (const auto& o : outputs)
           if (m < o.monthly[c].size() && std::isfinite(o.monthly[c][m])) at.push_back(o.monthly[c][m]);
-        const auto [p5, p50, p95] = percentiles(std::span(at), std::array{0.05, 0.50, 0.95});
+        const auto [p5, p50, p95] = percentiles(std::span<double>(at), std::array{0.05, 0.50, 0.95});
         band.p5.push_back(p5);
         band.p50.push_back(p50);
         band.p95.push_back(p95);
