@@ -2,12 +2,14 @@
 #include "sim/analysis/montecarlo.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
-#include <map>
+#include <span>
 #include <sstream>
 #include <stdexcept>
 #include <string_view>
+#include <unordered_map>
 
 #include "models/random.hpp"
 #include "sim/analysis/distribute.hpp"
@@ -19,14 +21,61 @@
 
 namespace gpusim {
 
-double percentile(std::vector<double> values, double q) {
-  if (values.empty()) return std::nan("");
-  std::sort(values.begin(), values.end());
-  const double pos = q * static_cast<double>(values.size() - 1);
-  const std::size_t lo = static_cast<std::size_t>(std::floor(pos));
-  const std::size_t hi = std::min(lo + 1, values.size() - 1);
-  return values[lo] + (pos - static_cast<double>(lo)) * (values[hi] - values[lo]);
+namespace {
+
+// Puts the values of `ranks` (ascending, unique positions in sorted order)
+// at those positions of [first, last), which holds the ranks from its own
+// position in `base` on: nth_element at the middle rank, then each side for
+// the ranks on it. The same values a full sort puts there, in O(n log ranks).
+void place_ranks(double* first, double* last, double* base, const std::size_t* rank_first,
+                 const std::size_t* rank_last) {
+  if (rank_first == rank_last) return;
+  const std::size_t* middle = rank_first + (rank_last - rank_first) / 2;
+  double* at = base + *middle;
+  std::nth_element(first, at, last);
+  place_ranks(first, at, base, rank_first, middle);
+  place_ranks(at + 1, last, base, middle + 1, rank_last);
 }
+
+// Percentiles by linear interpolation between order statistics (each q in
+// [0, 1], ascending): the ranks below each position placed by place_ranks, the
+// rank above each the least of what lies between it and the next placed rank.
+// Reorders `values`.
+template <std::size_t N>
+std::array<double, N> percentiles(std::span<double> values, const std::array<double, N>& qs) {
+  std::array<double, N> out;
+  if (values.empty()) {
+    out.fill(std::nan(""));
+    return out;
+  }
+  const std::size_t n = values.size();
+  std::array<double, N> positions;
+  std::array<std::size_t, N> ranks;
+  for (std::size_t k = 0; k < N; ++k) {
+    positions[k] = qs[k] * static_cast<double>(n - 1);
+    ranks[k] = static_cast<std::size_t>(std::floor(positions[k]));
+  }
+  const auto ranks_end = std::unique(ranks.begin(), ranks.end());
+  place_ranks(values.data(), values.data() + n, values.data(), ranks.data(), &*ranks_end);
+  for (std::size_t k = 0; k < N; ++k) {
+    const std::size_t lo = static_cast<std::size_t>(std::floor(positions[k]));
+    double above = values[lo];
+    if (lo + 1 < n) {
+      // Everything after lo up to the next placed rank (or the end) is at least
+      // values[lo] and at most that rank's value: the least of it is rank lo + 1.
+      const auto next = std::upper_bound(ranks.begin(), ranks_end, lo);
+      const std::size_t stop = next == ranks_end ? n : *next + 1;
+      above = *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(lo + 1),
+                                values.begin() + static_cast<std::ptrdiff_t>(stop));
+    }
+    out[k] = values[lo] + (positions[k] - static_cast<double>(lo)) * (above - values[lo]);
+  }
+  return out;
+}
+
+}  // namespace
+
+double percentile(std::vector<double> values, double q) { return percentiles(std::span<double>(values), std::array{q})[0]; }
 
 namespace {
 
@@ -128,33 +177,71 @@ RunOutput decode_run(std::string_view bytes) {
   return out;
 }
 
-MetricStats stats_of(std::string name, const std::vector<double>& v) {
+// The statistics of a metric's values in run order; reorders `v` (its percentiles).
+MetricStats stats_of(std::string name, std::span<double> v) {
   MetricStats s;
   s.name = std::move(name);
   s.count = v.size();
   if (v.empty()) return s;
-  double sum = 0;
-  for (double x : v) sum += x;
+  double sum = 0, smallest = v.front(), largest = v.front();
+  for (double x : v) {
+    sum += x;
+    smallest = std::min(smallest, x);
+    largest = std::max(largest, x);
+  }
   s.mean = sum / static_cast<double>(v.size());
   double ss = 0;
   for (double x : v) ss += (x - s.mean) * (x - s.mean);
   s.sd = v.size() > 1 ? std::sqrt(ss / static_cast<double>(v.size() - 1)) : 0.0;
-  s.p5 = percentile(v, 0.05);
-  s.p50 = percentile(v, 0.50);
-  s.p95 = percentile(v, 0.95);
   // A metric the draws do not move has no spread: runs that differ by less
   // than 10⁻⁹ of its size differ by rounding (of sums, of a goal-seek's
   // tolerance), not by the draws. Its sd is 0 and its percentiles its mean.
-  const auto [smallest, largest] = std::minmax_element(v.begin(), v.end());
-  if (*largest - *smallest <= 1e-9 * std::max(std::fabs(*smallest), std::fabs(*largest))) {
-    if (*largest == *smallest) s.mean = v.front();  // exactly, not a sum ÷ n
+  if (largest - smallest <= 1e-9 * std::max(std::fabs(smallest), std::fabs(largest))) {
+    if (largest == smallest) s.mean = v.front();  // exactly, not a sum ÷ n
     s.sd = 0.0;
     s.p5 = s.p50 = s.p95 = s.mean;
+    return s;
   }
+  const auto [p5, p50, p95] = percentiles(v, std::array{0.05, 0.50, 0.95});
+  s.p5 = p5;
+  s.p50 = p50;
+  s.p95 = p95;
   return s;
 }
 
 }  // namespace
+
+std::vector<MetricStats> column_stats(const std::vector<std::string>& names,
+                                      const std::vector<std::vector<double>>& rows, unsigned threads) {
+  // Columns in chunks, each chunk a job (threads share them; each writes its
+  // own slot, joined in order), a chunk's columns 32 at a time: four cache
+  // lines of each row per block.
+  constexpr std::size_t kBlock = 32, kChunk = 64 * kBlock;
+  const std::size_t chunks = (names.size() + kChunk - 1) / kChunk;
+  std::vector<std::vector<MetricStats>> chunk_stats(chunks);
+  parallel_for(chunks, threads, [&](std::size_t chunk) {
+    std::vector<double> gathered(kBlock * rows.size());
+    const std::size_t chunk_end = std::min(names.size(), (chunk + 1) * kChunk);
+    for (std::size_t first = chunk * kChunk; first < chunk_end; first += kBlock) {
+      const std::size_t width = std::min(kBlock, chunk_end - first);
+      for (std::size_t r = 0; r < rows.size(); ++r)
+        for (std::size_t k = 0; k < width; ++k) gathered[k * rows.size() + r] = rows[r][first + k];
+      for (std::size_t k = 0; k < width; ++k) {
+        // A column's values in run order, without the runs where it is null.
+        double* begin = gathered.data() + k * rows.size();
+        double* end = std::remove_if(begin, begin + rows.size(), [](double v) { return std::isnan(v); });
+        if (end != begin)
+          chunk_stats[chunk].push_back(
+              stats_of(names[first + k], std::span<double>(begin, static_cast<std::size_t>(end - begin))));
+      }
+    }
+  });
+  std::vector<MetricStats> out;
+  out.reserve(names.size());
+  for (auto& stats : chunk_stats)
+    for (auto& m : stats) out.push_back(std::move(m));
+  return out;
+}
 
 std::vector<std::string> default_fan_series() { return {"revenue_usd", "net_income_usd", "cumulative_cash_usd"}; }
 
@@ -174,7 +261,7 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
                                     " (series: " + join_names(columns.columns) + ")");
     monthly_columns.push_back(static_cast<std::size_t>(at - columns.columns.begin()));
   }
-  std::vector<std::string> shape;  // run 0's metric names, set before the other runs start
+  SummaryCells shape;  // run 0's metric names (no values), set before the other runs start
   auto run_one = [&](std::size_t i) {
         DocNode doc = document;
         Diagnostics diags;
@@ -195,24 +282,34 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
         diags.throw_if_any();
         const ScenarioSpec spec = read_scenario(doc);
         Results r;
-        std::vector<std::pair<std::string, std::optional<double>>> cells;
+        // Run 0's cells are the shape; a later run's values alone while its
+        // names are run 0's (compared, not stored), its own cells otherwise.
+        SummaryCells cells;
+        std::optional<std::vector<std::optional<double>>> shaped;
         try {
           if (spec.solve) {
             r = run_document(doc, EngineOptions{i, engine, !monthly.empty()});  // checks its results are finite
-            cells = flatten_all(summary_json(r));
           } else {
             r = run_scenario(spec, EngineOptions{i, engine, !monthly.empty()});  // --fan: monthly series
-            cells = flatten_all(summary_json(r));  // once: for the check and the values
-            check_finite_cells(cells, doc);
           }
+          if (i > 0) shaped = summary_values_named_as(r, shape);
+          if (!shaped) cells = summary_cells(r);
+          const auto& values = shaped ? *shaped : cells.values;
+          const auto not_finite = [](const std::optional<double>& v) { return v && !std::isfinite(*v); };
+          if (!spec.solve && std::any_of(values.begin(), values.end(), not_finite))
+            check_finite_results(r, doc);  // names them and throws
         } catch (const ModelError& e) {
           throw ModelError(e.path(), std::string(e.what()) + " (in run " + std::to_string(i) + ")");
         }
-        bool same = i > 0 && cells.size() == shape.size();
-        for (std::size_t c = 0; same && c < cells.size(); ++c) same = cells[c].first == shape[c];
-        for (const auto& [name, v] : cells) {
-          out.values.push_back(v ? *v : std::nan(""));
-          if (!same) out.names.push_back(name);
+        const auto& values = shaped ? *shaped : cells.values;
+        out.values.resize(values.size());
+        for (std::size_t c = 0; c < values.size(); ++c) out.values[c] = values[c] ? *values[c] : std::nan("");
+        if (i == 0) {
+          shape.names = std::move(cells.names);
+          shape.name_ends = std::move(cells.name_ends);
+        } else if (!shaped) {
+          out.names.reserve(cells.size());
+          for (std::size_t c = 0; c < cells.size(); ++c) out.names.emplace_back(cells.name(c));
         }
         out.monthly.assign(monthly_columns.size(), {});
         if (monthly_columns.empty()) return out;  // no --fan: no monthly table
@@ -232,11 +329,7 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
   outputs.reserve(runs);
   // Run 0 first, here (on every rank under gpusim-mpi): its summary's shape
   // lets the other runs keep numbers only.
-  if (runs > 0) {
-    outputs.push_back(run_one(0));
-    shape = outputs[0].names;
-    outputs[0].names.clear();
-  }
+  if (runs > 0) outputs.push_back(run_one(0));
   std::vector<RunOutput> rest = run_each<RunOutput>(
       runs > 0 ? runs - 1 : 0, threads, distributor, [&](std::size_t i) { return run_one(i + 1); }, encode_run,
       decode_run,
@@ -254,41 +347,57 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
     res.uncertain_paths.push_back(d.path);
     res.uncertain_units.push_back(d.display_unit);
   }
-  // Every name met, in first-met order (run 0's summary order first).
+  // Every name met, in first-met order (run 0's summary order first). The
+  // lookup's keys view run 0's names and the runs' own; it is never iterated.
   std::vector<std::string> order;
-  std::map<std::string, std::size_t> column_of;
-  for (const auto& o : outputs)
-    for (const auto& name : o.names.empty() ? shape : o.names)
-      if (column_of.try_emplace(name, order.size()).second) order.push_back(name);
-  res.result_names = order;
-  std::vector<std::vector<double>> values(order.size());
-  // Runs shaped as run 0 (almost all) map their cells to columns through one table.
-  std::vector<std::size_t> shape_columns;
-  for (const auto& name : shape) shape_columns.push_back(column_of.at(name));
-  std::vector<std::size_t> own_columns;
-  for (const auto& o : outputs) {
-    const std::vector<std::size_t>* run_columns = &shape_columns;
-    if (!o.names.empty()) {
-      own_columns.clear();
-      for (const auto& name : o.names) own_columns.push_back(column_of.at(name));
-      run_columns = &own_columns;
+  order.reserve(shape.size());
+  std::unordered_map<std::string_view, std::size_t> column_of;
+  column_of.reserve(shape.size());
+  const auto column_for = [&](std::string_view name) {
+    const auto [at, fresh] = column_of.try_emplace(name, order.size());
+    if (fresh) order.emplace_back(name);
+    return at->second;
+  };
+  std::vector<std::size_t> shape_columns(shape.size());
+  for (std::size_t c = 0; c < shape.size(); ++c) shape_columns[c] = column_for(shape.name(c));
+  std::vector<std::vector<std::size_t>> own_columns(outputs.size());  // runs not shaped as run 0
+  for (std::size_t i = 0; i < outputs.size(); ++i)
+    for (const auto& name : outputs[i].names) own_columns[i].push_back(column_for(name));
+  // Almost always every run has run 0's shape and its names are unique: then
+  // a run's values are its row, as they are, and each metric's statistics
+  // gather a column of the rows. Otherwise each run's cells go to their columns.
+  bool rows_are_values = order.size() == shape.size();
+  for (const auto& o : outputs) rows_are_values = rows_are_values && o.names.empty();
+  std::vector<std::vector<double>> column_values(rows_are_values ? 0 : order.size());
+  res.results.reserve(outputs.size());
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    RunOutput& o = outputs[i];
+    if (rows_are_values) {
+      res.results.push_back(std::move(o.values));
+    } else {
+      const std::vector<std::size_t>& run_columns = o.names.empty() ? shape_columns : own_columns[i];
+      std::vector<double> row(order.size(), std::nan(""));
+      for (std::size_t c = 0; c < o.values.size(); ++c) {
+        row[run_columns[c]] = o.values[c];
+        if (!std::isnan(o.values[c])) column_values[run_columns[c]].push_back(o.values[c]);  // null: an IRR without a sign change
+      }
+      res.results.push_back(std::move(row));
+      std::vector<double>().swap(o.values);
     }
-    std::vector<double> row(order.size(), std::nan(""));
-    for (std::size_t c = 0; c < o.values.size(); ++c) {
-      const std::size_t column = (*run_columns)[c];
-      row[column] = o.values[c];
-      if (!std::isnan(o.values[c])) values[column].push_back(o.values[c]);  // null: an IRR without a sign change
-    }
-    res.results.push_back(std::move(row));
-    res.drawn.push_back(o.drawn);
-    res.drawn_values.push_back(o.drawn_values);
+    res.drawn.push_back(std::move(o.drawn));
+    res.drawn_values.push_back(std::move(o.drawn_values));
   }
-  for (std::size_t c = 0; c < order.size(); ++c)
-    if (!values[c].empty()) res.metrics.push_back(stats_of(order[c], values[c]));
+  if (rows_are_values) {
+    res.metrics = column_stats(order, res.results, threads);
+  } else {
+    for (std::size_t c = 0; c < order.size(); ++c)
+      if (!column_values[c].empty()) res.metrics.push_back(stats_of(order[c], std::span<double>(column_values[c])));
+  }
+  res.result_names = std::move(order);
   for (std::size_t k = 0; k < draws.size(); ++k) {
     std::vector<double> drawn;
-    for (const auto& o : outputs) drawn.push_back(o.drawn_values[k]);
-    res.uncertain_stats.push_back(stats_of(res.uncertain_names[k], drawn));
+    for (const auto& values : res.drawn_values) drawn.push_back(values[k]);
+    res.uncertain_stats.push_back(stats_of(res.uncertain_names[k], std::span<double>(drawn)));
   }
   if (!outputs.empty()) {
     for (std::size_t c = 0; c < monthly_columns.size(); ++c) {
@@ -300,9 +409,10 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
         std::vector<double> at;
         for (const auto& o : outputs)
           if (m < o.monthly[c].size() && std::isfinite(o.monthly[c][m])) at.push_back(o.monthly[c][m]);
-        band.p5.push_back(percentile(at, 0.05));
-        band.p50.push_back(percentile(at, 0.50));
-        band.p95.push_back(percentile(at, 0.95));
+        const auto [p5, p50, p95] = percentiles(std::span<double>(at), std::array{0.05, 0.50, 0.95});
+        band.p5.push_back(p5);
+        band.p50.push_back(p50);
+        band.p95.push_back(p95);
       }
       res.monthly.push_back(std::move(band));
     }
@@ -319,8 +429,19 @@ Json monte_carlo_json(const MonteCarloResult& r) {
   Json metrics = Json::object();
   auto& entries = metrics.get_ref<Json::object_t&>();
   entries.reserve(r.metrics.size());
-  for (const auto& m : r.metrics)
-    entries.emplace_back(m.name, Json{{"mean", m.mean}, {"sd", m.sd}, {"p5", m.p5}, {"p50", m.p50}, {"p95", m.p95}, {"count", m.count}});
+  for (const auto& m : r.metrics) {
+    // Built in place, not from an initializer list (a temporary array per key).
+    Json stats = Json::object();
+    auto& fields = stats.get_ref<Json::object_t&>();
+    fields.reserve(6);
+    fields.emplace_back("mean", m.mean);
+    fields.emplace_back("sd", m.sd);
+    fields.emplace_back("p5", m.p5);
+    fields.emplace_back("p50", m.p50);
+    fields.emplace_back("p95", m.p95);
+    fields.emplace_back("count", m.count);
+    entries.emplace_back(m.name, std::move(stats));
+  }
   j["metrics"] = std::move(metrics);
   Json drawn = Json::object();
   for (std::size_t k = 0; k < r.uncertain_stats.size(); ++k) {
@@ -371,9 +492,11 @@ std::string monte_carlo_table(const MonteCarloResult& r, const std::vector<std::
   char buf[256];
   std::snprintf(buf, sizeof buf, "%-40s %14s %14s %14s %14s %14s\n", "metric", "mean", "sd", "p5", "p50", "p95");
   o << buf;
+  std::unordered_map<std::string_view, const MetricStats*> by_name;  // looked up, never iterated
+  by_name.reserve(r.metrics.size());
+  for (const auto& m : r.metrics) by_name.try_emplace(m.name, &m);
   for (const auto& name : metrics.empty() ? default_table_metrics(r) : metrics)
-    for (const auto& m : r.metrics)
-      if (m.name == name) o << stats_row(m.name, m);
+    if (const auto at = by_name.find(name); at != by_name.end()) o << stats_row(name, *at->second);
   if (!r.uncertain_stats.empty()) {
     o << "\n";
     std::snprintf(buf, sizeof buf, "%-40s %14s %14s %14s %14s %14s\n", "drawn (uncertain:)", "mean", "sd", "p5", "p50",

@@ -61,6 +61,13 @@ struct MonteCarloResult {
 // Percentile by linear interpolation between order statistics (q in [0, 1]).
 double percentile(std::vector<double> values, double q);
 
+// The statistics of each column of `rows` (per run, a value per name; NaN:
+// null or absent) over the runs where it is a number, in names' order; a
+// column NaN in every run has none. What mc.json's metrics are. On `threads`
+// threads (0: as many as the hardware has); the same numbers on any.
+std::vector<MetricStats> column_stats(const std::vector<std::string>& names,
+                                      const std::vector<std::vector<double>>& rows, unsigned threads = 0);
+
 // The most runs `gpusim mc --runs` takes (each run keeps its monthly series
 // for the fan chart's bands).
 inline constexpr std::size_t kMaxMonteCarloRuns = 1'000'000;

@@ -56,14 +56,16 @@ std::vector<std::pair<std::string, std::string>> extreme_inputs(const DocNode& d
 }
 
 void check_finite_results(const Results& results, const DocNode& document) {
-  check_finite_cells(flatten_all(summary_json(results)), document);
+  check_finite_cells(summary_cells(results), document);
 }
 
-void check_finite_cells(const std::vector<std::pair<std::string, std::optional<double>>>& cells,
-                        const DocNode& document) {
+void check_finite_cells(const SummaryCells& cells, const DocNode& document) {
   std::vector<std::string> bad;
-  for (const auto& [name, value] : cells)
-    if (value && !std::isfinite(*value)) bad.push_back(name + " = " + (std::isnan(*value) ? "NaN" : *value > 0 ? "inf" : "-inf"));
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const std::optional<double>& value = cells.values[i];
+    if (value && !std::isfinite(*value))
+      bad.push_back(std::string(cells.name(i)) + " = " + (std::isnan(*value) ? "NaN" : *value > 0 ? "inf" : "-inf"));
+  }
   if (bad.empty()) return;
   std::string message = "the results are not finite (" + bad.front();
   for (std::size_t i = 1; i < bad.size() && i < 3; ++i) message += ", " + bad[i];

@@ -14,6 +14,8 @@
 
 namespace gpusim {
 
+struct SummaryCells;  // sim/output/summary.hpp
+
 // The scenario's numbers that are extreme enough to take results past what a
 // double holds: magnitudes of 1e15 or more (with k/M/B/T), or non-zero below
 // 1e-12, as (key path, text as written), in document order.
@@ -23,9 +25,8 @@ std::vector<std::pair<std::string, std::string>> extreme_inputs(const DocNode& d
 // such results and the extreme inputs of `document` (the error's path is the
 // first of them, so the command places it at that key: FILE:LINE:COL or --set).
 void check_finite_results(const Results& results, const DocNode& document);
-// The same check on a summary already flattened (flatten_all(summary_json(results))),
-// for callers that keep the cells anyway (a Monte Carlo run).
-void check_finite_cells(const std::vector<std::pair<std::string, std::optional<double>>>& cells,
-                        const DocNode& document);
+// The same check on the summary's cells (summary_cells(results)), for callers
+// that keep them anyway (a Monte Carlo run).
+void check_finite_cells(const SummaryCells& cells, const DocNode& document);
 
 }  // namespace gpusim

@@ -21,199 +21,320 @@ namespace gpusim {
 namespace {
 Json opt(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
 
-// A count as written: its unit, the number in that unit, and GPUs (null for
-// fit, all and gpu_hours).
-void add_count(Json& j, const CountAsWritten& c) {
-  j["count_unit"] = count_unit_name(c.unit);
-  j["count_as_written"] = c.gpus ? Json(*c.gpus / c.gpus_per_unit) : Json(nullptr);
-  j["count_gpus"] = opt(c.gpus);
+// The summary, described once: its groups (objects), lists (arrays of objects
+// addressed by their name) and their keys and values, in order. summary_json
+// builds JSON from it (JsonOut), summary_cells the scalars' names and values
+// (CellsOut). An Out has: text, flag, number (arithmetic or optional: null),
+// group and list (open an object or an array under a key), item (open a list's
+// object, its "name" first) and end (close what was opened last).
+template <class Out>
+void describe_summary(const Results& r, const std::string& only, Out& out) {
+  const Summary& m = r.summary;
+  const auto want = [&](const char* group) { return only.empty() || only == group; };
+  // A count as written: its unit, the number in that unit, and GPUs (null for
+  // fit, all and gpu_hours).
+  const auto count = [&](const CountAsWritten& c) {
+    out.text("count_unit", count_unit_name(c.unit));
+    out.number("count_as_written", c.gpus ? std::optional<double>(*c.gpus / c.gpus_per_unit) : std::nullopt);
+    out.number("count_gpus", c.gpus);
+  };
+  // A group (an object) and a list of named objects, each with its fields.
+  const auto group = [&](const char* key, const auto& fields) {
+    if (!want(key)) return;
+    out.group(key);
+    fields();
+    out.end();
+  };
+  const auto list = [&](const char* key, const auto& items, const auto& fields) {
+    if (!want(key)) return;
+    out.list(key, items.size());
+    for (const auto& item : items) {
+      out.item(item.name);
+      fields(item);
+      out.end();
+    }
+    out.end();
+  };
+  if (want("scenario")) out.text("scenario", r.scenario);
+  group("time", [&] {
+    out.text("start", format_date(r.time.start));
+    out.text("end", format_date(r.time.end));
+    out.number("hours", m.hours);
+    out.number("years", m.years);
+    out.number("steps", m.steps);
+    out.number("step_hours", r.time.step_hours);
+  });
+  group("gpus", [&] {
+    out.number("installed_avg", m.installed_avg);
+    out.number("installed_end", m.installed_end);
+    out.number("gpu_hours_installed", m.gpu_hours_installed);
+    out.number("gpu_hours_available", m.gpu_hours_available);
+    out.number("gpu_hours_billed", m.gpu_hours_billed);
+    out.number("gpu_hours_busy", m.gpu_hours_busy);
+    out.number("shortfall_gpu_hours", m.shortfall_gpu_hours);
+    out.number("gpu_hours_contracted", m.gpu_hours_contracted);
+    out.number("unserved_gpu_hours", m.unserved_gpu_hours);
+  });
+  group("utilization", [&] {
+    out.number("billed", m.utilization_billed);
+    out.number("busy", m.utilization_busy);
+    out.number("available", m.utilization_available);
+    out.number("contracted", m.utilization_contracted);
+  });
+  group("power", [&] {
+    out.number("it_avg_mw", m.it_avg_mw);
+    out.number("it_peak_mw", m.it_peak_mw);
+    out.number("facility_avg_mw", m.facility_avg_mw);
+    out.number("facility_peak_mw", m.facility_peak_mw);
+  });
+  group("energy", [&] {
+    out.number("it_kwh", m.it_kwh);
+    out.number("facility_kwh", m.facility_kwh);
+    out.number("cost_usd", m.energy_cost_usd);
+    out.number("gpu_kwh", m.gpu_kwh);
+    out.number("server_kwh", m.server_kwh);
+    out.number("cooling_and_losses_kwh", m.cooling_and_losses_kwh);
+    out.number("ppa_kwh", m.ppa_kwh);
+    out.number("grid_kwh", m.grid_kwh);
+    out.number("ppa_cost_usd", m.energy_ppa_cost_usd);
+    out.number("grid_cost_usd", m.energy_grid_cost_usd);
+    out.number("co2_tonnes", m.co2_tonnes);
+    out.number("co2_kg_per_gpu_hour", m.co2_kg_per_gpu_hour);
+  });
+  group("finance", [&] {
+    out.number("revenue_usd", m.revenue_usd);
+    out.number("energy_cost_usd", m.energy_cost_usd);
+    out.number("colocation_usd", m.colocation_usd);
+    out.number("opex_usd", m.opex_usd);
+    out.number("depreciation_usd", m.depreciation_usd);
+    out.number("operating_income_usd", m.operating_income_usd);
+    out.number("operating_margin", m.operating_margin);
+    out.number("interest_usd", m.interest_usd);
+    out.number("other_usd", m.other_usd);
+    out.number("tax_usd", m.tax_usd);
+    out.number("net_income_usd", m.net_income_usd);
+    out.number("net_margin", m.net_margin);
+    out.number("ebitda_usd", m.ebitda_usd);
+    out.number("capex_usd", m.capex_usd);
+    out.number("npv_usd", m.npv_usd);
+    out.number("irr", m.irr);
+    out.number("payback_years", m.payback_years);
+    out.number("cash_flow_usd", m.cash_flow_usd);
+    out.number("min_cumulative_cash_usd", m.min_cumulative_cash_usd);
+    out.number("debt_drawn_usd", m.debt_drawn_usd);
+    out.number("debt_repaid_usd", m.debt_repaid_usd);
+    out.number("debt_service_usd", m.debt_service_usd);
+    out.number("revenue_per_gpu_hour_usd", m.revenue_per_gpu_hour_usd);
+    out.number("revenue_per_gw_year_usd", m.revenue_per_gw_year_usd);
+    out.number("revenue_run_rate_usd", m.revenue_run_rate_usd);
+    out.number("revenue_growth_per_year", m.revenue_growth_per_year);
+    out.number("other_per_gw_usd", m.other_per_gw_usd);
+    out.number("prepayments_usd", m.prepayments_usd);
+    out.number("deferred_revenue_end_usd", m.deferred_revenue_end_usd);
+    out.number("termination_fees_usd", m.termination_fees_usd);
+    out.number("warrants_usd", m.warrants_usd);
+    out.number("capex_net_of_warrants_usd", m.capex_net_of_warrants_usd);
+    out.number("book_value_end_usd", m.book_value_end_usd);
+    out.number("terminal_value_usd", m.terminal_value_usd);
+    out.number("npv_without_terminal_value_usd", m.npv_without_terminal_value_usd);
+  });
+  list("customers", r.customers, [&](const CustomerResult& c) {
+    out.number("gpu_hours", c.gpu_hours);
+    out.number("revenue_usd", c.revenue_usd);
+    out.number("revenue_share", c.revenue_share);
+  });
+  if (r.solve) {
+    group("solve", [&] {
+      const SolveResult& s = *r.solve;
+      out.text("vary", s.vary);
+      out.number("value", s.value);
+      out.text("target", s.target);
+      out.number("achieved", s.achieved);
+      out.number("equals", s.target_value);
+      out.number("evaluations", s.evaluations);
+      if (s.derived_price_usd_per_gpu_hour) out.number("price_usd_per_gpu_hour", *s.derived_price_usd_per_gpu_hour);
+    });
+  }
+  list("contracts", r.contracts, [&](const ContractResult& c) {
+    out.text("customer", c.customer);
+    out.text("kind", contract_kind_name(c.kind));
+    out.text("pool", c.pool);
+    out.number("price_usd_per_gpu_hour", c.price_usd_per_gpu_hour);
+    out.flag("price_derived_from_value", c.price_derived_from_value);
+    out.number("value_usd", c.value_usd);
+    out.number("contracted_gpu_hours", c.contracted_gpu_hours);
+    out.number("billed_gpu_hours", c.billed_gpu_hours);
+    out.number("busy_gpu_hours", c.busy_gpu_hours);
+    out.number("shortfall_gpu_hours", c.shortfall_gpu_hours);
+    out.number("revenue_usd", c.revenue_usd);
+    out.number("renewed_gpu_hours", c.renewed_gpu_hours);
+    out.number("prepayment_usd", c.prepayment_usd);
+    out.number("termination_fee_usd", c.termination_fee_usd);
+    count(c.count);
+  });
+  list("pools", r.pools, [&](const PoolResult& p) {
+    out.text("gpu", p.gpu);
+    out.text("site", p.site);
+    out.number("installed_end", p.installed_end);
+    out.number("gpu_hours_installed", p.gpu_hours_installed);
+    out.number("gpu_hours_available", p.gpu_hours_available);
+    out.number("gpu_hours_busy", p.gpu_hours_busy);
+    out.number("capex_usd", p.capex_usd);
+    out.number("capex_per_gpu_usd", p.capex_per_gpu_usd);
+    out.number("depreciation_usd", p.depreciation_usd);
+    out.number("book_value_end_usd", p.book_value_end_usd);
+    out.number("fitted_count", p.fitted_count);
+    count(p.count);
+  });
+  list("sites", r.sites, [&](const SiteResult& s) {
+    out.number("it_peak_mw", s.it_peak_mw);
+    out.number("facility_peak_mw", s.facility_peak_mw);
+    out.number("it_kwh", s.it_kwh);
+    out.number("facility_kwh", s.facility_kwh);
+    out.number("energy_cost_usd", s.energy_cost_usd);
+    out.number("ppa_kwh", s.ppa_kwh);
+    out.number("grid_kwh", s.grid_kwh);
+    out.number("ppa_cost_usd", s.ppa_cost_usd);
+    out.number("grid_cost_usd", s.grid_cost_usd);
+    out.number("co2_tonnes", s.co2_tonnes);
+    out.number("colocation_usd", s.colocation_usd);
+  });
+  list("assets", r.assets, [&](const AssetResult& a) {
+    out.number("cost_usd", a.cost_usd);
+    out.number("capex_usd", a.capex_usd);
+    out.number("depreciation_usd", a.depreciation_usd);
+    out.number("book_value_end_usd", a.book_value_end_usd);
+  });
+  list("warrants", r.warrants, [&](const WarrantResult& w) {
+    out.number("vested_shares", w.vested_shares);
+    out.number("value_usd", w.value_usd);
+  });
 }
+
+// The summary as JSON: every key appended to the object open last (the
+// description names each key once, so none is looked up).
+class JsonOut {
+ public:
+  JsonOut() : open_{&root_} {}
+  Json take() { return std::move(root_); }
+  void text(const char* key, const std::string& value) { add(key, Json(value)); }
+  void flag(const char* key, bool value) { add(key, Json(value)); }
+  template <class T>
+  void number(const char* key, T value) { add(key, Json(value)); }
+  void number(const char* key, const std::optional<double>& value) { add(key, opt(value)); }
+  void group(const char* key) { open_.push_back(&add(key, Json::object())); }
+  void list(const char* key, std::size_t items) {
+    Json& array = add(key, Json::array());
+    array.get_ref<Json::array_t&>().reserve(items);
+    open_.push_back(&array);
+  }
+  void item(const std::string& name) {
+    auto& items = open_.back()->get_ref<Json::array_t&>();
+    items.emplace_back(Json::object());
+    open_.push_back(&items.back());
+    text("name", name);
+  }
+  void end() { open_.pop_back(); }
+
+ private:
+  Json& add(const char* key, Json value) {
+    if (open_.back()->is_null()) *open_.back() = Json::object();
+    auto& entries = open_.back()->get_ref<Json::object_t&>();
+    entries.emplace_back(key, std::move(value));
+    return entries.back().second;
+  }
+  Json root_;
+  std::vector<Json*> open_;
+};
+
+// The summary's scalars: a number's or a null's dotted name (a list's object
+// by its name) and value; text and flags are not scalars. With a `shape`, the
+// names are compared with its names as they are made, not stored.
+class CellsOut {
+ public:
+  explicit CellsOut(SummaryCells& cells, const SummaryCells* shape = nullptr) : cells_(cells), shape_(shape) {}
+  // With a shape: whether the names so far are its first names.
+  bool named_as_shape() const { return named_as_shape_; }
+  void text(const char*, const std::string&) {}
+  void flag(const char*, bool) {}
+  template <class T>
+  void number(std::string_view key, T value) { add(key, static_cast<double>(value)); }
+  void number(std::string_view key, const std::optional<double>& value) { add(key, value); }
+  void group(const char* key) { open(key); }
+  void list(const char* key, std::size_t) { open(key); }
+  void item(const std::string& name) { open(name); }
+  void end() {
+    prefix_.resize(prefix_ends_.back());
+    prefix_ends_.pop_back();
+  }
+
+ private:
+  void open(std::string_view key) {
+    prefix_ends_.push_back(prefix_.size());
+    prefix_.append(key).push_back('.');
+  }
+  void add(std::string_view key, const std::optional<double>& value) {
+    if (shape_) {
+      const std::size_t at = cells_.values.size();
+      named_as_shape_ = named_as_shape_ && at < shape_->size() && [&] {
+        const std::string_view name = shape_->name(at);
+        return name.size() == prefix_.size() + key.size() && name.starts_with(prefix_) && name.ends_with(key);
+      }();
+    } else {
+      cells_.names.append(prefix_).append(key);
+      cells_.name_ends.push_back(cells_.names.size());
+    }
+    cells_.values.push_back(value);
+  }
+  SummaryCells& cells_;
+  const SummaryCells* shape_;
+  bool named_as_shape_ = true;
+  std::string prefix_;
+  std::vector<std::size_t> prefix_ends_;
+};
 
 }  // namespace
 
 Json summary_json(const Results& r, const std::string& only) {
-  const Summary& m = r.summary;
-  Json j;
-  const auto want = [&](const char* group) { return only.empty() || only == group; };
-  if (want("scenario")) {
-    j["scenario"] = r.scenario;
-  }
-  if (want("time")) {
-    j["time"] = {{"start", format_date(r.time.start)},
-                 {"end", format_date(r.time.end)},
-                 {"hours", m.hours},
-                 {"years", m.years},
-                 {"steps", m.steps},
-                 {"step_hours", r.time.step_hours}};
-  }
-  if (want("gpus")) {
-    j["gpus"] = {{"installed_avg", m.installed_avg},
-                 {"installed_end", m.installed_end},
-                 {"gpu_hours_installed", m.gpu_hours_installed},
-                 {"gpu_hours_available", m.gpu_hours_available},
-                 {"gpu_hours_billed", m.gpu_hours_billed},
-                 {"gpu_hours_busy", m.gpu_hours_busy},
-                 {"shortfall_gpu_hours", m.shortfall_gpu_hours},
-                 {"gpu_hours_contracted", m.gpu_hours_contracted},
-                 {"unserved_gpu_hours", m.unserved_gpu_hours}};
-  }
-  if (want("utilization")) {
-    j["utilization"] = {{"billed", m.utilization_billed},
-                        {"busy", m.utilization_busy},
-                        {"available", m.utilization_available},
-                        {"contracted", m.utilization_contracted}};
-  }
-  if (want("power")) {
-    j["power"] = {{"it_avg_mw", m.it_avg_mw},
-                  {"it_peak_mw", m.it_peak_mw},
-                  {"facility_avg_mw", m.facility_avg_mw},
-                  {"facility_peak_mw", m.facility_peak_mw}};
-  }
-  if (want("energy")) {
-    j["energy"] = {{"it_kwh", m.it_kwh},
-                   {"facility_kwh", m.facility_kwh},
-                   {"cost_usd", m.energy_cost_usd},
-                   {"gpu_kwh", m.gpu_kwh},
-                   {"server_kwh", m.server_kwh},
-                   {"cooling_and_losses_kwh", m.cooling_and_losses_kwh},
-                   {"ppa_kwh", m.ppa_kwh},
-                   {"grid_kwh", m.grid_kwh},
-                   {"ppa_cost_usd", m.energy_ppa_cost_usd},
-                   {"grid_cost_usd", m.energy_grid_cost_usd},
-                   {"co2_tonnes", opt(m.co2_tonnes)},
-                   {"co2_kg_per_gpu_hour", opt(m.co2_kg_per_gpu_hour)}};
-  }
-  if (want("finance")) {
-    j["finance"] = {{"revenue_usd", m.revenue_usd},
-                    {"energy_cost_usd", m.energy_cost_usd},
-                    {"colocation_usd", m.colocation_usd},
-                    {"opex_usd", m.opex_usd},
-                    {"depreciation_usd", m.depreciation_usd},
-                    {"operating_income_usd", m.operating_income_usd},
-                    {"operating_margin", opt(m.operating_margin)},
-                    {"interest_usd", m.interest_usd},
-                    {"other_usd", m.other_usd},
-                    {"tax_usd", m.tax_usd},
-                    {"net_income_usd", m.net_income_usd},
-                    {"net_margin", opt(m.net_margin)},
-                    {"ebitda_usd", m.ebitda_usd},
-                    {"capex_usd", m.capex_usd},
-                    {"npv_usd", m.npv_usd},
-                    {"irr", opt(m.irr)},
-                    {"payback_years", opt(m.payback_years)},
-                    {"cash_flow_usd", m.cash_flow_usd},
-                    {"min_cumulative_cash_usd", m.min_cumulative_cash_usd},
-                    {"debt_drawn_usd", m.debt_drawn_usd},
-                    {"debt_repaid_usd", m.debt_repaid_usd},
-                    {"debt_service_usd", m.debt_service_usd},
-                    {"revenue_per_gpu_hour_usd", opt(m.revenue_per_gpu_hour_usd)},
-                    {"revenue_per_gw_year_usd", opt(m.revenue_per_gw_year_usd)},
-                    {"revenue_run_rate_usd", opt(m.revenue_run_rate_usd)},
-                    {"revenue_growth_per_year", opt(m.revenue_growth_per_year)},
-                    {"other_per_gw_usd", opt(m.other_per_gw_usd)},
-                    {"prepayments_usd", m.prepayments_usd},
-                    {"deferred_revenue_end_usd", m.deferred_revenue_end_usd},
-                    {"termination_fees_usd", m.termination_fees_usd},
-                    {"warrants_usd", m.warrants_usd},
-                    {"capex_net_of_warrants_usd", m.capex_net_of_warrants_usd},
-                    {"book_value_end_usd", m.book_value_end_usd},
-                    {"terminal_value_usd", m.terminal_value_usd},
-                    {"npv_without_terminal_value_usd", m.npv_without_terminal_value_usd}};
-  }
-  if (want("customers")) {
-  Json customers = Json::array();
-  for (const auto& c : r.customers)
-    customers.push_back({{"name", c.name},
-                         {"gpu_hours", c.gpu_hours},
-                         {"revenue_usd", c.revenue_usd},
-                         {"revenue_share", c.revenue_share}});
-  j["customers"] = customers;
-  }
-  if (r.solve && want("solve")) {
-    j["solve"] = {{"vary", r.solve->vary},
-                  {"value", r.solve->value},
-                  {"target", r.solve->target},
-                  {"achieved", r.solve->achieved},
-                  {"equals", r.solve->target_value},
-                  {"evaluations", r.solve->evaluations}};
-    if (r.solve->derived_price_usd_per_gpu_hour)
-      j["solve"]["price_usd_per_gpu_hour"] = *r.solve->derived_price_usd_per_gpu_hour;
-  }
-  if (want("contracts")) {
-  Json contracts = Json::array();
-  for (const auto& c : r.contracts)
-    contracts.push_back({{"name", c.name},
-                         {"customer", c.customer},
-                         {"kind", contract_kind_name(c.kind)},
-                         {"pool", c.pool},
-                         {"price_usd_per_gpu_hour", c.price_usd_per_gpu_hour},
-                         {"price_derived_from_value", c.price_derived_from_value},
-                         {"value_usd", c.value_usd},
-                         {"contracted_gpu_hours", c.contracted_gpu_hours},
-                         {"billed_gpu_hours", c.billed_gpu_hours},
-                         {"busy_gpu_hours", c.busy_gpu_hours},
-                         {"shortfall_gpu_hours", c.shortfall_gpu_hours},
-                         {"revenue_usd", c.revenue_usd},
-                         {"renewed_gpu_hours", c.renewed_gpu_hours},
-                         {"prepayment_usd", c.prepayment_usd},
-                         {"termination_fee_usd", c.termination_fee_usd}});
-  for (std::size_t i = 0; i < r.contracts.size(); ++i) add_count(contracts[i], r.contracts[i].count);
-  j["contracts"] = contracts;
-  }
-  if (want("pools")) {
-  Json pools = Json::array();
-  for (const auto& p : r.pools) {
-    Json pj = {{"name", p.name},
-               {"gpu", p.gpu},
-               {"site", p.site},
-               {"installed_end", p.installed_end},
-               {"gpu_hours_installed", p.gpu_hours_installed},
-               {"gpu_hours_available", p.gpu_hours_available},
-               {"gpu_hours_busy", p.gpu_hours_busy},
-               {"capex_usd", p.capex_usd},
-               {"capex_per_gpu_usd", p.capex_per_gpu_usd},
-               {"depreciation_usd", p.depreciation_usd},
-               {"book_value_end_usd", p.book_value_end_usd}};
-    pj["fitted_count"] = opt(p.fitted_count);
-    add_count(pj, p.count);
-    pools.push_back(pj);
-  }
-  j["pools"] = pools;
-  }
-  if (want("sites")) {
-  Json sites = Json::array();
-  for (const auto& s : r.sites)
-    sites.push_back({{"name", s.name},
-                     {"it_peak_mw", s.it_peak_mw},
-                     {"facility_peak_mw", s.facility_peak_mw},
-                     {"it_kwh", s.it_kwh},
-                     {"facility_kwh", s.facility_kwh},
-                     {"energy_cost_usd", s.energy_cost_usd},
-                     {"ppa_kwh", s.ppa_kwh},
-                     {"grid_kwh", s.grid_kwh},
-                     {"ppa_cost_usd", s.ppa_cost_usd},
-                     {"grid_cost_usd", s.grid_cost_usd},
-                     {"co2_tonnes", opt(s.co2_tonnes)},
-                     {"colocation_usd", s.colocation_usd}});
-  j["sites"] = sites;
-  }
-  if (want("assets")) {
-    Json assets = Json::array();
-    for (const auto& a : r.assets)
-      assets.push_back({{"name", a.name},
-                        {"cost_usd", a.cost_usd},
-                        {"capex_usd", a.capex_usd},
-                        {"depreciation_usd", a.depreciation_usd},
-                        {"book_value_end_usd", a.book_value_end_usd}});
-    j["assets"] = assets;
-  }
-  if (want("warrants")) {
-    Json warrants = Json::array();
-    for (const auto& w : r.warrants)
-      warrants.push_back({{"name", w.name}, {"vested_shares", w.vested_shares}, {"value_usd", w.value_usd}});
-    j["warrants"] = warrants;
-  }
-  return j;
+  JsonOut out;
+  describe_summary(r, only, out);
+  return out.take();
+}
+
+std::vector<std::pair<std::string, std::optional<double>>> SummaryCells::pairs() const {
+  std::vector<std::pair<std::string, std::optional<double>>> out;
+  out.reserve(size());
+  for (std::size_t i = 0; i < size(); ++i) out.emplace_back(std::string(name(i)), values[i]);
+  return out;
+}
+
+namespace {
+// Room for the cells of `r`: at most 14 scalars per contract, pool, site, …
+// and about 32 bytes a name (a sizing guess, not a limit).
+std::size_t cells_guess(const Results& r) {
+  return 100 + 14 * (r.customers.size() + r.contracts.size() + r.pools.size() + r.sites.size() + r.assets.size() +
+                     r.warrants.size());
+}
+}  // namespace
+
+std::optional<std::vector<std::optional<double>>> summary_values_named_as(const Results& r, const SummaryCells& shape) {
+  SummaryCells cells;
+  cells.values.reserve(shape.size());
+  CellsOut out(cells, &shape);
+  describe_summary(r, "", out);
+  if (!out.named_as_shape() || cells.values.size() != shape.size()) return std::nullopt;
+  return std::move(cells.values);
+}
+
+SummaryCells summary_cells(const Results& r) {
+  SummaryCells cells;
+  const std::size_t guess = cells_guess(r);
+  cells.values.reserve(guess);
+  cells.name_ends.reserve(guess);
+  cells.names.reserve(32 * guess);
+  CellsOut out(cells);
+  describe_summary(r, "", out);
+  return cells;
 }
 
 namespace {
@@ -633,7 +754,9 @@ std::string customers_csv(const Results& r) {
 std::string summary_csv(const Results& r) {
   std::ostringstream o;
   o << "metric,value\n";
-  for (const auto& [name, v] : flatten_all(summary_json(r))) o << csv_field(name) << "," << (v ? num(*v) : "") << "\n";
+  const SummaryCells cells = summary_cells(r);
+  for (std::size_t i = 0; i < cells.size(); ++i)
+    o << csv_field(std::string(cells.name(i))) << "," << (cells.values[i] ? num(*cells.values[i]) : "") << "\n";
   return o.str();
 }
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -32,6 +33,29 @@ std::vector<std::pair<std::string, double>> flatten_scalars(const Json& summary)
 std::vector<std::pair<std::string, std::optional<double>>> flatten_all(const Json& summary);
 // The valid metric names of a summary (null ones too), for headers and messages.
 std::vector<std::string> metric_names(const Json& summary);
+
+// Every scalar of the summary without building its JSON: exactly
+// flatten_all(summary_json(r))'s names, order and values (null as nullopt),
+// the names one after another in one string. summary_json and the cells come
+// from one description of the summary.
+struct SummaryCells {
+  std::string names;                    // every name, one after another
+  std::vector<std::size_t> name_ends;   // where each name ends in `names`
+  std::vector<std::optional<double>> values;
+
+  std::size_t size() const { return name_ends.size(); }
+  std::string_view name(std::size_t i) const {
+    const std::size_t begin = i == 0 ? 0 : name_ends[i - 1];
+    return std::string_view(names).substr(begin, name_ends[i] - begin);
+  }
+  // As flatten_all gives them.
+  std::vector<std::pair<std::string, std::optional<double>>> pairs() const;
+};
+SummaryCells summary_cells(const Results& r);
+// The values of summary_cells(r) alone when its names are `shape`'s (the cells
+// of another run of the scenario), compared as they are made, none stored: what
+// a Monte Carlo run after the first keeps. nullopt when the names differ.
+std::optional<std::vector<std::optional<double>>> summary_values_named_as(const Results& r, const SummaryCells& shape);
 
 // A result's name in words, for chart titles and legends, and its unit apart:
 // finance.npv_usd → {"NPV", "USD"}, finance.operating_margin → {"Operating

@@ -4,9 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "sim/engine/engine.hpp"
 #include "sim/engine/solve.hpp"
@@ -47,6 +50,23 @@ inline void for_each_step(const std::string& text, const std::function<void(cons
     SCOPED_TRACE(step);
     check(run_yaml(with_step(text, step)));
   }
+}
+
+// Every shipped scenario (scenarios/**/*.yaml but the figure registry and the
+// sweep files), sorted. Under the sanitizers (GPUSIM_TIME_SCALE) without the
+// gigawatt benchmark: its 2,000 contracts take minutes in the step engine.
+inline std::vector<std::filesystem::path> shipped_scenarios() {
+  std::vector<std::filesystem::path> out;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(std::string(GPUSIM_SOURCE_DIR) + "/scenarios")) {
+    const std::string name = e.path().filename().string();
+    if (e.path().extension() != ".yaml" || name == "figures.yaml" || name.find(".sweep.") != std::string::npos) continue;
+#ifdef GPUSIM_TIME_SCALE
+    if (e.path().parent_path().filename() == "bench") continue;
+#endif
+    out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 inline double metric(const Results& r, const std::string& path) {

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
@@ -106,6 +107,85 @@ TEST(Percentile, LinearBetweenOrderStatistics) {
   EXPECT_DOUBLE_EQ(percentile(v, 0.05), 6.0);
   EXPECT_DOUBLE_EQ(percentile(v, 0.50), 51.0);
   EXPECT_DOUBLE_EQ(percentile(v, 0.95), 96.0);
+}
+
+// The statistics of each column of the runs' rows, over the runs where it is a
+// number. a: 3, 1, 2 → mean 2, sd √((1 + 1 + 0) ÷ 2) = 1; sorted 1, 2, 3:
+// p5 at pos 0.1 → 1 + 0.1 × 1 = 1.1, p50 = 2, p95 at pos 1.9 → 2 + 0.9 × 1 = 2.9.
+// b: 7 in every run → sd 0, percentiles 7. c: null in every run → no statistics.
+TEST(ColumnStats, ByHand) {
+  const double null = std::nan("");
+  const std::vector<std::vector<double>> rows{{3, 7, null}, {1, 7, null}, {2, 7, null}, {null, 7, null}};
+  const std::vector<MetricStats> stats = column_stats({"a", "b", "c"}, rows, 1);
+  ASSERT_EQ(stats.size(), 2u);
+  EXPECT_EQ(stats[0].name, "a");
+  EXPECT_EQ(stats[0].count, 3u);
+  EXPECT_EQ(stats[0].mean, 2.0);
+  EXPECT_EQ(stats[0].sd, 1.0);
+  EXPECT_DOUBLE_EQ(stats[0].p5, 1.1);
+  EXPECT_EQ(stats[0].p50, 2.0);
+  EXPECT_DOUBLE_EQ(stats[0].p95, 2.9);
+  EXPECT_EQ(stats[1].name, "b");
+  EXPECT_EQ(stats[1].count, 4u);
+  EXPECT_EQ(stats[1].sd, 0.0);
+  EXPECT_EQ(stats[1].p5, 7.0);
+  EXPECT_EQ(stats[1].p95, 7.0);
+}
+
+// The percentiles come from partial selections (nth_element), not a sort: the
+// same numbers, to the bit, as interpolating a sorted copy — with ties, nulls,
+// any number of runs — and the same on any number of threads.
+TEST(ColumnStats, PercentilesAreThoseOfASortedCopy) {
+  std::uint64_t state = 15;
+  const auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return state >> 33;
+  };
+  for (std::size_t runs : {1u, 2u, 3u, 7u, 20u, 101u, 1000u}) {
+    SCOPED_TRACE(runs);
+    const std::size_t columns = 70;  // more than one block of columns
+    std::vector<std::string> names;
+    for (std::size_t c = 0; c < columns; ++c) names.push_back("m" + std::to_string(c));
+    std::vector<std::vector<double>> rows(runs, std::vector<double>(columns));
+    for (auto& row : rows)
+      for (std::size_t c = 0; c < columns; ++c) {
+        // Column c draws from c % 5 + 2 values (ties), a null one time in 8.
+        const double v = static_cast<double>(next() % (c % 5 + 2)) * 0.37 - 0.5;
+        row[c] = next() % 8 == 0 ? std::nan("") : v;
+      }
+    const std::vector<MetricStats> stats = column_stats(names, rows, 1);
+    const std::vector<MetricStats> on_two = column_stats(names, rows, 2);
+    ASSERT_EQ(stats.size(), on_two.size());
+    std::size_t at = 0;
+    for (std::size_t c = 0; c < columns; ++c) {
+      std::vector<double> sorted;
+      for (const auto& row : rows)
+        if (!std::isnan(row[c])) sorted.push_back(row[c]);
+      if (sorted.empty()) continue;
+      ASSERT_LT(at, stats.size());
+      const MetricStats& m = stats[at];
+      EXPECT_EQ(m.name, names[c]);
+      EXPECT_EQ(m.count, sorted.size());
+      std::sort(sorted.begin(), sorted.end());
+      const auto by_sort = [&](double q) {
+        const double pos = q * static_cast<double>(sorted.size() - 1);
+        const std::size_t lo = static_cast<std::size_t>(std::floor(pos));
+        const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
+        return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+      };
+      if (m.sd != 0.0) {  // a column the runs do not move has its mean as percentiles
+        EXPECT_EQ(m.p5, by_sort(0.05)) << m.name;
+        EXPECT_EQ(m.p50, by_sort(0.50)) << m.name;
+        EXPECT_EQ(m.p95, by_sort(0.95)) << m.name;
+      }
+      EXPECT_EQ(m.p5, on_two[at].p5);
+      EXPECT_EQ(m.p50, on_two[at].p50);
+      EXPECT_EQ(m.p95, on_two[at].p95);
+      EXPECT_EQ(m.mean, on_two[at].mean);
+      ++at;
+    }
+    EXPECT_EQ(at, stats.size());
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -230,6 +310,25 @@ uncertain:
   }
   EXPECT_NEAR(find_metric(r, "finance.revenue_usd")->mean, sum / runs, 1e-6 * sum / runs);
   EXPECT_NEAR(sum / runs, 43810.0, 5 * 1788.0);
+}
+
+// A contract and a demand may share a name (names are unique within a list):
+// their cells share the name contracts.X.…, one column of the results, and its
+// statistics count both in every run: 2 × 3 runs = 6.
+TEST(MonteCarlo, AContractAndADemandOfOneNameShareAColumn) {
+  const MonteCarloResult r = run_monte_carlo(document_of(R"(name: shared name
+time: {start: 2024-01-01, end: 2024-01-02, step: 1d, year: 365d}
+sites: [{name: s, electricity: 0 USD/kWh}]
+fleet: [{name: p, gpu: T1, site: s, count: 4}]
+contracts: [{name: X, pool: p, gpus: 1, price: 1 USD/gpu-h}]
+demand: [{name: X, pool: p, kind: spot, gpus: 1, price: 2 USD/gpu-h}]
+uncertain:
+  - {name: u, path: contracts.X.price, dist: uniform, low: 1 USD/gpu-h, high: 3 USD/gpu-h}
+)"), 3, 5, 2);
+  EXPECT_EQ(std::count(r.result_names.begin(), r.result_names.end(), "contracts.X.revenue_usd"), 1);
+  const MetricStats* revenue = find_metric(r, "contracts.X.revenue_usd");
+  ASSERT_NE(revenue, nullptr);
+  EXPECT_EQ(revenue->count, 6u);
 }
 
 TEST(MonteCarlo, RunIStatisticsAreFromRunIOnly) {

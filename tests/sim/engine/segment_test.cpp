@@ -130,24 +130,8 @@ bool compare_engines(const DocNode& doc) {
   return segment.segment_engine;
 }
 
-std::vector<std::filesystem::path> shipped_scenarios() {
-  std::vector<std::filesystem::path> out;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(std::string(GPUSIM_SOURCE_DIR) + "/scenarios")) {
-    const std::string name = e.path().filename().string();
-    if (e.path().extension() != ".yaml" || name == "figures.yaml" || name.find(".sweep.") != std::string::npos) continue;
-#ifdef GPUSIM_TIME_SCALE
-    // Under the sanitizers the gigawatt benchmark's 2,000 contracts take minutes
-    // in the step engine; the plain build compares it.
-    if (e.path().parent_path().filename() == "bench") continue;
-#endif
-    out.push_back(e.path());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 TEST(SegmentEngine, EveryShippedScenarioGivesTheStepEnginesResults) {
-  const auto files = shipped_scenarios();
+  const auto files = testing::shipped_scenarios();
   ASSERT_GE(files.size(), 35u);
   int on_segments = 0;
   for (const auto& file : files) {
@@ -162,7 +146,7 @@ TEST(SegmentEngine, EveryShippedScenarioGivesTheStepEnginesResults) {
 // engine keeps those pools per step and still gives the step engine's results.
 TEST(SegmentEngine, EveryShippedScenarioUnderASeedGivesTheStepEnginesResults) {
   int drawn = 0;
-  for (const auto& file : shipped_scenarios()) {
+  for (const auto& file : testing::shipped_scenarios()) {
     SCOPED_TRACE(file.string());
     const LoadedScenario loaded = load_scenario(file.string(), {"seed=20261130"});
     EXPECT_TRUE(compare_engines(loaded.document));

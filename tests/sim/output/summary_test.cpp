@@ -12,7 +12,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -21,6 +23,8 @@
 #include "sim/output/summary.hpp"
 #include "sim/scenario/loader.hpp"
 #include "tests/sim/scenario/scenario_test_util.hpp"
+#include "tests/support/engine.hpp"
+#include "tests/support/random_scenario.hpp"
 
 namespace gpusim {
 namespace {
@@ -97,6 +101,98 @@ TEST(Timeseries, PriceColumnIsRevenuePerBilledGpuHour) {
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_TRUE(lines[0].ends_with(",cash_flow_usd,cumulative_cash_usd,price_usd_per_gpu_hour")) << lines[0];
   EXPECT_TRUE(lines[1].ends_with(",1.9")) << lines[1];
+}
+
+// summary_cells gives flatten_all(summary_json(r)) without the JSON: the same
+// names in the same order and the same values, to the bit (null as nullopt).
+// Each group of the JSON alone (`only`) is that group of the whole.
+void expect_cells_of_the_json(const Results& r) {
+  const Json json = summary_json(r);
+  const auto expected = flatten_all(json);
+  const SummaryCells cells = summary_cells(r);
+  ASSERT_EQ(cells.size(), expected.size());
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    ASSERT_EQ(cells.name(i), expected[i].first) << i;
+    ASSERT_EQ(cells.values[i].has_value(), expected[i].second.has_value()) << expected[i].first;
+    if (cells.values[i]) {
+      ASSERT_EQ(std::bit_cast<std::uint64_t>(*cells.values[i]), std::bit_cast<std::uint64_t>(*expected[i].second))
+          << expected[i].first;
+    }
+  }
+  EXPECT_EQ(cells.pairs().size(), expected.size());
+  for (auto it = json.begin(); it != json.end(); ++it) {
+    Json group;
+    group[it.key()] = it.value();
+    EXPECT_EQ(summary_json(r, it.key()).dump(), group.dump()) << it.key();
+  }
+}
+
+TEST(SummaryCells, TheDealsCellsByHand) {
+  const Results r = run_text(kDeal);
+  expect_cells_of_the_json(r);
+  const SummaryCells cells = summary_cells(r);
+  const auto value_of = [&](std::string_view name) -> std::optional<double> {
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      if (cells.name(i) == name) return cells.values[i];
+    ADD_FAILURE() << name << " is not a cell";
+    return std::nullopt;
+  };
+  // Texts and flags are not cells: time.start, scenario, contracts.Deal.price_derived_from_value.
+  EXPECT_EQ(cells.name(0), "time.hours");
+  EXPECT_EQ(value_of("time.hours"), 240.0);  // 10 days × 24 h
+  EXPECT_EQ(value_of("time.steps"), 10.0);   // 10 daily steps
+  EXPECT_EQ(value_of("contracts.Deal.price_usd_per_gpu_hour"), 2.5);  // 36,000 USD ÷ 14,400 GPU-h
+  EXPECT_EQ(value_of("contracts.Spot.revenue_usd"), 9600.0);           // 40 GPUs × 240 h × 1 USD
+  EXPECT_EQ(value_of("contracts.Deal.count_as_written"), 60.0);
+  EXPECT_EQ(value_of("finance.irr"), std::nullopt);                  // null: no sign change
+  EXPECT_EQ(value_of("pools.p.fitted_count"), std::nullopt);         // a count, not `fit`
+  // Another run of the scenario has the same names: its values alone, those
+  // of its cells. Without Spot, the names differ: none.
+  const Results other = run_text(kDeal, {"contracts.Deal.gpus=30"});
+  const auto values = summary_values_named_as(other, cells);
+  ASSERT_TRUE(values);
+  EXPECT_EQ(*values, summary_cells(other).values);
+  const std::string without_spot = std::string(kDeal).substr(0, std::string(kDeal).find("demand:"));
+  EXPECT_FALSE(summary_values_named_as(run_text(without_spot), cells));
+  // Spot renamed Spot2: as many cells, other names.
+  std::string renamed = kDeal;
+  renamed.replace(renamed.find("name: Spot"), 10, "name: Spot2");
+  EXPECT_EQ(summary_cells(run_text(renamed)).size(), cells.size());
+  EXPECT_FALSE(summary_values_named_as(run_text(renamed), cells));
+}
+
+TEST(SummaryCells, EveryShippedScenarioAsWrittenAndUnderASeedGivesTheJsonsCells) {
+  const auto files = testing::shipped_scenarios();
+  ASSERT_GE(files.size(), 35u);
+  for (const auto& file : files) {
+    for (const std::vector<std::string>& sets : {std::vector<std::string>{}, std::vector<std::string>{"seed=20261130"}}) {
+      SCOPED_TRACE(file.string() + (sets.empty() ? "" : " under a seed"));
+      expect_cells_of_the_json(run_document(load_scenario(file.string(), sets).document));
+    }
+  }
+}
+
+TEST(SummaryCells, RandomScenariosGiveTheJsonsCells) {
+  testing::SplitMix64 rng(1530);
+  int compared = 0;
+  for (int i = 0; i < 40; ++i) {
+    testing::GenerateOptions opts;
+    opts.deal_terms = i % 2 == 0;
+    opts.any_hour = i % 4 == 1;
+    opts.seed = i % 3 == 0;
+    const testing::Generated g = testing::generate(rng, opts);
+    SCOPED_TRACE("scenario " + std::to_string(i) + ":\n" + g.yaml);
+    Diagnostics diags;
+    const DocNode doc = parse_yaml_text(testing::with_step(g.yaml, i % 2 ? "1h" : "1d"), "random.yaml", diags);
+    ASSERT_TRUE(diags.empty());
+    try {
+      expect_cells_of_the_json(run_document(doc));
+      ++compared;
+    } catch (const ModelError&) {
+      // a `value` with no GPU-hours in the run: not run
+    }
+  }
+  EXPECT_GE(compared, 30);
 }
 
 TEST(MetricWords, ResultsInWords) {
