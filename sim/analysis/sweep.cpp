@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "sim/engine/finite_check.hpp"
 #include "sim/engine/solve.hpp"
 #include <filesystem>
 
@@ -243,7 +244,10 @@ std::vector<Json> run_points(const DocNode& document, const std::vector<std::vec
         try {
           EngineOptions options = engine;
           options.series = false;  // a point's summary needs no per-step series
-          return summary_json(run_document(doc, options));
+          // One summary: checked finite, and kept.
+          Json summary = summary_json(run_document(doc, options, false));
+          check_finite_summary(summary, doc);
+          return summary;
         } catch (const ModelError& e) {
           // Say which point could not run.
           std::string at;

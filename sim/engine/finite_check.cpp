@@ -59,6 +59,21 @@ void check_finite_results(const Results& results, const DocNode& document) {
   check_finite_cells(flatten_all(summary_json(results)), document);
 }
 
+namespace {
+bool all_finite(const nlohmann::ordered_json& j) {
+  if (j.is_number_float()) return std::isfinite(j.get_ref<const double&>());
+  if (j.is_object() || j.is_array()) {
+    for (const auto& c : j)
+      if (!all_finite(c)) return false;
+  }
+  return true;
+}
+}  // namespace
+
+void check_finite_summary(const nlohmann::ordered_json& summary, const DocNode& document) {
+  if (!all_finite(summary)) check_finite_cells(flatten_all(summary), document);
+}
+
 void check_finite_cells(const std::vector<std::pair<std::string, std::optional<double>>>& cells,
                         const DocNode& document) {
   std::vector<std::string> bad;

@@ -644,4 +644,61 @@ std::string to_yaml(const DocNode& node) {
   return std::string(out.c_str()) + "\n";
 }
 
+std::unique_ptr<DocumentCopies::Lease> DocumentCopies::with_overrides(const std::vector<std::string>& assignments,
+                                                                     Diagnostics& diags) {
+  std::unique_ptr<DocNode> doc;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!free_.empty()) {
+      doc = std::move(free_.back());
+      free_.pop_back();
+    }
+  }
+  if (!doc) doc = std::make_unique<DocNode>(base_);
+  std::unique_ptr<Lease> lease(new Lease(*this, std::move(doc)));
+  DocNode& root = *lease->doc_;
+  lease->keys_ = root.keys;
+  lease->key_locs_ = root.key_locs;
+  for (const auto& a : assignments) {
+    // The top-level section the assignment changes (nothing when it is malformed).
+    const std::vector<std::string> segments = split_path(a.substr(0, a.find('=')));
+    if (!segments.empty()) {
+      const std::string& top = segments.front();
+      const bool saved = std::any_of(lease->touched_.begin(), lease->touched_.end(),
+                                     [&](const auto& t) { return t.first == top; });
+      if (!saved) {
+        const DocNode* section = root.find(top);
+        lease->touched_.emplace_back(top, section ? std::optional<DocNode>(*section) : std::nullopt);
+      }
+    }
+    apply_override(root, a, diags);
+  }
+  return lease;
+}
+
+DocumentCopies::Lease::~Lease() {
+  // The top level as it was: untouched sections moved back, touched ones restored.
+  DocNode& root = *doc_;
+  std::vector<DocNode> children;
+  children.reserve(keys_.size());
+  bool intact = root.is_map();
+  for (const std::string& key : keys_) {
+    if (!intact) break;
+    const auto t = std::find_if(touched_.begin(), touched_.end(), [&](const auto& x) { return x.first == key; });
+    if (t != touched_.end() && t->second) {
+      children.push_back(std::move(*t->second));
+    } else if (DocNode* now = root.find(key); now && t == touched_.end()) {
+      children.push_back(std::move(*now));
+    } else {
+      intact = false;  // cannot happen with apply_override; the copy is dropped
+    }
+  }
+  if (!intact) return;
+  root.keys = std::move(keys_);
+  root.key_locs = std::move(key_locs_);
+  root.children = std::move(children);
+  std::lock_guard<std::mutex> lock(owner_.mutex_);
+  owner_.free_.push_back(std::move(doc_));
+}
+
 }  // namespace gpusim
