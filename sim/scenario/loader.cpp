@@ -1428,7 +1428,8 @@ ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations) {
   LocationIndex& locs = locations ? *locations : local;
   ReadContext ctx{diags, locs, ""};
   RawScenario raw;
-  raw.spec.catalog = builtin_catalog();
+  static const std::vector<GpuModelSpec> kBuiltin = builtin_catalog();  // built once, copied per read
+  raw.spec.catalog = kBuiltin;
   if (document.is_null()) {
     diags.error(document.loc, "", "the scenario is empty (expected a map with at least name and time)");
     diags.throw_if_any();
