@@ -234,13 +234,14 @@ void parallel_for(std::size_t count, unsigned threads, const std::function<void(
 std::vector<Json> run_points(const DocNode& document, const std::vector<std::vector<std::string>>& points,
                              unsigned threads, const std::function<void(std::size_t, std::size_t)>& progress,
                              const RunDistributor* distributor, const EngineOptions& engine) {
+  DocumentCopies copies(document);  // a point changes a few keys: copies are reused
   return run_each<Json>(
       points.size(), threads, distributor,
       [&](std::size_t i) {
-        DocNode doc = document;
         Diagnostics diags;
-        for (const auto& o : points[i]) apply_override(doc, o, diags);
+        const auto lease = copies.with_overrides(points[i], diags);
         diags.throw_if_any();
+        const DocNode& doc = lease->document();
         try {
           EngineOptions options = engine;
           options.series = false;  // a point's summary needs no per-step series

@@ -76,15 +76,15 @@ struct Objective {
   double whole_steps_h = 0.0;
   double rounded(double x) const { return whole_steps_h > 0 ? std::round(x / whole_steps_h) * whole_steps_h : x; }
 
+  // Trials write the value into a reused copy of the document, without `solve:`.
+  DocumentCopies copies{document};
   Results run_at(double x) {
     ++evaluations;
     x = rounded(x);
-    DocNode doc = document;
     Diagnostics diags;
-    apply_override(doc, request.vary + "=" + text_of(x), diags);
+    const auto lease = copies.with_overrides({request.vary + "=" + text_of(x), "solve=~"}, diags);
     diags.throw_if_any();
-    doc.erase("solve");
-    return run_scenario(read_scenario(doc), options);
+    return run_scenario(read_scenario(lease->document()), options);
   }
 
   // The result at `path` in this summary; nullopt when it is null there (an

@@ -553,12 +553,18 @@ void apply_override(DocNode& root, const std::string& assignment, Diagnostics& d
     const std::string& seg = segments[i];
     const bool last = i + 1 == segments.size();
     if (node->is_seq()) {
+      // (Names compared in place: a list may hold 2,000 contracts.)
+      const auto name_is = [](const DocNode& c, const std::string& name) {
+        const DocNode* n = c.find("name");
+        return n && n->is_scalar() ? n->scalar == name : name.empty();
+      };
       auto it = std::find_if(node->children.begin(), node->children.end(),
-                             [&](const DocNode& c) { return c.item_name() == seg; });
+                             [&](const DocNode& c) { return name_is(c, seg); });
       // Unnamed items (ramp points, table rows) are entered by index: ramp.0.count.
       // Only lists of unnamed items: a named list's items are addressed by name.
-      const bool unnamed = std::none_of(node->children.begin(), node->children.end(),
-                                        [](const DocNode& c) { return !c.item_name().empty(); });
+      const bool unnamed = it == node->children.end() &&
+                           std::all_of(node->children.begin(), node->children.end(),
+                                       [&](const DocNode& c) { return name_is(c, std::string()); });
       const bool is_index = unnamed && !seg.empty() &&
                             std::all_of(seg.begin(), seg.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
       if (it == node->children.end() && is_index && seg.size() < 7 && std::stoul(seg) < node->children.size())

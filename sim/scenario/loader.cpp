@@ -936,13 +936,20 @@ std::vector<std::string> names_of(const auto& items) {
 // naming their pool is not 2,000 copies and scans of the fleet's names.
 class NameSet {
  public:
-  explicit NameSet(const auto& items) : list_(names_of(items)), set_(list_.begin(), list_.end()) {}
+  // (A short list is searched: hashing it would cost more.)
+  explicit NameSet(const auto& items) : list_(names_of(items)) {
+    if (list_.size() > kSearched) set_.insert(list_.begin(), list_.end());
+  }
   NameSet(const NameSet&) = delete;  // the set views the list's strings
   NameSet& operator=(const NameSet&) = delete;
   const std::vector<std::string>& list() const { return list_; }
-  bool contains(const std::string& name) const { return set_.count(name) > 0; }
+  bool contains(const std::string& name) const {
+    if (list_.size() > kSearched) return set_.count(name) > 0;
+    return std::find(list_.begin(), list_.end(), name) != list_.end();
+  }
 
  private:
+  static constexpr std::size_t kSearched = 16;
   std::vector<std::string> list_;
   std::unordered_set<std::string_view> set_;
 };
@@ -1129,16 +1136,19 @@ void check_sites(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs)
 
 void check_fleet(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs) {
   const NameSet site_names(s.sites);
-  std::vector<std::string> gpu_ids;
-  for (const auto& g : s.catalog) gpu_ids.push_back(g.id);
+  const auto gpu_ids = [&] {  // for a message only
+    std::vector<std::string> ids;
+    for (const auto& g : s.catalog) ids.push_back(g.id);
+    return ids;
+  };
   for (auto& f : s.fleet) {
     if (f.name.empty()) continue;  // already an error: its keys' paths are not known
     const std::string p = "fleet." + f.name;
     auto g = std::find_if(s.catalog.begin(), s.catalog.end(), [&](const auto& m) { return m.id == f.gpu; });
     if (has_key(locs, p + ".gpu") && g == s.catalog.end()) {
       diags.error(loc_of(locs, p + ".gpu"), p + ".gpu",
-                  "unknown GPU model '" + f.gpu + "'" + did_you_mean(f.gpu, gpu_ids) +
-                      " (catalog: " + join_names(gpu_ids) + ")");
+                  "unknown GPU model '" + f.gpu + "'" + did_you_mean(f.gpu, gpu_ids()) +
+                      " (catalog: " + join_names(gpu_ids()) + ")");
     }
     check_reference(diags, locs, p + ".site", f.site, site_names, "site", "sites", "no sites are defined");
     check_one_of(diags, locs, p, "count", "ramp", "missing required key 'count' or 'ramp' (how many GPUs, when)");
