@@ -114,7 +114,7 @@ std::string_view LocationIndex::store(std::string_view text) {
   if (arena_.empty() || arena_used_ + text.size() > arena_size_) {
     // Chunks from 1 KiB, doubling to 64 KiB: a small scenario allocates little.
     arena_size_ = std::max<std::size_t>(text.size(), std::min<std::size_t>(64 * 1024, std::max<std::size_t>(1024, 2 * arena_size_)));
-    arena_.push_back(std::make_unique_for_overwrite<char[]>(arena_size_));
+    arena_.push_back(std::unique_ptr<char[]>(new char[arena_size_]));  // not zeroed: written before read
     arena_used_ = 0;
   }
   char* at = arena_.back().get() + arena_used_;
