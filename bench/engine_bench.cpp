@@ -11,6 +11,7 @@
 #include <string>
 
 #include "sim/analysis/montecarlo.hpp"
+#include "sim/analysis/sweep.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/solve.hpp"
 #include "sim/output/summary.hpp"
@@ -207,6 +208,25 @@ void BM_MonteCarloJsonGigawatt(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(gpusim::monte_carlo_json(mc).dump(2));
 }
 BENCHMARK(BM_MonteCarloJsonGigawatt)->Unit(benchmark::kMillisecond);
+
+// ---- Per-point and per-run costs around the engine (issue 15: sweeps and Monte Carlo) ----
+
+// Reading and validating the gigawatt document alone (already parsed and
+// merged): what a Monte Carlo run re-reads after applying its draws.
+void BM_ReadGigawattDocument(benchmark::State& state) {
+  const gpusim::LoadedScenario loaded = gpusim::load_scenario(kGigawatt, {"time.step=1d"});
+  for (auto _ : state) benchmark::DoNotOptimize(gpusim::read_scenario(loaded.document));
+}
+BENCHMARK(BM_ReadGigawattDocument)->Unit(benchmark::kMillisecond);
+
+// One point of the 10,000-point CoreWeave sweep (its goal-seek: ~13 trials),
+// through the sweep's own path on one thread, with the segment engine.
+void BM_SweepPointCoreweave(benchmark::State& state) {
+  const gpusim::LoadedScenario loaded = gpusim::load_scenario(kCoreweave);
+  const std::vector<std::vector<std::string>> point{{"contracts.Microsoft.price=2.5 USD/gpu-h"}};
+  for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_points(loaded.document, point, 1, {}, nullptr, kSegment));
+}
+BENCHMARK(BM_SweepPointCoreweave)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

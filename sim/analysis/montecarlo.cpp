@@ -262,10 +262,12 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
     monthly_columns.push_back(static_cast<std::size_t>(at - columns.columns.begin()));
   }
   SummaryCells shape;  // run 0's metric names (no values), set before the other runs start
+  // A run changes a few keys of the document: copies are reused, not made per run.
+  DocumentCopies copies(document);
   auto run_one = [&](std::size_t i) {
-        DocNode doc = document;
         Diagnostics diags;
         RunOutput out;
+        std::vector<std::string> assignments;
         for (std::size_t k = 0; k < draws.size(); ++k) {
           Rng rng = make_stream(seed, i, purpose_id("uncertain") + k);
           double v = sample(draws[k], rng);
@@ -276,9 +278,11 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
           const std::string text = format_base_quantity(v, draws[k].type.unit, draws[k].span_unit);
           out.drawn.push_back(text);
           out.drawn_values.push_back(v / draws[k].display_factor);
-          apply_override(doc, draws[k].path + "=" + text, diags);
+          assignments.push_back(draws[k].path + "=" + text);
         }
-        apply_override(doc, "seed=" + std::to_string(seed), diags);
+        assignments.push_back("seed=" + std::to_string(seed));
+        const auto lease = copies.with_overrides(assignments, diags);
+        const DocNode& doc = lease->document();
         diags.throw_if_any();
         const ScenarioSpec spec = read_scenario(doc);
         Results r;

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <thread>
 
+#include "sim/engine/finite_check.hpp"
 #include "sim/engine/solve.hpp"
 #include <filesystem>
 
@@ -233,17 +234,21 @@ void parallel_for(std::size_t count, unsigned threads, const std::function<void(
 std::vector<Json> run_points(const DocNode& document, const std::vector<std::vector<std::string>>& points,
                              unsigned threads, const std::function<void(std::size_t, std::size_t)>& progress,
                              const RunDistributor* distributor, const EngineOptions& engine) {
+  DocumentCopies copies(document);  // a point changes a few keys: copies are reused
   return run_each<Json>(
       points.size(), threads, distributor,
       [&](std::size_t i) {
-        DocNode doc = document;
         Diagnostics diags;
-        for (const auto& o : points[i]) apply_override(doc, o, diags);
+        const auto lease = copies.with_overrides(points[i], diags);
         diags.throw_if_any();
+        const DocNode& doc = lease->document();
         try {
           EngineOptions options = engine;
           options.series = false;  // a point's summary needs no per-step series
-          return summary_json(run_document(doc, options));
+          // One summary: checked finite, and kept.
+          Json summary = summary_json(run_document(doc, options, false));
+          check_finite_summary(summary, doc);
+          return summary;
         } catch (const ModelError& e) {
           // Say which point could not run.
           std::string at;

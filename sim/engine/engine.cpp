@@ -388,7 +388,7 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
   allocation_flows(seg, allocation, r.series, flows);
   const EnergyTotals energy = power_energy_stage(s, g, seg, pools, sites, flows, r);
   money_stage(s, g, seg, money, flows);
-  summary_stage(s, g, seg, plan, allocation.results, energy, flows, r);
+  summary_stage(s, g, seg, plan, allocation.results, energy, flows, r, options.irr);
   if (options.series) materialise(seg, g, flows, r.series);
   else r.series = StepSeries{};
   return r;

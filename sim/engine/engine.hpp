@@ -27,7 +27,15 @@ struct EngineOptions {
   // charts, explain and the page need it; a summary does not (docs/model.md
   // "The segment engine": the segment engine then builds no per-step array).
   bool series = true;
+  // Whether to find the IRR (a bisection on NPV, the summary's dearest scalar):
+  // a goal-seek's trials whose target is not the IRR skip it and keep its
+  // flows in Results::irr_flows for complete_irr.
+  bool irr = true;
 };
+
+// Finds the IRR of a run made without it (EngineOptions::irr false): the same
+// value the run would have found.
+void complete_irr(Results& r);
 
 // Runs the scenario (without its `solve:` block; see sim/engine/solve.hpp).
 // Without a seed every quantity is its expected value; with `seed:` failures

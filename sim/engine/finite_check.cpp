@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <string_view>
 
 #include "sim/output/summary.hpp"
 
@@ -59,13 +60,23 @@ void check_finite_results(const Results& results, const DocNode& document) {
   check_finite_cells(summary_cells(results), document);
 }
 
-void check_finite_cells(const SummaryCells& cells, const DocNode& document) {
-  std::vector<std::string> bad;
-  for (std::size_t i = 0; i < cells.size(); ++i) {
-    const std::optional<double>& value = cells.values[i];
-    if (value && !std::isfinite(*value))
-      bad.push_back(std::string(cells.name(i)) + " = " + (std::isnan(*value) ? "NaN" : *value > 0 ? "inf" : "-inf"));
+namespace {
+
+bool all_finite(const nlohmann::ordered_json& j) {
+  if (j.is_number_float()) return std::isfinite(j.get_ref<const double&>());
+  if (j.is_object() || j.is_array()) {
+    for (const auto& c : j)
+      if (!all_finite(c)) return false;
   }
+  return true;
+}
+
+std::string not_finite_text(std::string_view name, double value) {
+  return std::string(name) + " = " + (std::isnan(value) ? "NaN" : value > 0 ? "inf" : "-inf");
+}
+
+// Throws for the results named in `bad` (none: returns), with the document's extreme inputs.
+void throw_if_not_finite(const std::vector<std::string>& bad, const DocNode& document) {
   if (bad.empty()) return;
   std::string message = "the results are not finite (" + bad.front();
   for (std::size_t i = 1; i < bad.size() && i < 3; ++i) message += ", " + bad[i];
@@ -80,6 +91,24 @@ void check_finite_cells(const SummaryCells& cells, const DocNode& document) {
   for (std::size_t i = 0; i < inputs.size(); ++i)
     message += (i ? ", " : "") + inputs[i].first + " = " + inputs[i].second;
   throw ModelError(inputs.front().first, message);
+}
+
+}  // namespace
+
+void check_finite_cells(const SummaryCells& cells, const DocNode& document) {
+  std::vector<std::string> bad;
+  for (std::size_t i = 0; i < cells.size(); ++i)
+    if (const std::optional<double>& value = cells.values[i]; value && !std::isfinite(*value))
+      bad.push_back(not_finite_text(cells.name(i), *value));
+  throw_if_not_finite(bad, document);
+}
+
+void check_finite_summary(const nlohmann::ordered_json& summary, const DocNode& document) {
+  if (all_finite(summary)) return;
+  std::vector<std::string> bad;
+  for (const auto& [name, value] : flatten_all(summary))
+    if (value && !std::isfinite(*value)) bad.push_back(not_finite_text(name, *value));
+  throw_if_not_finite(bad, document);
 }
 
 }  // namespace gpusim

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "sim/engine/results.hpp"
 #include "sim/scenario/document.hpp"
 
@@ -28,5 +30,8 @@ void check_finite_results(const Results& results, const DocNode& document);
 // The same check on the summary's cells (summary_cells(results)), for callers
 // that keep them anyway (a Monte Carlo run).
 void check_finite_cells(const SummaryCells& cells, const DocNode& document);
+// The same check on the JSON summary itself (summary_json(results)), for callers
+// that keep it anyway (a sweep's point): no names are built unless one is not finite.
+void check_finite_summary(const nlohmann::ordered_json& summary, const DocNode& document);
 
 }  // namespace gpusim

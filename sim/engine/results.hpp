@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "models/finance.hpp"
 #include "models/scenario.hpp"
 
 namespace gpusim {
@@ -177,6 +178,9 @@ struct Results {
   std::vector<AssetResult> assets;
   std::vector<WarrantResult> warrants;
   std::optional<SolveResult> solve;
+  // The monthly flows the IRR is found from, kept instead when it was not asked
+  // for (EngineOptions::irr false: a goal-seek's trial); complete_irr finds it.
+  std::vector<CashFlow> irr_flows;
 
   HourStamp step_start(Eigen::Index k) const { return time.start + k * time.step_hours; }
 };

@@ -76,15 +76,15 @@ struct Objective {
   double whole_steps_h = 0.0;
   double rounded(double x) const { return whole_steps_h > 0 ? std::round(x / whole_steps_h) * whole_steps_h : x; }
 
+  // Trials write the value into a reused copy of the document, without `solve:`.
+  DocumentCopies copies{document};
   Results run_at(double x) {
     ++evaluations;
     x = rounded(x);
-    DocNode doc = document;
     Diagnostics diags;
-    apply_override(doc, request.vary + "=" + text_of(x), diags);
+    const auto lease = copies.with_overrides({request.vary + "=" + text_of(x), "solve=~"}, diags);
     diags.throw_if_any();
-    doc.erase("solve");
-    return run_scenario(read_scenario(doc), options);
+    return run_scenario(read_scenario(lease->document()), options);
   }
 
   // The result at `path` in this summary; nullopt when it is null there (an
@@ -115,17 +115,22 @@ struct Objective {
   struct Reading {
     double target = 0.0, diff = 0.0;
   };
-  std::optional<Reading> value_at(double x) {
-    Results r = run_at(x);
-    // Only the groups the target and goal live in.
+  // The summary the target and goal are read from: only the groups they live
+  // in, or the whole summary when a path is not there (for the error's suggestions).
+  Json target_summary(const Results& r) const {
     const std::string group = request.target.substr(0, request.target.find('.'));
     const bool one_group = !request.equals_metric ||
                            request.equals_metric->substr(0, request.equals_metric->find('.')) == group;
     Json summary = summary_json(r, one_group ? group : std::string());
-    // A path not in that group: the whole summary, for the error's suggestions.
     if (!metric_value(summary, request.target) ||
         (request.equals_metric && !metric_value(summary, *request.equals_metric)))
       summary = summary_json(r);
+    return summary;
+  }
+
+  std::optional<Reading> value_at(double x) {
+    Results r = run_at(x);
+    const Json summary = target_summary(r);
     last_x = x;
     last_results = std::move(r);
     const auto target = metric_or_throw(summary, request.target, "target");
@@ -311,6 +316,9 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
   const auto type = numeric_key_type(document, request.vary, err);
   if (!type) throw ModelError("solve.vary", err);
   Objective f{document, request, *type, options};
+  // Trials find the IRR only when the target or goal is the IRR (the final run finds it).
+  const auto is_irr = [](const std::string& path) { return path == "finance.irr"; };
+  f.options.irr = options.irr && (is_irr(request.target) || (request.equals_metric && is_irr(*request.equals_metric)));
   // The current value (0 when the key is not written).
   double current = 0.0;
   std::optional<Span::Unit> written_unit;
@@ -447,12 +455,13 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
   };
   const double x = a.diff == 0 ? a.x : b.diff == 0 ? b.x : brent(diff_inside, a.x, b.x, a.diff, b.diff);
   Results r = (f.last_x && *f.last_x == x) ? std::move(*f.last_results) : f.run_at(x);
+  if (options.irr) complete_irr(r);
   SolveResult s;
   s.vary = request.vary;
   s.target = request.target;
   s.value = f.rounded(x) / f.display_factor();  // in the key's bare-number unit
   s.value_text = f.text_of(f.rounded(x));
-  const Json final_summary = summary_json(r);
+  const Json final_summary = f.target_summary(r);
   s.target_value = f.goal(final_summary).value_or(std::nan(""));
   s.achieved = metric_value(final_summary, request.target).value_or(std::nan(""));
   s.evaluations = f.evaluations;
@@ -465,14 +474,14 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
   return r;
 }
 
-Results run_document(const DocNode& document, const EngineOptions& options) {
+Results run_document(const DocNode& document, const EngineOptions& options, bool check_finite) {
   const ScenarioSpec spec = read_scenario(document);
   Results r = !spec.solve ? run_scenario(spec, options)
                           : solve_scenario(document,
                                            {spec.solve->vary, spec.solve->target, spec.solve->equals,
                                             spec.solve->equals_metric, spec.solve->low, spec.solve->high},
                                            options);
-  check_finite_results(r, document);
+  if (check_finite) check_finite_results(r, document);
   return r;
 }
 

@@ -38,7 +38,9 @@ std::optional<std::string> set_solve_equals(SolveRequest& request, const std::st
 // Every trial run draws from `options.run_index` (Monte Carlo run i solves with its own noise).
 Results solve_scenario(const DocNode& document, const SolveRequest& request, const EngineOptions& options = {});
 
-// Runs the scenario document: solving it when it has a `solve:` block.
-Results run_document(const DocNode& document, const EngineOptions& options = {});
+// Runs the scenario document: solving it when it has a `solve:` block. The
+// results are checked finite (check_finite_results) unless the caller checks
+// them itself (check_finite false: a sweep checks the summary it keeps).
+Results run_document(const DocNode& document, const EngineOptions& options = {}, bool check_finite = true);
 
 }  // namespace gpusim

@@ -356,6 +356,6 @@ void money_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, cons
 // Customers and contracts in file order, then every summary scalar.
 void summary_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, const ContractPlan& plan,
                    const std::vector<ContractResult>& contract_results, const EnergyTotals& energy, const Flows& f,
-                   Results& r);
+                   Results& r, bool irr = true);
 
 }  // namespace gpusim::stages

@@ -63,7 +63,7 @@ MonthlyCash monthly_cash(const SegSeries& cash, const Segments& seg, const Grid&
 
 void summary_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, const ContractPlan& plan,
                    const std::vector<ContractResult>& contract_results, const EnergyTotals& energy, const Flows& f,
-                   Results& r) {
+                   Results& r, bool irr) {
   const double run_start = g.t0(0), run_end = g.end();
   const double server_wh = energy.server_wh;
   // Customers, in order of first appearance in the file.
@@ -195,8 +195,19 @@ void summary_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, co
   }
   m.min_cumulative_cash_usd = monthly.min_cumulative;
   m.npv_usd = npv(monthly.at_middle, s.finance.discount_rate);
-  m.irr = irr(monthly.at_middle);
+  if (irr) m.irr = gpusim::irr(monthly.at_middle);
+  else r.irr_flows = monthly.at_middle;
   m.payback_years = payback_years(monthly.at_end, 0.0);
 }
 
 }  // namespace gpusim::stages
+
+namespace gpusim {
+
+void complete_irr(Results& r) {
+  if (r.irr_flows.empty()) return;
+  r.summary.irr = irr(r.irr_flows);
+  r.irr_flows.clear();
+}
+
+}  // namespace gpusim

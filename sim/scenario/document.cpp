@@ -553,12 +553,18 @@ void apply_override(DocNode& root, const std::string& assignment, Diagnostics& d
     const std::string& seg = segments[i];
     const bool last = i + 1 == segments.size();
     if (node->is_seq()) {
+      // (Names compared in place: a list may hold 2,000 contracts.)
+      const auto name_is = [](const DocNode& c, const std::string& name) {
+        const DocNode* n = c.find("name");
+        return n && n->is_scalar() ? n->scalar == name : name.empty();
+      };
       auto it = std::find_if(node->children.begin(), node->children.end(),
-                             [&](const DocNode& c) { return c.item_name() == seg; });
+                             [&](const DocNode& c) { return name_is(c, seg); });
       // Unnamed items (ramp points, table rows) are entered by index: ramp.0.count.
       // Only lists of unnamed items: a named list's items are addressed by name.
-      const bool unnamed = std::none_of(node->children.begin(), node->children.end(),
-                                        [](const DocNode& c) { return !c.item_name().empty(); });
+      const bool unnamed = it == node->children.end() &&
+                           std::all_of(node->children.begin(), node->children.end(),
+                                       [&](const DocNode& c) { return name_is(c, std::string()); });
       const bool is_index = unnamed && !seg.empty() &&
                             std::all_of(seg.begin(), seg.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
       if (it == node->children.end() && is_index && seg.size() < 7 && std::stoul(seg) < node->children.size())
@@ -642,6 +648,63 @@ std::string to_yaml(const DocNode& node) {
   YAML::Emitter out;
   emit(out, node);
   return std::string(out.c_str()) + "\n";
+}
+
+std::unique_ptr<DocumentCopies::Lease> DocumentCopies::with_overrides(const std::vector<std::string>& assignments,
+                                                                     Diagnostics& diags) {
+  std::unique_ptr<DocNode> doc;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!free_.empty()) {
+      doc = std::move(free_.back());
+      free_.pop_back();
+    }
+  }
+  if (!doc) doc = std::make_unique<DocNode>(base_);
+  std::unique_ptr<Lease> lease(new Lease(*this, std::move(doc)));
+  DocNode& root = *lease->doc_;
+  lease->keys_ = root.keys;
+  lease->key_locs_ = root.key_locs;
+  for (const auto& a : assignments) {
+    // The top-level section the assignment changes (nothing when it is malformed).
+    const std::vector<std::string> segments = split_path(a.substr(0, a.find('=')));
+    if (!segments.empty()) {
+      const std::string& top = segments.front();
+      const bool saved = std::any_of(lease->touched_.begin(), lease->touched_.end(),
+                                     [&](const auto& t) { return t.first == top; });
+      if (!saved) {
+        const DocNode* section = root.find(top);
+        lease->touched_.emplace_back(top, section ? std::optional<DocNode>(*section) : std::nullopt);
+      }
+    }
+    apply_override(root, a, diags);
+  }
+  return lease;
+}
+
+DocumentCopies::Lease::~Lease() {
+  // The top level as it was: untouched sections moved back, touched ones restored.
+  DocNode& root = *doc_;
+  std::vector<DocNode> children;
+  children.reserve(keys_.size());
+  bool intact = root.is_map();
+  for (const std::string& key : keys_) {
+    if (!intact) break;
+    const auto t = std::find_if(touched_.begin(), touched_.end(), [&](const auto& x) { return x.first == key; });
+    if (t != touched_.end() && t->second) {
+      children.push_back(std::move(*t->second));
+    } else if (DocNode* now = root.find(key); now && t == touched_.end()) {
+      children.push_back(std::move(*now));
+    } else {
+      intact = false;  // cannot happen with apply_override; the copy is dropped
+    }
+  }
+  if (!intact) return;
+  root.keys = std::move(keys_);
+  root.key_locs = std::move(key_locs_);
+  root.children = std::move(children);
+  std::lock_guard<std::mutex> lock(owner_.mutex_);
+  owner_.free_.push_back(std::move(doc_));
 }
 
 }  // namespace gpusim

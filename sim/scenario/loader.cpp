@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <limits>
 #include <set>
+#include <string_view>
+#include <unordered_set>
 #include <tuple>
 
 #include "models/catalog.hpp"
@@ -930,6 +932,43 @@ std::vector<std::string> names_of(const auto& items) {
   return out;
 }
 
+// The names of a list's items, listed and hashed: 2,000 contracts each
+// naming their pool is not 2,000 copies and scans of the fleet's names.
+class NameSet {
+ public:
+  // (A short list is searched: hashing it would cost more.)
+  explicit NameSet(const auto& items) : list_(names_of(items)) {
+    if (list_.size() > kSearched) set_.insert(list_.begin(), list_.end());
+  }
+  NameSet(const NameSet&) = delete;  // the set views the list's strings
+  NameSet& operator=(const NameSet&) = delete;
+  const std::vector<std::string>& list() const { return list_; }
+  bool contains(const std::string& name) const {
+    if (list_.size() > kSearched) return set_.count(name) > 0;
+    return std::find(list_.begin(), list_.end(), name) != list_.end();
+  }
+
+ private:
+  static constexpr std::size_t kSearched = 16;
+  std::vector<std::string> list_;
+  std::unordered_set<std::string_view> set_;
+};
+
+// An item's key paths, ITEM.LEAF, built in one buffer.
+class KeyPaths {
+ public:
+  explicit KeyPaths(const std::string& item) : buf_(item + "."), base_(buf_.size()) {}
+  const std::string& operator()(std::string_view leaf) {
+    buf_.resize(base_);
+    buf_ += leaf;
+    return buf_;
+  }
+
+ private:
+  std::string buf_;
+  std::size_t base_;
+};
+
 // 8765808 → "8,765,808".
 std::string grouped(long long n) {
   std::string digits = std::to_string(n), out;
@@ -993,9 +1032,10 @@ void resolve_time(RawScenario& raw, Diagnostics& diags, const LocationIndex& loc
 
 // A key that names an item of another list: report a name that is not there.
 void check_reference(Diagnostics& diags, const LocationIndex& locs, const std::string& key, const std::string& name,
-                     const std::vector<std::string>& names, const std::string& what, const std::string& plural,
+                     const NameSet& valid, const std::string& what, const std::string& plural,
                      const std::string& when_empty) {
-  if (!has_key(locs, key) || std::find(names.begin(), names.end(), name) != names.end()) return;
+  if (!has_key(locs, key) || valid.contains(name)) return;
+  const std::vector<std::string>& names = valid.list();
   diags.error(loc_of(locs, key), key,
               "no " + what + " named '" + name + "'" + did_you_mean(name, names) +
                   (names.empty() ? " (" + when_empty + ")" : " (" + plural + ": " + join_names(names) + ")"));
@@ -1004,7 +1044,8 @@ void check_reference(Diagnostics& diags, const LocationIndex& locs, const std::s
 // Exactly one of two keys of the item at `item`: both, or neither, is an error.
 void check_one_of(Diagnostics& diags, const LocationIndex& locs, const std::string& item, const std::string& a,
                   const std::string& b, const std::string& missing_message) {
-  const bool has_a = has_key(locs, item + "." + a), has_b = has_key(locs, item + "." + b);
+  KeyPaths key(item);
+  const bool has_a = has_key(locs, key(a)), has_b = has_key(locs, key(b));
   if (has_a && has_b) {
     diags.error(loc_of(locs, item + "." + b), item + "." + b, "give " + a + " or " + b + ", not both");
   } else if (!has_a && !has_b) {
@@ -1094,18 +1135,22 @@ void check_sites(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs)
 }
 
 void check_fleet(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs) {
-  std::vector<std::string> gpu_ids;
-  for (const auto& g : s.catalog) gpu_ids.push_back(g.id);
+  const NameSet site_names(s.sites);
+  const auto gpu_ids = [&] {  // for a message only
+    std::vector<std::string> ids;
+    for (const auto& g : s.catalog) ids.push_back(g.id);
+    return ids;
+  };
   for (auto& f : s.fleet) {
     if (f.name.empty()) continue;  // already an error: its keys' paths are not known
     const std::string p = "fleet." + f.name;
     auto g = std::find_if(s.catalog.begin(), s.catalog.end(), [&](const auto& m) { return m.id == f.gpu; });
     if (has_key(locs, p + ".gpu") && g == s.catalog.end()) {
       diags.error(loc_of(locs, p + ".gpu"), p + ".gpu",
-                  "unknown GPU model '" + f.gpu + "'" + did_you_mean(f.gpu, gpu_ids) +
-                      " (catalog: " + join_names(gpu_ids) + ")");
+                  "unknown GPU model '" + f.gpu + "'" + did_you_mean(f.gpu, gpu_ids()) +
+                      " (catalog: " + join_names(gpu_ids()) + ")");
     }
-    check_reference(diags, locs, p + ".site", f.site, names_of(s.sites), "site", "sites", "no sites are defined");
+    check_reference(diags, locs, p + ".site", f.site, site_names, "site", "sites", "no sites are defined");
     check_one_of(diags, locs, p, "count", "ramp", "missing required key 'count' or 'ramp' (how many GPUs, when)");
     if (has_key(locs, p + ".online") && (f.schedule.is_ramp() || f.fit)) {
       diags.error(loc_of(locs, p + ".online"), p + ".online",
@@ -1148,11 +1193,13 @@ void check_fleet(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs)
 void check_contracts(ScenarioSpec& s, std::vector<ContractSpec>& list, const std::string& list_name,
                      Diagnostics& diags, const LocationIndex& locs) {
   const bool is_demand = list_name == "demand";
+  const NameSet pools(s.fleet);
   for (auto& c : list) {
     if (c.name.empty()) continue;  // already an error: its keys' paths are not known
     const std::string p = list_name + "." + c.name;
+    KeyPaths key(p);
     if (c.customer.empty()) c.customer = c.name;
-    check_reference(diags, locs, p + ".pool", c.pool, names_of(s.fleet), "fleet pool", "pools", "the fleet is empty");
+    check_reference(diags, locs, key("pool"), c.pool, pools, "fleet pool", "pools", "the fleet is empty");
     if (c.gpus.unit != CountUnit::gpus) {
       auto pool = std::find_if(s.fleet.begin(), s.fleet.end(), [&](const auto& f) { return f.name == c.pool; });
       auto g = pool == s.fleet.end() ? s.catalog.end()
@@ -1160,7 +1207,7 @@ void check_contracts(ScenarioSpec& s, std::vector<ContractSpec>& list, const std
                                                     [&](const auto& m) { return m.id == pool->gpu; });
       if (g != s.catalog.end()) convert_count(diags, locs, p + ".gpus", c.gpus, *g);
     }
-    const bool has_hours = has_key(locs, p + ".gpu_hours");
+    const bool has_hours = has_key(locs, key("gpu_hours"));
     check_one_of(diags, locs, p, "gpus", "gpu_hours",
                  is_demand ? "missing required key 'gpus' (how many GPUs are demanded)"
                            : "missing required key 'gpus' or 'gpu_hours' (the contract's size)");
@@ -1168,7 +1215,7 @@ void check_contracts(ScenarioSpec& s, std::vector<ContractSpec>& list, const std
       diags.error(loc_of(locs, p + ".gpu_hours"), p + ".gpu_hours",
                   "gpu_hours sizes a reserved contract; on_demand and spot give gpus");
     }
-    const bool has_value = has_key(locs, p + ".value");
+    const bool has_value = has_key(locs, key("value"));
     check_one_of(diags, locs, p, "price", "value",
                  is_demand ? "missing required key 'price' (USD/gpu-h)"
                            : "missing required key 'price' or 'value' (what it pays)");
@@ -1187,7 +1234,7 @@ void check_contracts(ScenarioSpec& s, std::vector<ContractSpec>& list, const std
                     "price_decline goes with price (the starting price), not with value");
       }
     }
-    if (has_key(locs, p + ".term") && has_key(locs, p + ".end")) {
+    if (has_key(locs, key("term")) && has_key(locs, key("end"))) {
       diags.error(loc_of(locs, p + ".term"), p + ".term", "give term or end, not both");
     }
     if (c.escalation < 0) {
@@ -1210,7 +1257,7 @@ void check_contracts(ScenarioSpec& s, std::vector<ContractSpec>& list, const std
     if (c.renewal && c.renewal->term.amount <= 0 && has_key(locs, p + ".renewal.term")) {
       diags.error(loc_of(locs, p + ".renewal.term"), p + ".renewal.term", "term must be more than 0");
     }
-    if (!is_demand && c.kind != ContractKind::reserved && has_key(locs, p + ".take_or_pay")) {
+    if (!is_demand && c.kind != ContractKind::reserved && has_key(locs, key("take_or_pay"))) {
       diags.error(loc_of(locs, p + ".take_or_pay"), p + ".take_or_pay",
                   "take_or_pay applies to reserved contracts only");
     }
@@ -1268,7 +1315,7 @@ void check_finance(FinanceSpec& f, Diagnostics& diags, const LocationIndex& locs
 }
 
 void check_assets_and_warrants(const ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs) {
-  const std::vector<std::string> sites = names_of(s.sites);
+  const NameSet sites(s.sites);
   for (const auto& a : s.finance.assets) {
     if (a.name.empty()) continue;
     const std::string p = "finance.assets." + a.name;
@@ -1382,12 +1429,6 @@ void check_paths(const ScenarioSpec& s, const DocNode& doc, Diagnostics& diags, 
   }
 }
 
-// The values in a document (maps, lists and scalars).
-std::size_t value_count(const DocNode& n) {
-  std::size_t count = 1;
-  for (const auto& c : n.children) count += value_count(c);
-  return count;
-}
 
 }  // namespace
 
@@ -1395,10 +1436,10 @@ ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations) {
   Diagnostics diags;
   LocationIndex local;
   LocationIndex& locs = locations ? *locations : local;
-  locs.reserve(locs.size() + value_count(document));  // one place per value at most: no rehashing
   ReadContext ctx{diags, locs, ""};
   RawScenario raw;
-  raw.spec.catalog = builtin_catalog();
+  static const std::vector<GpuModelSpec> kBuiltin = builtin_catalog();  // built once, copied per read
+  raw.spec.catalog = kBuiltin;
   if (document.is_null()) {
     diags.error(document.loc, "", "the scenario is empty (expected a map with at least name and time)");
     diags.throw_if_any();

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <unordered_map>
 
 namespace gpusim {
 
@@ -69,9 +70,14 @@ constexpr std::array kUnits{
 };
 
 const UnitDef* find_unit(std::string_view name) {
-  for (const auto& u : kUnits)
-    if (u.name == name) return &u;
-  return nullptr;
+  // By name, the first of a name winning (every quantity read looks up one or two).
+  static const std::unordered_map<std::string_view, const UnitDef*> kByName = [] {
+    std::unordered_map<std::string_view, const UnitDef*> m;
+    for (const auto& u : kUnits) m.emplace(u.name, &u);
+    return m;
+  }();
+  const auto it = kByName.find(name);
+  return it == kByName.end() ? nullptr : it->second;
 }
 
 std::string_view trim(std::string_view s) {

@@ -22,6 +22,117 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }
 }  // namespace
 
+namespace {
+// A path as its prefix up to and with the last '.' and the leaf after it.
+std::pair<std::string_view, std::string_view> split_at_last_dot(std::string_view path) {
+  const std::size_t dot = path.rfind('.');
+  if (dot == std::string_view::npos) return {std::string_view(), path};
+  return {path.substr(0, dot + 1), path.substr(dot + 1)};
+}
+}  // namespace
+
+LocationIndex::LocationIndex(const LocationIndex& other) { *this = other; }
+
+LocationIndex& LocationIndex::operator=(const LocationIndex& other) {
+  if (this == &other) return *this;
+  *this = LocationIndex();
+  for (const Prefix& p : other.prefixes_) {
+    std::string path(p.text);
+    for (std::uint32_t e = p.first; e != 0; e = other.entries_[e - 1].next) {
+      path.resize(p.text.size());
+      path += other.entries_[e - 1].leaf;
+      (*this)[path] = other.entries_[e - 1].second;
+    }
+  }
+  return *this;
+}
+
+std::uint32_t LocationIndex::find_prefix(std::string_view prefix, std::size_t hash) const {
+  if (slots_.empty()) return 0;
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+    const std::uint32_t s = slots_[i];
+    if (s == 0) return 0;
+    const Prefix& p = prefixes_[s - 1];
+    if (p.hash == hash && p.text == prefix) return s;
+  }
+}
+
+std::uint32_t LocationIndex::find_leaf(const Prefix& p, std::string_view leaf) const {
+  if (p.by_leaf) {
+    const auto it = p.by_leaf->find(leaf);
+    return it == p.by_leaf->end() ? 0 : it->second;
+  }
+  for (std::uint32_t e = p.first; e != 0; e = entries_[e - 1].next)
+    if (entries_[e - 1].leaf == leaf) return e;
+  return 0;
+}
+
+const LocationIndex::Entry* LocationIndex::find(std::string_view path) const {
+  const auto [prefix, leaf] = split_at_last_dot(path);
+  std::uint32_t p = last_prefix_;
+  if (p == 0 || p > prefixes_.size() || prefixes_[p - 1].text != prefix) p = find_prefix(prefix, std::hash<std::string_view>{}(prefix));
+  if (p == 0) return nullptr;
+  const std::uint32_t e = find_leaf(prefixes_[p - 1], leaf);
+  return e == 0 ? nullptr : &entries_[e - 1];
+}
+
+SourceLoc& LocationIndex::operator[](std::string_view path) {
+  const auto [prefix, leaf] = split_at_last_dot(path);
+  std::uint32_t p = last_prefix_;
+  if (p == 0 || p > prefixes_.size() || prefixes_[p - 1].text != prefix) {
+    const std::size_t hash = std::hash<std::string_view>{}(prefix);
+    p = find_prefix(prefix, hash);
+    if (p == 0) {
+      if ((prefixes_.size() + 1) * 2 > slots_.size()) rehash(std::max<std::size_t>(64, slots_.size() * 2));
+      prefixes_.push_back({store(prefix), hash});
+      p = static_cast<std::uint32_t>(prefixes_.size());
+      const std::size_t mask = slots_.size() - 1;
+      std::size_t i = hash & mask;
+      while (slots_[i] != 0) i = (i + 1) & mask;
+      slots_[i] = p;
+    }
+  }
+  last_prefix_ = p;
+  Prefix& pre = prefixes_[p - 1];
+  if (const std::uint32_t e = find_leaf(pre, leaf)) return entries_[e - 1].second;
+  entries_.push_back({store(leaf), {}, 0});
+  const auto added = static_cast<std::uint32_t>(entries_.size());
+  if (pre.last != 0) entries_[pre.last - 1].next = added;
+  else pre.first = added;
+  pre.last = added;
+  if (pre.by_leaf) {
+    pre.by_leaf->emplace(entries_.back().leaf, added);
+  } else if (++pre.count > kChainedLeaves) {
+    pre.by_leaf = std::make_shared<std::unordered_map<std::string_view, std::uint32_t>>();
+    for (std::uint32_t e = pre.first; e != 0; e = entries_[e - 1].next) pre.by_leaf->emplace(entries_[e - 1].leaf, e);
+  }
+  return entries_.back().second;
+}
+
+std::string_view LocationIndex::store(std::string_view text) {
+  if (arena_.empty() || arena_used_ + text.size() > arena_size_) {
+    // Chunks from 1 KiB, doubling to 64 KiB: a small scenario allocates little.
+    arena_size_ = std::max<std::size_t>(text.size(), std::min<std::size_t>(64 * 1024, std::max<std::size_t>(1024, 2 * arena_size_)));
+    arena_.push_back(std::unique_ptr<char[]>(new char[arena_size_]));  // not zeroed: written before read
+    arena_used_ = 0;
+  }
+  char* at = arena_.back().get() + arena_used_;
+  std::copy(text.begin(), text.end(), at);
+  arena_used_ += text.size();
+  return {at, text.size()};
+}
+
+void LocationIndex::rehash(std::size_t slots) {
+  slots_.assign(slots, 0);
+  const std::size_t mask = slots - 1;
+  for (std::size_t k = 0; k < prefixes_.size(); ++k) {
+    std::size_t i = prefixes_[k].hash & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = static_cast<std::uint32_t>(k + 1);
+  }
+}
+
 std::string did_you_mean(const std::string& key, const std::vector<std::string>& valid) {
   // `{count: 1,056 racks}`: inside { } or [ ] YAML reads the comma as the end
   // of the entry, and "056 racks" as the next key. No key starts with a digit.
@@ -109,7 +220,19 @@ std::optional<Span> read_span(ReadContext& ctx, const DocNode& node, const std::
 std::string parse_date(const std::string& text, HourStamp& out) {
   int y = 0, m = 0, d = 0, hh = 0, mm = 0;
   char tail = 0;
-  int n = std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail);
+  int n = 0;
+  // YYYY-MM-DD, nearly every date: read directly (sscanf reads it the same way).
+  const auto digit = [&](std::size_t i) { return text[i] >= '0' && text[i] <= '9'; };
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-' && digit(0) && digit(1) && digit(2) && digit(3) &&
+      digit(5) && digit(6) && digit(8) && digit(9)) {
+    const auto two = [&](std::size_t i) { return (text[i] - '0') * 10 + (text[i + 1] - '0'); };
+    y = two(0) * 100 + two(2);
+    m = two(5);
+    d = two(8);
+    n = 3;
+  } else {
+    n = std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail);
+  }
   bool ok = false;
   if (n == 3 && text.size() == 10) {
     ok = true;

@@ -7,6 +7,8 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <memory>
+#include <string_view>
 #include <optional>
 #include <unordered_map>
 #include <string>
@@ -23,7 +25,52 @@
 namespace gpusim {
 
 // Where each key of the final scenario was written: "fleet.h100.count" → file:line:col.
-using LocationIndex = std::unordered_map<std::string, SourceLoc>;
+// A table of its own: a scenario of 2,000 contracts records some 20,000 places per
+// read and looks many of them up, mostly several keys of one item in a row. A path
+// is its prefix up to the last '.' ("contracts.k0001.") and its leaf ("price"):
+// the prefixes are hashed (open addressing), each prefix's leaves are chained in
+// the order added, and every string lives in one arena. find and operator[] give
+// pointers that stay valid until the next insertion.
+class LocationIndex {
+ public:
+  struct Entry {
+    std::string_view leaf;  // the path after its last '.'
+    SourceLoc second;       // where it is written
+    std::uint32_t next = 0;  // the prefix's next leaf + 1, 0 = none
+  };
+  LocationIndex() = default;
+  LocationIndex(const LocationIndex& other);
+  LocationIndex& operator=(const LocationIndex& other);
+  LocationIndex(LocationIndex&&) noexcept = default;
+  LocationIndex& operator=(LocationIndex&&) noexcept = default;
+
+  const Entry* find(std::string_view path) const;
+  const Entry* end() const { return nullptr; }
+  std::size_t count(std::string_view path) const { return find(path) ? 1 : 0; }
+  // The place of `path`, added (empty) when absent.
+  SourceLoc& operator[](std::string_view path);
+  std::size_t size() const { return entries_.size(); }
+
+ private:
+  struct Prefix {
+    std::string_view text;  // up to and with the last '.', or "" for a path without one
+    std::size_t hash;
+    std::uint32_t first = 0, last = 0, count = 0;  // its leaves' entries + 1, and how many
+    // A prefix of many leaves (a list's items: "contracts.") has them hashed too.
+    std::shared_ptr<std::unordered_map<std::string_view, std::uint32_t>> by_leaf;
+  };
+  static constexpr std::uint32_t kChainedLeaves = 16;
+  std::uint32_t find_leaf(const Prefix& p, std::string_view leaf) const;  // + 1, 0 = none
+  std::uint32_t find_prefix(std::string_view prefix, std::size_t hash) const;  // + 1, 0 = none
+  std::string_view store(std::string_view text);
+  void rehash(std::size_t slots);
+  std::vector<Prefix> prefixes_;
+  std::vector<std::uint32_t> slots_;  // prefix index + 1, 0 = empty; a power of two long
+  std::vector<Entry> entries_;        // in the order added
+  std::vector<std::unique_ptr<char[]>> arena_;
+  std::size_t arena_used_ = 0, arena_size_ = 0;
+  std::uint32_t last_prefix_ = 0;  // the prefix added to last (+ 1): items' keys come in a row
+};
 
 // What a key holds, for `--vary`, `uncertain:` and `solve.vary`, which write
 // numbers into keys: the unit kind and the default unit of a bare number.
@@ -59,6 +106,7 @@ struct Field {
   std::string description;
   KeyType key_type;
   std::function<void(ReadContext&, const DocNode&, S&)> read;
+  DocNode default_node;  // default_value as a scalar node (set by Section::add)
 };
 
 struct FieldDoc {
@@ -77,6 +125,11 @@ class Section {
       : name_(std::move(name)), description_(std::move(description)) {}
 
   Section& add(Field<S> f) {
+    if (f.default_value) {
+      f.default_node.kind = DocNode::Kind::scalar;
+      f.default_node.scalar = *f.default_value;
+    }
+    index_.emplace(f.name, fields_.size());
     fields_.push_back(std::move(f));
     return *this;
   }
@@ -85,9 +138,8 @@ class Section {
   const std::string& description() const { return description_; }
   const std::vector<Field<S>>& fields() const { return fields_; }
   const Field<S>* field(const std::string& key) const {
-    for (const auto& f : fields_)
-      if (f.name == key) return &f;
-    return nullptr;
+    const auto it = index_.find(key);
+    return it == index_.end() ? nullptr : &fields_[it->second];
   }
   std::vector<std::string> keys() const {
     std::vector<std::string> out;
@@ -109,30 +161,35 @@ class Section {
       return;
     }
     const std::string base = ctx.path;
+    // Each field's value (the first key of its name), in one pass over the keys.
+    constexpr std::size_t kOnStack = 64;
+    const DocNode* on_stack[kOnStack] = {};
+    std::vector<const DocNode*> on_heap(fields_.size() > kOnStack ? fields_.size() : 0, nullptr);
+    const DocNode** value_of = fields_.size() > kOnStack ? on_heap.data() : on_stack;
     for (std::size_t i = 0; i < node.keys.size(); ++i) {
       const std::string& key = node.keys[i];
-      if (!field(key)) {
+      const auto it = index_.find(key);
+      if (it == index_.end()) {
         ctx.diags.error(node.key_locs[i], join(base, key),
                         "unknown key" + did_you_mean(key, keys()) + " (valid keys: " +
                             join_names(keys()) + ")");
+      } else if (!value_of[it->second]) {
+        value_of[it->second] = &node.children[i];
       }
     }
-    for (const auto& f : fields_) {
+    for (std::size_t k = 0; k < fields_.size(); ++k) {
+      const Field<S>& f = fields_[k];
       // BASE.KEY, in ctx.path's own buffer (no allocation per key).
       ctx.path.assign(base);
       if (!base.empty()) ctx.path += '.';
       ctx.path += f.name;
-      const DocNode* value = node.find(f.name);
-      if (value) {
+      if (const DocNode* value = value_of[k]) {
         ctx.locations[ctx.path] = value->loc;
         f.read(ctx, *value, out);
       } else if (f.required) {
         ctx.error(node.loc, "missing required key '" + f.name + "' (" + f.description + ")");
       } else if (f.default_value) {
-        DocNode def;
-        def.kind = DocNode::Kind::scalar;
-        def.scalar = *f.default_value;
-        f.read(ctx, def, out);
+        f.read(ctx, f.default_node, out);
       }
     }
     ctx.path = base;
@@ -155,6 +212,7 @@ class Section {
   std::string name_;
   std::string description_;
   std::vector<Field<S>> fields_;
+  std::unordered_map<std::string, std::size_t> index_;  // name → its field
 };
 
 // Reads a list of named maps ("sites", "fleet", …): each item must have a unique
@@ -169,12 +227,21 @@ void read_named_list(ReadContext& ctx, const DocNode& node, const Section<S>& se
     return;
   }
   const std::string base = ctx.path;
-  std::map<std::string, SourceLoc> seen;
+  std::unordered_map<std::string_view, SourceLoc> seen;  // views of the items' names
+  seen.reserve(node.children.size());
+  out.reserve(out.size() + node.children.size());
   for (std::size_t i = 0; i < node.children.size(); ++i) {
     const DocNode& item = node.children[i];
-    const std::string name = item.item_name();
+    const DocNode* name_node = item.find("name");
+    const std::string_view name = name_node && name_node->is_scalar() ? std::string_view(name_node->scalar) : std::string_view();
     // An item without a name is addressed by its index: "contracts[0]".
-    ctx.path = name.empty() ? base + "[" + std::to_string(i) + "]" : base + "." + name;
+    if (name.empty()) {
+      ctx.path = base + "[" + std::to_string(i) + "]";
+    } else {
+      ctx.path.assign(base);
+      ctx.path += '.';
+      ctx.path += name;
+    }
     if (!item.is_map()) {
       ctx.error(item.loc, "expected a map with keys " + join_names(section.keys()) + ", found " +
                               Section<S>::describe(item));
@@ -184,7 +251,7 @@ void read_named_list(ReadContext& ctx, const DocNode& node, const Section<S>& se
       auto [it, fresh] = seen.emplace(name, item.loc);
       if (!fresh) {
         ctx.error(item.key_loc("name"),
-                  "duplicate name '" + name + "' (first used at " + it->second.str() +
+                  "duplicate name '" + std::string(name) + "' (first used at " + it->second.str() +
                       "; names in a list must be unique)");
       }
     }

@@ -3,6 +3,7 @@
 // after what broke.
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 
 #include "sim/engine/finite_check.hpp"
@@ -99,6 +100,34 @@ TEST(FiniteCheck, ExtremeInputsAreListedInDocumentOrder) {
   ASSERT_TRUE(diags.empty());
   // 2T = 2e12 is large but below 1e15; 1e-300 is below 1e-12; 1e15 is at the bound.
   EXPECT_EQ(extreme_inputs(doc), (std::vector<std::pair<std::string, std::string>>{{"b.x.c", "1e-300y"}, {"f", "1e15 USD"}}));
+}
+
+// A sweep point checks the JSON summary it keeps (check_finite_summary): the
+// same error as check_finite_cells on its cells, and nothing when all are finite.
+TEST(FiniteCheck, SummaryCheckThrowsWhatTheCellCheckThrows) {
+  Diagnostics diags;
+  const DocNode doc = parse_yaml_text("name: x\nprice: 1e307 USD/gpu-h\n", "s.yaml", diags);
+  nlohmann::ordered_json summary = {{"finance", {{"revenue_usd", 1.0}, {"irr", nullptr}}},
+                                    {"customers", {{{"name", "A"}, {"revenue_usd", 2.0}}}}};
+  EXPECT_NO_THROW(check_finite_summary(summary, doc));
+  summary["customers"][0]["revenue_usd"] = std::numeric_limits<double>::infinity();
+  std::string from_summary, from_cells;
+  try {
+    check_finite_summary(summary, doc);
+  } catch (const ModelError& e) {
+    from_summary = e.path() + ": " + e.what();
+  }
+  try {
+    check_finite_cells({{"finance.revenue_usd", 1.0}, {"finance.irr", std::nullopt},
+                        {"customers.A.revenue_usd", std::numeric_limits<double>::infinity()}},
+                       doc);
+  } catch (const ModelError& e) {
+    from_cells = e.path() + ": " + e.what();
+  }
+  EXPECT_EQ(from_summary,
+            "price: the results are not finite (customers.A.revenue_usd = inf); inputs that took them there: "
+            "price = 1e307 USD/gpu-h");
+  EXPECT_EQ(from_summary, from_cells);
 }
 
 }  // namespace

@@ -68,5 +68,41 @@ TEST(Document, RegressionExtendsDevNullIsNotAnEmptyBase) {
             "s.yaml:1:10: error: extends: 'empty.yaml' is empty; a base scenario is a map of keys");
 }
 
+// A Monte Carlo run's overrides go to a reused copy (DocumentCopies) and are
+// undone when the run ends: every run sees the base with its own overrides only.
+TEST(Document, CopiesUndoEachRunsOverrides) {
+  Diagnostics diags;
+  const DocNode base = parse_yaml_text(
+      "name: x\n" + kTime +
+          "sites:\n  - {name: s, pue: 1.2}\nfleet:\n  - {name: p, gpu: H100-SXM, site: s, count: 8}\n",
+      "s.yaml", diags);
+  ASSERT_TRUE(diags.empty());
+  const auto expected = [&](const std::vector<std::string>& assignments) {
+    DocNode doc = base;
+    Diagnostics d;
+    for (const auto& a : assignments) apply_override(doc, a, d);
+    return to_yaml(doc);
+  };
+  DocumentCopies copies(base);
+  const std::vector<std::vector<std::string>> runs{
+      {"sites.s.pue=1.3", "seed=7"},           // a nested value, and a key the base lacks
+      {"fleet.p.count=~", "fleet.p.ramp=[{at: 2024-01-01, count: 4}]"},  // removed, then added
+      {"time=~", "name=y"},                      // top-level keys removed and replaced
+      {},
+  };
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& run : runs) {
+      Diagnostics d;
+      const auto lease = copies.with_overrides(run, d);
+      EXPECT_TRUE(d.empty());
+      EXPECT_EQ(to_yaml(lease->document()), expected(run));
+    }
+  }
+  // A place survives the round trip: the base's `sites` key is where it was written.
+  const auto lease = copies.with_overrides({}, diags);
+  EXPECT_EQ(lease->document().key_loc("sites").line, base.key_loc("sites").line);
+  EXPECT_EQ(lease->document().keys, base.keys);
+}
+
 }  // namespace
 }  // namespace gpusim
