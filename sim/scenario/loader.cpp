@@ -1429,7 +1429,6 @@ void check_paths(const ScenarioSpec& s, const DocNode& doc, Diagnostics& diags, 
   }
 }
 
-
 }  // namespace
 
 ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations) {
