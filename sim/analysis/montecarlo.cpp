@@ -264,6 +264,7 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
   SummaryCells shape;  // run 0's metric names (no values), set before the other runs start
   // A run changes a few keys of the document: copies are reused, not made per run.
   DocumentCopies copies(document);
+  const std::shared_ptr<const stages::Grid> grid = time_grid(base.time);  // the runs share it (a drawn time span makes its own)
   auto run_one = [&](std::size_t i) {
         Diagnostics diags;
         RunOutput out;
@@ -292,9 +293,9 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
         std::optional<std::vector<std::optional<double>>> shaped;
         try {
           if (spec.solve) {
-            r = run_document(doc, EngineOptions{i, engine, !monthly.empty()});  // checks its results are finite
+            r = run_document(doc, EngineOptions{i, engine, !monthly.empty(), true, grid});  // checks its results are finite
           } else {
-            r = run_scenario(spec, EngineOptions{i, engine, !monthly.empty()});  // --fan: monthly series
+            r = run_scenario(spec, EngineOptions{i, engine, !monthly.empty(), true, grid});  // --fan: monthly series
           }
           if (i > 0) shaped = summary_values_named_as(r, shape);
           if (!shaped) cells = summary_cells(r);

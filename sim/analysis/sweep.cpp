@@ -235,6 +235,13 @@ std::vector<Json> run_points(const DocNode& document, const std::vector<std::vec
                              unsigned threads, const std::function<void(std::size_t, std::size_t)>& progress,
                              const RunDistributor* distributor, const EngineOptions& engine) {
   DocumentCopies copies(document);  // a point changes a few keys: copies are reused
+  // The points share one time grid (a point of another time span makes its
+  // own; a base that does not read leaves each point to report its error).
+  EngineOptions shared = engine;
+  try {
+    shared.grid = time_grid(read_scenario(document).time);
+  } catch (const ModelError&) {
+  }
   return run_each<Json>(
       points.size(), threads, distributor,
       [&](std::size_t i) {
@@ -243,7 +250,7 @@ std::vector<Json> run_points(const DocNode& document, const std::vector<std::vec
         diags.throw_if_any();
         const DocNode& doc = lease->document();
         try {
-          EngineOptions options = engine;
+          EngineOptions options = shared;
           options.series = false;  // a point's summary needs no per-step series
           // One summary: checked finite, and kept.
           Json summary = summary_json(run_document(doc, options, false));

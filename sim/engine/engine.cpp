@@ -355,8 +355,15 @@ void allocation_flows(const Segments& seg, const Allocation& allocation, const S
 
 }  // namespace
 
+std::shared_ptr<const Grid> time_grid(const TimeSpec& time) { return std::make_shared<const Grid>(make_grid(time)); }
+
 Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
-  const Grid g = make_grid(s.time);
+  const std::shared_ptr<const Grid> grid =
+      options.grid && options.grid->start == s.time.start && options.grid->dt == s.time.step_hours &&
+              options.grid->end() == static_cast<double>(s.time.end) && options.grid->year == s.time.year
+          ? options.grid
+          : time_grid(s.time);
+  const Grid& g = *grid;
   Results r;
   r.scenario = s.name;
   r.time = s.time;

@@ -7,12 +7,17 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "models/scenario.hpp"
 #include "sim/engine/results.hpp"
 
 namespace gpusim {
+
+namespace stages {
+struct Grid;  // sim/engine/stages.hpp
+}
 
 // How allocation is worked out (docs/model.md "The segment engine"): step by
 // step (the reference), or on runs of steps between events, with the same results.
@@ -31,7 +36,14 @@ struct EngineOptions {
   // a goal-seek's trials whose target is not the IRR skip it and keep its
   // flows in Results::irr_flows for complete_irr.
   bool irr = true;
+  // A time grid already made (time_grid) that runs of the same time span share
+  // (a goal-seek's trials, a Monte Carlo's runs); a run whose span differs
+  // makes its own.
+  std::shared_ptr<const stages::Grid> grid;
 };
+
+// The time grid of `time` (its steps' calendar), made once for runs that share it.
+std::shared_ptr<const stages::Grid> time_grid(const TimeSpec& time);
 
 // Finds the IRR of a run made without it (EngineOptions::irr false): the same
 // value the run would have found.

@@ -562,13 +562,14 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
 
   // Each pool's busy GPUs stay runs (power_energy.cpp adds them up per site);
   // a pool kept per step has them per step.
-  const Segments steps = every_step(g.n);
+  Segments steps;  // every step, made only when a pool is kept per step
   for (std::size_t i = 0; i < pools.size(); ++i) {
     if (pools[i].on_runs()) {
       r.pools[i].gpu_hours_busy = runs_total(pool_busy[i]) * g.dt;
       pools[i].busy_runs = std::move(pool_busy[i]);
       continue;
     }
+    if (steps.cut.empty()) steps = every_step(g.n);
     pools[i].busy = runs_on(steps, pool_busy[i]).a;
     if (pool_busy_steps[i].size()) pools[i].busy += pool_busy_steps[i];
     r.pools[i].gpu_hours_busy = total(pools[i].busy) * g.dt;

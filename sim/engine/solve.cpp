@@ -84,7 +84,9 @@ struct Objective {
     Diagnostics diags;
     const auto lease = copies.with_overrides({request.vary + "=" + text_of(x), "solve=~"}, diags);
     diags.throw_if_any();
-    return run_scenario(read_scenario(lease->document()), options);
+    const ScenarioSpec spec = read_scenario(lease->document());
+    if (!options.grid) options.grid = time_grid(spec.time);  // the trials share it (a trial of another span makes its own)
+    return run_scenario(spec, options);
   }
 
   // The result at `path` in this summary; nullopt when it is null there (an

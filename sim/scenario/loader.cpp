@@ -1268,19 +1268,19 @@ void check_contracts(ScenarioSpec& s, std::vector<ContractSpec>& list, const std
       end = static_cast<HourStamp>(std::llround(e));
     }
     if (end <= start) {
-      const std::string key = has_key(locs, p + ".term") ? p + ".term"
-                              : has_key(locs, p + ".end") ? p + ".end"
-                                                          : p + ".start";
-      diags.error(loc_of(locs, key), key,
+      const std::string at = has_key(locs, p + ".term") ? p + ".term"
+                             : has_key(locs, p + ".end") ? p + ".end"
+                                                         : p + ".start";
+      diags.error(loc_of(locs, at), at,
                   "the contract ends (" + format_date(end) + ") before it starts (" + format_date(start) + ")");
     } else if (c.terminate && has_key(locs, p + ".terminate.at")) {
-      const std::string key = p + ".terminate.at";
+      const std::string at = p + ".terminate.at";
       if (c.terminate->at <= start)
-        diags.error(loc_of(locs, key), key,
+        diags.error(loc_of(locs, at), at,
                     "termination on " + format_date(c.terminate->at) + " is not after the contract's start (" +
                         format_date(start) + ")");
       else if (c.terminate->at > end)
-        diags.error(loc_of(locs, key), key,
+        diags.error(loc_of(locs, at), at,
                     "termination on " + format_date(c.terminate->at) + " is after the contract's end (" +
                         format_date(end) + ")");
     }
