@@ -7,6 +7,7 @@
 #include <string>
 
 #include "sim/engine/finite_check.hpp"
+#include "sim/output/summary.hpp"
 #include "tests/sim/scenario/scenario_test_util.hpp"
 #include "tests/support/cli.hpp"
 
@@ -118,9 +119,18 @@ TEST(FiniteCheck, SummaryCheckThrowsWhatTheCellCheckThrows) {
     from_summary = e.path() + ": " + e.what();
   }
   try {
-    check_finite_cells({{"finance.revenue_usd", 1.0}, {"finance.irr", std::nullopt},
-                        {"customers.A.revenue_usd", std::numeric_limits<double>::infinity()}},
-                       doc);
+    // The same three cells as summary_cells would give them: names end to end.
+    SummaryCells cells;
+    for (const auto& [name, value] :
+         std::vector<std::pair<std::string, std::optional<double>>>{
+             {"finance.revenue_usd", 1.0},
+             {"finance.irr", std::nullopt},
+             {"customers.A.revenue_usd", std::numeric_limits<double>::infinity()}}) {
+      cells.names += name;
+      cells.name_ends.push_back(cells.names.size());
+      cells.values.push_back(value);
+    }
+    check_finite_cells(cells, doc);
   } catch (const ModelError& e) {
     from_cells = e.path() + ": " + e.what();
   }
