@@ -793,5 +793,26 @@ finance:
   }
 }
 
+// Runs of one time span share its grid (EngineOptions::grid: a goal-seek's
+// trials, a sweep's points, a Monte Carlo's runs). A grid of the run's own span
+// gives the results the run gets alone; a grid of another span (a longer run,
+// daily steps, the calendar's years) is not used: the run makes its own.
+TEST(EngineRules, ARunUsesASharedGridOnlyForItsOwnTimeSpan) {
+  const std::string file = GPUSIM_SOURCE_DIR "/scenarios/articles/coreweave-2024-utilization.yaml";
+  const ScenarioSpec spec = load_scenario(file, {}).spec;
+  for (const EngineKind engine : {EngineKind::step, EngineKind::segment}) {
+    EngineOptions options;
+    options.engine = engine;
+    const std::string alone = summary_json(run_scenario(spec, options)).dump();
+    options.grid = time_grid(spec.time);
+    EXPECT_EQ(summary_json(run_scenario(spec, options)).dump(), alone);
+    for (const char* other : {"time.duration=400d", "time.step=1d", "time.year=calendar"}) {
+      SCOPED_TRACE(other);
+      options.grid = time_grid(load_scenario(file, {other}).spec.time);
+      EXPECT_EQ(summary_json(run_scenario(spec, options)).dump(), alone);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace gpusim
