@@ -372,7 +372,7 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
 
   const SiteSeries sites = site_series(s, g);
   std::vector<Pool> pools = fleet_stage(s, g, options, r.segment_engine, r);
-  check_site_caps(s, pools, g, sites.pue);
+  check_site_caps(s, pools, g, sites);
   const ContractPlan plan = build_contracts(s, pools, options);
   const Allocation allocation = r.segment_engine ? segment_allocation_stage(s, g, options, pools, plan, r)
                                                  : allocation_stage(s, g, options, pools, plan, r);

@@ -50,11 +50,18 @@ ArrayXd ppa_overlap(const PpaSpec& ppa, const Grid& g, const Segments& seg) {
   return out;
 }
 
-// A per-step array's value on each segment (constant over it: its changes are cuts).
-ArrayXd on_segments(const ArrayXd& per_step, const Segments& seg) {
+// A per-step array's value on each segment (constant over it: its changes are
+// cuts); `constant` in every segment when the array is empty.
+ArrayXd on_segments(const ArrayXd& per_step, const Segments& seg, double constant = 0.0) {
+  if (per_step.size() == 0) return ArrayXd::Constant(seg.count(), constant);
   ArrayXd out(seg.count());
   for (Index i = 0; i < seg.count(); ++i) out[i] = per_step[seg.k0(i)];
   return out;
+}
+
+// Site si's PUE in step k.
+double pue_at(const ScenarioSpec& s, const SiteSeries& sites, std::size_t si, Index k) {
+  return sites.pue[si].size() ? sites.pue[si][k] : s.sites[si].pue.constant;
 }
 
 }  // namespace
@@ -67,15 +74,16 @@ SiteSeries site_series(const ScenarioSpec& s, const Grid& g) {
   price.resize(s.sites.size());
   out.carbon.resize(s.sites.size());
   for (std::size_t si = 0; si < s.sites.size(); ++si) {
-    pue[si].resize(g.n);
-    price[si].resize(g.n);
     const SiteSpec& site = s.sites[si];
-    if (site.pue.monthly.empty()) pue[si].setConstant(site.pue.constant);
-    else
+    // One PUE and a flat tariff stay numbers (pue_at, on_segments): no per-step array.
+    if (!site.pue.monthly.empty()) {
+      pue[si].resize(g.n);
       for (Index k = 0; k < g.n; ++k) pue[si][k] = site.pue.at_month(g.month[static_cast<std::size_t>(k)]);
-    if (site.electricity.kind == TariffSpec::Kind::flat) price[si].setConstant(site.electricity.flat.value);
-    else
+    }
+    if (site.electricity.kind != TariffSpec::Kind::flat) {
+      price[si].resize(g.n);
       for (Index k = 0; k < g.n; ++k) price[si][k] = average_price(site.electricity, g.start + k * g.dt, g.dt);
+    }
     if (site.carbon) out.carbon[si] = profile_steps(*site.carbon, g);
     out.ppa_carbon.emplace_back();
     for (const auto& ppa : site.ppa) out.ppa_carbon[si].push_back(ppa.carbon ? profile_steps(*ppa.carbon, g) : ArrayXd());
@@ -110,7 +118,7 @@ std::vector<SegSeries> site_full_load(const ScenarioSpec& s, const Segments& seg
 }
 
 void check_site_caps(const ScenarioSpec& s, const std::vector<Pool>& pools, const Grid& g,
-                     const std::vector<ArrayXd>& pue) {
+                     const SiteSeries& sites) {
   for (std::size_t si = 0; si < s.sites.size(); ++si) {
     const SiteSpec& site = s.sites[si];
     if (!site.it_power_cap && !site.power_cap) continue;
@@ -150,13 +158,13 @@ void check_site_caps(const ScenarioSpec& s, const std::vector<Pool>& pools, cons
       full_load[k] = most;
     }
     // With one pool at the site, say how many of its GPUs the cap holds.
-    auto holds = [&](double cap_w, double pue_at) {
+    auto holds = [&](double cap_w, double site_pue) {
       if (members.size() != 1) return std::string();
       const Pool& only = *members.front();
-      const double n = std::floor(cap_w / pue_at / only.power.full_load_w() * (1 + 1e-12));
+      const double n = std::floor(cap_w / site_pue / only.power.full_load_w() * (1 + 1e-12));
       return "; it holds " + std::to_string(static_cast<long long>(n)) + " " + only.spec->gpu +
              " GPUs at full load (" + mw_text(only.power.full_load_w()) + " each" +
-             (pue_at != 1.0 ? " × PUE" : "") + "), or give count: fit";
+             (site_pue != 1.0 ? " × PUE" : "") + "), or give count: fit";
     };
     for (Index k = 0; k < g.n; ++k) {
       const double tolerance = 1e-9;
@@ -168,14 +176,15 @@ void check_site_caps(const ScenarioSpec& s, const std::vector<Pool>& pools, cons
                              mw_text(full_load[k] - site.it_power_cap->value, site.it_power_cap->value) + " on " +
                              format_date(g.start + k * g.dt) + holds(site.it_power_cap->value, 1.0));
       }
-      const double facility = full_load[k] * pue[si][k];
+      const double pue = pue_at(s, sites, si, k);
+      const double facility = full_load[k] * pue;
       if (site.power_cap && facility > site.power_cap->value * (1 + tolerance)) {
         throw ModelError("sites." + site.name + ".power_cap",
                          "site '" + site.name + "': the fleet's full-load facility power " +
                              mw_text(facility, site.power_cap->value) + " exceeds power_cap " +
                              mw_text(site.power_cap->value) + " by " +
                              mw_text(facility - site.power_cap->value, site.power_cap->value) + " on " +
-                             format_date(g.start + k * g.dt) + holds(site.power_cap->value, pue[si][k]));
+                             format_date(g.start + k * g.dt) + holds(site.power_cap->value, pue));
       }
     }
   }
@@ -215,9 +224,9 @@ EnergyTotals power_energy_stage(const ScenarioSpec& s, const Grid& g, const Segm
     SiteResult& sr = sites[si];
     sr.name = site.name;
     site_it[si] += runs_on(seg, it_runs[si]);
-    const SegSeries facility = site_it[si].times(on_segments(site_steps.pue[si], seg));
+    const SegSeries facility = site_it[si].times(on_segments(site_steps.pue[si], seg, site.pue.constant));
     const SegSeries energy_wh = facility.times(static_cast<double>(g.dt));
-    const ArrayXd price = on_segments(site_steps.price[si], seg);
+    const ArrayXd price = on_segments(site_steps.price[si], seg, site.electricity.flat.value);
     // PPAs: share × overlap of the step's energy at each PPA's price; the rest at the tariff.
     ArrayXd grid_share = ArrayXd::Ones(seg.count());
     SegSeries ppa_cost = zero, ppa_wh = zero;

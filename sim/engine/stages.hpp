@@ -308,7 +308,9 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
 // ---- Power and energy (power_energy.cpp; model.md "Power" to "Colocation") ----
 
 struct SiteSeries {
-  std::vector<ArrayXd> pue, price;  // per site, per step
+  // Per site, per step; empty where the site's PUE is one number or its
+  // tariff flat (the spec's number holds in every step).
+  std::vector<ArrayXd> pue, price;
   std::vector<ArrayXd> carbon;      // per site, per step, kg/Wh (empty: the site has none)
   std::vector<std::vector<ArrayXd>> ppa_carbon;  // per site and PPA, per step, kg/Wh (empty: none of its own)
 };
@@ -316,7 +318,7 @@ SiteSeries site_series(const ScenarioSpec& s, const Grid& g);
 
 // Throws ModelError when a site's full-load power exceeds its caps.
 void check_site_caps(const ScenarioSpec& s, const std::vector<Pool>& pools, const Grid& g,
-                     const std::vector<ArrayXd>& pue);
+                     const SiteSeries& sites);
 
 // Each site's installed GPUs × (tdp + overhead) on the segments.
 std::vector<SegSeries> site_full_load(const ScenarioSpec& s, const Segments& seg, const std::vector<Pool>& pools);
