@@ -152,7 +152,9 @@ TEST(SegmentEngine, EveryShippedScenarioUnderASeedGivesTheStepEnginesResults) {
     EXPECT_TRUE(compare_engines(loaded.document));
     for (const FleetSpec& f : loaded.spec.fleet) drawn += f.afr > 0;
   }
-  EXPECT_GE(drawn, 10);  // pools with drawn failures among them
+  // Pools with drawn failures among them: two outside the benchmark campus,
+  // whose 72 cohorts the sanitized build leaves out (tests/support/engine.hpp).
+  EXPECT_GE(drawn, 2);
 }
 
 TEST(SegmentEngine, ThreeHundredRandomScenariosGiveTheStepEnginesResults) {
