@@ -177,7 +177,7 @@ int run_run(const RunOptions& opts, std::ostream& out, std::ostream& err) {
   engine.series = !opts.out_dir.empty();  // timeseries.csv; the summary does not need the per-step series
   Results r;
   try {
-    r = run_document(loaded.document, engine);
+    r = run_document(loaded.document, loaded.spec, engine);  // read once, by load_scenario
   } catch (const ModelError& e) {
     err << locate_model_error(loaded, e).str() << "\n1 error; nothing was written\n";
     return 2;

@@ -477,7 +477,11 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
 }
 
 Results run_document(const DocNode& document, const EngineOptions& options, bool check_finite) {
-  const ScenarioSpec spec = read_scenario(document);
+  return run_document(document, read_scenario(document), options, check_finite);
+}
+
+Results run_document(const DocNode& document, const ScenarioSpec& spec, const EngineOptions& options,
+                     bool check_finite) {
   Results r = !spec.solve ? run_scenario(spec, options)
                           : solve_scenario(document,
                                            {spec.solve->vary, spec.solve->target, spec.solve->equals,

@@ -42,5 +42,8 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
 // results are checked finite (check_finite_results) unless the caller checks
 // them itself (check_finite false: a sweep checks the summary it keeps).
 Results run_document(const DocNode& document, const EngineOptions& options = {}, bool check_finite = true);
+// The same, with the document already read (read_scenario(document), e.g. a LoadedScenario's spec).
+Results run_document(const DocNode& document, const ScenarioSpec& spec, const EngineOptions& options,
+                     bool check_finite = true);
 
 }  // namespace gpusim
