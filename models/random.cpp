@@ -3,6 +3,8 @@
 // and in docs/model-random.md.
 #include "models/random.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
@@ -157,34 +159,78 @@ std::int64_t binomial(Rng& rng, std::int64_t trials, double probability) {
   return mirrored ? trials - count : count;
 }
 
-std::int64_t BinomialDraws::first_draw(Table& t, Rng& rng, std::int64_t trials, double probability) {
+std::int64_t BinomialDraws::first_draw(Rng& rng, std::int64_t trials, double probability) {
   require_binomial(trials, probability);
   const bool mirrored = probability > 0.5;
   const double q = mirrored ? 1.0 - probability : probability;
   const double n = static_cast<double>(trials);
   // binomial()'s other branches (no draw, or the normal approximation) as they are.
   if (trials == 0 || q == 0.0 || n * q >= kCountInversionMaxMean) return binomial(rng, trials, probability);
-  t.trials = trials;
-  t.probability = probability;
+  if (tables_ >= kMaxTables || sums_.size() >= kMaxSums) {  // start again (the counts do not depend on the tables)
+    std::fill(slots_.begin(), slots_.end(), Table{});
+    tables_ = 0;
+    sums_.clear();
+  }
+  if (!(q == log_q_of_)) {
+    log_q_of_ = q;
+    log_q_ = std::log1p(-q);
+  }
+  Table& t = insert(trials, probability);
   t.mirrored = mirrored;
   t.odds = q / (1.0 - q);
-  t.pmf.assign(1, std::exp(n * std::log1p(-q)));
-  t.cumulative.assign(1, t.pmf[0]);
+  t.pmf = std::exp(n * log_q_);  // binomial()'s P(0) = (1 − q)^n
+  t.begin = static_cast<std::uint32_t>(sums_.size());
+  t.capacity = 8;
+  t.size = 1;
+  sums_.resize(sums_.size() + t.capacity);
+  sums_[t.begin] = t.pmf;
   return search(t, rng.uniform01());
 }
 
-void BinomialDraws::extend(Table& t, std::size_t i) {
-  const auto count = static_cast<std::int64_t>(i);
-  t.pmf.push_back(t.pmf[i] * (static_cast<double>(t.trials - count) / static_cast<double>(count + 1) * t.odds));
-  t.cumulative.push_back(t.cumulative[i] + t.pmf.back());
+BinomialDraws::Table& BinomialDraws::insert(std::int64_t trials, double probability) {
+  if (2 * (tables_ + 1) > slots_.size()) {  // at most half the slots in use: short probes
+    std::vector<Table> old(std::max<std::size_t>(64, 2 * slots_.size()));
+    old.swap(slots_);
+    shift_ = 64 - std::countr_zero(slots_.size());
+    tables_ = 0;
+    for (const Table& t : old)
+      if (t.trials >= 0) insert(t.trials, t.probability) = t;
+  }
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = static_cast<std::size_t>(key_hash(trials, probability) >> shift_);
+  while (slots_[i].trials >= 0) i = (i + 1) & mask;
+  ++tables_;
+  Table& t = slots_[i];
+  t.trials = trials;
+  t.probability = probability;
+  return t;
+}
+
+void BinomialDraws::extend(Table& t) {
+  if (t.size == t.capacity) {  // move its sums to the end of the array, with twice the room
+    const std::size_t begin = sums_.size();
+    sums_.resize(begin + 2 * std::size_t{t.capacity});
+    std::copy_n(sums_.begin() + t.begin, t.size, sums_.begin() + static_cast<std::ptrdiff_t>(begin));
+    t.begin = static_cast<std::uint32_t>(begin);
+    t.capacity *= 2;
+  }
+  const auto count = static_cast<std::int64_t>(t.size - 1);
+  // binomial()'s P(K = i + 1) = P(K = i)·(n − i)/(i + 1)·q/(1 − q), and the running sum.
+  t.pmf *= static_cast<double>(t.trials - count) / static_cast<double>(count + 1) * t.odds;
+  sums_[t.begin + t.size] = sums_[t.begin + t.size - 1] + t.pmf;
+  ++t.size;
 }
 
 std::int64_t BinomialDraws::search(Table& t, double u) {
   // binomial()'s sequential search, reading the sums it forms from the table
-  // and adding the ones it has not formed yet.
+  // and adding the ones it has not formed yet. Every term but the last formed
+  // is > 0 and below `trials` (the search went on past it).
   std::int64_t count = 0;
-  for (auto i = std::size_t{0}; u >= t.cumulative[i] && count < t.trials && t.pmf[i] > 0.0; ++i) {
-    if (i + 1 == t.pmf.size()) extend(t, i);
+  for (std::uint32_t i = 0; u >= sums_[t.begin + i]; ++i) {
+    if (i + 1 == t.size) {
+      if (count >= t.trials || !(t.pmf > 0.0)) break;
+      extend(t);
+    }
     ++count;
   }
   return t.mirrored ? t.trials - count : count;

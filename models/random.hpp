@@ -171,42 +171,66 @@ inline constexpr double kCountInversionMaxMean = 50.0;
 // cumulative probabilities P(K ≤ 0), P(K ≤ 1), … are the sums binomial()
 // forms, term by term in the same order; they are kept per (trials,
 // probability), extended only as far as a draw needs, so each later draw is one
-// uniform and a few comparisons. A table depends only on (trials,
-// probability), so one object may serve several streams; not shared between
-// threads.
+// uniform and a few comparisons. Tables are found by an open-addressing hash of
+// (trials, probability) that grows instead of replacing them; their sums share
+// one array. Past kMaxTables tables or kMaxSums sums all are dropped and formed
+// again as draws need them (memory stays bounded; the counts do not change).
+// A table depends only on (trials, probability), so one object may serve
+// several streams; not shared between threads.
 class BinomialDraws {
  public:
   std::int64_t draw(Rng& rng, std::int64_t trials, double probability) {
-    Table& t = tables_[slot(trials, probability)];
-    if (t.trials != trials || t.probability != probability) return first_draw(t, rng, trials, probability);
+    if (trials == 0 && probability >= 0.0 && probability <= 1.0) return 0;  // binomial() draws nothing
+    Table* t = find(trials, probability);
+    if (t == nullptr) return first_draw(rng, trials, probability);
     // A table made (and its arguments checked) for these.
     const double u = rng.uniform01();
-    if (!(u < t.cumulative.back())) return search(t, u);
+    const double* sums = sums_.data() + t->begin;
+    if (!(u < sums[t->size - 1])) return search(*t, u);
     // The search stops at the first i with u < P(K ≤ i) (every sum before the
     // last one formed let it go on: count < trials and P(K = i) > 0 there).
     std::int64_t count = 0;
-    while (u >= t.cumulative[static_cast<std::size_t>(count)]) ++count;
-    return t.mirrored ? trials - count : count;
+    while (u >= sums[count]) ++count;
+    return t->mirrored ? trials - count : count;
   }
+
+  static constexpr std::size_t kMaxTables = std::size_t{1} << 16;
+  static constexpr std::size_t kMaxSums = std::size_t{1} << 21;  // 16 MB of sums
 
  private:
   struct Table {
-    std::int64_t trials = -1;
-    double probability = std::numeric_limits<double>::quiet_NaN();  // equal to none: no table yet
-    bool mirrored = false;  // drawn for 1 − probability
-    double odds = 0.0;
-    std::vector<double> pmf, cumulative;  // P(K = i) and P(K ≤ i) for i = 0, 1, … as far as drawn
+    std::int64_t trials = -1;  // -1: an empty slot
+    double probability = 0.0;
+    double odds = 0.0;           // q ÷ (1 − q), q = the smaller of probability and 1 − probability
+    double pmf = 0.0;            // P(K = size − 1), the last term formed
+    std::uint32_t begin = 0;     // its sums P(K ≤ i) are sums_[begin + i], i < size
+    std::uint32_t size = 0, capacity = 0;
+    bool mirrored = false;       // drawn for 1 − probability
   };
-  static std::size_t slot(std::int64_t trials, double probability) {
+  static std::uint64_t key_hash(std::int64_t trials, double probability) {
     std::uint64_t bits = 0;  // the probability's bits (std::bit_cast: not in every standard library yet)
     std::memcpy(&bits, &probability, sizeof bits);
-    return static_cast<std::size_t>(mix64(static_cast<std::uint64_t>(trials) ^ bits) % kSlots);
+    return (static_cast<std::uint64_t>(trials) + bits) * 0x9E3779B97F4A7C15ULL;  // Fibonacci hashing: top bits
   }
-  std::int64_t first_draw(Table& t, Rng& rng, std::int64_t trials, double probability);
-  static std::int64_t search(Table& t, double u);
-  static void extend(Table& t, std::size_t i);  // P(K = i + 1) and P(K ≤ i + 1) from term i
-  static constexpr std::size_t kSlots = 256;  // tables, by a hash of (trials, probability)
-  std::array<Table, kSlots> tables_;
+  Table* find(std::int64_t trials, double probability) {
+    if (slots_.empty()) return nullptr;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = static_cast<std::size_t>(key_hash(trials, probability) >> shift_);; i = (i + 1) & mask) {
+      Table& t = slots_[i];
+      if (t.trials < 0) return nullptr;
+      if (t.trials == trials && t.probability == probability) return &t;
+    }
+  }
+  std::int64_t first_draw(Rng& rng, std::int64_t trials, double probability);
+  Table& insert(std::int64_t trials, double probability);
+  std::int64_t search(Table& t, double u);
+  void extend(Table& t);  // P(K = size) and P(K ≤ size) from the last term
+
+  std::vector<Table> slots_;  // a power of two of them, at most half in use
+  int shift_ = 64;            // 64 − log2(slots)
+  std::size_t tables_ = 0;
+  std::vector<double> sums_;
+  double log_q_of_ = std::numeric_limits<double>::quiet_NaN(), log_q_ = 0.0;  // ln(1 − q) for the last q
 };
 
 }  // namespace gpusim

@@ -128,7 +128,12 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
     double down = 0.0;
     double prob = 0.0, prob_year_hours = 0.0;  // the failure probability, for this year length
     const auto slots = static_cast<std::size_t>(repair_steps);
-    for (Index k = 0, at = 0; k < g.n; ++k) {  // at = k mod repair_steps
+    // The steps before its first GPU: nothing up, so nothing drawn (binomial()
+    // of no trials takes no random numbers), nothing down, none available.
+    Index first = 0;
+    while (first < g.n && p.installed[first] == 0.0) ++first;
+    p.available.head(first).setZero();
+    for (Index k = first, at = first % repair_steps; k < g.n; ++k) {  // at = k mod repair_steps
       const std::size_t this_slot = static_cast<std::size_t>(at), next = this_slot + 1 == slots ? 0 : this_slot + 1;
       double& slot = returning[this_slot];
       down -= slot;  // back from repair

@@ -459,8 +459,9 @@ TEST(Random, BinomialEdgeCases) {
 // the same counts from the same stream, draw after draw, and the stream left
 // in the same state. Failures of a pool step after step (trials near 53,376,
 // p = 5% × 24 ÷ 8,760 and ÷ 8,784), mirrored draws (p > ½), the normal branch
-// (n·q ≥ 50), no trials or no chance, more tables than slots (2,000 values of
-// trials: tables replace each other), and tails far past what earlier draws formed.
+// (n·q ≥ 50), no trials or no chance, 2,000 more values of trials (the hash of
+// tables grows, moving them), and tails far past what earlier draws formed
+// (a table's sums outgrow their room and move).
 TEST(Random, BinomialDrawsGiveBinomialsCountsFromTheSameStream) {
   Rng reference(77), cached(77);
   BinomialDraws draws;
@@ -475,7 +476,7 @@ TEST(Random, BinomialDrawsGiveBinomialsCountsFromTheSameStream) {
       case 1: trials = 0; break;                         // nothing to draw
       case 2: p = 0.0; break;                            // no chance
       case 3: p = 0.01; break;                           // n·q ≈ 534: the normal branch
-      case 4: trials = 1000 + static_cast<std::int64_t>((x >> 24) % 2000); break;  // more tables than slots
+      case 4: trials = 1000 + static_cast<std::int64_t>((x >> 24) % 2000); break;  // many tables
       case 5: trials = 30; p = 0.5; break;               // far into the tail at times
       case 6: trials = 3; p = 0.999; break;              // mirrored, count = trials at times
       default: break;
@@ -487,6 +488,24 @@ TEST(Random, BinomialDrawsGiveBinomialsCountsFromTheSameStream) {
   EXPECT_GT(many_tables, 10000);
   EXPECT_THROW(draws.draw(cached, -1, 0.5), std::invalid_argument);
   EXPECT_THROW(draws.draw(cached, 10, 1.5), std::invalid_argument);
+}
+
+// Past BinomialDraws::kMaxTables tables it drops them all and forms them again:
+// the counts stay binomial()'s. 70,000 values of trials (each a table of its
+// own: n·q = n × 1e-4 < 50) once, then the first 1,000 again (dropped by then)
+// and a few tables formed after the drop, drawn again.
+TEST(Random, BinomialDrawsStartAgainPastTheirLimit) {
+  constexpr std::int64_t kValues = 70'000;
+  static_assert(kValues > static_cast<std::int64_t>(BinomialDraws::kMaxTables));
+  Rng reference(91), cached(91);
+  BinomialDraws draws;
+  auto check = [&](std::int64_t trials) {
+    ASSERT_EQ(draws.draw(cached, trials, 1e-4), binomial(reference, trials, 1e-4)) << trials;
+  };
+  for (std::int64_t i = 0; i < kValues; ++i) check(1 + i);
+  for (std::int64_t i = 0; i < 1000; ++i) check(1 + i);
+  for (std::int64_t i = kValues - 100; i < kValues; ++i) check(1 + i);
+  EXPECT_EQ(cached, reference);
 }
 
 }  // namespace
