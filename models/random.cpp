@@ -159,6 +159,10 @@ std::int64_t binomial(Rng& rng, std::int64_t trials, double probability) {
   return mirrored ? trials - count : count;
 }
 
+namespace {
+constexpr double kNoSum = std::numeric_limits<double>::infinity();  // a table's room past its sums
+}  // namespace
+
 std::int64_t BinomialDraws::first_draw(Rng& rng, std::int64_t trials, double probability) {
   require_binomial(trials, probability);
   const bool mirrored = probability > 0.5;
@@ -180,9 +184,9 @@ std::int64_t BinomialDraws::first_draw(Rng& rng, std::int64_t trials, double pro
   t.odds = q / (1.0 - q);
   t.pmf = std::exp(n * log_q_);  // binomial()'s P(0) = (1 − q)^n
   t.begin = static_cast<std::uint32_t>(sums_.size());
-  t.capacity = 8;
+  t.capacity = kFirst;
   t.size = 1;
-  sums_.resize(sums_.size() + t.capacity);
+  sums_.resize(sums_.size() + t.capacity, kNoSum);
   sums_[t.begin] = t.pmf;
   return search(t, rng.uniform01());
 }
@@ -209,7 +213,7 @@ BinomialDraws::Table& BinomialDraws::insert(std::int64_t trials, double probabil
 void BinomialDraws::extend(Table& t) {
   if (t.size == t.capacity) {  // move its sums to the end of the array, with twice the room
     const std::size_t begin = sums_.size();
-    sums_.resize(begin + 2 * std::size_t{t.capacity});
+    sums_.resize(begin + 2 * std::size_t{t.capacity}, kNoSum);
     std::copy_n(sums_.begin() + t.begin, t.size, sums_.begin() + static_cast<std::ptrdiff_t>(begin));
     t.begin = static_cast<std::uint32_t>(begin);
     t.capacity *= 2;

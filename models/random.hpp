@@ -189,11 +189,16 @@ class BinomialDraws {
     if (!(u < sums[t->size - 1])) return search(*t, u);
     // The search stops at the first i with u < P(K ≤ i) (every sum before the
     // last one formed let it go on: count < trials and P(K = i) > 0 there).
+    // The sums never fall and the room past them holds +∞, so that i is the
+    // number of sums ≤ u: the first kFirst counted without branches, on from there one by one.
     std::int64_t count = 0;
-    while (u >= sums[count]) ++count;
+    for (std::size_t i = 0; i < kFirst; ++i) count += static_cast<std::int64_t>(u >= sums[i]);
+    if (count == static_cast<std::int64_t>(kFirst))
+      while (u >= sums[count]) ++count;
     return t->mirrored ? trials - count : count;
   }
 
+  static constexpr std::size_t kFirst = 16;  // a table's room to begin with
   static constexpr std::size_t kMaxTables = std::size_t{1} << 16;
   static constexpr std::size_t kMaxSums = std::size_t{1} << 21;  // 16 MB of sums
 
@@ -203,7 +208,7 @@ class BinomialDraws {
     double probability = 0.0;
     double odds = 0.0;           // q ÷ (1 − q), q = the smaller of probability and 1 − probability
     double pmf = 0.0;            // P(K = size − 1), the last term formed
-    std::uint32_t begin = 0;     // its sums P(K ≤ i) are sums_[begin + i], i < size
+    std::uint32_t begin = 0;     // its sums P(K ≤ i) are sums_[begin + i], i < size; +∞ up to capacity (≥ kFirst)
     std::uint32_t size = 0, capacity = 0;
     bool mirrored = false;       // drawn for 1 − probability
   };
