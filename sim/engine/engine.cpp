@@ -139,36 +139,61 @@ Segments every_step(Index n) {
 
 SegSeries zero_series(const Segments& s) { return {ArrayXd::Zero(s.count()), ArrayXd::Zero(s.count())}; }
 
-SegSeries runs_on(const Segments& s, const std::vector<Run>& runs) {
-  SegSeries out = zero_series(s);
-  if (runs.empty()) return out;
+namespace {
+
+// Σ runs on the segments: each segment's level into a, its slope into b (when
+// not null); both sized to the segments and every value written.
+void add_up_runs(const Segments& s, const std::vector<Run>& runs, ArrayXd& a, ArrayXd* b) {
   // A run adds a to the level and b to the slope at its first segment, and
   // takes them off at the segment after its last; where no run is active the
   // level is 0 exactly (no rounding left over from runs that ended).
   const Index m = s.count();
-  ArrayXd jump = ArrayXd::Zero(m + 1), slope = ArrayXd::Zero(m + 1);
-  std::vector<int> active(static_cast<std::size_t>(m) + 1, 0);
+  struct Change {
+    double jump = 0.0, slope = 0.0;
+    int active = 0;
+  };
+  std::vector<Change> at(static_cast<std::size_t>(m) + 1);
   for (const Run& r : runs) {
     const Index i0 = s.of(r.k0), i1 = r.k1 >= s.cut.back() ? m : s.of(r.k1);
-    jump[i0] += r.a;
-    slope[i0] += r.b;
-    jump[i1] -= r.a + r.b * static_cast<double>(r.k1 - r.k0);
-    slope[i1] -= r.b;
-    ++active[static_cast<std::size_t>(i0)];
-    --active[static_cast<std::size_t>(i1)];
+    Change& first = at[static_cast<std::size_t>(i0)];
+    Change& after = at[static_cast<std::size_t>(i1)];
+    first.jump += r.a;
+    first.slope += r.b;
+    after.jump -= r.a + r.b * static_cast<double>(r.k1 - r.k0);
+    after.slope -= r.b;
+    ++first.active;
+    --after.active;
   }
+  a.resize(m);
+  if (b) b->resize(m);
   double level = 0.0, rate = 0.0;
   int count = 0;
   for (Index i = 0; i < m; ++i) {
-    count += active[static_cast<std::size_t>(i)];
-    rate += slope[i];
-    level += jump[i];
+    const Change& c = at[static_cast<std::size_t>(i)];
+    count += c.active;
+    rate += c.slope;
+    level += c.jump;
     if (count == 0) level = rate = 0.0;
-    out.a[i] = level;
-    out.b[i] = rate;
+    a[i] = level;
+    if (b) (*b)[i] = rate;
     level += rate * s.len[i];
   }
+}
+
+}  // namespace
+
+SegSeries runs_on(const Segments& s, const std::vector<Run>& runs) {
+  if (runs.empty()) return zero_series(s);
+  SegSeries out;
+  add_up_runs(s, runs, out.a, &out.b);
   return out;
+}
+
+ArrayXd levels_on(const Segments& s, const std::vector<Run>& runs) {
+  if (runs.empty()) return ArrayXd::Zero(s.count());
+  ArrayXd a;
+  add_up_runs(s, runs, a, nullptr);
+  return a;
 }
 
 SegSeries steps_on(const Segments& s, const ArrayXd& per_step) { return {per_step, ArrayXd::Zero(s.count())}; }

@@ -224,6 +224,7 @@ void fleet_flows(const Segments& seg, const std::vector<Pool>& pools, Flows& f) 
       f.available_gpus.a += p.available;
     }
   }
+  if (installed.empty()) return;  // (Σ of per-step counts, never −0: adding runs_on's zeros leaves them as they are)
   f.installed_gpus += runs_on(seg, installed);
   f.available_gpus += runs_on(seg, available);
 }

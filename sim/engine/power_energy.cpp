@@ -212,7 +212,7 @@ EnergyTotals power_energy_stage(const ScenarioSpec& s, const Grid& g, const Segm
     }
     // A nonlinear power curve: its IT power step by step (each step a segment).
     const Segments steps = every_step(g.n);
-    add_steps(p.power.it_power_w(runs_on(steps, p.available_runs).a, runs_on(steps, p.busy_runs).a), 0, it_runs[p.site]);
+    add_steps(p.power.it_power_w(levels_on(steps, p.available_runs), levels_on(steps, p.busy_runs)), 0, it_runs[p.site]);
   }
   const std::vector<SegSeries> full_load = site_full_load(s, seg, pools);
   const SegSeries zero = zero_series(seg);

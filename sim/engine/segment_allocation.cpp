@@ -570,7 +570,7 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
       continue;
     }
     if (steps.cut.empty()) steps = every_step(g.n);
-    pools[i].busy = runs_on(steps, pool_busy[i]).a;
+    pools[i].busy = levels_on(steps, pool_busy[i]);
     if (pool_busy_steps[i].size()) pools[i].busy += pool_busy_steps[i];
     r.pools[i].gpu_hours_busy = total(pools[i].busy) * g.dt;
   }

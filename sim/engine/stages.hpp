@@ -147,6 +147,8 @@ struct SegSeries {
 SegSeries zero_series(const Segments& s);
 // Σ runs on the segments (each run's ends are cuts).
 SegSeries runs_on(const Segments& s, const std::vector<Run>& runs);
+// runs_on(s, runs).a alone.
+ArrayXd levels_on(const Segments& s, const std::vector<Run>& runs);
 // A per-step array on the step engine's segments (one per step).
 SegSeries steps_on(const Segments& s, const ArrayXd& per_step);
 // Runs of one step each from a per-step array (zeros left out), from step k0 on.
