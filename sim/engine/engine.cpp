@@ -215,7 +215,7 @@ ArrayXd Flows::annuity_sums(const Segments& seg, const Grid& g, DebtBetween what
   return out;
 }
 
-SegSeries Flows::cash_flow_usd(const Segments& seg, const Grid& g) const {
+SegSeries Flows::cash_flow_usd(const Segments& seg) const {
   auto flow = [&](ArrayXd SegSeries::*x) -> ArrayXd {
     return revenue_usd.*x + other_usd.*x + debt_drawn_usd.*x + prepayment_usd.*x - energy_cost_usd.*x -
            colocation_usd.*x - opex_usd.*x - interest_usd.*x - tax_usd.*x - capex_usd.*x - debt_repaid_usd.*x -
@@ -223,7 +223,7 @@ SegSeries Flows::cash_flow_usd(const Segments& seg, const Grid& g) const {
   };
   SegSeries out{flow(&SegSeries::a), flow(&SegSeries::b)};
   if (!annuities.empty())
-    out.a -= (annuity_sums(seg, g, &DebtModel::interest_between) + annuity_sums(seg, g, &DebtModel::repaid_between)) / seg.len;
+    out.a -= (annuity_interest_usd + annuity_repaid_usd) / seg.len;
   return out;
 }
 

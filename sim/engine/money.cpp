@@ -284,6 +284,8 @@ void money_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, cons
       {&Flows::prepayment_refund_usd, &MoneyRuns::prepayment_refund_usd}};
   for (const auto& [flow, runs] : items) f.*flow = runs_on(seg, money.*runs);
   f.annuities = money.annuities;
+  f.annuity_interest_usd = f.annuity_sums(seg, g, &DebtModel::interest_between);
+  f.annuity_repaid_usd = f.annuity_sums(seg, g, &DebtModel::repaid_between);
   f.opening_deferred_usd = money.opening_deferred_usd;
   f.closing_deferred_usd = money.closing_deferred_usd;
 
@@ -294,7 +296,7 @@ void money_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, cons
     SegSeries pretax = f.operating_income_usd();
     pretax += f.interest_usd.times(-1.0);
     pretax += f.other_usd;
-    const ArrayXd sums = pretax.sums(seg) - f.annuity_sums(seg, g, &DebtModel::interest_between);
+    const ArrayXd sums = pretax.sums(seg) - f.annuity_interest_usd;
     double year_sum = 0.0;
     for (Index i = 0; i < seg.count(); ++i) {
       year_sum += sums[i];

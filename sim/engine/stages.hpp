@@ -175,10 +175,13 @@ struct Flows {
   std::vector<DebtModel> annuities;
   using DebtBetween = double (DebtModel::*)(double, double) const;
   ArrayXd annuity_sums(const Segments& seg, const Grid& g, DebtBetween what) const;
+  // annuity_sums of their interest and of their repayments on the run's
+  // segments, worked out once (money_stage) for the stages that use them.
+  ArrayXd annuity_interest_usd, annuity_repaid_usd;
   SegSeries operating_income_usd() const;
   // With the annuities' payments (interest + repaid: constant per step over
   // their term, whose first and last steps are segments of their own).
-  SegSeries cash_flow_usd(const Segments& seg, const Grid& g) const;
+  SegSeries cash_flow_usd(const Segments& seg) const;
 };
 // The per-step series of r (r.series) from the flows.
 void materialise(const Segments& seg, const Grid& g, const Flows& f, StepSeries& ts);

@@ -141,7 +141,7 @@ void summary_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, co
   m.opex_usd = f.opex_usd.total(seg);
   m.depreciation_usd = f.depreciation_usd.total(seg);
   m.operating_income_usd = m.revenue_usd - m.energy_cost_usd - m.colocation_usd - m.opex_usd - m.depreciation_usd;
-  m.interest_usd = f.interest_usd.total(seg) + total(f.annuity_sums(seg, g, &DebtModel::interest_between));
+  m.interest_usd = f.interest_usd.total(seg) + total(f.annuity_interest_usd);
   m.other_usd = f.other_usd.total(seg);
   m.tax_usd = f.tax_usd.total(seg);
   m.net_income_usd = m.operating_income_usd - m.interest_usd + m.other_usd - m.tax_usd;
@@ -152,7 +152,7 @@ void summary_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, co
   for (const auto& a : r.assets) m.book_value_end_usd += a.book_value_end_usd;
   if (s.finance.terminal_value == TerminalValue::book) m.terminal_value_usd = m.book_value_end_usd;
   m.debt_drawn_usd = f.debt_drawn_usd.total(seg);
-  m.debt_repaid_usd = f.debt_repaid_usd.total(seg) + total(f.annuity_sums(seg, g, &DebtModel::repaid_between));
+  m.debt_repaid_usd = f.debt_repaid_usd.total(seg) + total(f.annuity_repaid_usd);
   m.debt_service_usd = m.interest_usd + m.debt_repaid_usd;
   if (m.revenue_usd != 0) {
     m.operating_margin = m.operating_income_usd / m.revenue_usd;
@@ -184,7 +184,7 @@ void summary_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, co
     }
   }
   // Cash flows by calendar month, each discounted from the middle of its month.
-  const SegSeries cash = f.cash_flow_usd(seg, g);
+  const SegSeries cash = f.cash_flow_usd(seg);
   m.cash_flow_usd = cash.total(seg);
   MonthlyCash monthly = monthly_cash(cash, seg, g, run_start, s.time.year);
   m.npv_without_terminal_value_usd = npv(monthly.at_middle, s.finance.discount_rate);
