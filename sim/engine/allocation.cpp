@@ -112,6 +112,7 @@ double ContractRun::price_factor(double a, double b, double year_hours) const {
 ContractPlan build_contracts(const ScenarioSpec& s, const std::vector<Pool>& pools, const EngineOptions& options) {
   ContractPlan plan;
   std::vector<ContractRun>& out = plan.runs;
+  out.reserve(2 * (s.contracts.size() + s.demand.size()));  // each, and its renewal
   const double run_start = static_cast<double>(s.time.start);
   std::map<std::string_view, std::size_t> pool_index;  // pools by name (the first of a name)
   for (std::size_t i = pools.size(); i-- > 0;) pool_index[pools[i].spec->name] = i;

@@ -109,9 +109,14 @@ void power_energy_cuts(const ScenarioSpec& s, const Grid& g, const SiteSeries& s
 std::vector<SegSeries> site_full_load(const ScenarioSpec& s, const Segments& seg, const std::vector<Pool>& pools) {
   std::vector<SegSeries> out(s.sites.size(), zero_series(seg));
   std::vector<std::vector<Run>> runs(s.sites.size());
+  ArrayXd scaled;  // a pool kept per step: its full load at each step (every step a segment, as steps_on: no slope)
   for (const auto& p : pools) {
-    if (p.on_runs()) add_scaled(p.installed_runs, p.power.full_load_w(), runs[p.site]);
-    else out[p.site] += steps_on(seg, p.installed * p.power.full_load_w());
+    if (p.on_runs()) {
+      add_scaled(p.installed_runs, p.power.full_load_w(), runs[p.site]);
+      continue;
+    }
+    scaled = p.installed * p.power.full_load_w();
+    out[p.site].a += scaled;
   }
   for (std::size_t si = 0; si < s.sites.size(); ++si) out[si] += runs_on(seg, runs[si]);
   return out;

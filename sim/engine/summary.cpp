@@ -84,6 +84,7 @@ void summary_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, co
   std::unordered_map<const ContractSpec*, std::size_t> result_of;
   for (const ContractRun& run : plan.runs)
     if (!run.is_renewal) result_of.emplace(run.spec, run.result);
+  r.contracts.reserve(r.contracts.size() + result_of.size());
   for (const auto* list : {&s.contracts, &s.demand})
     for (const auto& c : *list)
       if (const auto it = result_of.find(&c); it != result_of.end()) r.contracts.push_back(contract_results[it->second]);
