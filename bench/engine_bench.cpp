@@ -137,6 +137,19 @@ void BM_ReadCoreweave(benchmark::State& state) {
 }
 BENCHMARK(BM_ReadCoreweave)->Unit(benchmark::kMicrosecond);
 
+// The same trial's reading as a goal-seek does it now: only the changed contract
+// is read again (ScenarioRereader), into a copy of the scenario as read.
+void BM_RereadCoreweave(benchmark::State& state) {
+  const gpusim::LoadedScenario loaded = gpusim::load_scenario(kCoreweave);
+  const gpusim::ScenarioRereader reread(loaded.document, loaded.spec);
+  const std::vector<std::string> assignments{"contracts.Others.gpus=21000", "solve=~"};
+  gpusim::DocNode doc = loaded.document;
+  gpusim::Diagnostics diags;
+  for (const auto& a : assignments) gpusim::apply_override(doc, a, diags);
+  for (auto _ : state) benchmark::DoNotOptimize(reread.read(doc, assignments));
+}
+BENCHMARK(BM_RereadCoreweave)->Unit(benchmark::kMicrosecond);
+
 void BM_RunCoreweave(benchmark::State& state) {
   const gpusim::LoadedScenario loaded = gpusim::load_scenario(kCoreweave);
   for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_scenario(loaded.spec));
@@ -218,6 +231,20 @@ void BM_ReadGigawattDocument(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(gpusim::read_scenario(loaded.document));
 }
 BENCHMARK(BM_ReadGigawattDocument)->Unit(benchmark::kMillisecond);
+
+// A Monte Carlo run's reading of the campus with its draws (a site's PUE, two
+// demand prices, the seed): only those items are read again.
+void BM_RereadGigawattDraws(benchmark::State& state) {
+  const gpusim::LoadedScenario loaded = gpusim::load_scenario(kGigawatt, {"time.step=1d"});
+  const gpusim::ScenarioRereader reread(loaded.document, loaded.spec);
+  const std::vector<std::string> assignments{"sites.campus.pue=1.15", "demand.spot-c00.price=1.2 USD/gpu-h",
+                                             "demand.od-c00.price=3.1 USD/gpu-h", "seed=1"};
+  gpusim::DocNode doc = loaded.document;
+  gpusim::Diagnostics diags;
+  for (const auto& a : assignments) gpusim::apply_override(doc, a, diags);
+  for (auto _ : state) benchmark::DoNotOptimize(reread.read(doc, assignments));
+}
+BENCHMARK(BM_RereadGigawattDraws)->Unit(benchmark::kMicrosecond);
 
 // One point of the 10,000-point CoreWeave sweep (its goal-seek: ~13 trials),
 // through the sweep's own path on one thread, with the segment engine.

@@ -20,6 +20,7 @@ struct TimeSpec {
   HourStamp end = 0;    // exclusive; from `end` or `start + duration`
   int step_hours = 1;   // 1 (hourly) or 24 (daily)
   YearConvention year = YearConvention::calendar;
+  bool operator==(const TimeSpec&) const = default;
 };
 
 // f(u): the share of the idle→busy power swing drawn at load u (0..1).
@@ -27,11 +28,13 @@ struct PowerCurvePoint {
   double load = 0.0;                // u, fraction 0..1
   std::optional<double> f;          // fraction 0..1 of (tdp − idle) …
   std::optional<Power> gpu_power;   // … or the GPU's draw at that load
+  bool operator==(const PowerCurvePoint&) const = default;
 };
 struct PowerCurveSpec {
   enum class Kind { linear, square, cubic, table };
   Kind kind = Kind::linear;
   std::vector<PowerCurvePoint> points;  // for `table`, sorted by load
+  bool operator==(const PowerCurveSpec&) const = default;
 };
 
 struct GpuModelSpec {
@@ -46,6 +49,7 @@ struct GpuModelSpec {
   std::optional<double> gpus_per_server;
   std::optional<double> gpus_per_rack;
   std::string source;  // where the figures come from (facts.md row, status)
+  bool operator==(const GpuModelSpec&) const = default;
 };
 
 // 12 monthly values or one constant.
@@ -53,6 +57,7 @@ struct MonthlyValue {
   std::vector<double> monthly;  // empty: constant
   double constant = 0.0;
   double at_month(int month) const { return monthly.empty() ? constant : monthly[month - 1]; }
+  bool operator==(const MonthlyValue&) const = default;
 };
 
 // A value over the hours of the year: flat, 12 monthly values, or time of use
@@ -65,6 +70,7 @@ struct HourlyProfile {
   std::vector<Q> monthly;  // 12 values
   std::vector<Q> weekday;  // 24 values, hour of day 0..23
   std::vector<Q> weekend;  // 24 values
+  bool operator==(const HourlyProfile&) const = default;
 };
 using TariffSpec = HourlyProfile<EnergyPrice>;      // electricity price
 using CarbonSpec = HourlyProfile<CarbonIntensity>;  // grid carbon intensity
@@ -77,6 +83,7 @@ struct PpaSpec {
   std::optional<HourStamp> start;  // default: run start
   std::optional<HourStamp> end;    // default: run end
   std::optional<CarbonSpec> carbon;  // default: the site's grid intensity
+  bool operator==(const PpaSpec&) const = default;
 };
 
 struct SiteSpec {
@@ -88,11 +95,13 @@ struct SiteSpec {
   std::optional<PowerPrice> colocation; // USD per leased W per month
   std::vector<PpaSpec> ppa;             // power purchase agreements
   std::optional<CarbonSpec> carbon;     // grid intensity; none: no CO2 figure
+  bool operator==(const SiteSpec&) const = default;
 };
 
 struct RampPoint {
   HourStamp at = 0;
   double count = 0.0;
+  bool operator==(const RampPoint&) const = default;
 };
 
 // What a count was written in: GPUs, servers or racks of the pool's model.
@@ -116,6 +125,7 @@ struct CountSchedule {
   CountUnit unit = CountUnit::gpus;
   double gpus_per_unit = 1.0;
   bool is_ramp() const { return !ramp.empty(); }
+  bool operator==(const CountSchedule&) const = default;
 };
 
 struct FleetSpec {
@@ -132,6 +142,7 @@ struct FleetSpec {
   double afr = 0.0;        // annual failure rate, fraction of GPUs per year
   Span repair = Span::of_hours(72);
   std::optional<PowerCurveSpec> power_curve;  // overrides the catalog's
+  bool operator==(const FleetSpec&) const = default;
 };
 
 enum class ContractKind { reserved, on_demand, spot };
@@ -149,6 +160,7 @@ inline const char* contract_kind_name(ContractKind k) {
 struct PrepaymentSpec {
   std::optional<double> share;  // of the contract's value at full delivery, 0..1 …
   std::optional<Money> amount;  // … or an amount
+  bool operator==(const PrepaymentSpec&) const = default;
 };
 
 // The contract continues after its end for `term` at a new price, with a probability.
@@ -157,12 +169,14 @@ struct RenewalSpec {
   std::optional<GpuHourPrice> price;   // the new price …
   double price_change = 0.0;           // … or a change from the price in force at the end (−20%: −0.2)
   double probability = 1.0;            // 0..1
+  bool operator==(const RenewalSpec&) const = default;
 };
 
 // Billing stops at `at`; `fee` is income then.
 struct TerminationSpec {
   HourStamp at = 0;
   Money fee;
+  bool operator==(const TerminationSpec&) const = default;
 };
 
 // A reserved contract or an on-demand / spot demand stream.
@@ -187,6 +201,7 @@ struct ContractSpec {
   double escalation = 0.0;            // per year: price × (1 + e)^⌊years since start⌋
   std::optional<RenewalSpec> renewal;
   std::optional<TerminationSpec> terminate;
+  bool operator==(const ContractSpec&) const = default;
 };
 
 struct ExpenseSpec {
@@ -196,6 +211,7 @@ struct ExpenseSpec {
   std::optional<HourStamp> at;
   std::optional<HourStamp> start;
   std::optional<HourStamp> end;
+  bool operator==(const ExpenseSpec&) const = default;
 };
 
 struct DebtSpec {
@@ -206,6 +222,7 @@ struct DebtSpec {
   std::optional<HourStamp> start;  // drawn then; default run start
   Span term = Span::of_years(5);
   Amortization amortization = Amortization::bullet;
+  bool operator==(const DebtSpec&) const = default;
 };
 
 // A capital item other than GPUs (halls, power and cooling, networking).
@@ -218,12 +235,14 @@ struct AssetSpec {
   std::vector<RampPoint> ramp;          // … or spread like a pool's ramp (amount ÷ the largest count per unit)
   Span life = Span::of_years(20);
   double residual = 0.0;                // share of cost left at the end of `life`
+  bool operator==(const AssetSpec&) const = default;
 };
 
 // Vendor equity that vests as a site's installed IT power reaches milestones.
 struct WarrantTrancheSpec {
   Power at_power;
   double shares = 0.0;
+  bool operator==(const WarrantTrancheSpec&) const = default;
 };
 struct WarrantSpec {
   std::string name;
@@ -232,6 +251,7 @@ struct WarrantSpec {
   Money share_price;    // per share, when a tranche vests
   std::string site;
   std::vector<WarrantTrancheSpec> vest;  // milestones in increasing power
+  bool operator==(const WarrantSpec&) const = default;
 };
 
 enum class TerminalValue { none, book };
@@ -245,6 +265,7 @@ struct FinanceSpec {
   std::vector<AssetSpec> assets;
   std::vector<WarrantSpec> warrants;
   TerminalValue terminal_value = TerminalValue::none;
+  bool operator==(const FinanceSpec&) const = default;
 };
 
 struct SolveSpec {
@@ -254,6 +275,7 @@ struct SolveSpec {
   std::optional<std::string> equals_metric;  // … or another result, by path
   std::optional<std::string> low;   // bracket, in the varied key's unit
   std::optional<std::string> high;
+  bool operator==(const SolveSpec&) const = default;
 };
 
 struct UncertainSpec {
@@ -263,6 +285,7 @@ struct UncertainSpec {
   Dist dist = Dist::uniform;
   // Parameters as written (with units), validated against the path's key.
   std::optional<std::string> low, high, mode, mean, sd;
+  bool operator==(const UncertainSpec&) const = default;
 };
 
 struct ScenarioSpec {
@@ -278,6 +301,7 @@ struct ScenarioSpec {
   std::optional<SolveSpec> solve;
   std::vector<UncertainSpec> uncertain;
   std::optional<unsigned long long> seed;  // draws noise and failures when set
+  bool operator==(const ScenarioSpec&) const = default;
 };
 
 }  // namespace gpusim

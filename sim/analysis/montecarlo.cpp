@@ -249,7 +249,9 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
                                  const std::function<void(std::size_t, std::size_t)>& progress,
                                  const std::vector<std::string>& monthly, const RunDistributor* distributor,
                                  EngineKind engine) {
-  const ScenarioSpec base = read_scenario(document);
+  // A run's document differs from this one by its draws: only what they change is read again.
+  const ScenarioRereader reread(document, read_scenario(document));
+  const ScenarioSpec& base = reread.base();
   const std::vector<Draw> draws = prepare_draws(document, base);
   // The requested monthly series, as columns of the time series.
   const PeriodTable columns = period_table(Results{}, Period::month);
@@ -285,7 +287,7 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
         const auto lease = copies.with_overrides(assignments, diags);
         const DocNode& doc = lease->document();
         diags.throw_if_any();
-        const ScenarioSpec spec = read_scenario(doc);
+        const ScenarioSpec spec = reread.read(doc, assignments);
         Results r;
         // Run 0's cells are the shape; a later run's values alone while its
         // names are run 0's (compared, not stored), its own cells otherwise.
@@ -293,7 +295,7 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
         std::optional<std::vector<std::optional<double>>> shaped;
         try {
           if (spec.solve) {
-            r = run_document(doc, EngineOptions{i, engine, !monthly.empty(), true, grid});  // checks its results are finite
+            r = run_document(doc, spec, EngineOptions{i, engine, !monthly.empty(), true, grid});  // checks its results are finite
           } else {
             r = run_scenario(spec, EngineOptions{i, engine, !monthly.empty(), true, grid});  // --fan: monthly series
           }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -238,8 +239,11 @@ std::vector<Json> run_points(const DocNode& document, const std::vector<std::vec
   // The points share one time grid (a point of another time span makes its
   // own; a base that does not read leaves each point to report its error).
   EngineOptions shared = engine;
+  std::optional<ScenarioRereader> reread;  // a point reads again only what it changes
   try {
-    shared.grid = time_grid(read_scenario(document).time);
+    reread.emplace(document, read_scenario(document));
+    shared.grid = time_grid(reread->base().time);
+  } catch (const ScenarioError&) {
   } catch (const ModelError&) {
   }
   return run_each<Json>(
@@ -253,7 +257,8 @@ std::vector<Json> run_points(const DocNode& document, const std::vector<std::vec
           EngineOptions options = shared;
           options.series = false;  // a point's summary needs no per-step series
           // One summary: checked finite, and kept.
-          Json summary = summary_json(run_document(doc, options, false));
+          const ScenarioSpec spec = reread ? reread->read(doc, points[i]) : read_scenario(doc);
+          Json summary = summary_json(run_document(doc, spec, options, false));
           check_finite_summary(summary, doc);
           return summary;
         } catch (const ModelError& e) {

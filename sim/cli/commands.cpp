@@ -222,10 +222,11 @@ int run_solve(const SolveOptions& opts, std::ostream& out, std::ostream& err) {
   if (!opts.high.empty()) req.high = opts.high;
   LoadedScenario loaded = load_scenario(opts.scenario, opts.overrides);
   loaded.document.erase("solve");
+  loaded.spec.solve.reset();  // read_scenario(loaded.document): the document's trials start from
   const EngineOptions engine = engine_options(opts.engine);
   Results r;
   try {
-    r = solve_scenario(loaded.document, req, engine);
+    r = solve_scenario(loaded.document, req, engine, &loaded.spec);
   } catch (const ModelError& e) {
     // The goal came from the command line, not from the file's solve: block.
     err << locate_solve_error(loaded, e).str() << "\n1 error; nothing was written\n";

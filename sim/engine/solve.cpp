@@ -22,24 +22,6 @@ namespace gpusim {
 
 namespace {
 
-const DocNode* find_path(const DocNode& doc, const std::vector<std::string>& seg) {
-  const DocNode* node = &doc;
-  for (const auto& s : seg) {
-    if (node->is_map()) {
-      node = node->find(s);
-    } else if (node->is_seq()) {
-      const DocNode* next = nullptr;
-      for (const auto& c : node->children)
-        if (c.item_name() == s) next = &c;
-      node = next;
-    } else {
-      return nullptr;
-    }
-    if (!node) return nullptr;
-  }
-  return node;
-}
-
 struct Objective {
   const DocNode& document;
   const SolveRequest& request;
@@ -78,13 +60,16 @@ struct Objective {
 
   // Trials write the value into a reused copy of the document, without `solve:`.
   DocumentCopies copies{document};
+  // The document as read: a trial reads again only what it changes (none: each reads it all).
+  std::optional<ScenarioRereader> reread;
   Results run_at(double x) {
     ++evaluations;
     x = rounded(x);
     Diagnostics diags;
-    const auto lease = copies.with_overrides({request.vary + "=" + text_of(x), "solve=~"}, diags);
+    const std::vector<std::string> assignments{request.vary + "=" + text_of(x), "solve=~"};
+    const auto lease = copies.with_overrides(assignments, diags);
     diags.throw_if_any();
-    const ScenarioSpec spec = read_scenario(lease->document());
+    const ScenarioSpec spec = reread ? reread->read(lease->document(), assignments) : read_scenario(lease->document());
     if (!options.grid) options.grid = time_grid(spec.time);  // the trials share it (a trial of another span makes its own)
     return run_scenario(spec, options);
   }
@@ -313,11 +298,17 @@ bool brackets(const Trial& a, const Trial& b) { return a.diff == 0 || b.diff == 
 
 }  // namespace
 
-Results solve_scenario(const DocNode& document, const SolveRequest& request, const EngineOptions& options) {
+Results solve_scenario(const DocNode& document, const SolveRequest& request, const EngineOptions& options,
+                       const ScenarioSpec* read) {
   std::string err;
   const auto type = numeric_key_type(document, request.vary, err);
   if (!type) throw ModelError("solve.vary", err);
   Objective f{document, request, *type, options};
+  try {
+    f.reread.emplace(document, read ? *read : read_scenario(document));
+  } catch (const ScenarioError&) {  // each trial reports what is wrong
+  } catch (const ModelError&) {
+  }
   // Trials find the IRR only when the target or goal is the IRR (the final run finds it).
   const auto is_irr = [](const std::string& path) { return path == "finance.irr"; };
   f.options.irr = options.irr && (is_irr(request.target) || (request.equals_metric && is_irr(*request.equals_metric)));
@@ -486,7 +477,7 @@ Results run_document(const DocNode& document, const ScenarioSpec& spec, const En
                           : solve_scenario(document,
                                            {spec.solve->vary, spec.solve->target, spec.solve->equals,
                                             spec.solve->equals_metric, spec.solve->low, spec.solve->high},
-                                           options);
+                                           options, &spec);
   if (check_finite) check_finite_results(r, document);
   return r;
 }

@@ -36,7 +36,9 @@ std::optional<std::string> set_solve_equals(SolveRequest& request, const std::st
 // Solves and returns the results of the final run, with `solve` filled in.
 // Throws ModelError (path "solve.…") when the target cannot be reached.
 // Every trial run draws from `options.run_index` (Monte Carlo run i solves with its own noise).
-Results solve_scenario(const DocNode& document, const SolveRequest& request, const EngineOptions& options = {});
+// `read`: read_scenario(document), when the caller has it (else it is read here).
+Results solve_scenario(const DocNode& document, const SolveRequest& request, const EngineOptions& options = {},
+                       const ScenarioSpec* read = nullptr);
 
 // Runs the scenario document: solving it when it has a `solve:` block. The
 // results are checked finite (check_finite_results) unless the caller checks

@@ -650,6 +650,25 @@ std::string to_yaml(const DocNode& node) {
   return std::string(out.c_str()) + "\n";
 }
 
+const DocNode* find_path(const DocNode& root, const std::vector<std::string>& segments) {
+  const std::string name_key = "name";
+  const DocNode* node = &root;
+  for (const auto& s : segments) {
+    if (node->is_map()) {
+      node = node->find(s);
+    } else if (node->is_seq()) {
+      const DocNode* next = nullptr;
+      for (const auto& c : node->children)
+        if (const DocNode* name = c.find(name_key); name && name->is_scalar() && name->scalar == s) next = &c;
+      node = next;
+    } else {
+      return nullptr;
+    }
+    if (!node) return nullptr;
+  }
+  return node;
+}
+
 std::unique_ptr<DocumentCopies::Lease> DocumentCopies::with_overrides(const std::vector<std::string>& assignments,
                                                                      Diagnostics& diags) {
   std::unique_ptr<DocNode> doc;

@@ -76,6 +76,10 @@ void merge_documents(DocNode& base, const DocNode& over);
 // a segment may be bracketed to hold dots: "finance.opex[staff v2].amount".
 std::vector<std::string> split_path(const std::string& path);
 
+// The node at a split path of `root`: maps entered by key, lists by item name;
+// nullptr when there is none.
+const DocNode* find_path(const DocNode& root, const std::vector<std::string>& segments);
+
 // Applies `--set PATH=VALUE`: VALUE is read as YAML (so a flow list or map
 // works) and replaces or adds the key at PATH. Lists are entered by item name;
 // a name or map that does not exist is an error that lists what exists there.

@@ -1097,194 +1097,208 @@ void convert_count(Diagnostics& diags, const LocationIndex& locs, const std::str
 }
 
 // PPAs: each ends after it starts, and the shares active at any time sum to at most 100%.
-void check_sites(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs) {
-  for (const auto& site : s.sites) {
-    if (site.name.empty() || site.ppa.empty()) continue;
-    const std::string p = "sites." + site.name + ".ppa";
-    const bool is_list = has_key(locs, p + "[0]");
-    const auto key = [&](std::size_t i, const char* leaf) {
-      return (is_list ? p + "[" + std::to_string(i) + "]" : p) + "." + leaf;
-    };
-    bool windows_ok = true;
-    for (std::size_t i = 0; i < site.ppa.size(); ++i) {
-      const PpaSpec& a = site.ppa[i];
-      const HourStamp start = a.start.value_or(s.time.start), end = a.end.value_or(s.time.end);
-      if (end <= start) {
-        const std::string k = key(i, has_key(locs, key(i, "end")) ? "end" : "start");
-        diags.error(loc_of(locs, k), k,
-                    "the PPA ends (" + format_date(end) + ") before it starts (" + format_date(start) + ")");
-        windows_ok = false;
-      }
+void check_site(const ScenarioSpec& s, const SiteSpec& site, Diagnostics& diags, const LocationIndex& locs) {
+  if (site.name.empty() || site.ppa.empty()) return;
+  const std::string p = "sites." + site.name + ".ppa";
+  const bool is_list = has_key(locs, p + "[0]");
+  const auto key = [&](std::size_t i, const char* leaf) {
+    return (is_list ? p + "[" + std::to_string(i) + "]" : p) + "." + leaf;
+  };
+  bool windows_ok = true;
+  for (std::size_t i = 0; i < site.ppa.size(); ++i) {
+    const PpaSpec& a = site.ppa[i];
+    const HourStamp start = a.start.value_or(s.time.start), end = a.end.value_or(s.time.end);
+    if (end <= start) {
+      const std::string k = key(i, has_key(locs, key(i, "end")) ? "end" : "start");
+      diags.error(loc_of(locs, k), k,
+                  "the PPA ends (" + format_date(end) + ") before it starts (" + format_date(start) + ")");
+      windows_ok = false;
     }
-    if (!windows_ok) continue;
-    // The total can only rise where a PPA starts: check each start.
-    for (std::size_t i = 0; i < site.ppa.size(); ++i) {
-      const HourStamp t = site.ppa[i].start.value_or(s.time.start);
-      double sum = 0.0;
-      for (const auto& b : site.ppa)
-        if (b.start.value_or(s.time.start) <= t && t < b.end.value_or(s.time.end)) sum += b.share;
-      if (sum > 1.0 + 1e-12) {
-        const std::string k = key(i, "share");
-        diags.error(loc_of(locs, k), k,
-                    "the PPA shares sum to " + format_number(std::round(sum * 1e4) / 100) + "% from " + format_date(t) +
-                        " (at most 100% of the site's energy can be bought under PPAs)");
-        break;
-      }
+  }
+  if (!windows_ok) return;
+  // The total can only rise where a PPA starts: check each start.
+  for (std::size_t i = 0; i < site.ppa.size(); ++i) {
+    const HourStamp t = site.ppa[i].start.value_or(s.time.start);
+    double sum = 0.0;
+    for (const auto& b : site.ppa)
+      if (b.start.value_or(s.time.start) <= t && t < b.end.value_or(s.time.end)) sum += b.share;
+    if (sum > 1.0 + 1e-12) {
+      const std::string k = key(i, "share");
+      diags.error(loc_of(locs, k), k,
+                  "the PPA shares sum to " + format_number(std::round(sum * 1e4) / 100) + "% from " + format_date(t) +
+                      " (at most 100% of the site's energy can be bought under PPAs)");
+      break;
     }
   }
 }
 
-void check_fleet(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs) {
-  const NameSet site_names(s.sites);
+void check_sites(const ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs) {
+  for (const auto& site : s.sites) check_site(s, site, diags, locs);
+}
+
+// A pool, against the rest of the scenario (its site, its GPU model); fills
+// what it leaves to defaults (online, capex) and converts a count in servers
+// or racks to GPUs.
+void check_pool(const ScenarioSpec& s, FleetSpec& f, const NameSet& site_names, Diagnostics& diags,
+                const LocationIndex& locs) {
   const auto gpu_ids = [&] {  // for a message only
     std::vector<std::string> ids;
     for (const auto& g : s.catalog) ids.push_back(g.id);
     return ids;
   };
-  for (auto& f : s.fleet) {
-    if (f.name.empty()) continue;  // already an error: its keys' paths are not known
-    const std::string p = "fleet." + f.name;
-    auto g = std::find_if(s.catalog.begin(), s.catalog.end(), [&](const auto& m) { return m.id == f.gpu; });
-    if (has_key(locs, p + ".gpu") && g == s.catalog.end()) {
-      diags.error(loc_of(locs, p + ".gpu"), p + ".gpu",
-                  "unknown GPU model '" + f.gpu + "'" + did_you_mean(f.gpu, gpu_ids()) +
-                      " (catalog: " + join_names(gpu_ids()) + ")");
+  if (f.name.empty()) return;  // already an error: its keys' paths are not known
+  const std::string p = "fleet." + f.name;
+  auto g = std::find_if(s.catalog.begin(), s.catalog.end(), [&](const auto& m) { return m.id == f.gpu; });
+  if (has_key(locs, p + ".gpu") && g == s.catalog.end()) {
+    diags.error(loc_of(locs, p + ".gpu"), p + ".gpu",
+                "unknown GPU model '" + f.gpu + "'" + did_you_mean(f.gpu, gpu_ids()) +
+                    " (catalog: " + join_names(gpu_ids()) + ")");
+  }
+  check_reference(diags, locs, p + ".site", f.site, site_names, "site", "sites", "no sites are defined");
+  check_one_of(diags, locs, p, "count", "ramp", "missing required key 'count' or 'ramp' (how many GPUs, when)");
+  if (has_key(locs, p + ".online") && (f.schedule.is_ramp() || f.fit)) {
+    diags.error(loc_of(locs, p + ".online"), p + ".online",
+                f.fit ? "online goes with a numeric count (a fitted pool is online from the run start)"
+                      : "online goes with a constant count; a ramp gives its own dates");
+  }
+  if (!has_key(locs, p + ".online")) f.online = s.time.start;
+  if (f.fit) {
+    auto site = std::find_if(s.sites.begin(), s.sites.end(), [&](const auto& x) { return x.name == f.site; });
+    if (site != s.sites.end() && !site->it_power_cap && !site->power_cap) {
+      diags.error(loc_of(locs, p + ".count"), p + ".count",
+                  "count: fit needs its site '" + f.site + "' to have it_power_cap or power_cap");
     }
-    check_reference(diags, locs, p + ".site", f.site, site_names, "site", "sites", "no sites are defined");
-    check_one_of(diags, locs, p, "count", "ramp", "missing required key 'count' or 'ramp' (how many GPUs, when)");
-    if (has_key(locs, p + ".online") && (f.schedule.is_ramp() || f.fit)) {
-      diags.error(loc_of(locs, p + ".online"), p + ".online",
-                  f.fit ? "online goes with a numeric count (a fitted pool is online from the run start)"
-                        : "online goes with a constant count; a ramp gives its own dates");
+    // A model that draws nothing at full load fits infinitely many times.
+    if (g != s.catalog.end() && !(g->tdp.value + g->overhead.value > 0)) {
+      diags.error(loc_of(locs, p + ".count"), p + ".count",
+                  "count: fit needs a GPU model that draws power at full load; " + f.gpu +
+                      " draws 0 W (tdp + overhead); give a count, or the model a tdp");
     }
-    if (!has_key(locs, p + ".online")) f.online = s.time.start;
-    if (f.fit) {
-      auto site = std::find_if(s.sites.begin(), s.sites.end(), [&](const auto& x) { return x.name == f.site; });
-      if (site != s.sites.end() && !site->it_power_cap && !site->power_cap) {
-        diags.error(loc_of(locs, p + ".count"), p + ".count",
-                    "count: fit needs its site '" + f.site + "' to have it_power_cap or power_cap");
-      }
-      // A model that draws nothing at full load fits infinitely many times.
-      if (g != s.catalog.end() && !(g->tdp.value + g->overhead.value > 0)) {
-        diags.error(loc_of(locs, p + ".count"), p + ".count",
-                    "count: fit needs a GPU model that draws power at full load; " + f.gpu +
-                        " draws 0 W (tdp + overhead); give a count, or the model a tdp");
-      }
+  }
+  if (g != s.catalog.end() && !f.fit)
+    convert_count(diags, locs, has_key(locs, p + ".ramp") ? p + ".ramp" : p + ".count", f.schedule, *g);
+  if (!has_key(locs, p + ".capex") && g != s.catalog.end()) f.capex = g->price;
+  if (has_key(locs, p + ".capex") && has_key(locs, p + ".capex_total")) {
+    diags.error(loc_of(locs, p + ".capex_total"), p + ".capex_total",
+                "give capex (per GPU) or capex_total (the whole pool), not both");
+  } else if (has_key(locs, p + ".capex") && f.capex.value > kMaxCapexPerGpuUsd) {
+    diags.error(loc_of(locs, p + ".capex"), p + ".capex",
+                "capex is per GPU, and " + money_words(f.capex.value) +
+                    " per GPU is more than 1M USD (the most expensive accelerator costs a few tens of "
+                    "thousands of dollars); did you mean capex_total?");
+  }
+  check_residual(diags, locs, p, f.residual);
+  if (f.life.amount <= 0) {
+    diags.error(loc_of(locs, p + ".life"), p + ".life", "life must be more than 0");
+  }
+}
+
+void check_fleet(ScenarioSpec& s, Diagnostics& diags, const LocationIndex& locs) {
+  const NameSet site_names(s.sites);
+  for (auto& f : s.fleet) check_pool(s, f, site_names, diags, locs);
+}
+
+// A contract (or demand stream) of `list_name`, against the rest of the
+// scenario (its pool, the run's dates); fills the customer and converts a
+// count in servers or racks to GPUs.
+void check_contract(const ScenarioSpec& s, ContractSpec& c, const std::string& list_name, const NameSet& pools,
+                    Diagnostics& diags, const LocationIndex& locs) {
+  const bool is_demand = list_name == "demand";
+  if (c.name.empty()) return;  // already an error: its keys' paths are not known
+  const std::string p = list_name + "." + c.name;
+  KeyPaths key(p);
+  if (c.customer.empty()) c.customer = c.name;
+  check_reference(diags, locs, key("pool"), c.pool, pools, "fleet pool", "pools", "the fleet is empty");
+  if (c.gpus.unit != CountUnit::gpus) {
+    auto pool = std::find_if(s.fleet.begin(), s.fleet.end(), [&](const auto& f) { return f.name == c.pool; });
+    auto g = pool == s.fleet.end() ? s.catalog.end()
+                                   : std::find_if(s.catalog.begin(), s.catalog.end(),
+                                                  [&](const auto& m) { return m.id == pool->gpu; });
+    if (g != s.catalog.end()) convert_count(diags, locs, p + ".gpus", c.gpus, *g);
+  }
+  const bool has_hours = has_key(locs, key("gpu_hours"));
+  check_one_of(diags, locs, p, "gpus", "gpu_hours",
+               is_demand ? "missing required key 'gpus' (how many GPUs are demanded)"
+                         : "missing required key 'gpus' or 'gpu_hours' (the contract's size)");
+  if (has_hours && c.kind != ContractKind::reserved) {
+    diags.error(loc_of(locs, p + ".gpu_hours"), p + ".gpu_hours",
+                "gpu_hours sizes a reserved contract; on_demand and spot give gpus");
+  }
+  const bool has_value = has_key(locs, key("value"));
+  check_one_of(diags, locs, p, "price", "value",
+               is_demand ? "missing required key 'price' (USD/gpu-h)"
+                         : "missing required key 'price' or 'value' (what it pays)");
+  if (has_value && c.kind != ContractKind::reserved) {
+    diags.error(loc_of(locs, p + ".value"), p + ".value",
+                "value prices a reserved contract; on_demand and spot give price");
+  }
+  if (has_value && c.price_decline > 0) {
+    const SourceLoc value_loc = loc_of(locs, p + ".value");
+    if (value_loc.line == 0) {  // the value came from the command line: blame its --set
+      diags.error(value_loc, p + ".value",
+                  "this value replaces the price, but price_decline (" + loc_of(locs, p + ".price_decline").str() +
+                      ") goes with a price; remove it too: --set " + p + ".price_decline=~");
+    } else {
+      diags.error(loc_of(locs, p + ".price_decline"), p + ".price_decline",
+                  "price_decline goes with price (the starting price), not with value");
     }
-    if (g != s.catalog.end() && !f.fit)
-      convert_count(diags, locs, has_key(locs, p + ".ramp") ? p + ".ramp" : p + ".count", f.schedule, *g);
-    if (!has_key(locs, p + ".capex") && g != s.catalog.end()) f.capex = g->price;
-    if (has_key(locs, p + ".capex") && has_key(locs, p + ".capex_total")) {
-      diags.error(loc_of(locs, p + ".capex_total"), p + ".capex_total",
-                  "give capex (per GPU) or capex_total (the whole pool), not both");
-    } else if (has_key(locs, p + ".capex") && f.capex.value > kMaxCapexPerGpuUsd) {
-      diags.error(loc_of(locs, p + ".capex"), p + ".capex",
-                  "capex is per GPU, and " + money_words(f.capex.value) +
-                      " per GPU is more than 1M USD (the most expensive accelerator costs a few tens of "
-                      "thousands of dollars); did you mean capex_total?");
-    }
-    check_residual(diags, locs, p, f.residual);
-    if (f.life.amount <= 0) {
-      diags.error(loc_of(locs, p + ".life"), p + ".life", "life must be more than 0");
-    }
+  }
+  if (has_key(locs, key("term")) && has_key(locs, key("end"))) {
+    diags.error(loc_of(locs, p + ".term"), p + ".term", "give term or end, not both");
+  }
+  if (c.escalation < 0) {
+    diags.error(loc_of(locs, p + ".escalation"), p + ".escalation",
+                "a negative escalation is a falling price: write price_decline: " +
+                    format_number(-c.escalation * 100) + "%/y");
+  } else if (c.escalation > 0 && c.price_decline > 0) {
+    diags.error(loc_of(locs, p + ".escalation"), p + ".escalation",
+                "escalation and price_decline together: give one (a price that rises, or one that falls)");
+  }
+  if (c.prepayment && c.prepayment->amount && c.value && c.prepayment->amount->value > c.value->value) {
+    diags.error(loc_of(locs, p + ".prepayment"), p + ".prepayment",
+                "the prepayment " + money_words(c.prepayment->amount->value) + " is more than the contract's value " +
+                    money_words(c.value->value));
+  }
+  if (c.renewal && has_key(locs, p + ".renewal.price") && has_key(locs, p + ".renewal.price_change")) {
+    diags.error(loc_of(locs, p + ".renewal.price_change"), p + ".renewal.price_change",
+                "give price or price_change, not both");
+  }
+  if (c.renewal && c.renewal->term.amount <= 0 && has_key(locs, p + ".renewal.term")) {
+    diags.error(loc_of(locs, p + ".renewal.term"), p + ".renewal.term", "term must be more than 0");
+  }
+  if (!is_demand && c.kind != ContractKind::reserved && has_key(locs, key("take_or_pay"))) {
+    diags.error(loc_of(locs, p + ".take_or_pay"), p + ".take_or_pay",
+                "take_or_pay applies to reserved contracts only");
+  }
+  const HourStamp start = c.start.value_or(s.time.start);
+  HourStamp end = c.end.value_or(s.time.end);
+  if (c.term) {
+    const double e = end_of_span(start, *c.term, s.time.year);
+    end = static_cast<HourStamp>(std::llround(e));
+  }
+  if (end <= start) {
+    const std::string at = has_key(locs, p + ".term") ? p + ".term"
+                           : has_key(locs, p + ".end") ? p + ".end"
+                                                       : p + ".start";
+    diags.error(loc_of(locs, at), at,
+                "the contract ends (" + format_date(end) + ") before it starts (" + format_date(start) + ")");
+  } else if (c.terminate && has_key(locs, p + ".terminate.at")) {
+    const std::string at = p + ".terminate.at";
+    if (c.terminate->at <= start)
+      diags.error(loc_of(locs, at), at,
+                  "termination on " + format_date(c.terminate->at) + " is not after the contract's start (" +
+                      format_date(start) + ")");
+    else if (c.terminate->at > end)
+      diags.error(loc_of(locs, at), at,
+                  "termination on " + format_date(c.terminate->at) + " is after the contract's end (" +
+                      format_date(end) + ")");
   }
 }
 
 void check_contracts(ScenarioSpec& s, std::vector<ContractSpec>& list, const std::string& list_name,
                      Diagnostics& diags, const LocationIndex& locs) {
-  const bool is_demand = list_name == "demand";
   const NameSet pools(s.fleet);
-  for (auto& c : list) {
-    if (c.name.empty()) continue;  // already an error: its keys' paths are not known
-    const std::string p = list_name + "." + c.name;
-    KeyPaths key(p);
-    if (c.customer.empty()) c.customer = c.name;
-    check_reference(diags, locs, key("pool"), c.pool, pools, "fleet pool", "pools", "the fleet is empty");
-    if (c.gpus.unit != CountUnit::gpus) {
-      auto pool = std::find_if(s.fleet.begin(), s.fleet.end(), [&](const auto& f) { return f.name == c.pool; });
-      auto g = pool == s.fleet.end() ? s.catalog.end()
-                                     : std::find_if(s.catalog.begin(), s.catalog.end(),
-                                                    [&](const auto& m) { return m.id == pool->gpu; });
-      if (g != s.catalog.end()) convert_count(diags, locs, p + ".gpus", c.gpus, *g);
-    }
-    const bool has_hours = has_key(locs, key("gpu_hours"));
-    check_one_of(diags, locs, p, "gpus", "gpu_hours",
-                 is_demand ? "missing required key 'gpus' (how many GPUs are demanded)"
-                           : "missing required key 'gpus' or 'gpu_hours' (the contract's size)");
-    if (has_hours && c.kind != ContractKind::reserved) {
-      diags.error(loc_of(locs, p + ".gpu_hours"), p + ".gpu_hours",
-                  "gpu_hours sizes a reserved contract; on_demand and spot give gpus");
-    }
-    const bool has_value = has_key(locs, key("value"));
-    check_one_of(diags, locs, p, "price", "value",
-                 is_demand ? "missing required key 'price' (USD/gpu-h)"
-                           : "missing required key 'price' or 'value' (what it pays)");
-    if (has_value && c.kind != ContractKind::reserved) {
-      diags.error(loc_of(locs, p + ".value"), p + ".value",
-                  "value prices a reserved contract; on_demand and spot give price");
-    }
-    if (has_value && c.price_decline > 0) {
-      const SourceLoc value_loc = loc_of(locs, p + ".value");
-      if (value_loc.line == 0) {  // the value came from the command line: blame its --set
-        diags.error(value_loc, p + ".value",
-                    "this value replaces the price, but price_decline (" + loc_of(locs, p + ".price_decline").str() +
-                        ") goes with a price; remove it too: --set " + p + ".price_decline=~");
-      } else {
-        diags.error(loc_of(locs, p + ".price_decline"), p + ".price_decline",
-                    "price_decline goes with price (the starting price), not with value");
-      }
-    }
-    if (has_key(locs, key("term")) && has_key(locs, key("end"))) {
-      diags.error(loc_of(locs, p + ".term"), p + ".term", "give term or end, not both");
-    }
-    if (c.escalation < 0) {
-      diags.error(loc_of(locs, p + ".escalation"), p + ".escalation",
-                  "a negative escalation is a falling price: write price_decline: " +
-                      format_number(-c.escalation * 100) + "%/y");
-    } else if (c.escalation > 0 && c.price_decline > 0) {
-      diags.error(loc_of(locs, p + ".escalation"), p + ".escalation",
-                  "escalation and price_decline together: give one (a price that rises, or one that falls)");
-    }
-    if (c.prepayment && c.prepayment->amount && c.value && c.prepayment->amount->value > c.value->value) {
-      diags.error(loc_of(locs, p + ".prepayment"), p + ".prepayment",
-                  "the prepayment " + money_words(c.prepayment->amount->value) + " is more than the contract's value " +
-                      money_words(c.value->value));
-    }
-    if (c.renewal && has_key(locs, p + ".renewal.price") && has_key(locs, p + ".renewal.price_change")) {
-      diags.error(loc_of(locs, p + ".renewal.price_change"), p + ".renewal.price_change",
-                  "give price or price_change, not both");
-    }
-    if (c.renewal && c.renewal->term.amount <= 0 && has_key(locs, p + ".renewal.term")) {
-      diags.error(loc_of(locs, p + ".renewal.term"), p + ".renewal.term", "term must be more than 0");
-    }
-    if (!is_demand && c.kind != ContractKind::reserved && has_key(locs, key("take_or_pay"))) {
-      diags.error(loc_of(locs, p + ".take_or_pay"), p + ".take_or_pay",
-                  "take_or_pay applies to reserved contracts only");
-    }
-    const HourStamp start = c.start.value_or(s.time.start);
-    HourStamp end = c.end.value_or(s.time.end);
-    if (c.term) {
-      const double e = end_of_span(start, *c.term, s.time.year);
-      end = static_cast<HourStamp>(std::llround(e));
-    }
-    if (end <= start) {
-      const std::string at = has_key(locs, p + ".term") ? p + ".term"
-                             : has_key(locs, p + ".end") ? p + ".end"
-                                                         : p + ".start";
-      diags.error(loc_of(locs, at), at,
-                  "the contract ends (" + format_date(end) + ") before it starts (" + format_date(start) + ")");
-    } else if (c.terminate && has_key(locs, p + ".terminate.at")) {
-      const std::string at = p + ".terminate.at";
-      if (c.terminate->at <= start)
-        diags.error(loc_of(locs, at), at,
-                    "termination on " + format_date(c.terminate->at) + " is not after the contract's start (" +
-                        format_date(start) + ")");
-      else if (c.terminate->at > end)
-        diags.error(loc_of(locs, at), at,
-                    "termination on " + format_date(c.terminate->at) + " is after the contract's end (" +
-                        format_date(end) + ")");
-    }
-  }
+  for (auto& c : list) check_contract(s, c, list_name, pools, diags, locs);
 }
 
 void check_finance(FinanceSpec& f, Diagnostics& diags, const LocationIndex& locs) {
@@ -1467,6 +1481,115 @@ ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations) {
   if (diags.empty()) check_paths(raw.spec, document, diags, locs);
   diags.throw_if_any();
   return std::move(raw.spec);
+}
+
+namespace {
+
+// The named lists an assignment's item is read again from.
+bool is_item_list(const std::string& key) {
+  return key == "sites" || key == "fleet" || key == "contracts" || key == "demand";
+}
+
+// The index of the item named `name` in the list `key` of `root` (nullopt: none).
+std::optional<std::size_t> item_index(const DocNode& root, const std::string& key, const std::string& name) {
+  const DocNode* list = root.find(key);
+  if (!list || !list->is_seq()) return std::nullopt;
+  for (std::size_t i = list->children.size(); i-- > 0;)  // the last of a name, as find_path
+    if (const DocNode* n = list->children[i].find("name"); n && n->is_scalar() && n->scalar == name) return i;
+  return std::nullopt;
+}
+
+// Reads into `spec` (what `base` read as) what `assignments` change in
+// `changed`, as ScenarioRereader describes; false when the whole document
+// must be read again.
+bool reread_changes(const DocNode& base, const DocNode& changed, const std::vector<std::string>& assignments,
+                    ScenarioSpec& spec) {
+  std::vector<std::pair<std::string, std::size_t>> items;  // (list, index), each once
+  bool finance = false, seed = false;
+  for (const std::string& a : assignments) {
+    const auto eq = a.find('=');
+    if (eq == std::string::npos) return false;
+    const std::vector<std::string> seg = split_path(a.substr(0, eq));
+    if (seg.empty()) return false;
+    if (seg.size() == 1 && seg[0] == "seed") {
+      seed = true;
+      continue;
+    }
+    if (seg.size() == 1 && seg[0] == "solve") {
+      if (changed.find("solve")) return false;
+      spec.solve.reset();
+      continue;
+    }
+    // A single value before and after: the document keeps its shape.
+    const DocNode* was = find_path(base, seg);
+    const DocNode* now = find_path(changed, seg);
+    if (!was || !now || !was->is_scalar() || !now->is_scalar()) return false;
+    if (seg[0] == "finance") {
+      finance = true;
+      continue;
+    }
+    if (seg.size() < 3 || !is_item_list(seg[0])) return false;
+    const auto i = item_index(changed, seg[0], seg[1]);
+    const DocNode* base_list = base.find(seg[0]);
+    if (!i || base_list->children.size() != changed.find(seg[0])->children.size() ||
+        item_index(base, seg[0], seg[1]) != i)
+      return false;
+    if (std::find(items.begin(), items.end(), std::pair{seg[0], *i}) == items.end()) items.emplace_back(seg[0], *i);
+  }
+  const Schema& sc = schema();
+  Diagnostics diags;
+  LocationIndex locs;
+  if (seed) {
+    RawScenario raw;
+    if (const DocNode* node = changed.find("seed")) {
+      ReadContext ctx{diags, locs, "seed"};
+      sc.top.field("seed")->read(ctx, *node, raw);
+    }
+    spec.seed = raw.spec.seed;
+  }
+  for (const auto& [list, index] : items) {
+    const DocNode& item = changed.find(list)->children[index];
+    ReadContext ctx{diags, locs, list + "." + item.item_name()};
+    locs[ctx.path] = item.loc;
+    if (list == "sites") {
+      SiteSpec fresh{};
+      sc.site.read(ctx, item, fresh);
+      check_site(spec, fresh, diags, locs);
+      spec.sites[index] = std::move(fresh);
+    } else if (list == "fleet") {
+      FleetSpec fresh{};
+      sc.fleet.read(ctx, item, fresh);
+      check_pool(spec, fresh, NameSet(spec.sites), diags, locs);
+      spec.fleet[index] = std::move(fresh);
+    } else {
+      const bool demand = list == "demand";
+      ContractSpec fresh{};
+      (demand ? sc.demand : sc.contract).read(ctx, item, fresh);
+      check_contract(spec, fresh, list, NameSet(spec.fleet), diags, locs);
+      (demand ? spec.demand : spec.contracts)[index] = std::move(fresh);
+    }
+  }
+  if (finance) {
+    const DocNode& node = *changed.find("finance");
+    ReadContext ctx{diags, locs, "finance"};
+    locs[ctx.path] = node.loc;
+    FinanceSpec fresh{};
+    sc.finance.read(ctx, node, fresh);
+    check_finance(fresh, diags, locs);
+    spec.finance = std::move(fresh);
+    check_assets_and_warrants(spec, diags, locs);
+  }
+  return diags.empty();  // an error: the whole read reports it, with everything else it finds
+}
+
+}  // namespace
+
+ScenarioSpec ScenarioRereader::read(const DocNode& changed, const std::vector<std::string>& assignments,
+                                    bool* whole) const {
+  ScenarioSpec spec = base_;
+  const bool items = reread_changes(document_, changed, assignments, spec);
+  if (whole) *whole = !items;
+  return items ? spec : read_scenario(changed);
 }
 
 std::string solve_bound_error(const std::string& text, const KeyType& type, const std::string& vary, double& value) {

@@ -39,6 +39,36 @@ std::string solve_bound_error(const std::string& text, const KeyType& type, cons
 // sweeps, Monte Carlo and goal-seek). Throws ScenarioError.
 ScenarioSpec read_scenario(const DocNode& document, LocationIndex* locations = nullptr);
 
+// Reads documents that differ from one already read by a few assignments —
+// a sweep point, a goal-seek trial, a Monte Carlo run's draws — giving what
+// read_scenario gives for them, but reading again only the items the
+// assignments change (docs/performance.md "Reading a changed scenario"):
+//   - a key that was already a single value in a site, pool, contract or
+//     demand item: that item is read again and checked against the rest of
+//     the scenario as read_scenario checks it (its references, its counts in
+//     servers or racks, its dates);
+//   - such a key under finance: the finance section, with its checks;
+//   - `seed`, and `solve` removed (`solve=~`).
+// Anything else (a key added or removed, a value that becomes a list or map,
+// time, catalog, solve or uncertain keys), or a change that does not read or
+// check cleanly, reads the whole document again, so the errors are
+// read_scenario's own.
+class ScenarioRereader {
+ public:
+  // `document` and read_scenario(document); the document must outlive this.
+  ScenarioRereader(const DocNode& document, ScenarioSpec spec) : document_(document), base_(std::move(spec)) {}
+  const ScenarioSpec& base() const { return base_; }
+  // read_scenario(changed), where `changed` is the document with `assignments`
+  // ("PATH=VALUE" as apply_override takes them) applied. Throws ScenarioError.
+  // `whole` (when given) tells whether the whole document was read again.
+  ScenarioSpec read(const DocNode& changed, const std::vector<std::string>& assignments,
+                    bool* whole = nullptr) const;
+
+ private:
+  const DocNode& document_;
+  ScenarioSpec base_;
+};
+
 // The type of the key at a name-addressed path of `document`
 // ("contracts.Others.gpus"), for keys that hold one number with a unit.
 // nullopt and a message in `error` when the path names no such key. With
