@@ -427,6 +427,8 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
 
   out.results.resize(plan.results);
   out.billing.resize(contracts.size());
+  for (std::vector<Run>* runs : {&billed_runs, &busy_runs, &revenue_runs, &contracted_runs})
+    runs->reserve(contracts.size());  // about one piece each, mostly
   const double dt = g.dt;
   std::vector<Piece> pieces;
   std::vector<StepSpan> spans;
