@@ -250,7 +250,7 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
                                  const std::vector<std::string>& monthly, const RunDistributor* distributor,
                                  EngineKind engine) {
   // A run's document differs from this one by its draws: only what they change is read again.
-  const ScenarioRereader reread(document, read_scenario(document));
+  ScenarioRereader reread(document, read_scenario(document));
   const ScenarioSpec& base = reread.base();
   const std::vector<Draw> draws = prepare_draws(document, base);
   // The requested monthly series, as columns of the time series.
@@ -287,7 +287,8 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
         const auto lease = copies.with_overrides(assignments, diags);
         const DocNode& doc = lease->document();
         diags.throw_if_any();
-        const ScenarioSpec spec = reread.read(doc, assignments);
+        const auto reading = reread.read(doc, assignments);
+        const ScenarioSpec& spec = reading->spec();
         Results r;
         // Run 0's cells are the shape; a later run's values alone while its
         // names are run 0's (compared, not stored), its own cells otherwise.

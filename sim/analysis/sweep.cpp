@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -257,7 +258,11 @@ std::vector<Json> run_points(const DocNode& document, const std::vector<std::vec
           EngineOptions options = shared;
           options.series = false;  // a point's summary needs no per-step series
           // One summary: checked finite, and kept.
-          const ScenarioSpec spec = reread ? reread->read(doc, points[i]) : read_scenario(doc);
+          std::unique_ptr<ScenarioRereader::Reading> reading;
+          ScenarioSpec whole;
+          if (reread) reading = reread->read(doc, points[i]);
+          else whole = read_scenario(doc);
+          const ScenarioSpec& spec = reading ? reading->spec() : whole;
           Json summary = summary_json(run_document(doc, spec, options, false));
           check_finite_summary(summary, doc);
           return summary;

@@ -8,6 +8,7 @@
 #include <exception>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include "sim/engine/engine.hpp"
@@ -69,7 +70,11 @@ struct Objective {
     const std::vector<std::string> assignments{request.vary + "=" + text_of(x), "solve=~"};
     const auto lease = copies.with_overrides(assignments, diags);
     diags.throw_if_any();
-    const ScenarioSpec spec = reread ? reread->read(lease->document(), assignments) : read_scenario(lease->document());
+    std::unique_ptr<ScenarioRereader::Reading> reading;
+    ScenarioSpec whole;
+    if (reread) reading = reread->read(lease->document(), assignments);
+    else whole = read_scenario(lease->document());
+    const ScenarioSpec& spec = reading ? reading->spec() : whole;
     if (!options.grid) options.grid = time_grid(spec.time);  // the trials share it (a trial of another span makes its own)
     return run_scenario(spec, options);
   }

@@ -1499,47 +1499,53 @@ std::optional<std::size_t> item_index(const DocNode& root, const std::string& ke
   return std::nullopt;
 }
 
-// Reads into `spec` (what `base` read as) what `assignments` change in
-// `changed`, as ScenarioRereader describes; false when the whole document
-// must be read again.
-bool reread_changes(const DocNode& base, const DocNode& changed, const std::vector<std::string>& assignments,
-                    ScenarioSpec& spec) {
-  std::vector<std::pair<std::string, std::size_t>> items;  // (list, index), each once
-  bool finance = false, seed = false;
+// What `assignments` change in `changed` against `base`, as ScenarioRereader
+// describes; nullopt when the whole document must be read again.
+std::optional<ScenarioRereader::Plan> plan_reread(const DocNode& base, const DocNode& changed,
+                                                  const std::vector<std::string>& assignments) {
+  ScenarioRereader::Plan plan;
   for (const std::string& a : assignments) {
     const auto eq = a.find('=');
-    if (eq == std::string::npos) return false;
+    if (eq == std::string::npos) return std::nullopt;
     const std::vector<std::string> seg = split_path(a.substr(0, eq));
-    if (seg.empty()) return false;
+    if (seg.empty()) return std::nullopt;
     if (seg.size() == 1 && seg[0] == "seed") {
-      seed = true;
+      plan.seed = true;
       continue;
     }
     if (seg.size() == 1 && seg[0] == "solve") {
-      if (changed.find("solve")) return false;
-      spec.solve.reset();
+      if (changed.find("solve")) return std::nullopt;
+      plan.solve = true;
       continue;
     }
     // A single value before and after: the document keeps its shape.
     const DocNode* was = find_path(base, seg);
     const DocNode* now = find_path(changed, seg);
-    if (!was || !now || !was->is_scalar() || !now->is_scalar()) return false;
+    if (!was || !now || !was->is_scalar() || !now->is_scalar()) return std::nullopt;
     if (seg[0] == "finance") {
-      finance = true;
+      plan.finance = true;
       continue;
     }
-    if (seg.size() < 3 || !is_item_list(seg[0])) return false;
+    if (seg.size() < 3 || !is_item_list(seg[0])) return std::nullopt;
     const auto i = item_index(changed, seg[0], seg[1]);
-    const DocNode* base_list = base.find(seg[0]);
-    if (!i || base_list->children.size() != changed.find(seg[0])->children.size() ||
+    if (!i || base.find(seg[0])->children.size() != changed.find(seg[0])->children.size() ||
         item_index(base, seg[0], seg[1]) != i)
-      return false;
-    if (std::find(items.begin(), items.end(), std::pair{seg[0], *i}) == items.end()) items.emplace_back(seg[0], *i);
+      return std::nullopt;
+    if (std::find(plan.items.begin(), plan.items.end(), std::pair{seg[0], *i}) == plan.items.end())
+      plan.items.emplace_back(seg[0], *i);
   }
+  return plan;
+}
+
+// Reads the plan's items of `changed` into `spec` (the base as read) and
+// checks them; false on an error (the whole read then reports it, with
+// everything else it finds).
+bool reread(const ScenarioRereader::Plan& plan, const DocNode& changed, ScenarioSpec& spec) {
   const Schema& sc = schema();
   Diagnostics diags;
   LocationIndex locs;
-  if (seed) {
+  if (plan.solve) spec.solve.reset();
+  if (plan.seed) {
     RawScenario raw;
     if (const DocNode* node = changed.find("seed")) {
       ReadContext ctx{diags, locs, "seed"};
@@ -1547,7 +1553,7 @@ bool reread_changes(const DocNode& base, const DocNode& changed, const std::vect
     }
     spec.seed = raw.spec.seed;
   }
-  for (const auto& [list, index] : items) {
+  for (const auto& [list, index] : plan.items) {
     const DocNode& item = changed.find(list)->children[index];
     ReadContext ctx{diags, locs, list + "." + item.item_name()};
     locs[ctx.path] = item.loc;
@@ -1569,7 +1575,7 @@ bool reread_changes(const DocNode& base, const DocNode& changed, const std::vect
       (demand ? spec.demand : spec.contracts)[index] = std::move(fresh);
     }
   }
-  if (finance) {
+  if (plan.finance) {
     const DocNode& node = *changed.find("finance");
     ReadContext ctx{diags, locs, "finance"};
     locs[ctx.path] = node.loc;
@@ -1579,17 +1585,50 @@ bool reread_changes(const DocNode& base, const DocNode& changed, const std::vect
     spec.finance = std::move(fresh);
     check_assets_and_warrants(spec, diags, locs);
   }
-  return diags.empty();  // an error: the whole read reports it, with everything else it finds
+  return diags.empty();
+}
+
+// Puts the base's values back in place of what the plan read again.
+void put_back(const ScenarioRereader::Plan& plan, const ScenarioSpec& base, ScenarioSpec& spec) {
+  if (plan.solve) spec.solve = base.solve;
+  if (plan.seed) spec.seed = base.seed;
+  for (const auto& [list, index] : plan.items) {
+    if (list == "sites") spec.sites[index] = base.sites[index];
+    else if (list == "fleet") spec.fleet[index] = base.fleet[index];
+    else if (list == "demand") spec.demand[index] = base.demand[index];
+    else spec.contracts[index] = base.contracts[index];
+  }
+  if (plan.finance) spec.finance = base.finance;
 }
 
 }  // namespace
 
-ScenarioSpec ScenarioRereader::read(const DocNode& changed, const std::vector<std::string>& assignments,
-                                    bool* whole) const {
-  ScenarioSpec spec = base_;
-  const bool items = reread_changes(document_, changed, assignments, spec);
-  if (whole) *whole = !items;
-  return items ? spec : read_scenario(changed);
+std::unique_ptr<ScenarioRereader::Reading> ScenarioRereader::read(const DocNode& changed,
+                                                                  const std::vector<std::string>& assignments) {
+  std::unique_ptr<Reading> out(new Reading(*this));
+  if (auto plan = plan_reread(document_, changed, assignments)) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!free_.empty()) {
+        out->copy_ = std::move(free_.back());
+        free_.pop_back();
+      }
+    }
+    if (!out->copy_) out->copy_ = std::make_unique<ScenarioSpec>(base_);
+    out->plan_ = std::move(*plan);
+    if (reread(out->plan_, changed, *out->copy_)) return out;
+    out.reset();  // puts back what was read
+    out.reset(new Reading(*this));
+  }
+  out->whole_ = read_scenario(changed);
+  return out;
+}
+
+ScenarioRereader::Reading::~Reading() {
+  if (!copy_) return;
+  put_back(plan_, owner_.base_, *copy_);
+  std::lock_guard<std::mutex> lock(owner_.mutex_);
+  owner_.free_.push_back(std::move(copy_));
 }
 
 std::string solve_bound_error(const std::string& text, const KeyType& type, const std::string& vary, double& value) {

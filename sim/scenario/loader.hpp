@@ -3,8 +3,11 @@
 // ScenarioError listing them all.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/scenario.hpp"
@@ -57,16 +60,45 @@ class ScenarioRereader {
  public:
   // `document` and read_scenario(document); the document must outlive this.
   ScenarioRereader(const DocNode& document, ScenarioSpec spec) : document_(document), base_(std::move(spec)) {}
+  ScenarioRereader(const ScenarioRereader&) = delete;
+  ScenarioRereader& operator=(const ScenarioRereader&) = delete;
   const ScenarioSpec& base() const { return base_; }
+
+  // What the assignments change, read again (see below).
+  struct Plan {
+    std::vector<std::pair<std::string, std::size_t>> items;  // (list, index in it), each once
+    bool finance = false, seed = false, solve = false;
+  };
+  // One changed document's spec. Read item by item, it is a reused copy of the
+  // base with those items in place of the base's, and they are put back when
+  // the reading ends; so a run costs what its changes cost, not a copy of
+  // 2,000 contracts and the catalog.
+  class Reading {
+   public:
+    const ScenarioSpec& spec() const { return copy_ ? *copy_ : whole_; }
+    bool whole() const { return !copy_; }  // the whole document was read again
+    ~Reading();
+    Reading(const Reading&) = delete;
+    Reading& operator=(const Reading&) = delete;
+
+   private:
+    friend class ScenarioRereader;
+    explicit Reading(ScenarioRereader& owner) : owner_(owner) {}
+    ScenarioRereader& owner_;
+    std::unique_ptr<ScenarioSpec> copy_;  // the base with the plan's items read again
+    Plan plan_;
+    ScenarioSpec whole_;  // read_scenario(changed), when not read item by item
+  };
   // read_scenario(changed), where `changed` is the document with `assignments`
   // ("PATH=VALUE" as apply_override takes them) applied. Throws ScenarioError.
-  // `whole` (when given) tells whether the whole document was read again.
-  ScenarioSpec read(const DocNode& changed, const std::vector<std::string>& assignments,
-                    bool* whole = nullptr) const;
+  // Thread-safe; the reading must end before this does.
+  std::unique_ptr<Reading> read(const DocNode& changed, const std::vector<std::string>& assignments);
 
  private:
   const DocNode& document_;
   ScenarioSpec base_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<ScenarioSpec>> free_;  // copies of the base, to reuse
 };
 
 // The type of the key at a name-addressed path of `document`

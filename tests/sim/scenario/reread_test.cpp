@@ -66,7 +66,7 @@ Outcome outcome(const std::function<ScenarioSpec()>& read) {
 // draw would, with the extra assignments, and compares the two readings.
 // Returns how many changes were read item by item (not the whole document).
 int compare_rereads(const DocNode& doc, int stride, const std::vector<std::string>& extra) {
-  const ScenarioRereader reread(doc, read_scenario(doc));
+  ScenarioRereader reread(doc, read_scenario(doc));
   std::vector<std::pair<std::string, std::string>> all;
   for (std::size_t i = 0; i < doc.keys.size(); ++i) leaves(doc.children[i], doc.keys[i], all);
   int items = 0, n = 0;
@@ -81,11 +81,17 @@ int compare_rereads(const DocNode& doc, int stride, const std::vector<std::strin
     if (!diags.empty()) continue;  // not a path apply_override takes
     SCOPED_TRACE(assignments.front());
     bool whole = true;
-    const Outcome quick = outcome([&] { return reread.read(changed, assignments, &whole); });
+    const Outcome quick = outcome([&] {
+      const auto reading = reread.read(changed, assignments);
+      whole = reading->whole();
+      return reading->spec();
+    });
     const Outcome full = outcome([&] { return read_scenario(changed); });
     EXPECT_EQ(quick.error, full.error);
     EXPECT_EQ(quick.spec.has_value(), full.spec.has_value());
-    if (quick.spec && full.spec) EXPECT_TRUE(*quick.spec == *full.spec);
+    if (quick.spec && full.spec) {
+      EXPECT_TRUE(*quick.spec == *full.spec);
+    }
     items += !whole;
     if (::testing::Test::HasFailure()) return items;
   }
@@ -142,13 +148,17 @@ struct Reading {
 };
 Reading read_with(const std::vector<std::string>& assignments) {
   const DocNode doc = testing::document_of(kScenario);
-  const ScenarioRereader reread(doc, read_scenario(doc));
+  ScenarioRereader reread(doc, read_scenario(doc));
   DocNode changed = doc;
   Diagnostics diags;
   for (const auto& a : assignments) apply_override(changed, a, diags);
   diags.throw_if_any();
   Reading r;
-  r.quick = outcome([&] { return reread.read(changed, assignments, &r.whole); });
+  r.quick = outcome([&] {
+    const auto reading = reread.read(changed, assignments);
+    r.whole = reading->whole();
+    return reading->spec();
+  });
   r.full = outcome([&] { return read_scenario(changed); });
   return r;
 }
@@ -186,6 +196,45 @@ TEST(ScenarioRereader, AnItemThatNoLongerChecksGivesTheWholeReadsError) {
   EXPECT_NE(r.quick.error.find("contracts.a.term: the contract ends (2025-02-01) before it starts (2025-02-01)"),
             std::string::npos)
       << r.quick.error;
+}
+
+}  // namespace
+}  // namespace gpusim
+
+namespace gpusim {
+namespace {
+
+// Readings reuse copies of the base: each sees only its own changes, whether
+// they overlap in time or follow one that failed, and the base is left as read.
+TEST(ScenarioRereader, ReadingsAtOnceAndAfterAnErrorSeeOnlyTheirOwnChanges) {
+  const DocNode doc = testing::document_of(kScenario);
+  ScenarioRereader reread(doc, read_scenario(doc));
+  const auto changed = [&](const std::string& a) {
+    DocNode d = doc;
+    Diagnostics diags;
+    apply_override(d, a, diags);
+    return d;
+  };
+  const DocNode cheap = changed("contracts.a.price=1 USD/gpu-h"), bad = changed("contracts.a.term=0d"),
+                dear = changed("demand.od.price=9 USD/gpu-h");
+  {
+    const auto one = reread.read(cheap, {"contracts.a.price=1 USD/gpu-h"});
+    EXPECT_THROW(reread.read(bad, {"contracts.a.term=0d"}), ScenarioError);
+    const auto two = reread.read(dear, {"demand.od.price=9 USD/gpu-h"});
+    EXPECT_FALSE(one->whole());
+    EXPECT_FALSE(two->whole());
+    EXPECT_TRUE(one->spec() == read_scenario(cheap));
+    EXPECT_TRUE(two->spec() == read_scenario(dear));
+  }
+  // Both copies given back, each with the base's values put back.
+  const DocNode seeded = changed("seed=1");
+  const auto three = reread.read(seeded, {"seed=1"});
+  const auto four = reread.read(seeded, {"seed=1"});
+  ScenarioSpec expected = read_scenario(doc);
+  expected.seed = 1;
+  EXPECT_TRUE(three->spec() == expected);
+  EXPECT_TRUE(four->spec() == expected);
+  EXPECT_TRUE(reread.base() == read_scenario(doc));
 }
 
 }  // namespace
