@@ -4,9 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
-#include <memory>
 #include <mutex>
-#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -240,13 +238,8 @@ std::vector<Json> run_points(const DocNode& document, const std::vector<std::vec
   // The points share one time grid (a point of another time span makes its
   // own; a base that does not read leaves each point to report its error).
   EngineOptions shared = engine;
-  std::optional<ScenarioRereader> reread;  // a point reads again only what it changes
-  try {
-    reread.emplace(document, read_scenario(document));
-    shared.grid = time_grid(reread->base().time);
-  } catch (const ScenarioError&) {
-  } catch (const ModelError&) {
-  }
+  ScenarioRereader reread(document);  // a point reads again only what it changes
+  if (reread.has_base()) shared.grid = time_grid(reread.base().time);
   return run_each<Json>(
       points.size(), threads, distributor,
       [&](std::size_t i) {
@@ -258,12 +251,8 @@ std::vector<Json> run_points(const DocNode& document, const std::vector<std::vec
           EngineOptions options = shared;
           options.series = false;  // a point's summary needs no per-step series
           // One summary: checked finite, and kept.
-          std::unique_ptr<ScenarioRereader::Reading> reading;
-          ScenarioSpec whole;
-          if (reread) reading = reread->read(doc, points[i]);
-          else whole = read_scenario(doc);
-          const ScenarioSpec& spec = reading ? reading->spec() : whole;
-          Json summary = summary_json(run_document(doc, spec, options, false));
+          const auto reading = reread.read(doc, points[i]);
+          Json summary = summary_json(run_document(doc, reading->spec(), options, false));
           check_finite_summary(summary, doc);
           return summary;
         } catch (const ModelError& e) {

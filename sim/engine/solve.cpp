@@ -8,7 +8,6 @@
 #include <exception>
 #include <functional>
 #include <limits>
-#include <memory>
 #include <vector>
 
 #include "sim/engine/engine.hpp"
@@ -61,8 +60,8 @@ struct Objective {
 
   // Trials write the value into a reused copy of the document, without `solve:`.
   DocumentCopies copies{document};
-  // The document as read: a trial reads again only what it changes (none: each reads it all).
-  std::optional<ScenarioRereader> reread;
+  // The document as read: a trial reads again only what it changes.
+  std::optional<ScenarioRereader> reread;  // set before the first trial
   Results run_at(double x) {
     ++evaluations;
     x = rounded(x);
@@ -70,11 +69,8 @@ struct Objective {
     const std::vector<std::string> assignments{request.vary + "=" + text_of(x), "solve=~"};
     const auto lease = copies.with_overrides(assignments, diags);
     diags.throw_if_any();
-    std::unique_ptr<ScenarioRereader::Reading> reading;
-    ScenarioSpec whole;
-    if (reread) reading = reread->read(lease->document(), assignments);
-    else whole = read_scenario(lease->document());
-    const ScenarioSpec& spec = reading ? reading->spec() : whole;
+    const auto reading = reread->read(lease->document(), assignments);
+    const ScenarioSpec& spec = reading->spec();
     if (!options.grid) options.grid = time_grid(spec.time);  // the trials share it (a trial of another span makes its own)
     return run_scenario(spec, options);
   }
@@ -309,11 +305,8 @@ Results solve_scenario(const DocNode& document, const SolveRequest& request, con
   const auto type = numeric_key_type(document, request.vary, err);
   if (!type) throw ModelError("solve.vary", err);
   Objective f{document, request, *type, options};
-  try {
-    f.reread.emplace(document, read ? *read : read_scenario(document));
-  } catch (const ScenarioError&) {  // each trial reports what is wrong
-  } catch (const ModelError&) {
-  }
+  if (read) f.reread.emplace(document, *read);
+  else f.reread.emplace(document);
   // Trials find the IRR only when the target or goal is the IRR (the final run finds it).
   const auto is_irr = [](const std::string& path) { return path == "finance.irr"; };
   f.options.irr = options.irr && (is_irr(request.target) || (request.equals_metric && is_irr(*request.equals_metric)));

@@ -1490,13 +1490,11 @@ bool is_item_list(const std::string& key) {
   return key == "sites" || key == "fleet" || key == "contracts" || key == "demand";
 }
 
-// The index of the item named `name` in the list `key` of `root` (nullopt: none).
-std::optional<std::size_t> item_index(const DocNode& root, const std::string& key, const std::string& name) {
-  const DocNode* list = root.find(key);
-  if (!list || !list->is_seq()) return std::nullopt;
-  for (std::size_t i = list->children.size(); i-- > 0;)  // the last of a name, as find_path
-    if (const DocNode* n = list->children[i].find("name"); n && n->is_scalar() && n->scalar == name) return i;
-  return std::nullopt;
+// The index in its list of the item `seg` names (list.item…), when there is one.
+std::optional<std::size_t> item_index(const DocNode& root, const std::vector<std::string>& seg) {
+  const DocNode* item = find_path(root, {seg[0], seg[1]});
+  if (!item) return std::nullopt;
+  return static_cast<std::size_t>(item - root.find(seg[0])->children.data());
 }
 
 // What `assignments` change in `changed` against `base`, as ScenarioRereader
@@ -1527,9 +1525,9 @@ std::optional<ScenarioRereader::Plan> plan_reread(const DocNode& base, const Doc
       continue;
     }
     if (seg.size() < 3 || !is_item_list(seg[0])) return std::nullopt;
-    const auto i = item_index(changed, seg[0], seg[1]);
+    const auto i = item_index(changed, seg);
     if (!i || base.find(seg[0])->children.size() != changed.find(seg[0])->children.size() ||
-        item_index(base, seg[0], seg[1]) != i)
+        item_index(base, seg) != i)
       return std::nullopt;
     if (std::find(plan.items.begin(), plan.items.end(), std::pair{seg[0], *i}) == plan.items.end())
       plan.items.emplace_back(seg[0], *i);
@@ -1603,9 +1601,20 @@ void put_back(const ScenarioRereader::Plan& plan, const ScenarioSpec& base, Scen
 
 }  // namespace
 
+ScenarioRereader::ScenarioRereader(const DocNode& document) : document_(document) {
+  try {
+    base_ = read_scenario(document);
+  } catch (const ScenarioError&) {  // each reading reads its document whole, and reports what is wrong
+  }
+}
+
 std::unique_ptr<ScenarioRereader::Reading> ScenarioRereader::read(const DocNode& changed,
                                                                   const std::vector<std::string>& assignments) {
   std::unique_ptr<Reading> out(new Reading(*this));
+  if (!base_) {
+    out->whole_ = read_scenario(changed);
+    return out;
+  }
   if (auto plan = plan_reread(document_, changed, assignments)) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -1614,7 +1623,7 @@ std::unique_ptr<ScenarioRereader::Reading> ScenarioRereader::read(const DocNode&
         free_.pop_back();
       }
     }
-    if (!out->copy_) out->copy_ = std::make_unique<ScenarioSpec>(base_);
+    if (!out->copy_) out->copy_ = std::make_unique<ScenarioSpec>(*base_);
     out->plan_ = std::move(*plan);
     if (reread(out->plan_, changed, *out->copy_)) return out;
     out.reset();  // puts back what was read
@@ -1626,7 +1635,7 @@ std::unique_ptr<ScenarioRereader::Reading> ScenarioRereader::read(const DocNode&
 
 ScenarioRereader::Reading::~Reading() {
   if (!copy_) return;
-  put_back(plan_, owner_.base_, *copy_);
+  put_back(plan_, *owner_.base_, *copy_);
   std::lock_guard<std::mutex> lock(owner_.mutex_);
   owner_.free_.push_back(std::move(copy_));
 }

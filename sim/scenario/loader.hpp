@@ -60,9 +60,13 @@ class ScenarioRereader {
  public:
   // `document` and read_scenario(document); the document must outlive this.
   ScenarioRereader(const DocNode& document, ScenarioSpec spec) : document_(document), base_(std::move(spec)) {}
+  // The same, reading the document here; when it does not read, every reading
+  // reads its own document whole (and reports what is wrong with it).
+  explicit ScenarioRereader(const DocNode& document);
   ScenarioRereader(const ScenarioRereader&) = delete;
   ScenarioRereader& operator=(const ScenarioRereader&) = delete;
-  const ScenarioSpec& base() const { return base_; }
+  bool has_base() const { return base_.has_value(); }
+  const ScenarioSpec& base() const { return *base_; }  // has_base()
 
   // What the assignments change, read again (see below).
   struct Plan {
@@ -96,7 +100,7 @@ class ScenarioRereader {
 
  private:
   const DocNode& document_;
-  ScenarioSpec base_;
+  std::optional<ScenarioSpec> base_;  // none: the document does not read
   std::mutex mutex_;
   std::vector<std::unique_ptr<ScenarioSpec>> free_;  // copies of the base, to reuse
 };

@@ -239,3 +239,38 @@ TEST(ScenarioRereader, ReadingsAtOnceAndAfterAnErrorSeeOnlyTheirOwnChanges) {
 
 }  // namespace
 }  // namespace gpusim
+
+namespace gpusim {
+namespace {
+
+// A base that does not read (a sweep of a key the file leaves out of range):
+// each reading reads its own document whole, its spec or its error.
+TEST(ScenarioRereader, ABaseThatDoesNotReadLeavesEachReadingToReadItsDocumentWhole) {
+  DocNode doc = testing::document_of(kScenario);
+  Diagnostics diags;
+  apply_override(doc, "sites.s.pue=0.5", diags);  // a PUE under 1
+  ASSERT_TRUE(diags.empty());
+  ScenarioRereader reread(doc);
+  EXPECT_FALSE(reread.has_base());
+  DocNode fixed = doc;
+  apply_override(fixed, "sites.s.pue=1.3", diags);
+  const auto good = reread.read(fixed, {"sites.s.pue=1.3"});
+  EXPECT_TRUE(good->whole());
+  EXPECT_TRUE(good->spec() == read_scenario(fixed));
+  std::string error, expected;
+  try {
+    reread.read(doc, {"contracts.a.price=3 USD/gpu-h"});
+  } catch (const ScenarioError& e) {
+    error = e.what();
+  }
+  try {
+    read_scenario(doc);
+  } catch (const ScenarioError& e) {
+    expected = e.what();
+  }
+  EXPECT_NE(expected.find("sites.s.pue"), std::string::npos) << expected;
+  EXPECT_EQ(error, expected);
+}
+
+}  // namespace
+}  // namespace gpusim
