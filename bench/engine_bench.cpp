@@ -14,6 +14,7 @@
 #include "sim/analysis/sweep.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/solve.hpp"
+#include "sim/engine/stages.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/loader.hpp"
 
@@ -113,6 +114,17 @@ void BM_RunGigawattDailySeededSegment(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(gpusim::run_scenario(loaded.spec, kSegment));
 }
 BENCHMARK(BM_RunGigawattDailySeededSegment)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
+// The fleet stage of that run alone: 72 pools' drawn failures, 2,192 daily draws each.
+void BM_FleetGigawattDailySeeded(benchmark::State& state) {
+  const gpusim::LoadedScenario loaded = gpusim::load_scenario(kGigawatt, {"time.step=1d", "seed=1"});
+  const gpusim::stages::Grid grid = gpusim::stages::make_grid(loaded.spec.time);
+  for (auto _ : state) {
+    gpusim::Results r;
+    benchmark::DoNotOptimize(gpusim::stages::fleet_stage(loaded.spec, grid, kSegment, true, r));
+  }
+}
+BENCHMARK(BM_FleetGigawattDailySeeded)->Unit(benchmark::kMillisecond);
 
 // The CoreWeave 2024 scenario with its goal-seek.
 void BM_SolveCoreweave(benchmark::State& state) {

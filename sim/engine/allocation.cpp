@@ -164,28 +164,32 @@ ContractPlan build_contracts(const ScenarioSpec& s, const std::vector<Pool>& poo
         r.opening_deferred_usd = r.prepayment_usd * std::max(0.0, 1.0 - before / r.value_usd);
       }
     }
-    out.push_back(r);
-    if (!c.renewal || r.bill_end < r.end) return;  // a terminated contract does not renew
+    out.push_back(std::move(r));
+    const ContractRun& first = out.back();  // (out has room for every renewal: no reallocation below)
+    if (!c.renewal || first.bill_end < first.end) return;  // a terminated contract does not renew
     // The renewal: the same size from the end, for its term, at the new price.
     ContractRun n;
     n.spec = &c;
     n.list = list;
-    n.result = r.result;
-    n.pool = r.pool;
+    n.result = first.result;
+    n.pool = first.pool;
     n.is_renewal = true;
-    n.start = r.end;
-    n.end = end_of_span(static_cast<HourStamp>(std::llround(r.end)), c.renewal->term, s.time.year);
+    n.start = first.end;
+    n.end = end_of_span(static_cast<HourStamp>(std::llround(first.end)), c.renewal->term, s.time.year);
     n.bill_end = n.end;
-    n.rate_gpus = r.rate_gpus;
-    if (!c.gpu_hours && !c.whole_pool) n.curve = CountCurve::constant_from(n.start, r.curve.value_at(r.end - 1e-9));
-    const double at_end = r.price * r.price_factor(r.end - 1e-9, r.end, year_hours_at(static_cast<HourStamp>(std::llround(r.end)) - 1, s.time.year));
+    n.rate_gpus = first.rate_gpus;
+    if (!c.gpu_hours && !c.whole_pool)
+      n.curve = CountCurve::constant_from(n.start, first.curve.value_at(first.end - 1e-9));
+    const double at_end =
+        first.price * first.price_factor(first.end - 1e-9, first.end,
+                                         year_hours_at(static_cast<HourStamp>(std::llround(first.end)) - 1, s.time.year));
     n.price = c.renewal->price ? c.renewal->price->value : at_end * (1.0 + c.renewal->price_change);
     n.scale = c.renewal->probability;
     if (s.seed) {
       Rng rng = make_stream(*s.seed, options.run_index, purpose_id("renewal") + index_in_list);
       n.scale = rng.uniform01() < c.renewal->probability ? 1.0 : 0.0;
     }
-    out.push_back(n);
+    out.push_back(std::move(n));
   };
   // Allocation order: reserved (file order), then on-demand, then spot.
   for (ContractKind kind : {ContractKind::reserved, ContractKind::on_demand, ContractKind::spot}) {
