@@ -202,6 +202,14 @@ void BM_SummaryCellsGigawatt(benchmark::State& state) {
 }
 BENCHMARK(BM_SummaryCellsGigawatt)->Unit(benchmark::kMillisecond);
 
+// A Monte Carlo run after the first: its values alone, its names compared with run 0's.
+void BM_SummaryValuesNamedAsGigawatt(benchmark::State& state) {
+  const gpusim::Results r = gigawatt_daily_results();
+  const gpusim::SummaryCells shape = gpusim::summary_cells(r);
+  for (auto _ : state) benchmark::DoNotOptimize(gpusim::summary_values_named_as(r, shape));
+}
+BENCHMARK(BM_SummaryValuesNamedAsGigawatt)->Unit(benchmark::kMillisecond);
+
 gpusim::MonteCarloResult gigawatt_thousand_runs() {
   const gpusim::SummaryCells cells = gpusim::summary_cells(gigawatt_daily_results());
   gpusim::MonteCarloResult mc;
