@@ -116,6 +116,28 @@ double DebtModel::drawn_between(double t0, double t1) const {
   return (start_ >= t0 && start_ < t1) ? principal_ : 0.0;
 }
 
+void DebtModel::add_interest_between(const std::vector<double>& bounds, double* out) const {
+  if (bounds.empty()) return;
+  double before = cumulative_balance(bounds.front());
+  for (std::size_t i = 0; i + 1 < bounds.size(); ++i) {
+    const double after = cumulative_balance(bounds[i + 1]);
+    out[i] += delta_ * (after - before);
+    before = after;
+  }
+}
+
+void DebtModel::add_repaid_between(const std::vector<double>& bounds, double* out) const {
+  if (bounds.empty()) return;
+  double before = balance(bounds.front());
+  for (std::size_t i = 0; i + 1 < bounds.size(); ++i) {
+    const double t0 = bounds[i], t1 = bounds[i + 1];
+    const double after = balance(t1);
+    // repaid_between(t0, t1): from max(t0, start), the principal when that is the start.
+    out[i] += t1 <= start_ ? 0.0 : (t0 > start_ ? before : principal_) - after;
+    before = after;
+  }
+}
+
 double DebtModel::repaid_between(double t0, double t1) const {
   if (t1 <= start_) return 0.0;
   const double from = std::max(t0, start_);

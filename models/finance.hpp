@@ -43,6 +43,11 @@ class DebtModel {
   double interest_between(double t0, double t1) const;
   double drawn_between(double t0, double t1) const;     // principal in at [t0, t1)
   double repaid_between(double t0, double t1) const;    // principal out in (t0, t1]
+  // For each i, adds interest_between(bounds[i], bounds[i + 1]) (resp.
+  // repaid_between) to out[i]: the same numbers, each bound's balance (or its
+  // integral) formed once. `bounds` rise; out has bounds.size() − 1 items.
+  void add_interest_between(const std::vector<double>& bounds, double* out) const;
+  void add_repaid_between(const std::vector<double>& bounds, double* out) const;
 
  private:
   double cumulative_balance(double t) const;  // ∫_{start}^{t} B

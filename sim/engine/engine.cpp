@@ -210,8 +210,12 @@ SegSeries Flows::operating_income_usd() const {
 
 ArrayXd Flows::annuity_sums(const Segments& seg, const Grid& g, DebtBetween what) const {
   ArrayXd out = ArrayXd::Zero(seg.count());
-  for (const DebtModel& d : annuities)
-    for (Index i = 0; i < seg.count(); ++i) out[i] += (d.*what)(g.t0(seg.k0(i)), g.t1(seg.last(i)));
+  if (annuities.empty()) return out;
+  // The segments' bounds: each ends where the next starts.
+  std::vector<double> bounds(static_cast<std::size_t>(seg.count()) + 1);
+  for (Index i = 0; i < seg.count(); ++i) bounds[static_cast<std::size_t>(i)] = g.t0(seg.k0(i));
+  if (seg.count() > 0) bounds.back() = g.t1(seg.last(seg.count() - 1));
+  for (const DebtModel& d : annuities) (d.*what)(bounds, out.data());
   return out;
 }
 

@@ -284,8 +284,8 @@ void money_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, cons
       {&Flows::prepayment_refund_usd, &MoneyRuns::prepayment_refund_usd}};
   for (const auto& [flow, runs] : items) f.*flow = runs_on(seg, money.*runs);
   f.annuities = money.annuities;
-  f.annuity_interest_usd = f.annuity_sums(seg, g, &DebtModel::interest_between);
-  f.annuity_repaid_usd = f.annuity_sums(seg, g, &DebtModel::repaid_between);
+  f.annuity_interest_usd = f.annuity_sums(seg, g, &DebtModel::add_interest_between);
+  f.annuity_repaid_usd = f.annuity_sums(seg, g, &DebtModel::add_repaid_between);
   f.opening_deferred_usd = money.opening_deferred_usd;
   f.closing_deferred_usd = money.closing_deferred_usd;
 

@@ -173,7 +173,7 @@ struct Flows {
   // Annuity loans: interest_usd and debt_repaid_usd leave out their interest
   // and repayments (exponential in time); Σ over each segment in closed form.
   std::vector<DebtModel> annuities;
-  using DebtBetween = double (DebtModel::*)(double, double) const;
+  using DebtBetween = void (DebtModel::*)(const std::vector<double>&, double*) const;  // add_…_between
   ArrayXd annuity_sums(const Segments& seg, const Grid& g, DebtBetween what) const;
   // annuity_sums of their interest and of their repayments on the run's
   // segments, worked out once (money_stage) for the stages that use them.

@@ -168,5 +168,26 @@ TEST(Debt, DrawnBeforeTheWindowOnlyRepaysInIt) {
   expect_rel(d.interest_between(kYear, 3 * kYear), 25.0);
 }
 
+TEST(Debt, BetweenEachBoundGivesEachPairsInterestAndRepayment) {
+  // Bounds before the draw (−1,000 h), at it (0), inside, at maturity (2 y) and
+  // after: add_…_between adds what the pairwise calls give, bit for bit.
+  const std::vector<double> bounds = {-1000.0, -10.0, 0.0, 24.0, 0.5 * kYear, kYear, 1.5 * kYear,
+                                      2 * kYear, 2 * kYear + 24.0, 3 * kYear};
+  for (const auto kind : {DebtSpec::Amortization::bullet, DebtSpec::Amortization::linear,
+                          DebtSpec::Amortization::annuity}) {
+    for (const double start : {0.0, 24.0, -3 * kYear}) {
+      SCOPED_TRACE(std::to_string(static_cast<int>(kind)) + " from " + std::to_string(start));
+      const DebtModel d(1000.0, 0.10, start, 2 * kYear, kYear, kind);
+      std::vector<double> interest(bounds.size() - 1, 1.0), repaid(bounds.size() - 1, 2.0);
+      d.add_interest_between(bounds, interest.data());
+      d.add_repaid_between(bounds, repaid.data());
+      for (std::size_t i = 0; i + 1 < bounds.size(); ++i) {
+        EXPECT_EQ(interest[i], 1.0 + d.interest_between(bounds[i], bounds[i + 1])) << i;
+        EXPECT_EQ(repaid[i], 2.0 + d.repaid_between(bounds[i], bounds[i + 1])) << i;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace gpusim
