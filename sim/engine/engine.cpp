@@ -152,9 +152,23 @@ void add_up_runs(const Segments& s, const std::vector<Run>& runs, ArrayXd& a, Ar
     double jump = 0.0, slope = 0.0;
     int active = 0;
   };
-  std::vector<Change> at(static_cast<std::size_t>(m) + 1);
-  for (const Run& r : runs) {
+  // The changes where runs start and end, each segment's added up in the order
+  // of the runs: one per segment, or, with few runs for the segments, only
+  // those of the segments where a run starts or ends (in order of segments).
+  const bool sparse = static_cast<Index>(runs.size()) * 8 < m;
+  std::vector<Change> at;
+  std::vector<std::pair<Index, std::size_t>> order;  // (segment, the run's start 2j or end 2j + 1)
+  std::vector<Index> where;                          // sparse: the segment of each change
+  if (sparse) order.reserve(2 * runs.size());
+  else at.resize(static_cast<std::size_t>(m) + 1);
+  for (std::size_t j = 0; j < runs.size(); ++j) {
+    const Run& r = runs[j];
     const Index i0 = s.of(r.k0), i1 = r.k1 >= s.cut.back() ? m : s.of(r.k1);
+    if (sparse) {
+      order.emplace_back(i0, 2 * j);
+      order.emplace_back(i1, 2 * j + 1);
+      continue;
+    }
     Change& first = at[static_cast<std::size_t>(i0)];
     Change& after = at[static_cast<std::size_t>(i1)];
     first.jump += r.a;
@@ -164,12 +178,31 @@ void add_up_runs(const Segments& s, const std::vector<Run>& runs, ArrayXd& a, Ar
     ++first.active;
     --after.active;
   }
+  if (sparse) {
+    std::sort(order.begin(), order.end());
+    for (const auto& [i, e] : order) {
+      if (where.empty() || where.back() != i) {
+        where.push_back(i);
+        at.emplace_back();
+      }
+      const Run& r = runs[e / 2];
+      Change& c = at.back();
+      if (e % 2 == 0) {
+        c.jump += r.a;
+        c.slope += r.b;
+        ++c.active;
+      } else {
+        c.jump -= r.a + r.b * static_cast<double>(r.k1 - r.k0);
+        c.slope -= r.b;
+        --c.active;
+      }
+    }
+  }
   a.resize(m);
   if (b) b->resize(m);
   double level = 0.0, rate = 0.0;
   int count = 0;
-  for (Index i = 0; i < m; ++i) {
-    const Change& c = at[static_cast<std::size_t>(i)];
+  auto step = [&](Index i, const Change& c) {
     count += c.active;
     rate += c.slope;
     level += c.jump;
@@ -177,7 +210,29 @@ void add_up_runs(const Segments& s, const std::vector<Run>& runs, ArrayXd& a, Ar
     a[i] = level;
     if (b) (*b)[i] = rate;
     level += rate * s.len[i];
+  };
+  if (!sparse) {
+    for (Index i = 0; i < m; ++i) step(i, at[static_cast<std::size_t>(i)]);
+    return;
   }
+  // Segments with no change add 0 to the level and the slope, which leaves
+  // them as they are (neither is ever −0): where the slope is 0, one level.
+  const Change none;
+  auto unchanged = [&](Index from, Index to) {
+    if (rate != 0.0) {
+      for (Index i = from; i < to; ++i) step(i, none);
+      return;
+    }
+    a.segment(from, to - from).setConstant(level);
+    if (b) b->segment(from, to - from).setZero();
+  };
+  Index i = 0;
+  for (std::size_t j = 0; j < where.size() && where[j] < m; ++j) {
+    unchanged(i, where[j]);
+    step(where[j], at[j]);
+    i = where[j] + 1;
+  }
+  unchanged(i, m);
 }
 
 }  // namespace

@@ -285,7 +285,7 @@ struct PerStepAllocator {
   std::vector<Piece>& pieces;
   std::vector<StepSpan>& spans;
   std::vector<double>& values;
-  std::vector<Index> inside = {};  // steps its demand is not linear within (edges, its curve's points)
+  std::vector<Index>& inside;  // steps its demand is not linear within (edges, its curve's points); empty at first
 
   // Appends a piece, merging it into the last when both are the same constant (want and got).
   void piece(const Run& want, const Run& got) {
@@ -433,7 +433,8 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
   std::vector<Piece> pieces;
   std::vector<StepSpan> spans;
   std::vector<double> span_values;
-  std::vector<Run> rest, spliced;
+  std::vector<Run> rest, spliced, want;
+  std::vector<Index> cuts, inside;
   for (std::size_t ci = 0; ci < contracts.size(); ++ci) {
     const ContractRun& c = contracts[ci];
     const Pool& pool = pools[c.pool];
@@ -442,22 +443,24 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
     const auto [k0, k1] = g.range(c.start, c.bill_end);
     if (k1 <= k0) continue;
     // What it asks for: runs between its first and last steps, its ramp points and the pool's cuts.
-    std::vector<Index> cuts = {k0 + 1, k1 - 1};
+    cuts.assign({k0 + 1, k1 - 1});
     if (c.spec->whole_pool) {
       if (pool.on_runs()) cuts.insert(cuts.end(), pool.cuts.begin(), pool.cuts.end());
     } else if (!c.spec->gpu_hours) {
       for (const CurvePoint& pt : c.curve.points()) cut_at(g, pt.t, cuts);
     }
     close_cuts(cuts, k0, k1);
-    const std::vector<Run> want = runs_of(
+    runs_of(
         cuts, [&](Index k) { return desired_at(c, pool, g, k) * c.scale; },
-        [](Index, double& rise) { return rise = 0.0, true; });  // Allocator checks its one-step runs
+        [](Index, double& rise) { return rise = 0.0, true; }, want);  // Allocator checks its one-step runs
 
     pieces.clear();
     spans.clear();
     span_values.clear();
     if (step_left[c.pool]) {
-      PerStepAllocator{s, options, g, c, pool, drawn_available(s, pool), *step_left[c.pool], pieces, spans, span_values}(k0, k1, want);
+      inside.clear();
+      PerStepAllocator{s,     options, g, c, pool, drawn_available(s, pool), *step_left[c.pool], pieces, spans,
+                       span_values, inside}(k0, k1, want);
     } else {
       // Against what is left: the pool's run holding k0, and on.
       std::vector<Run>& lr = left[c.pool];

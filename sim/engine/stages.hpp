@@ -83,9 +83,10 @@ void cut_at(const Grid& g, double t, std::vector<Index>& cuts);
 void close_cuts(std::vector<Index>& cuts, Index lo, Index hi);
 // Runs of f between consecutive cuts (f is linear in k between them); a run of
 // one step rises by rise(k) within it, or is shaped where rise(k) says it is not linear.
+// (Into out, which it clears first.)
 template <class F, class R>
-std::vector<Run> runs_of(const std::vector<Index>& cuts, F f, R rise) {
-  std::vector<Run> out;
+void runs_of(const std::vector<Index>& cuts, F f, R rise, std::vector<Run>& out) {
+  out.clear();
   for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
     const Index p = cuts[i], q = cuts[i + 1];
     const double a = f(p);
@@ -98,6 +99,11 @@ std::vector<Run> runs_of(const std::vector<Index>& cuts, F f, R rise) {
     const bool linear = rise(p, s);
     out.push_back({p, q, a, 0.0, linear ? s : 0.0, !linear});
   }
+}
+template <class F, class R>
+std::vector<Run> runs_of(const std::vector<Index>& cuts, F f, R rise) {
+  std::vector<Run> out;
+  runs_of(cuts, f, rise, out);
   return out;
 }
 // The same where only the step values matter (power, money: no rise within a step).
