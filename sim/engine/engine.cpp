@@ -141,9 +141,10 @@ SegSeries zero_series(const Segments& s) { return {ArrayXd::Zero(s.count()), Arr
 
 namespace {
 
-// Σ runs on the segments: each segment's level into a, its slope into b (when
-// not null); both sized to the segments and every value written.
-void add_up_runs(const Segments& s, const std::vector<Run>& runs, ArrayXd& a, ArrayXd* b) {
+// Σ runs on the segments: each segment's level into a (added to it, sized to
+// the segments, with add_to_a), its slope into b (when not null); both sized to
+// the segments and every value written.
+void add_up_runs(const Segments& s, const std::vector<Run>& runs, ArrayXd& a, ArrayXd* b, bool add_to_a = false) {
   // A run adds a to the level and b to the slope at its first segment, and
   // takes them off at the segment after its last; where no run is active the
   // level is 0 exactly (no rounding left over from runs that ended).
@@ -198,7 +199,7 @@ void add_up_runs(const Segments& s, const std::vector<Run>& runs, ArrayXd& a, Ar
       }
     }
   }
-  a.resize(m);
+  if (!add_to_a) a.resize(m);
   if (b) b->resize(m);
   double level = 0.0, rate = 0.0;
   int count = 0;
@@ -207,7 +208,8 @@ void add_up_runs(const Segments& s, const std::vector<Run>& runs, ArrayXd& a, Ar
     rate += c.slope;
     level += c.jump;
     if (count == 0) level = rate = 0.0;
-    a[i] = level;
+    if (add_to_a) a[i] += level;
+    else a[i] = level;
     if (b) (*b)[i] = rate;
     level += rate * s.len[i];
   };
@@ -223,7 +225,8 @@ void add_up_runs(const Segments& s, const std::vector<Run>& runs, ArrayXd& a, Ar
       for (Index i = from; i < to; ++i) step(i, none);
       return;
     }
-    a.segment(from, to - from).setConstant(level);
+    if (add_to_a) a.segment(from, to - from) += level;
+    else a.segment(from, to - from).setConstant(level);
     if (b) b->segment(from, to - from).setZero();
   };
   Index i = 0;
@@ -249,6 +252,10 @@ ArrayXd levels_on(const Segments& s, const std::vector<Run>& runs) {
   ArrayXd a;
   add_up_runs(s, runs, a, nullptr);
   return a;
+}
+
+void add_levels_on(const Segments& s, const std::vector<Run>& runs, ArrayXd& a) {
+  add_up_runs(s, runs, a, nullptr, true);
 }
 
 SegSeries steps_on(const Segments& s, const ArrayXd& per_step) { return {per_step, ArrayXd::Zero(s.count())}; }

@@ -147,10 +147,21 @@ class StepLeft {
     settle(block_of(k));
     return v_[k];
   }
+  // (A value lowered in a block with nothing pending moves its min and max as
+  // refresh would find them, without going over the block.)
   void set(Index k, double x) {
-    settle(block_of(k));
+    const std::size_t b = block_of(k);
+    Block& blk = blocks_[b];
+    const bool pending = blk.zero || blk.taken != 0.0;
+    settle(b);
+    const double old = v_[k];
     v_[k] = x;
-    refresh(block_of(k));
+    if (pending || !(x <= old)) return refresh(b);
+    blk.min = std::min(blk.min, x);
+    if (old == blk.max && x != old) {
+      const auto [lo, hi] = steps_of(b);
+      blk.max = v_.segment(lo, hi - lo).maxCoeff();
+    }
   }
   double rise_at(Index k) const {
     const auto it = rise.find(k);
@@ -418,8 +429,9 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
   std::vector<Run>& contracted_runs = out.contracted_gpus;
   std::vector<Run>& shortfall_runs = out.shortfall_gpu_hours;
   std::vector<Run>& unserved_runs = out.unserved_gpu_hours;
+  // Each pool's busy GPUs: runs, and a pool kept per step adds what spans of
+  // steps got into its busy (fleet.cpp sizes it to the steps, all 0).
   std::vector<std::vector<Run>> pool_busy(pools.size());
-  std::vector<ArrayXd> pool_busy_steps(pools.size());
   auto steps_of = [&](ArrayXd& a) -> ArrayXd& {
     if (a.size() == 0) a.setZero(g.n);
     return a;
@@ -525,29 +537,39 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
       }
     }
     // The spans of steps it has on their own (a pool kept per step): the series step by step.
-    for (const StepSpan& sp : spans) {
-      const Eigen::Map<const ArrayXd> got(span_values.data() + sp.got, sp.count);
-      auto part = [&](ArrayXd& a) { return steps_of(a).segment(sp.k0, sp.count); };
-      want_sum += sp.want * static_cast<double>(sp.count);
-      got_sum += got.sum();
-      part(out.billed_steps) += got * (billed_share * dt);
-      part(out.busy_steps) += got * (activity * dt);
-      part(pool_busy_steps[c.pool]) += got * activity;
-      if (reserved) part(out.contracted_steps) += sp.want;
-      part(reserved ? out.shortfall_steps : out.unserved_steps) += (sp.want - got) * dt;
-      if (!varying) {
-        part(out.revenue_steps) += got * (billed_share * dt * c.price);
-        if (prepaid) revenue.segment(sp.k0 - k0, sp.count) = got * (billed_share * dt * c.price);
-        continue;
-      }
-      ArrayXd& revenue_steps = steps_of(out.revenue_steps);
-      for (Index i = 0; i < sp.count; ++i) {
-        const Index k = sp.k0 + i;
-        const double price = step_price(c, g, k), step_revenue = got[i] * billed_share * dt * price;
-        revenue_steps[k] += step_revenue;
-        revenue_sum += step_revenue;
-        value += sp.want * dt * price;
-        if (prepaid) revenue[k - k0] = step_revenue;
+    if (!spans.empty()) {
+      // (Each series step by step, in one pass over each span: the same sums as
+      // adding the span's values to each series in turn.)
+      double* billed_steps = steps_of(out.billed_steps).data();
+      double* busy_steps = steps_of(out.busy_steps).data();
+      double* pool_busy_steps = steps_of(pools[c.pool].busy).data();
+      double* contracted_steps = reserved ? steps_of(out.contracted_steps).data() : nullptr;
+      double* missing_steps = steps_of(reserved ? out.shortfall_steps : out.unserved_steps).data();
+      double* revenue_steps = steps_of(out.revenue_steps).data();
+      const double billed_per_gpu = billed_share * dt, busy_per_gpu = activity * dt,
+                   revenue_per_gpu = billed_share * dt * c.price;
+      for (const StepSpan& sp : spans) {
+        const double* got = span_values.data() + sp.got;
+        want_sum += sp.want * static_cast<double>(sp.count);
+        got_sum += Eigen::Map<const ArrayXd>(got, sp.count).sum();
+        for (Index i = 0; i < sp.count; ++i) {
+          const Index k = sp.k0 + i;
+          billed_steps[k] += got[i] * billed_per_gpu;
+          busy_steps[k] += got[i] * busy_per_gpu;
+          pool_busy_steps[k] += got[i] * activity;
+          if (reserved) contracted_steps[k] += sp.want;
+          missing_steps[k] += (sp.want - got[i]) * dt;
+          if (varying) {
+            const double price = step_price(c, g, k), step_revenue = got[i] * billed_share * dt * price;
+            revenue_steps[k] += step_revenue;
+            revenue_sum += step_revenue;
+            value += sp.want * dt * price;
+            if (prepaid) revenue[k - k0] = step_revenue;
+          } else {
+            revenue_steps[k] += got[i] * revenue_per_gpu;
+            if (prepaid) revenue[k - k0] = got[i] * revenue_per_gpu;
+          }
+        }
       }
     }
     const double billed_hours_sum = got_sum * billed_share * dt;
@@ -575,8 +597,7 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
       continue;
     }
     if (steps.cut.empty()) steps = every_step(g.n);
-    pools[i].busy = levels_on(steps, pool_busy[i]);
-    if (pool_busy_steps[i].size()) pools[i].busy += pool_busy_steps[i];
+    add_levels_on(steps, pool_busy[i], steps_of(pools[i].busy));  // what spans of steps got, plus the runs
     r.pools[i].gpu_hours_busy = total(pools[i].busy) * g.dt;
   }
   return out;

@@ -155,6 +155,8 @@ SegSeries zero_series(const Segments& s);
 SegSeries runs_on(const Segments& s, const std::vector<Run>& runs);
 // runs_on(s, runs).a alone.
 ArrayXd levels_on(const Segments& s, const std::vector<Run>& runs);
+// a += levels_on(s, runs), in place (a[i] + level: the same sums).
+void add_levels_on(const Segments& s, const std::vector<Run>& runs, ArrayXd& a);
 // A per-step array on the step engine's segments (one per step).
 SegSeries steps_on(const Segments& s, const ArrayXd& per_step);
 // Runs of one step each from a per-step array (zeros left out), from step k0 on.
