@@ -203,28 +203,32 @@ void add_up_runs(const Segments& s, const std::vector<Run>& runs, ArrayXd& a, Ar
   if (b) b->resize(m);
   double level = 0.0, rate = 0.0;
   int count = 0;
-  auto step = [&](Index i, const Change& c) {
-    count += c.active;
-    rate += c.slope;
-    level += c.jump;
-    if (count == 0) level = rate = 0.0;
-    if (add_to_a) a[i] += level;
-    else a[i] = level;
-    if (b) (*b)[i] = rate;
-    level += rate * s.len[i];
+  // Segments [from, to), each with its change (changes[i − from]) or none.
+  auto walk = [&](Index from, Index to, const Change* changes) {
+    double l = level, r = rate;  // (kept in registers)
+    int n = count;
+    for (Index i = from; i < to; ++i) {
+      if (changes) {
+        const Change& c = changes[i - from];
+        n += c.active;
+        r += c.slope;
+        l += c.jump;
+        if (n == 0) l = r = 0.0;
+      }
+      if (add_to_a) a[i] += l;
+      else a[i] = l;
+      if (b) (*b)[i] = r;
+      l += r * s.len[i];
+    }
+    level = l;
+    rate = r;
+    count = n;
   };
-  if (!sparse) {
-    for (Index i = 0; i < m; ++i) step(i, at[static_cast<std::size_t>(i)]);
-    return;
-  }
+  if (!sparse) return walk(0, m, at.data());
   // Segments with no change add 0 to the level and the slope, which leaves
   // them as they are (neither is ever −0): where the slope is 0, one level.
-  const Change none;
   auto unchanged = [&](Index from, Index to) {
-    if (rate != 0.0) {
-      for (Index i = from; i < to; ++i) step(i, none);
-      return;
-    }
+    if (rate != 0.0) return walk(from, to, nullptr);
     if (add_to_a) a.segment(from, to - from) += level;
     else a.segment(from, to - from).setConstant(level);
     if (b) b->segment(from, to - from).setZero();
@@ -232,7 +236,7 @@ void add_up_runs(const Segments& s, const std::vector<Run>& runs, ArrayXd& a, Ar
   Index i = 0;
   for (std::size_t j = 0; j < where.size() && where[j] < m; ++j) {
     unchanged(i, where[j]);
-    step(where[j], at[j]);
+    walk(where[j], where[j] + 1, &at[j]);
     i = where[j] + 1;
   }
   unchanged(i, m);

@@ -251,7 +251,7 @@ class StepLeft {
   ArrayXd v_;  // each step's value, up to its block's pending zero and `taken`
   std::vector<Block> blocks_;
 
-  static std::size_t block_of(Index k) { return static_cast<std::size_t>(k / kBlock); }
+  static std::size_t block_of(Index k) { return static_cast<std::size_t>(k) / kBlock; }  // (k ≥ 0)
   std::pair<Index, Index> steps_of(std::size_t b) const {
     const Index lo = static_cast<Index>(b) * kBlock;
     return {lo, std::min(v_.size(), lo + kBlock)};
@@ -260,7 +260,8 @@ class StepLeft {
     Block& x = blocks_[b];
     if (!x.zero && x.taken == 0.0) return;
     const auto [lo, hi] = steps_of(b);
-    for (Index k = lo; k < hi; ++k) v_[k] = (x.zero ? 0.0 : v_[k]) - x.taken;
+    if (x.zero) v_.segment(lo, hi - lo).setConstant(0.0 - x.taken);
+    else v_.segment(lo, hi - lo) -= x.taken;
     x.zero = false;
     x.taken = 0.0;
   }
@@ -375,8 +376,25 @@ struct PerStepAllocator {
       }
       return;
     }
-    auto fit = [&](Index a, Index b) { piece(want_part(a, b), want_part(a, b)); };
-    auto empty = [&](Index a, Index b) { piece(want_part(a, b), Run{a, b}); };
+    // L.take reports steps that fit (or get 0) block by block: consecutive ones
+    // of a kind make one piece (what piece() would merge them into: the runs
+    // it takes are constant).
+    Index from = 0, to = 0;  // the steps reported and not yet a piece
+    bool fits = false;
+    auto flush = [&] {
+      if (to > from) piece(want_part(from, to), fits ? want_part(from, to) : Run{from, to});
+      from = to;
+    };
+    auto report = [&](Index a, Index b, bool a_fit) {
+      if (to != a || fits != a_fit) {
+        flush();
+        from = a;
+        fits = a_fit;
+      }
+      to = b;
+    };
+    auto fit = [&](Index a, Index b) { report(a, b, true); };
+    auto empty = [&](Index a, Index b) { report(a, b, false); };
     auto took = [&](Index k, const double* got, Index count) {
       spans.push_back({k, count, current->a, values.size()});
       values.insert(values.end(), got, got + count);
@@ -391,6 +409,7 @@ struct PerStepAllocator {
         one_step(q, W.at(q), even ? 0.0 : rise_of(q), uneven_want(q), false);
         p = q + 1;
       }
+      flush();
     }
   }
 
