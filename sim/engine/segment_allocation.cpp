@@ -51,7 +51,7 @@ void append(std::vector<Run>& runs, const Run& r) {
     runs.back().k1 = r.k1;
     return;
   }
-  runs.push_back(r);
+  push_run(runs, r);
 }
 
 // One piece of a contract's window: what it asks for and what it gets.
@@ -534,22 +534,22 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
       got_sum += pc.got.sum();
       const Run busy = pc.got.times(activity), billed_hours = pc.got.times(billed_share * dt);
       if (!pc.got.zero()) {
-        billed_runs.push_back(billed_hours);
-        busy_runs.push_back(busy.times(dt));
-        pool_busy[c.pool].push_back(busy);
+        push_run(billed_runs, billed_hours);
+        push_run(busy_runs, busy.times(dt));
+        push_run(pool_busy[c.pool], busy);
       }
       const Run missing_hours = minus(pc.want, pc.got).times(dt);
-      if (reserved && !pc.want.zero()) contracted_runs.push_back(pc.want);
-      if (!missing_hours.zero()) (reserved ? shortfall_runs : unserved_runs).push_back(missing_hours);
+      if (reserved && !pc.want.zero()) push_run(contracted_runs, pc.want);
+      if (!missing_hours.zero()) push_run(reserved ? shortfall_runs : unserved_runs, missing_hours);
       if (!varying) {
-        if (!pc.got.zero() && c.price != 0.0) revenue_runs.push_back(billed_hours.times(c.price));
+        if (!pc.got.zero() && c.price != 0.0) push_run(revenue_runs, billed_hours.times(c.price));
         if (prepaid)
           for (Index k = pc.got.k0; k < pc.got.k1; ++k) revenue[k - k0] = billed_hours.at(k) * c.price;
         continue;
       }
       for (Index k = pc.got.k0; k < pc.got.k1; ++k) {
         const double price = step_price(c, g, k), step_revenue = billed_hours.at(k) * price;
-        if (step_revenue != 0.0) revenue_runs.push_back({k, k + 1, step_revenue, 0.0});
+        if (step_revenue != 0.0) revenue_runs.emplace_back(k, k + 1, step_revenue, 0.0);
         revenue_sum += step_revenue;
         value += pc.want.at(k) * dt * price;
         if (prepaid) revenue[k - k0] = step_revenue;
@@ -559,34 +559,37 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
     if (!spans.empty()) {
       // (Each series step by step, in one pass over each span: the same sums as
       // adding the span's values to each series in turn.)
-      double* billed_steps = steps_of(out.billed_steps).data();
-      double* busy_steps = steps_of(out.busy_steps).data();
-      double* pool_busy_steps = steps_of(pools[c.pool].busy).data();
-      double* contracted_steps = reserved ? steps_of(out.contracted_steps).data() : nullptr;
-      double* missing_steps = steps_of(reserved ? out.shortfall_steps : out.unserved_steps).data();
-      double* revenue_steps = steps_of(out.revenue_steps).data();
+      // (__restrict: the series are separate arrays, none of them the values.)
+      double* __restrict billed_steps = steps_of(out.billed_steps).data();
+      double* __restrict busy_steps = steps_of(out.busy_steps).data();
+      double* __restrict pool_busy_steps = steps_of(pools[c.pool].busy).data();
+      double* __restrict contracted_steps = reserved ? steps_of(out.contracted_steps).data() : nullptr;
+      double* __restrict missing_steps = steps_of(reserved ? out.shortfall_steps : out.unserved_steps).data();
+      double* __restrict revenue_steps = steps_of(out.revenue_steps).data();
       const double billed_per_gpu = billed_share * dt, busy_per_gpu = activity * dt,
                    revenue_per_gpu = billed_share * dt * c.price;
       for (const StepSpan& sp : spans) {
-        const double* got = span_values.data() + sp.got;
-        want_sum += sp.want * static_cast<double>(sp.count);
+        const double* __restrict got = span_values.data() + sp.got;
+        const double asked = sp.want;
+        want_sum += asked * static_cast<double>(sp.count);
         got_sum += Eigen::Map<const ArrayXd>(got, sp.count).sum();
         for (Index i = 0; i < sp.count; ++i) {
           const Index k = sp.k0 + i;
-          billed_steps[k] += got[i] * billed_per_gpu;
-          busy_steps[k] += got[i] * busy_per_gpu;
-          pool_busy_steps[k] += got[i] * activity;
-          if (reserved) contracted_steps[k] += sp.want;
-          missing_steps[k] += (sp.want - got[i]) * dt;
+          const double x = got[i];
+          billed_steps[k] += x * billed_per_gpu;
+          busy_steps[k] += x * busy_per_gpu;
+          pool_busy_steps[k] += x * activity;
+          if (reserved) contracted_steps[k] += asked;
+          missing_steps[k] += (asked - x) * dt;
           if (varying) {
-            const double price = step_price(c, g, k), step_revenue = got[i] * billed_share * dt * price;
+            const double price = step_price(c, g, k), step_revenue = x * billed_share * dt * price;
             revenue_steps[k] += step_revenue;
             revenue_sum += step_revenue;
-            value += sp.want * dt * price;
+            value += asked * dt * price;
             if (prepaid) revenue[k - k0] = step_revenue;
           } else {
-            revenue_steps[k] += got[i] * revenue_per_gpu;
-            if (prepaid) revenue[k - k0] = got[i] * revenue_per_gpu;
+            revenue_steps[k] += x * revenue_per_gpu;
+            if (prepaid) revenue[k - k0] = x * revenue_per_gpu;
           }
         }
       }

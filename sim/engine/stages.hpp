@@ -75,6 +75,11 @@ struct Run {
   bool zero() const { return a == 0.0 && b == 0.0; }
 };
 
+// Appends r to runs, built in place field by field (copying a Run just made
+// whole reads its fields back in wider loads than they were written with,
+// which stalls the copy).
+inline void push_run(std::vector<Run>& runs, const Run& r) { runs.emplace_back(r.k0, r.k1, r.a, r.b, r.s, r.shaped); }
+
 // Σ of every run's steps.
 double runs_total(const std::vector<Run>& runs);
 // The step holding instant t, and the next: the step holding t is a run of its own.
@@ -92,12 +97,12 @@ void runs_of(const std::vector<Index>& cuts, F f, R rise, std::vector<Run>& out)
     const double a = f(p);
     if (q - p >= 2) {
       const double b = (f(q - 1) - a) / static_cast<double>(q - 1 - p);
-      out.push_back({p, q, a, b, b});
+      out.emplace_back(p, q, a, b, b);
       continue;
     }
     double s = 0.0;
     const bool linear = rise(p, s);
-    out.push_back({p, q, a, 0.0, linear ? s : 0.0, !linear});
+    out.emplace_back(p, q, a, 0.0, linear ? s : 0.0, !linear);
   }
 }
 template <class F, class R>
