@@ -164,28 +164,32 @@ ContractPlan build_contracts(const ScenarioSpec& s, const std::vector<Pool>& poo
         r.opening_deferred_usd = r.prepayment_usd * std::max(0.0, 1.0 - before / r.value_usd);
       }
     }
-    out.push_back(r);
-    if (!c.renewal || r.bill_end < r.end) return;  // a terminated contract does not renew
+    out.push_back(std::move(r));
+    const ContractRun& added = out.back();  // (out has room for a renewal too: it stays where it is)
+    if (!c.renewal || added.bill_end < added.end) return;  // a terminated contract does not renew
     // The renewal: the same size from the end, for its term, at the new price.
     ContractRun n;
     n.spec = &c;
     n.list = list;
-    n.result = r.result;
-    n.pool = r.pool;
+    n.result = added.result;
+    n.pool = added.pool;
     n.is_renewal = true;
-    n.start = r.end;
-    n.end = end_of_span(static_cast<HourStamp>(std::llround(r.end)), c.renewal->term, s.time.year);
+    n.start = added.end;
+    n.end = end_of_span(static_cast<HourStamp>(std::llround(added.end)), c.renewal->term, s.time.year);
     n.bill_end = n.end;
-    n.rate_gpus = r.rate_gpus;
-    if (!c.gpu_hours && !c.whole_pool) n.curve = CountCurve::constant_from(n.start, r.curve.value_at(r.end - 1e-9));
-    const double at_end = r.price * r.price_factor(r.end - 1e-9, r.end, year_hours_at(static_cast<HourStamp>(std::llround(r.end)) - 1, s.time.year));
+    n.rate_gpus = added.rate_gpus;
+    if (!c.gpu_hours && !c.whole_pool)
+      n.curve = CountCurve::constant_from(n.start, added.curve.value_at(added.end - 1e-9));
+    const double at_end =
+        added.price * added.price_factor(added.end - 1e-9, added.end,
+                                         year_hours_at(static_cast<HourStamp>(std::llround(added.end)) - 1, s.time.year));
     n.price = c.renewal->price ? c.renewal->price->value : at_end * (1.0 + c.renewal->price_change);
     n.scale = c.renewal->probability;
     if (s.seed) {
       Rng rng = make_stream(*s.seed, options.run_index, purpose_id("renewal") + index_in_list);
       n.scale = rng.uniform01() < c.renewal->probability ? 1.0 : 0.0;
     }
-    out.push_back(n);
+    out.push_back(std::move(n));
   };
   // Allocation order: reserved (file order), then on-demand, then spot.
   for (ContractKind kind : {ContractKind::reserved, ContractKind::on_demand, ContractKind::spot}) {
