@@ -14,6 +14,7 @@
 #include "sim/analysis/sweep.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/engine/solve.hpp"
+#include "sim/engine/stages.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/loader.hpp"
 
@@ -114,6 +115,17 @@ void BM_RunGigawattDailySeededSegment(benchmark::State& state) {
 }
 BENCHMARK(BM_RunGigawattDailySeededSegment)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
+// The fleet stage of that run alone: 72 pools' drawn failures, 2,192 daily draws each.
+void BM_FleetGigawattDailySeeded(benchmark::State& state) {
+  const gpusim::LoadedScenario loaded = gpusim::load_scenario(kGigawatt, {"time.step=1d", "seed=1"});
+  const gpusim::stages::Grid grid = gpusim::stages::make_grid(loaded.spec.time);
+  for (auto _ : state) {
+    gpusim::Results r;
+    benchmark::DoNotOptimize(gpusim::stages::fleet_stage(loaded.spec, grid, kSegment, true, r));
+  }
+}
+BENCHMARK(BM_FleetGigawattDailySeeded)->Unit(benchmark::kMillisecond);
+
 // The CoreWeave 2024 scenario with its goal-seek.
 void BM_SolveCoreweave(benchmark::State& state) {
   const gpusim::LoadedScenario loaded =
@@ -189,6 +201,14 @@ void BM_SummaryCellsGigawatt(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(gpusim::summary_cells(r));
 }
 BENCHMARK(BM_SummaryCellsGigawatt)->Unit(benchmark::kMillisecond);
+
+// A Monte Carlo run after the first: its values alone, its names compared with run 0's.
+void BM_SummaryValuesNamedAsGigawatt(benchmark::State& state) {
+  const gpusim::Results r = gigawatt_daily_results();
+  const gpusim::SummaryCells shape = gpusim::summary_cells(r);
+  for (auto _ : state) benchmark::DoNotOptimize(gpusim::summary_values_named_as(r, shape));
+}
+BENCHMARK(BM_SummaryValuesNamedAsGigawatt)->Unit(benchmark::kMillisecond);
 
 gpusim::MonteCarloResult gigawatt_thousand_runs() {
   const gpusim::SummaryCells cells = gpusim::summary_cells(gigawatt_daily_results());

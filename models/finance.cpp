@@ -78,7 +78,9 @@ DebtModel::DebtModel(double principal_usd, double rate_per_year, double start_h,
       delta_(rate_per_year / year_hours),
       start_(start_h),
       term_(term_h),
-      amortization_(amortization) {}
+      amortization_(amortization),
+      exp_term_(std::exp(delta_ * term_)),
+      expm1_term_(std::expm1(delta_ * term_)) {}
 
 double DebtModel::balance(double t) const {
   if (t < start_ || t >= start_ + term_) return 0.0;
@@ -88,8 +90,7 @@ double DebtModel::balance(double t) const {
     case DebtSpec::Amortization::linear: return principal_ * (1.0 - tau / term_);
     case DebtSpec::Amortization::annuity:
       if (delta_ * term_ < 1e-12) return principal_ * (1.0 - tau / term_);
-      return principal_ * (std::exp(delta_ * term_) - std::exp(delta_ * tau)) /
-             std::expm1(delta_ * term_);
+      return principal_ * (exp_term_ - std::exp(delta_ * tau)) / expm1_term_;
   }
   return 0.0;
 }
@@ -101,8 +102,7 @@ double DebtModel::cumulative_balance(double t) const {
     case DebtSpec::Amortization::linear: return principal_ * (tau - tau * tau / (2.0 * term_));
     case DebtSpec::Amortization::annuity: {
       if (delta_ * term_ < 1e-12) return principal_ * (tau - tau * tau / (2.0 * term_));
-      const double eT = std::exp(delta_ * term_);
-      return principal_ * (eT * tau - std::expm1(delta_ * tau) / delta_) / std::expm1(delta_ * term_);
+      return principal_ * (exp_term_ * tau - std::expm1(delta_ * tau) / delta_) / expm1_term_;
     }
   }
   return 0.0;

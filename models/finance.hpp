@@ -48,6 +48,7 @@ class DebtModel {
   double cumulative_balance(double t) const;  // ∫_{start}^{t} B
   double principal_, delta_, start_, term_;
   DebtSpec::Amortization amortization_;
+  double exp_term_, expm1_term_;  // e^(δT) and e^(δT) − 1, formed once (every balance needs them)
 };
 
 }  // namespace gpusim

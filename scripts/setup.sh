@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install_packages.sh cmake g++ make libeigen3-dev libyaml-cpp-dev libspdlog-dev libgtest-dev libgmock-dev \
-  libcli11-dev nlohmann-json3-dev gnuplot-nox libbenchmark-dev \
+  libcli11-dev nlohmann-json3-dev gnuplot-nox libbenchmark-dev libtcmalloc-minimal4 \
   pybind11-dev python3-dev python3-pandas python3-pytest python3-matplotlib dpkg-dev \
   openmpi-bin libopenmpi-dev  # Open MPI: gpusim-mpi and its tests (docs/cluster.md)
 

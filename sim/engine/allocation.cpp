@@ -165,24 +165,24 @@ ContractPlan build_contracts(const ScenarioSpec& s, const std::vector<Pool>& poo
       }
     }
     out.push_back(std::move(r));
-    const ContractRun& added = out.back();  // (out has room for a renewal too: it stays where it is)
-    if (!c.renewal || added.bill_end < added.end) return;  // a terminated contract does not renew
+    const ContractRun& first = out.back();  // (out has room for every renewal: no reallocation below)
+    if (!c.renewal || first.bill_end < first.end) return;  // a terminated contract does not renew
     // The renewal: the same size from the end, for its term, at the new price.
     ContractRun n;
     n.spec = &c;
     n.list = list;
-    n.result = added.result;
-    n.pool = added.pool;
+    n.result = first.result;
+    n.pool = first.pool;
     n.is_renewal = true;
-    n.start = added.end;
-    n.end = end_of_span(static_cast<HourStamp>(std::llround(added.end)), c.renewal->term, s.time.year);
+    n.start = first.end;
+    n.end = end_of_span(static_cast<HourStamp>(std::llround(first.end)), c.renewal->term, s.time.year);
     n.bill_end = n.end;
-    n.rate_gpus = added.rate_gpus;
+    n.rate_gpus = first.rate_gpus;
     if (!c.gpu_hours && !c.whole_pool)
-      n.curve = CountCurve::constant_from(n.start, added.curve.value_at(added.end - 1e-9));
+      n.curve = CountCurve::constant_from(n.start, first.curve.value_at(first.end - 1e-9));
     const double at_end =
-        added.price * added.price_factor(added.end - 1e-9, added.end,
-                                         year_hours_at(static_cast<HourStamp>(std::llround(added.end)) - 1, s.time.year));
+        first.price * first.price_factor(first.end - 1e-9, first.end,
+                                         year_hours_at(static_cast<HourStamp>(std::llround(first.end)) - 1, s.time.year));
     n.price = c.renewal->price ? c.renewal->price->value : at_end * (1.0 + c.renewal->price_change);
     n.scale = c.renewal->probability;
     if (s.seed) {

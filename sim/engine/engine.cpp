@@ -465,7 +465,7 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
   std::vector<Pool> pools = fleet_stage(s, g, options, r.segment_engine, r);
   check_site_caps(s, pools, g, sites);
   const ContractPlan plan = build_contracts(s, pools, options);
-  const Allocation allocation = r.segment_engine ? segment_allocation_stage(s, g, options, pools, plan, r)
+  Allocation allocation = r.segment_engine ? segment_allocation_stage(s, g, options, pools, plan, r)
                                                  : allocation_stage(s, g, options, pools, plan, r);
   // The segments: every step (the step engine), or the cuts of every input.
   // Warrants vest on segments where each site's full load is linear (the pools' cuts).
@@ -486,7 +486,7 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
   allocation_flows(seg, allocation, r.series, flows);
   const EnergyTotals energy = power_energy_stage(s, g, seg, pools, sites, flows, r);
   money_stage(s, g, seg, money, flows);
-  summary_stage(s, g, seg, plan, allocation.results, energy, flows, r, options.irr);
+  summary_stage(s, g, seg, plan, std::move(allocation.results), energy, flows, r, options.irr);
   if (options.series) materialise(seg, g, flows, r.series);
   else r.series = StepSeries{};
   return r;

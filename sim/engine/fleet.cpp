@@ -42,6 +42,58 @@ const GpuModelSpec& gpu_of(const ScenarioSpec& s, const FleetSpec& f) {
   throw ModelError("fleet." + f.name + ".gpu", "unknown GPU model '" + f.gpu + "'");
 }
 
+// A pool's drawn failures, step by step: each step, Binomial(GPUs up,
+// afr × step ÷ year) GPUs fail at its start and stay down for `repair`: whole
+// steps, and the share of a step left over (a 12 h repair at 1 d steps is down
+// half the step). Writes the pool's available GPUs from step `first` on.
+struct FailureWalk {
+  FailureWalk(const ScenarioSpec& s, const Grid& g, const EngineOptions& options, Pool& p, std::size_t i)
+      : pool(&p), grid(&g), rng(make_stream(*s.seed, options.run_index, purpose_id("failures") + i)) {
+    const double repair = p.repair_hours / g.dt;  // in steps
+    const Index repair_steps = std::max<Index>(1, static_cast<Index>(std::ceil(repair - 1e-9)));
+    // The oldest failures still down come back during the step, down this share of it.
+    last_share = std::clamp(repair - static_cast<double>(repair_steps - 1), 0.0, 1.0);
+    returning.assign(static_cast<std::size_t>(repair_steps), 0.0);
+    // The steps before its first GPU: nothing up, so nothing drawn (binomial()
+    // of no trials takes no random numbers), nothing down, none available.
+    while (first < g.n && p.installed[first] == 0.0) ++first;
+    p.available.head(first).setZero();
+    at = static_cast<std::size_t>(first % repair_steps);
+  }
+
+  // Step k (the one after the last stepped, from `first` on).
+  void step(Index k, BinomialDraws& failures) {
+    Pool& p = *pool;
+    const std::size_t next = at + 1 == returning.size() ? 0 : at + 1;
+    double& slot = returning[at];
+    down -= slot;  // back from repair
+    slot = 0.0;
+    down = std::min(std::max(down, 0.0), p.installed[k]);
+    const double up = p.installed[k] - down;
+    if (grid->year_hours[k] != prob_year_hours) {
+      prob_year_hours = grid->year_hours[k];
+      prob = std::min(1.0, p.spec->afr * grid->dt / prob_year_hours);
+    }
+    // ⌊up⌋ (up ≥ 0: the conversion truncates, the same as the floor).
+    const double failed = static_cast<double>(failures.draw(rng, static_cast<std::int64_t>(up), prob));
+    down += failed;
+    slot = failed;
+    const double oldest = returning[next];
+    p.available[k] = std::max(0.0, p.installed[k] - down + (1.0 - last_share) * oldest);
+    at = next;
+  }
+
+  Pool* pool;
+  const Grid* grid;
+  Rng rng;
+  double last_share = 0.0;
+  std::vector<double> returning;  // failures coming back, by step mod repair_steps
+  std::size_t at = 0;             // this step's slot of `returning`: k mod repair_steps
+  double down = 0.0;
+  double prob = 0.0, prob_year_hours = 0.0;  // the failure probability, for this year length
+  Index first = 0;                           // its first step with a GPU
+};
+
 // Builds every pool's installed-GPU curve, fitting `count: fit` pools to their
 // site's caps after the other pools at that site.
 std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const EngineOptions& options, bool on_runs) {
@@ -83,6 +135,8 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
   // Drawn failures: binomial()'s counts, its sums kept per (GPUs up, probability),
   // shared by the pools (a table depends on nothing else; pools of the same size share them).
   BinomialDraws failures;
+  std::vector<FailureWalk> drawn;  // the pools whose failures are drawn
+  drawn.reserve(pools.size());
   for (std::size_t i = 0; i < pools.size(); ++i) {
     Pool& p = pools[i];
     p.purchases = purchases_of(p.curve);
@@ -116,42 +170,20 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
         for (Index k = 0; k < g.n; ++k) p.available[k] = p.installed[k] * (1.0 - p.down_share(g.year_hours[k]));
       continue;
     }
-    // Drawn failures: each step, Binomial(GPUs up, afr × step ÷ year) GPUs fail
-    // at its start and stay down for `repair`: whole steps, and the share of a
-    // step left over (a 12 h repair at 1 d steps is down half the step).
-    Rng rng = make_stream(*s.seed, options.run_index, purpose_id("failures") + i);
-    const double repair = p.repair_hours / g.dt;  // in steps
-    const Index repair_steps = std::max<Index>(1, static_cast<Index>(std::ceil(repair - 1e-9)));
-    // The oldest failures still down come back during the step, down this share of it.
-    const double last_share = std::clamp(repair - static_cast<double>(repair_steps - 1), 0.0, 1.0);
-    std::vector<double> returning(static_cast<std::size_t>(repair_steps), 0.0);
-    double down = 0.0;
-    double prob = 0.0, prob_year_hours = 0.0;  // the failure probability, for this year length
-    const auto slots = static_cast<std::size_t>(repair_steps);
-    // The steps before its first GPU: nothing up, so nothing drawn (binomial()
-    // of no trials takes no random numbers), nothing down, none available.
-    Index first = 0;
-    while (first < g.n && p.installed[first] == 0.0) ++first;
-    p.available.head(first).setZero();
-    for (Index k = first, at = first % repair_steps; k < g.n; ++k) {  // at = k mod repair_steps
-      const std::size_t this_slot = static_cast<std::size_t>(at), next = this_slot + 1 == slots ? 0 : this_slot + 1;
-      double& slot = returning[this_slot];
-      down -= slot;  // back from repair
-      slot = 0.0;
-      down = std::min(std::max(down, 0.0), p.installed[k]);
-      const double up = p.installed[k] - down;
-      if (g.year_hours[k] != prob_year_hours) {
-        prob_year_hours = g.year_hours[k];
-        prob = std::min(1.0, p.spec->afr * g.dt / prob_year_hours);
-      }
-      // ⌊up⌋ (up ≥ 0: the conversion truncates, the same as the floor).
-      const double failed = static_cast<double>(failures.draw(rng, static_cast<std::int64_t>(up), prob));
-      down += failed;
-      slot = failed;
-      const double oldest = returning[next];
-      p.available[k] = std::max(0.0, p.installed[k] - down + (1.0 - last_share) * oldest);
-      at = static_cast<Index>(next);
-    }
+    drawn.emplace_back(s, g, options, p, i);
+  }
+  // The pools' draws are independent chains (each step's draw needs the GPUs
+  // up after the last one): a few pools a step at a time, so one pool's draw
+  // does not wait for the one before it. The counts are each pool's own, from
+  // its own stream, in its own order of steps.
+  constexpr std::size_t kTogether = 4;
+  for (std::size_t first = 0; first < drawn.size(); first += kTogether) {
+    const std::size_t last = std::min(drawn.size(), first + kTogether);
+    Index from = g.n;
+    for (std::size_t w = first; w < last; ++w) from = std::min(from, drawn[w].first);
+    for (Index k = from; k < g.n; ++k)
+      for (std::size_t w = first; w < last; ++w)
+        if (k >= drawn[w].first) drawn[w].step(k, failures);
   }
   return pools;
 }

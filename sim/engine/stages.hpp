@@ -373,9 +373,9 @@ void money_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, cons
 
 // ---- Summary (summary.cpp; model.md "Years and ratios", "NPV, IRR, payback") ----
 
-// Customers and contracts in file order, then every summary scalar.
+// Customers and contracts in file order (the contract results moved to r), then every summary scalar.
 void summary_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, const ContractPlan& plan,
-                   const std::vector<ContractResult>& contract_results, const EnergyTotals& energy, const Flows& f,
+                   std::vector<ContractResult>&& contract_results, const EnergyTotals& energy, const Flows& f,
                    Results& r, bool irr = true);
 
 }  // namespace gpusim::stages

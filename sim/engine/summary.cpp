@@ -3,6 +3,7 @@
 // run's totals, ratios, and the discounted cash measures on monthly flows.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <string_view>
 #include <unordered_map>
 
@@ -62,7 +63,7 @@ MonthlyCash monthly_cash(const SegSeries& cash, const Segments& seg, const Grid&
 }  // namespace
 
 void summary_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, const ContractPlan& plan,
-                   const std::vector<ContractResult>& contract_results, const EnergyTotals& energy, const Flows& f,
+                   std::vector<ContractResult>&& contract_results, const EnergyTotals& energy, const Flows& f,
                    Results& r, bool irr) {
   const double run_start = g.t0(0), run_end = g.end();
   const double server_wh = energy.server_wh;
@@ -81,13 +82,24 @@ void summary_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, co
   }
   for (CustomerResult& cu : r.customers) cu.revenue_share = total_revenue > 0 ? cu.revenue_usd / total_revenue : 0.0;
   // Contract results in file order (contracts, then demand), not allocation order.
-  std::unordered_map<const ContractSpec*, std::size_t> result_of;
+  // (A run's spec is an item of s.contracts or s.demand: its place in the two lists, one after the other.)
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> result_of(s.contracts.size() + s.demand.size(), kNone);
+  const auto place_of = [&](const ContractSpec* c) {
+    const std::less<const ContractSpec*> before;
+    const bool in_contracts = !before(c, s.contracts.data()) && before(c, s.contracts.data() + s.contracts.size());
+    return in_contracts ? static_cast<std::size_t>(c - s.contracts.data())
+                        : s.contracts.size() + static_cast<std::size_t>(c - s.demand.data());
+  };
+  std::size_t results = 0;
   for (const ContractRun& run : plan.runs)
-    if (!run.is_renewal) result_of.emplace(run.spec, run.result);
-  r.contracts.reserve(r.contracts.size() + result_of.size());
-  for (const auto* list : {&s.contracts, &s.demand})
-    for (const auto& c : *list)
-      if (const auto it = result_of.find(&c); it != result_of.end()) r.contracts.push_back(contract_results[it->second]);
+    if (!run.is_renewal) {
+      result_of[place_of(run.spec)] = run.result;
+      ++results;
+    }
+  r.contracts.reserve(r.contracts.size() + results);
+  for (const std::size_t result : result_of)
+    if (result != kNone) r.contracts.push_back(std::move(contract_results[result]));
 
   // Summary scalars.
   Summary& m = r.summary;
