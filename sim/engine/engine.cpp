@@ -229,6 +229,7 @@ void add_up_runs(const Segments& s, const std::vector<Run>& runs, ArrayXd& a, Ar
   // them as they are (neither is ever −0): where the slope is 0, one level.
   auto unchanged = [&](Index from, Index to) {
     if (rate != 0.0) return walk(from, to, nullptr);
+    if (add_to_a && count == 0) return;  // adds 0 (add_levels_on)
     if (add_to_a) a.segment(from, to - from) += level;
     else a.segment(from, to - from).setConstant(level);
     if (b) b->segment(from, to - from).setZero();

@@ -13,6 +13,7 @@
 // runs (a level and a slope per step, accumulated), not contract by contract.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 
@@ -220,19 +221,32 @@ class StepLeft {
         }
       } else {  // w − left changes sign in the block: its steps in runs of each kind
         settle(b);
+        // The block's min and max where this covers all its steps (refresh's, but for the sign of a 0).
+        double lowest = std::numeric_limits<double>::infinity(), highest = -lowest;
         for (Index j = k; j < end;) {
           Index e = j;
           if (w <= v_[j]) {
-            for (; e < end && w <= v_[e]; ++e) v_[e] -= w;
+            for (; e < end && w <= v_[e]; ++e) {
+              v_[e] -= w;
+              lowest = std::min(lowest, v_[e]);
+              highest = std::max(highest, v_[e]);
+            }
             fit(j, e);
           } else {
             for (; e < end && !(w <= v_[e]); ++e) {}
             took(j, &v_[j], e - j);
             v_.segment(j, e - j).setZero();
+            lowest = std::min(lowest, 0.0);
+            highest = std::max(highest, 0.0);
           }
           j = e;
         }
-        refresh(b);
+        if (whole) {
+          x.min = lowest;
+          x.max = highest;
+        } else {
+          refresh(b);
+        }
       }
       k = end;
     }
@@ -460,6 +474,11 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
   out.billing.resize(contracts.size());
   for (std::vector<Run>* runs : {&billed_runs, &busy_runs, &revenue_runs, &contracted_runs})
     runs->reserve(contracts.size());  // about one piece each, mostly
+  {
+    std::vector<std::size_t> on_pool(pools.size(), 0);
+    for (const ContractRun& c : contracts) ++on_pool[c.pool];
+    for (std::size_t i = 0; i < pools.size(); ++i) pool_busy[i].reserve(on_pool[i]);  // likewise
+  }
   const double dt = g.dt;
   std::vector<Piece> pieces;
   std::vector<StepSpan> spans;

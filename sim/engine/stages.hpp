@@ -160,7 +160,8 @@ SegSeries zero_series(const Segments& s);
 SegSeries runs_on(const Segments& s, const std::vector<Run>& runs);
 // runs_on(s, runs).a alone.
 ArrayXd levels_on(const Segments& s, const std::vector<Run>& runs);
-// a += levels_on(s, runs), in place (a[i] + level: the same sums).
+// a += levels_on(s, runs), in place (a[i] + level: the same sums); a holds
+// no −0, so where no run is active it is left as it is.
 void add_levels_on(const Segments& s, const std::vector<Run>& runs, ArrayXd& a);
 // A per-step array on the step engine's segments (one per step).
 SegSeries steps_on(const Segments& s, const ArrayXd& per_step);
