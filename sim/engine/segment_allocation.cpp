@@ -568,7 +568,7 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
       }
       for (Index k = pc.got.k0; k < pc.got.k1; ++k) {
         const double price = step_price(c, g, k), step_revenue = billed_hours.at(k) * price;
-        if (step_revenue != 0.0) revenue_runs.emplace_back(k, k + 1, step_revenue, 0.0);
+        if (step_revenue != 0.0) push_run(revenue_runs, {k, k + 1, step_revenue, 0.0});
         revenue_sum += step_revenue;
         value += pc.want.at(k) * dt * price;
         if (prepaid) revenue[k - k0] = step_revenue;

@@ -64,6 +64,10 @@ struct Run {
   Index k0 = 0, k1 = 0;
   double a = 0.0, b = 0.0, s = 0.0;
   bool shaped = false;
+  // (A constructor, not an aggregate: emplace_back builds a Run in place.)
+  constexpr Run(Index first = 0, Index end = 0, double level = 0.0, double slope = 0.0, double rise = 0.0,
+                bool not_linear = false)
+      : k0(first), k1(end), a(level), b(slope), s(rise), shaped(not_linear) {}
   double at(Index k) const { return a + b * static_cast<double>(k - k0); }
   Run part(Index from, Index to) const { return {from, to, at(from), b, s, shaped}; }
   double last() const { return at(k1 - 1); }
@@ -75,10 +79,12 @@ struct Run {
   bool zero() const { return a == 0.0 && b == 0.0; }
 };
 
-// Appends r to runs, built in place field by field (copying a Run just made
-// whole reads its fields back in wider loads than they were written with,
-// which stalls the copy).
-inline void push_run(std::vector<Run>& runs, const Run& r) { runs.emplace_back(r.k0, r.k1, r.a, r.b, r.s, r.shaped); }
+// Appends r to runs, built where it goes (a Run just made and copied whole to
+// its place reads its fields back in wider loads than they were written with,
+// which stalls the copy; inlined, r is never made whole).
+[[gnu::always_inline]] inline void push_run(std::vector<Run>& runs, const Run& r) {
+  runs.emplace_back(r.k0, r.k1, r.a, r.b, r.s, r.shaped);
+}
 
 // Σ of every run's steps.
 double runs_total(const std::vector<Run>& runs);
@@ -97,12 +103,12 @@ void runs_of(const std::vector<Index>& cuts, F f, R rise, std::vector<Run>& out)
     const double a = f(p);
     if (q - p >= 2) {
       const double b = (f(q - 1) - a) / static_cast<double>(q - 1 - p);
-      out.emplace_back(p, q, a, b, b);
+      push_run(out, {p, q, a, b, b});
       continue;
     }
     double s = 0.0;
     const bool linear = rise(p, s);
-    out.emplace_back(p, q, a, 0.0, linear ? s : 0.0, !linear);
+    push_run(out, {p, q, a, 0.0, linear ? s : 0.0, !linear});
   }
 }
 template <class F, class R>
