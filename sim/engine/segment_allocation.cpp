@@ -576,9 +576,8 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
     }
     // The spans of steps it has on their own (a pool kept per step): the series step by step.
     if (!spans.empty()) {
-      // (Each series step by step, in one pass over each span: the same sums as
-      // adding the span's values to each series in turn.)
-      // (__restrict: the series are separate arrays, none of them the values.)
+      // (Plain loops over each span's steps, the same sums as Eigen's; __restrict:
+      // the series are separate arrays, none of them the values.)
       double* __restrict billed_steps = steps_of(out.billed_steps).data();
       double* __restrict busy_steps = steps_of(out.busy_steps).data();
       double* __restrict pool_busy_steps = steps_of(pools[c.pool].busy).data();
@@ -592,24 +591,32 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
         const double asked = sp.want;
         want_sum += asked * static_cast<double>(sp.count);
         got_sum += Eigen::Map<const ArrayXd>(got, sp.count).sum();
+        double* __restrict billed = billed_steps + sp.k0;
+        double* __restrict busy = busy_steps + sp.k0;
+        double* __restrict pool_busy_at = pool_busy_steps + sp.k0;
+        double* __restrict missing = missing_steps + sp.k0;
+        double* __restrict revenue_at = revenue_steps + sp.k0;
+        for (Index i = 0; i < sp.count; ++i) {  // (no branch: vectorised)
+          billed[i] += got[i] * billed_per_gpu;
+          busy[i] += got[i] * busy_per_gpu;
+          pool_busy_at[i] += got[i] * activity;
+          missing[i] += (asked - got[i]) * dt;
+        }
+        if (reserved)
+          for (Index i = 0; i < sp.count; ++i) contracted_steps[sp.k0 + i] += asked;
+        if (!varying) {
+          for (Index i = 0; i < sp.count; ++i) revenue_at[i] += got[i] * revenue_per_gpu;
+          if (prepaid)
+            for (Index i = 0; i < sp.count; ++i) revenue[sp.k0 - k0 + i] = got[i] * revenue_per_gpu;
+          continue;
+        }
         for (Index i = 0; i < sp.count; ++i) {
           const Index k = sp.k0 + i;
-          const double x = got[i];
-          billed_steps[k] += x * billed_per_gpu;
-          busy_steps[k] += x * busy_per_gpu;
-          pool_busy_steps[k] += x * activity;
-          if (reserved) contracted_steps[k] += asked;
-          missing_steps[k] += (asked - x) * dt;
-          if (varying) {
-            const double price = step_price(c, g, k), step_revenue = x * billed_share * dt * price;
-            revenue_steps[k] += step_revenue;
-            revenue_sum += step_revenue;
-            value += asked * dt * price;
-            if (prepaid) revenue[k - k0] = step_revenue;
-          } else {
-            revenue_steps[k] += x * revenue_per_gpu;
-            if (prepaid) revenue[k - k0] = x * revenue_per_gpu;
-          }
+          const double price = step_price(c, g, k), step_revenue = got[i] * billed_share * dt * price;
+          revenue_at[i] += step_revenue;
+          revenue_sum += step_revenue;
+          value += asked * dt * price;
+          if (prepaid) revenue[k - k0] = step_revenue;
         }
       }
     }
