@@ -293,7 +293,7 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
         // Run 0's cells are the shape; a later run's values alone while its
         // names are run 0's (compared, not stored), its own cells otherwise.
         SummaryCells cells;
-        std::optional<std::vector<std::optional<double>>> shaped;
+        std::optional<SummaryNumbers> shaped;
         try {
           if (spec.solve) {
             r = run_document(doc, spec, EngineOptions{i, engine, !monthly.empty(), true, grid});  // checks its results are finite
@@ -302,16 +302,20 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
           }
           if (i > 0) shaped = summary_values_named_as(r, shape);
           if (!shaped) cells = summary_cells(r);
-          const auto& values = shaped ? *shaped : cells.values;
           const auto not_finite = [](const std::optional<double>& v) { return v && !std::isfinite(*v); };
-          if (!spec.solve && std::any_of(values.begin(), values.end(), not_finite))
-            check_finite_results(r, doc);  // names them and throws
+          const bool finite =
+              shaped ? shaped->finite : std::none_of(cells.values.begin(), cells.values.end(), not_finite);
+          if (!spec.solve && !finite) check_finite_results(r, doc);  // names them and throws
         } catch (const ModelError& e) {
           throw ModelError(e.path(), std::string(e.what()) + " (in run " + std::to_string(i) + ")");
         }
-        const auto& values = shaped ? *shaped : cells.values;
-        out.values.resize(values.size());
-        for (std::size_t c = 0; c < values.size(); ++c) out.values[c] = values[c] ? *values[c] : std::nan("");
+        if (shaped) {
+          out.values = std::move(shaped->values);  // a null NaN already
+        } else {
+          out.values.resize(cells.values.size());
+          for (std::size_t c = 0; c < cells.values.size(); ++c)
+            out.values[c] = cells.values[c] ? *cells.values[c] : std::nan("");
+        }
         if (i == 0) {
           shape.names = std::move(cells.names);
           shape.name_ends = std::move(cells.name_ends);

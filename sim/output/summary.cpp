@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <system_error>
 #include <tuple>
@@ -252,7 +253,9 @@ class JsonOut {
 // names are compared with its names as they are made, not stored.
 class CellsOut {
  public:
-  explicit CellsOut(SummaryCells& cells, const SummaryCells* shape = nullptr) : cells_(cells), shape_(shape) {}
+  explicit CellsOut(SummaryCells& cells) : cells_(&cells) {}
+  // Names compared with `shape`'s, values to `numbers` (a null NaN).
+  CellsOut(const SummaryCells& shape, SummaryNumbers& numbers) : shape_(&shape), numbers_(&numbers) {}
   // With a shape: whether the names so far are its first names.
   bool named_as_shape() const { return named_as_shape_; }
   void text(const char*, const std::string&) {}
@@ -275,19 +278,22 @@ class CellsOut {
   }
   void add(std::string_view key, const std::optional<double>& value) {
     if (shape_) {
-      const std::size_t at = cells_.values.size();
+      const std::size_t at = numbers_->values.size();
       named_as_shape_ = named_as_shape_ && at < shape_->size() && [&] {
         const std::string_view name = shape_->name(at);
         return name.size() == prefix_.size() + key.size() && name.starts_with(prefix_) && name.ends_with(key);
       }();
-    } else {
-      cells_.names.append(prefix_).append(key);
-      cells_.name_ends.push_back(cells_.names.size());
+      numbers_->values.push_back(value ? *value : std::numeric_limits<double>::quiet_NaN());
+      numbers_->finite = numbers_->finite && (!value || std::isfinite(*value));
+      return;
     }
-    cells_.values.push_back(value);
+    cells_->names.append(prefix_).append(key);
+    cells_->name_ends.push_back(cells_->names.size());
+    cells_->values.push_back(value);
   }
-  SummaryCells& cells_;
-  const SummaryCells* shape_;
+  SummaryCells* cells_ = nullptr;
+  const SummaryCells* shape_ = nullptr;
+  SummaryNumbers* numbers_ = nullptr;
   bool named_as_shape_ = true;
   std::string prefix_;
   std::vector<std::size_t> prefix_ends_;
@@ -317,13 +323,13 @@ std::size_t cells_guess(const Results& r) {
 }
 }  // namespace
 
-std::optional<std::vector<std::optional<double>>> summary_values_named_as(const Results& r, const SummaryCells& shape) {
-  SummaryCells cells;
-  cells.values.reserve(shape.size());
-  CellsOut out(cells, &shape);
+std::optional<SummaryNumbers> summary_values_named_as(const Results& r, const SummaryCells& shape) {
+  SummaryNumbers numbers;
+  numbers.values.reserve(shape.size());
+  CellsOut out(shape, numbers);
   describe_summary(r, "", out);
-  if (!out.named_as_shape() || cells.values.size() != shape.size()) return std::nullopt;
-  return std::move(cells.values);
+  if (!out.named_as_shape() || numbers.values.size() != shape.size()) return std::nullopt;
+  return numbers;
 }
 
 SummaryCells summary_cells(const Results& r) {

@@ -54,8 +54,13 @@ struct SummaryCells {
 SummaryCells summary_cells(const Results& r);
 // The values of summary_cells(r) alone when its names are `shape`'s (the cells
 // of another run of the scenario), compared as they are made, none stored: what
-// a Monte Carlo run after the first keeps. nullopt when the names differ.
-std::optional<std::vector<std::optional<double>>> summary_values_named_as(const Results& r, const SummaryCells& shape);
+// a Monte Carlo run after the first keeps. As numbers, a null NaN; `finite`:
+// whether every value that is not null is finite. nullopt when the names differ.
+struct SummaryNumbers {
+  std::vector<double> values;
+  bool finite = true;
+};
+std::optional<SummaryNumbers> summary_values_named_as(const Results& r, const SummaryCells& shape);
 
 // A result's name in words, for chart titles and legends, and its unit apart:
 // finance.npv_usd → {"NPV", "USD"}, finance.operating_margin → {"Operating

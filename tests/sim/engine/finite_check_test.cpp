@@ -95,6 +95,25 @@ TEST(FiniteCheck, RegressionNonFiniteResultsAreAnErrorNamingTheInputs) {
       << v.err;
 }
 
+// A Monte Carlo run after the first keeps its values alone (its names are run
+// 0's): a value there that is not finite is the same error, for that run.
+// Seed 5 draws a price the worked example's energy cost holds in run 0
+// (below about 1e302 USD/kWh) and one it does not in run 1.
+TEST(FiniteCheck, NonFiniteResultsOfALaterMonteCarloRunAreAnError) {
+  TempDir dir;
+  const std::string file =
+      dir.write("wu.yaml", testing::read_file(kWorked) +
+                               "uncertain:\n  - {name: price, path: sites.dc.electricity, dist: uniform, low: 1e300 USD/kWh, "
+                               "high: 4e302 USD/kWh}\n");
+  const CommandResult r = gpusim(dir, "mc " + file + " --runs 4 --seed 5 --threads 1");
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("error: sites.dc.electricity: the results are not finite (energy.cost_usd = inf"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(" (in run 1)\n1 error; nothing was written\n"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
 TEST(FiniteCheck, ExtremeInputsAreListedInDocumentOrder) {
   Diagnostics diags;
   const DocNode doc = parse_yaml_text("a: 2T\nb: [{name: x, c: 1e-300y, d: 5}]\ne: 62%\nf: 1e15 USD\n", "t.yaml", diags);
