@@ -196,13 +196,13 @@ BinomialDraws::Table& BinomialDraws::insert(std::int64_t trials, double probabil
     std::vector<Table> old(std::max<std::size_t>(64, 2 * slots_.size()));
     old.swap(slots_);
     shift_ = 64 - std::countr_zero(slots_.size());
+    mask_ = slots_.size() - 1;
     tables_ = 0;
     for (const Table& t : old)
       if (t.trials >= 0) insert(t.trials, t.probability) = t;
   }
-  const std::size_t mask = slots_.size() - 1;
   std::size_t i = static_cast<std::size_t>(key_hash(trials, probability) >> shift_);
-  while (slots_[i].trials >= 0) i = (i + 1) & mask;
+  while (slots_[i].trials >= 0) i = (i + 1) & mask_;
   ++tables_;
   Table& t = slots_[i];
   t.trials = trials;

@@ -190,9 +190,16 @@ class BinomialDraws {
     // The search stops at the first i with u < P(K ≤ i) (every sum before the
     // last one formed let it go on: count < trials and P(K = i) > 0 there).
     // The sums never fall and the room past them holds +∞, so that i is the
-    // number of sums ≤ u: the first kFirst counted without branches, on from there one by one.
-    std::int64_t count = 0;
-    for (std::size_t i = 0; i < kFirst; ++i) count += static_cast<std::int64_t>(u >= sums[i]);
+    // number of sums ≤ u. Among the first kFirst = 16, without branches: the
+    // fours wholly ≤ u (their last sums ≤ u), then the sums ≤ u in the next
+    // four; on from there one by one.
+    static_assert(kFirst == 16);
+    const std::size_t fours = static_cast<std::size_t>(u >= sums[3]) + static_cast<std::size_t>(u >= sums[7]) +
+                              static_cast<std::size_t>(u >= sums[11]);
+    const double* next = sums + 4 * fours;
+    std::int64_t count = static_cast<std::int64_t>(4 * fours) + static_cast<std::int64_t>(u >= next[0]) +
+                         static_cast<std::int64_t>(u >= next[1]) + static_cast<std::int64_t>(u >= next[2]) +
+                         static_cast<std::int64_t>(u >= next[3]);
     if (count == static_cast<std::int64_t>(kFirst))
       while (u >= sums[count]) ++count;
     return t->mirrored ? trials - count : count;
@@ -219,8 +226,7 @@ class BinomialDraws {
   }
   Table* find(std::int64_t trials, double probability) {
     if (slots_.empty()) return nullptr;
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = static_cast<std::size_t>(key_hash(trials, probability) >> shift_);; i = (i + 1) & mask) {
+    for (std::size_t i = static_cast<std::size_t>(key_hash(trials, probability) >> shift_);; i = (i + 1) & mask_) {
       Table& t = slots_[i];
       if (t.trials < 0) return nullptr;
       if (t.trials == trials && t.probability == probability) return &t;
@@ -233,6 +239,7 @@ class BinomialDraws {
 
   std::vector<Table> slots_;  // a power of two of them, at most half in use
   int shift_ = 64;            // 64 − log2(slots)
+  std::size_t mask_ = 0;      // slots − 1
   std::size_t tables_ = 0;
   std::vector<double> sums_;
   double log_q_of_ = std::numeric_limits<double>::quiet_NaN(), log_q_ = 0.0;  // ln(1 − q) for the last q

@@ -319,6 +319,7 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
         if (i == 0) {
           shape.names = std::move(cells.names);
           shape.name_ends = std::move(cells.name_ends);
+          shape.prefix_groups = std::move(cells.prefix_groups);
         } else if (!shaped) {
           out.names.reserve(cells.size());
           for (std::size_t c = 0; c < cells.size(); ++c) out.names.emplace_back(cells.name(c));

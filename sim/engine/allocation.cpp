@@ -4,9 +4,12 @@
 // left of the available GPUs; billed and busy GPU-hours and revenue follow.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <string_view>
+#include <unordered_map>
 
 #include "models/random.hpp"
 #include "sim/engine/stages.hpp"
@@ -114,8 +117,30 @@ ContractPlan build_contracts(const ScenarioSpec& s, const std::vector<Pool>& poo
   std::vector<ContractRun>& out = plan.runs;
   out.reserve(2 * (s.contracts.size() + s.demand.size()));  // each, and its renewal
   const double run_start = static_cast<double>(s.time.start);
-  std::map<std::string_view, std::size_t> pool_index;  // pools by name (the first of a name)
+  std::unordered_map<std::string_view, std::size_t> pool_index;  // pools by name (the first of a name)
+  pool_index.reserve(pools.size());
   for (std::size_t i = pools.size(); i-- > 0;) pool_index[pools[i].spec->name] = i;
+  // The end of a term from a start: contracts share a few (monthly starts, whole-year terms).
+  struct SpanKey {
+    HourStamp from;
+    Span span;
+    bool operator==(const SpanKey&) const = default;
+  };
+  struct SpanKeyHash {
+    std::size_t operator()(const SpanKey& k) const {
+      std::uint64_t bits = 0;
+      std::memcpy(&bits, &k.span.amount, sizeof bits);
+      const std::uint64_t h = (static_cast<std::uint64_t>(k.from) * 0x9E3779B97F4A7C15ULL) ^
+                              (bits + static_cast<std::uint64_t>(k.span.unit) + 0x632BE59BD9B4E019ULL);
+      return static_cast<std::size_t>(h ^ (h >> 29));
+    }
+  };
+  std::unordered_map<SpanKey, double, SpanKeyHash> span_ends;
+  const auto end_of = [&](HourStamp from, const Span& span) {
+    const auto [at, fresh] = span_ends.try_emplace(SpanKey{from, span}, 0.0);
+    if (fresh) at->second = end_of_span(from, span, s.time.year);
+    return at->second;
+  };
   auto add = [&](const ContractSpec& c, const char* list, std::size_t index_in_list) {
     const std::string key = std::string(list) + "." + c.name;
     ContractRun r;
@@ -128,7 +153,7 @@ ContractPlan build_contracts(const ScenarioSpec& s, const std::vector<Pool>& poo
     const auto it = pools.begin() + static_cast<std::ptrdiff_t>(r.pool);
     const HourStamp start = c.start.value_or(s.time.start);
     r.start = static_cast<double>(start);
-    r.end = c.term ? end_of_span(start, *c.term, s.time.year) : static_cast<double>(c.end.value_or(s.time.end));
+    r.end = c.term ? end_of(start, *c.term) : static_cast<double>(c.end.value_or(s.time.end));
     r.bill_end = c.terminate ? std::min(r.end, static_cast<double>(c.terminate->at)) : r.end;
     if (!c.gpu_hours && !c.whole_pool) r.curve = curve_of(c.gpus, r.start);
     if (c.gpu_hours) r.rate_gpus = c.gpu_hours->value / (r.end - r.start);
@@ -175,7 +200,7 @@ ContractPlan build_contracts(const ScenarioSpec& s, const std::vector<Pool>& poo
     n.pool = first.pool;
     n.is_renewal = true;
     n.start = first.end;
-    n.end = end_of_span(static_cast<HourStamp>(std::llround(first.end)), c.renewal->term, s.time.year);
+    n.end = end_of(static_cast<HourStamp>(std::llround(first.end)), c.renewal->term);
     n.bill_end = n.end;
     n.rate_gpus = first.rate_gpus;
     if (!c.gpu_hours && !c.whole_pool)

@@ -22,18 +22,20 @@ double step_average(const CountCurve& curve, const Grid& g, Index k) {
 }
 
 // Every step's average: step_average, its full steps of a constant count at
-// once (the same value in each: count × step ÷ step).
-void fill_step_averages(const CountCurve& curve, const Grid& g, ArrayXd& out) {
+// once (the same value in each: count × step ÷ step). Returns how many steps
+// at the start it knows to be 0 (before a constant count's date).
+Index fill_step_averages(const CountCurve& curve, const Grid& g, ArrayXd& out) {
   const auto& pts = curve.points();
   if (pts.size() != 1) {
     for (Index k = 0; k < g.n; ++k) out[k] = step_average(curve, g, k);
-    return;
+    return 0;
   }
   const auto [first, last] = g.range(pts.front().t, g.end());  // the steps it overlaps
   out.head(first).setZero();
   for (Index k = first; k < std::min(last, first + 1); ++k) out[k] = step_average(curve, g, k);
   if (first + 1 < last) out.segment(first + 1, last - first - 1).setConstant(step_average(curve, g, first + 1));
   out.tail(g.n - std::max(last, first)).setZero();
+  return first;
 }
 
 const GpuModelSpec& gpu_of(const ScenarioSpec& s, const FleetSpec& f) {
@@ -47,12 +49,19 @@ const GpuModelSpec& gpu_of(const ScenarioSpec& s, const FleetSpec& f) {
 // steps, and the share of a step left over (a 12 h repair at 1 d steps is down
 // half the step). Writes the pool's available GPUs from step `first` on.
 struct FailureWalk {
-  FailureWalk(const ScenarioSpec& s, const Grid& g, const EngineOptions& options, Pool& p, std::size_t i)
-      : pool(&p), grid(&g), rng(make_stream(*s.seed, options.run_index, purpose_id("failures") + i)) {
+  // (Its installed GPUs are 0 in the steps before `zero_until`.)
+  FailureWalk(const ScenarioSpec& s, const Grid& g, const EngineOptions& options, Pool& p, std::size_t i,
+              Index zero_until)
+      : installed(p.installed.data()),
+        available(p.available.data()),
+        year_hours(g.year_hours.data()),
+        afr_dt(p.spec->afr * g.dt),
+        rng(make_stream(*s.seed, options.run_index, purpose_id("failures") + i)),
+        first(zero_until) {
     const double repair = p.repair_hours / g.dt;  // in steps
     const Index repair_steps = std::max<Index>(1, static_cast<Index>(std::ceil(repair - 1e-9)));
     // The oldest failures still down come back during the step, down this share of it.
-    last_share = std::clamp(repair - static_cast<double>(repair_steps - 1), 0.0, 1.0);
+    stay_share = 1.0 - std::clamp(repair - static_cast<double>(repair_steps - 1), 0.0, 1.0);
     returning.assign(static_cast<std::size_t>(repair_steps), 0.0);
     // The steps before its first GPU: nothing up, so nothing drawn (binomial()
     // of no trials takes no random numbers), nothing down, none available.
@@ -61,32 +70,34 @@ struct FailureWalk {
     at = static_cast<std::size_t>(first % repair_steps);
   }
 
-  // Step k (the one after the last stepped, from `first` on).
+  // Step k (the one after the last stepped, from `first` on): the failures
+  // of `repair` steps ago come back, the GPUs up draw this step's.
   void step(Index k, BinomialDraws& failures) {
-    Pool& p = *pool;
+    double* slots = returning.data();
     const std::size_t next = at + 1 == returning.size() ? 0 : at + 1;
-    double& slot = returning[at];
-    down -= slot;  // back from repair
-    slot = 0.0;
-    down = std::min(std::max(down, 0.0), p.installed[k]);
-    const double up = p.installed[k] - down;
-    if (grid->year_hours[k] != prob_year_hours) {
-      prob_year_hours = grid->year_hours[k];
-      prob = std::min(1.0, p.spec->afr * grid->dt / prob_year_hours);
+    const double now = installed[k];
+    double down_now = std::min(std::max(down - slots[at], 0.0), now);  // back from repair
+    const double up = now - down_now;
+    if (year_hours[k] != prob_year_hours) {
+      prob_year_hours = year_hours[k];
+      prob = std::min(1.0, afr_dt / prob_year_hours);
     }
     // ⌊up⌋ (up ≥ 0: the conversion truncates, the same as the floor).
     const double failed = static_cast<double>(failures.draw(rng, static_cast<std::int64_t>(up), prob));
-    down += failed;
-    slot = failed;
-    const double oldest = returning[next];
-    p.available[k] = std::max(0.0, p.installed[k] - down + (1.0 - last_share) * oldest);
+    down_now += failed;
+    slots[at] = failed;
+    // The oldest failures still down come back during the step: down (1 − the share left over) of it.
+    available[k] = std::max(0.0, now - down_now + stay_share * slots[next]);
+    down = down_now;
     at = next;
   }
 
-  Pool* pool;
-  const Grid* grid;
+  const double* installed;  // the pool's, per step
+  double* available;        // the pool's, per step: written from `first` on
+  const double* year_hours;  // the grid's, per step
+  double afr_dt;             // afr × step
   Rng rng;
-  double last_share = 0.0;
+  double stay_share = 1.0;        // 1 − the share of its last step a repair leaves over
   std::vector<double> returning;  // failures coming back, by step mod repair_steps
   std::size_t at = 0;             // this step's slot of `returning`: k mod repair_steps
   double down = 0.0;
@@ -162,7 +173,7 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
     p.installed.resize(g.n);
     p.available.resize(g.n);
     p.busy.setZero(g.n);
-    fill_step_averages(p.curve, g, p.installed);
+    const Index zero_until = fill_step_averages(p.curve, g, p.installed);
     if (!s.seed || p.spec->afr == 0.0) {
       // Expected values: the share down is afr × repair ÷ year.
       if (p.spec->afr == 0.0) p.available = p.installed;
@@ -170,7 +181,7 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
         for (Index k = 0; k < g.n; ++k) p.available[k] = p.installed[k] * (1.0 - p.down_share(g.year_hours[k]));
       continue;
     }
-    drawn.emplace_back(s, g, options, p, i);
+    drawn.emplace_back(s, g, options, p, i, zero_until);
   }
   // The pools' draws are independent chains (each step's draw needs the GPUs
   // up after the last one): a few pools a step at a time, so one pool's draw

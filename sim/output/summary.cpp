@@ -269,19 +269,28 @@ class CellsOut {
   void end() {
     prefix_.resize(prefix_ends_.back());
     prefix_ends_.pop_back();
+    ++prefix_group_;
   }
 
  private:
   void open(std::string_view key) {
     prefix_ends_.push_back(prefix_.size());
     prefix_.append(key).push_back('.');
+    ++prefix_group_;
   }
   void add(std::string_view key, const std::optional<double>& value) {
     if (shape_) {
       const std::size_t at = numbers_->values.size();
       named_as_shape_ = named_as_shape_ && at < shape_->size() && [&] {
         const std::string_view name = shape_->name(at);
-        return name.size() == prefix_.size() + key.size() && name.starts_with(prefix_) && name.ends_with(key);
+        if (name.size() != prefix_.size() + key.size() || !name.ends_with(key)) return false;
+        // The prefix was compared for the last name if no group opened or
+        // closed here since and the shape's prefix group goes on.
+        if (checked_group_ == prefix_group_ && at > 0 && shape_->prefix_groups.size() == shape_->size() &&
+            shape_->prefix_groups[at] == shape_->prefix_groups[at - 1])
+          return true;
+        checked_group_ = prefix_group_;
+        return name.starts_with(prefix_);
       }();
       numbers_->values.push_back(value ? *value : std::numeric_limits<double>::quiet_NaN());
       numbers_->finite = numbers_->finite && (!value || std::isfinite(*value));
@@ -289,6 +298,7 @@ class CellsOut {
     }
     cells_->names.append(prefix_).append(key);
     cells_->name_ends.push_back(cells_->names.size());
+    cells_->prefix_groups.push_back(prefix_group_);
     cells_->values.push_back(value);
   }
   SummaryCells* cells_ = nullptr;
@@ -297,6 +307,8 @@ class CellsOut {
   bool named_as_shape_ = true;
   std::string prefix_;
   std::vector<std::size_t> prefix_ends_;
+  std::uint32_t prefix_group_ = 0;     // groups opened and closed so far: the same number, the same prefix
+  std::uint32_t checked_group_ = ~0u;  // with a shape: prefix_group_ when the prefix was last compared
 };
 
 }  // namespace
@@ -337,6 +349,7 @@ SummaryCells summary_cells(const Results& r) {
   const std::size_t guess = cells_guess(r);
   cells.values.reserve(guess);
   cells.name_ends.reserve(guess);
+  cells.prefix_groups.reserve(guess);
   cells.names.reserve(32 * guess);
   CellsOut out(cells);
   describe_summary(r, "", out);

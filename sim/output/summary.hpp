@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -42,11 +43,15 @@ struct SummaryCells {
   std::string names;                    // every name, one after another
   std::vector<std::size_t> name_ends;   // where each name ends in `names`
   std::vector<std::optional<double>> values;
+  // Each name's prefix (up to its last '.') as a number that changes where
+  // the prefix may change: names next to each other with the same number
+  // have the same prefix (summary_values_named_as compares it once for them).
+  std::vector<std::uint32_t> prefix_groups;
 
   std::size_t size() const { return name_ends.size(); }
   std::string_view name(std::size_t i) const {
     const std::size_t begin = i == 0 ? 0 : name_ends[i - 1];
-    return std::string_view(names).substr(begin, name_ends[i] - begin);
+    return std::string_view(names.data() + begin, name_ends[i] - begin);
   }
   // As flatten_all gives them.
   std::vector<std::pair<std::string, std::optional<double>>> pairs() const;

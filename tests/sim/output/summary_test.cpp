@@ -170,6 +170,22 @@ TEST(SummaryCells, TheDealsCellsByHand) {
   renamed.replace(renamed.find("name: Spot"), 10, "name: Spot2");
   EXPECT_EQ(summary_cells(run_text(renamed)).size(), cells.size());
   EXPECT_FALSE(summary_values_named_as(run_text(renamed), cells));
+  // Names next to each other in one prefix group share their prefix (up to
+  // the last '.'), which summary_values_named_as compares once for the group.
+  ASSERT_EQ(cells.prefix_groups.size(), cells.size());
+  const auto prefix = [&](std::size_t i) { return cells.name(i).substr(0, cells.name(i).rfind('.') + 1); };
+  std::size_t shared = 0;
+  for (std::size_t i = 1; i < cells.size(); ++i)
+    if (cells.prefix_groups[i] == cells.prefix_groups[i - 1]) {
+      EXPECT_EQ(prefix(i), prefix(i - 1)) << cells.name(i);
+      ++shared;
+    }
+  EXPECT_GT(shared, cells.size() / 2);
+  // A shape without the groups (made by hand) has every prefix compared: the same answers.
+  SummaryCells by_hand = cells;
+  by_hand.prefix_groups.clear();
+  EXPECT_EQ(summary_values_named_as(other, by_hand)->values.size(), cells.size());
+  EXPECT_FALSE(summary_values_named_as(run_text(renamed), by_hand));
 }
 
 TEST(SummaryCells, EveryShippedScenarioAsWrittenAndUnderASeedGivesTheJsonsCells) {
