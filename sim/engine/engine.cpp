@@ -141,9 +141,10 @@ SegSeries zero_series(const Segments& s) { return {ArrayXd::Zero(s.count()), Arr
 
 namespace {
 
-// Σ runs on the segments: each segment's level into a, its slope into b (when
-// not null); both sized to the segments and every value written.
-void add_up_runs(const Segments& s, const std::vector<Run>& runs, ArrayXd& a, ArrayXd* b) {
+// Σ runs on the segments: each segment's level into a (added to it, sized to
+// the segments, with add_to_a), its slope into b (when not null); both sized to
+// the segments and every value written.
+void add_up_runs(const Segments& s, const std::vector<Run>& runs, ArrayXd& a, ArrayXd* b, bool add_to_a = false) {
   // A run adds a to the level and b to the slope at its first segment, and
   // takes them off at the segment after its last; where no run is active the
   // level is 0 exactly (no rounding left over from runs that ended).
@@ -152,9 +153,23 @@ void add_up_runs(const Segments& s, const std::vector<Run>& runs, ArrayXd& a, Ar
     double jump = 0.0, slope = 0.0;
     int active = 0;
   };
-  std::vector<Change> at(static_cast<std::size_t>(m) + 1);
-  for (const Run& r : runs) {
+  // The changes where runs start and end, each segment's added up in the order
+  // of the runs: one per segment, or, with few runs for the segments, only
+  // those of the segments where a run starts or ends (in order of segments).
+  const bool sparse = static_cast<Index>(runs.size()) * 8 < m;
+  std::vector<Change> at;
+  std::vector<std::pair<Index, std::size_t>> order;  // (segment, the run's start 2j or end 2j + 1)
+  std::vector<Index> where;                          // sparse: the segment of each change
+  if (sparse) order.reserve(2 * runs.size());
+  else at.resize(static_cast<std::size_t>(m) + 1);
+  for (std::size_t j = 0; j < runs.size(); ++j) {
+    const Run& r = runs[j];
     const Index i0 = s.of(r.k0), i1 = r.k1 >= s.cut.back() ? m : s.of(r.k1);
+    if (sparse) {
+      order.emplace_back(i0, 2 * j);
+      order.emplace_back(i1, 2 * j + 1);
+      continue;
+    }
     Change& first = at[static_cast<std::size_t>(i0)];
     Change& after = at[static_cast<std::size_t>(i1)];
     first.jump += r.a;
@@ -164,20 +179,68 @@ void add_up_runs(const Segments& s, const std::vector<Run>& runs, ArrayXd& a, Ar
     ++first.active;
     --after.active;
   }
-  a.resize(m);
+  if (sparse) {
+    std::sort(order.begin(), order.end());
+    for (const auto& [i, e] : order) {
+      if (where.empty() || where.back() != i) {
+        where.push_back(i);
+        at.emplace_back();
+      }
+      const Run& r = runs[e / 2];
+      Change& c = at.back();
+      if (e % 2 == 0) {
+        c.jump += r.a;
+        c.slope += r.b;
+        ++c.active;
+      } else {
+        c.jump -= r.a + r.b * static_cast<double>(r.k1 - r.k0);
+        c.slope -= r.b;
+        --c.active;
+      }
+    }
+  }
+  if (!add_to_a) a.resize(m);
   if (b) b->resize(m);
   double level = 0.0, rate = 0.0;
   int count = 0;
-  for (Index i = 0; i < m; ++i) {
-    const Change& c = at[static_cast<std::size_t>(i)];
-    count += c.active;
-    rate += c.slope;
-    level += c.jump;
-    if (count == 0) level = rate = 0.0;
-    a[i] = level;
-    if (b) (*b)[i] = rate;
-    level += rate * s.len[i];
+  // Segments [from, to), each with its change (changes[i − from]) or none.
+  auto walk = [&](Index from, Index to, const Change* changes) {
+    double l = level, r = rate;  // (kept in registers)
+    int n = count;
+    for (Index i = from; i < to; ++i) {
+      if (changes) {
+        const Change& c = changes[i - from];
+        n += c.active;
+        r += c.slope;
+        l += c.jump;
+        if (n == 0) l = r = 0.0;
+      }
+      if (add_to_a) a[i] += l;
+      else a[i] = l;
+      if (b) (*b)[i] = r;
+      l += r * s.len[i];
+    }
+    level = l;
+    rate = r;
+    count = n;
+  };
+  if (!sparse) return walk(0, m, at.data());
+  // Segments with no change add 0 to the level and the slope, which leaves
+  // them as they are (neither is ever −0): where the slope is 0, one level.
+  auto unchanged = [&](Index from, Index to) {
+    if (rate != 0.0) return walk(from, to, nullptr);
+    if (add_to_a && count == 0) return;  // adds 0 (add_levels_on)
+    if (add_to_a) a.segment(from, to - from) += level;
+    else a.segment(from, to - from).setConstant(level);
+    if (b) b->segment(from, to - from).setZero();
+  };
+  Index i = 0;
+  for (std::size_t j = 0; j < where.size() && where[j] < m; ++j) {
+    unchanged(i, where[j]);
+    walk(where[j], where[j] + 1, &at[j]);
+    i = where[j] + 1;
   }
+  unchanged(i, m);
 }
 
 }  // namespace
@@ -194,6 +257,10 @@ ArrayXd levels_on(const Segments& s, const std::vector<Run>& runs) {
   ArrayXd a;
   add_up_runs(s, runs, a, nullptr);
   return a;
+}
+
+void add_levels_on(const Segments& s, const std::vector<Run>& runs, ArrayXd& a) {
+  add_up_runs(s, runs, a, nullptr, true);
 }
 
 SegSeries steps_on(const Segments& s, const ArrayXd& per_step) { return {per_step, ArrayXd::Zero(s.count())}; }

@@ -13,6 +13,7 @@
 // runs (a level and a slope per step, accumulated), not contract by contract.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 
@@ -51,7 +52,7 @@ void append(std::vector<Run>& runs, const Run& r) {
     runs.back().k1 = r.k1;
     return;
   }
-  runs.push_back(r);
+  push_run(runs, r);
 }
 
 // One piece of a contract's window: what it asks for and what it gets.
@@ -147,10 +148,21 @@ class StepLeft {
     settle(block_of(k));
     return v_[k];
   }
+  // (A value lowered in a block with nothing pending moves its min and max as
+  // refresh would find them, without going over the block.)
   void set(Index k, double x) {
-    settle(block_of(k));
+    const std::size_t b = block_of(k);
+    Block& blk = blocks_[b];
+    const bool pending = blk.zero || blk.taken != 0.0;
+    settle(b);
+    const double old = v_[k];
     v_[k] = x;
-    refresh(block_of(k));
+    if (pending || !(x <= old)) return refresh(b);
+    blk.min = std::min(blk.min, x);
+    if (old == blk.max && x != old) {
+      const auto [lo, hi] = steps_of(b);
+      blk.max = v_.segment(lo, hi - lo).maxCoeff();
+    }
   }
   double rise_at(Index k) const {
     const auto it = rise.find(k);
@@ -209,19 +221,32 @@ class StepLeft {
         }
       } else {  // w − left changes sign in the block: its steps in runs of each kind
         settle(b);
+        // The block's min and max where this covers all its steps (refresh's, but for the sign of a 0).
+        double lowest = std::numeric_limits<double>::infinity(), highest = -lowest;
         for (Index j = k; j < end;) {
           Index e = j;
           if (w <= v_[j]) {
-            for (; e < end && w <= v_[e]; ++e) v_[e] -= w;
+            for (; e < end && w <= v_[e]; ++e) {
+              v_[e] -= w;
+              lowest = std::min(lowest, v_[e]);
+              highest = std::max(highest, v_[e]);
+            }
             fit(j, e);
           } else {
             for (; e < end && !(w <= v_[e]); ++e) {}
             took(j, &v_[j], e - j);
             v_.segment(j, e - j).setZero();
+            lowest = std::min(lowest, 0.0);
+            highest = std::max(highest, 0.0);
           }
           j = e;
         }
-        refresh(b);
+        if (whole) {
+          x.min = lowest;
+          x.max = highest;
+        } else {
+          refresh(b);
+        }
       }
       k = end;
     }
@@ -240,7 +265,7 @@ class StepLeft {
   ArrayXd v_;  // each step's value, up to its block's pending zero and `taken`
   std::vector<Block> blocks_;
 
-  static std::size_t block_of(Index k) { return static_cast<std::size_t>(k / kBlock); }
+  static std::size_t block_of(Index k) { return static_cast<std::size_t>(k) / kBlock; }  // (k ≥ 0)
   std::pair<Index, Index> steps_of(std::size_t b) const {
     const Index lo = static_cast<Index>(b) * kBlock;
     return {lo, std::min(v_.size(), lo + kBlock)};
@@ -249,7 +274,8 @@ class StepLeft {
     Block& x = blocks_[b];
     if (!x.zero && x.taken == 0.0) return;
     const auto [lo, hi] = steps_of(b);
-    for (Index k = lo; k < hi; ++k) v_[k] = (x.zero ? 0.0 : v_[k]) - x.taken;
+    if (x.zero) v_.segment(lo, hi - lo).setConstant(0.0 - x.taken);
+    else v_.segment(lo, hi - lo) -= x.taken;
     x.zero = false;
     x.taken = 0.0;
   }
@@ -285,7 +311,7 @@ struct PerStepAllocator {
   std::vector<Piece>& pieces;
   std::vector<StepSpan>& spans;
   std::vector<double>& values;
-  std::vector<Index> inside = {};  // steps its demand is not linear within (edges, its curve's points)
+  std::vector<Index>& inside;  // steps its demand is not linear within (edges, its curve's points); empty at first
 
   // Appends a piece, merging it into the last when both are the same constant (want and got).
   void piece(const Run& want, const Run& got) {
@@ -364,8 +390,25 @@ struct PerStepAllocator {
       }
       return;
     }
-    auto fit = [&](Index a, Index b) { piece(want_part(a, b), want_part(a, b)); };
-    auto empty = [&](Index a, Index b) { piece(want_part(a, b), Run{a, b}); };
+    // L.take reports steps that fit (or get 0) block by block: consecutive ones
+    // of a kind make one piece (what piece() would merge them into: the runs
+    // it takes are constant).
+    Index from = 0, to = 0;  // the steps reported and not yet a piece
+    bool fits = false;
+    auto flush = [&] {
+      if (to > from) piece(want_part(from, to), fits ? want_part(from, to) : Run{from, to});
+      from = to;
+    };
+    auto report = [&](Index a, Index b, bool a_fit) {
+      if (to != a || fits != a_fit) {
+        flush();
+        from = a;
+        fits = a_fit;
+      }
+      to = b;
+    };
+    auto fit = [&](Index a, Index b) { report(a, b, true); };
+    auto empty = [&](Index a, Index b) { report(a, b, false); };
     auto took = [&](Index k, const double* got, Index count) {
       spans.push_back({k, count, current->a, values.size()});
       values.insert(values.end(), got, got + count);
@@ -380,6 +423,7 @@ struct PerStepAllocator {
         one_step(q, W.at(q), even ? 0.0 : rise_of(q), uneven_want(q), false);
         p = q + 1;
       }
+      flush();
     }
   }
 
@@ -418,8 +462,9 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
   std::vector<Run>& contracted_runs = out.contracted_gpus;
   std::vector<Run>& shortfall_runs = out.shortfall_gpu_hours;
   std::vector<Run>& unserved_runs = out.unserved_gpu_hours;
+  // Each pool's busy GPUs: runs, and a pool kept per step adds what spans of
+  // steps got into its busy (fleet.cpp sizes it to the steps, all 0).
   std::vector<std::vector<Run>> pool_busy(pools.size());
-  std::vector<ArrayXd> pool_busy_steps(pools.size());
   auto steps_of = [&](ArrayXd& a) -> ArrayXd& {
     if (a.size() == 0) a.setZero(g.n);
     return a;
@@ -429,11 +474,17 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
   out.billing.resize(contracts.size());
   for (std::vector<Run>* runs : {&billed_runs, &busy_runs, &revenue_runs, &contracted_runs})
     runs->reserve(contracts.size());  // about one piece each, mostly
+  {
+    std::vector<std::size_t> on_pool(pools.size(), 0);
+    for (const ContractRun& c : contracts) ++on_pool[c.pool];
+    for (std::size_t i = 0; i < pools.size(); ++i) pool_busy[i].reserve(on_pool[i]);  // likewise
+  }
   const double dt = g.dt;
   std::vector<Piece> pieces;
   std::vector<StepSpan> spans;
   std::vector<double> span_values;
-  std::vector<Run> rest, spliced;
+  std::vector<Run> rest, spliced, want;
+  std::vector<Index> cuts, inside;
   for (std::size_t ci = 0; ci < contracts.size(); ++ci) {
     const ContractRun& c = contracts[ci];
     const Pool& pool = pools[c.pool];
@@ -442,22 +493,24 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
     const auto [k0, k1] = g.range(c.start, c.bill_end);
     if (k1 <= k0) continue;
     // What it asks for: runs between its first and last steps, its ramp points and the pool's cuts.
-    std::vector<Index> cuts = {k0 + 1, k1 - 1};
+    cuts.assign({k0 + 1, k1 - 1});
     if (c.spec->whole_pool) {
       if (pool.on_runs()) cuts.insert(cuts.end(), pool.cuts.begin(), pool.cuts.end());
     } else if (!c.spec->gpu_hours) {
       for (const CurvePoint& pt : c.curve.points()) cut_at(g, pt.t, cuts);
     }
     close_cuts(cuts, k0, k1);
-    const std::vector<Run> want = runs_of(
+    runs_of(
         cuts, [&](Index k) { return desired_at(c, pool, g, k) * c.scale; },
-        [](Index, double& rise) { return rise = 0.0, true; });  // Allocator checks its one-step runs
+        [](Index, double& rise) { return rise = 0.0, true; }, want);  // Allocator checks its one-step runs
 
     pieces.clear();
     spans.clear();
     span_values.clear();
     if (step_left[c.pool]) {
-      PerStepAllocator{s, options, g, c, pool, drawn_available(s, pool), *step_left[c.pool], pieces, spans, span_values}(k0, k1, want);
+      inside.clear();
+      PerStepAllocator{s,     options, g, c, pool, drawn_available(s, pool), *step_left[c.pool], pieces, spans,
+                       span_values, inside}(k0, k1, want);
     } else {
       // Against what is left: the pool's run holding k0, and on.
       std::vector<Run>& lr = left[c.pool];
@@ -500,51 +553,71 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
       got_sum += pc.got.sum();
       const Run busy = pc.got.times(activity), billed_hours = pc.got.times(billed_share * dt);
       if (!pc.got.zero()) {
-        billed_runs.push_back(billed_hours);
-        busy_runs.push_back(busy.times(dt));
-        pool_busy[c.pool].push_back(busy);
+        push_run(billed_runs, billed_hours);
+        push_run(busy_runs, busy.times(dt));
+        push_run(pool_busy[c.pool], busy);
       }
       const Run missing_hours = minus(pc.want, pc.got).times(dt);
-      if (reserved && !pc.want.zero()) contracted_runs.push_back(pc.want);
-      if (!missing_hours.zero()) (reserved ? shortfall_runs : unserved_runs).push_back(missing_hours);
+      if (reserved && !pc.want.zero()) push_run(contracted_runs, pc.want);
+      if (!missing_hours.zero()) push_run(reserved ? shortfall_runs : unserved_runs, missing_hours);
       if (!varying) {
-        if (!pc.got.zero() && c.price != 0.0) revenue_runs.push_back(billed_hours.times(c.price));
+        if (!pc.got.zero() && c.price != 0.0) push_run(revenue_runs, billed_hours.times(c.price));
         if (prepaid)
           for (Index k = pc.got.k0; k < pc.got.k1; ++k) revenue[k - k0] = billed_hours.at(k) * c.price;
         continue;
       }
       for (Index k = pc.got.k0; k < pc.got.k1; ++k) {
         const double price = step_price(c, g, k), step_revenue = billed_hours.at(k) * price;
-        if (step_revenue != 0.0) revenue_runs.push_back({k, k + 1, step_revenue, 0.0});
+        if (step_revenue != 0.0) push_run(revenue_runs, {k, k + 1, step_revenue, 0.0});
         revenue_sum += step_revenue;
         value += pc.want.at(k) * dt * price;
         if (prepaid) revenue[k - k0] = step_revenue;
       }
     }
     // The spans of steps it has on their own (a pool kept per step): the series step by step.
-    for (const StepSpan& sp : spans) {
-      const Eigen::Map<const ArrayXd> got(span_values.data() + sp.got, sp.count);
-      auto part = [&](ArrayXd& a) { return steps_of(a).segment(sp.k0, sp.count); };
-      want_sum += sp.want * static_cast<double>(sp.count);
-      got_sum += got.sum();
-      part(out.billed_steps) += got * (billed_share * dt);
-      part(out.busy_steps) += got * (activity * dt);
-      part(pool_busy_steps[c.pool]) += got * activity;
-      if (reserved) part(out.contracted_steps) += sp.want;
-      part(reserved ? out.shortfall_steps : out.unserved_steps) += (sp.want - got) * dt;
-      if (!varying) {
-        part(out.revenue_steps) += got * (billed_share * dt * c.price);
-        if (prepaid) revenue.segment(sp.k0 - k0, sp.count) = got * (billed_share * dt * c.price);
-        continue;
-      }
-      ArrayXd& revenue_steps = steps_of(out.revenue_steps);
-      for (Index i = 0; i < sp.count; ++i) {
-        const Index k = sp.k0 + i;
-        const double price = step_price(c, g, k), step_revenue = got[i] * billed_share * dt * price;
-        revenue_steps[k] += step_revenue;
-        revenue_sum += step_revenue;
-        value += sp.want * dt * price;
-        if (prepaid) revenue[k - k0] = step_revenue;
+    if (!spans.empty()) {
+      // (Plain loops over each span's steps, the same sums as Eigen's; __restrict:
+      // the series are separate arrays, none of them the values.)
+      double* __restrict billed_steps = steps_of(out.billed_steps).data();
+      double* __restrict busy_steps = steps_of(out.busy_steps).data();
+      double* __restrict pool_busy_steps = steps_of(pools[c.pool].busy).data();
+      double* __restrict contracted_steps = reserved ? steps_of(out.contracted_steps).data() : nullptr;
+      double* __restrict missing_steps = steps_of(reserved ? out.shortfall_steps : out.unserved_steps).data();
+      double* __restrict revenue_steps = steps_of(out.revenue_steps).data();
+      const double billed_per_gpu = billed_share * dt, busy_per_gpu = activity * dt,
+                   revenue_per_gpu = billed_share * dt * c.price;
+      for (const StepSpan& sp : spans) {
+        const double* __restrict got = span_values.data() + sp.got;
+        const double asked = sp.want;
+        want_sum += asked * static_cast<double>(sp.count);
+        got_sum += Eigen::Map<const ArrayXd>(got, sp.count).sum();
+        double* __restrict billed = billed_steps + sp.k0;
+        double* __restrict busy = busy_steps + sp.k0;
+        double* __restrict pool_busy_at = pool_busy_steps + sp.k0;
+        double* __restrict missing = missing_steps + sp.k0;
+        double* __restrict revenue_at = revenue_steps + sp.k0;
+        for (Index i = 0; i < sp.count; ++i) {  // (no branch: vectorised)
+          billed[i] += got[i] * billed_per_gpu;
+          busy[i] += got[i] * busy_per_gpu;
+          pool_busy_at[i] += got[i] * activity;
+          missing[i] += (asked - got[i]) * dt;
+        }
+        if (reserved)
+          for (Index i = 0; i < sp.count; ++i) contracted_steps[sp.k0 + i] += asked;
+        if (!varying) {
+          for (Index i = 0; i < sp.count; ++i) revenue_at[i] += got[i] * revenue_per_gpu;
+          if (prepaid)
+            for (Index i = 0; i < sp.count; ++i) revenue[sp.k0 - k0 + i] = got[i] * revenue_per_gpu;
+          continue;
+        }
+        for (Index i = 0; i < sp.count; ++i) {
+          const Index k = sp.k0 + i;
+          const double price = step_price(c, g, k), step_revenue = got[i] * billed_share * dt * price;
+          revenue_at[i] += step_revenue;
+          revenue_sum += step_revenue;
+          value += asked * dt * price;
+          if (prepaid) revenue[k - k0] = step_revenue;
+        }
       }
     }
     const double billed_hours_sum = got_sum * billed_share * dt;
@@ -572,8 +645,7 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
       continue;
     }
     if (steps.cut.empty()) steps = every_step(g.n);
-    pools[i].busy = levels_on(steps, pool_busy[i]);
-    if (pool_busy_steps[i].size()) pools[i].busy += pool_busy_steps[i];
+    add_levels_on(steps, pool_busy[i], steps_of(pools[i].busy));  // what spans of steps got, plus the runs
     r.pools[i].gpu_hours_busy = total(pools[i].busy) * g.dt;
   }
   return out;

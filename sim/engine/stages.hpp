@@ -64,6 +64,10 @@ struct Run {
   Index k0 = 0, k1 = 0;
   double a = 0.0, b = 0.0, s = 0.0;
   bool shaped = false;
+  // (A constructor, not an aggregate: emplace_back builds a Run in place.)
+  constexpr Run(Index first = 0, Index end = 0, double level = 0.0, double slope = 0.0, double rise = 0.0,
+                bool not_linear = false)
+      : k0(first), k1(end), a(level), b(slope), s(rise), shaped(not_linear) {}
   double at(Index k) const { return a + b * static_cast<double>(k - k0); }
   Run part(Index from, Index to) const { return {from, to, at(from), b, s, shaped}; }
   double last() const { return at(k1 - 1); }
@@ -75,6 +79,13 @@ struct Run {
   bool zero() const { return a == 0.0 && b == 0.0; }
 };
 
+// Appends r to runs, built where it goes (a Run just made and copied whole to
+// its place reads its fields back in wider loads than they were written with,
+// which stalls the copy; inlined, r is never made whole).
+[[gnu::always_inline]] inline void push_run(std::vector<Run>& runs, const Run& r) {
+  runs.emplace_back(r.k0, r.k1, r.a, r.b, r.s, r.shaped);
+}
+
 // Σ of every run's steps.
 double runs_total(const std::vector<Run>& runs);
 // The step holding instant t, and the next: the step holding t is a run of its own.
@@ -83,21 +94,27 @@ void cut_at(const Grid& g, double t, std::vector<Index>& cuts);
 void close_cuts(std::vector<Index>& cuts, Index lo, Index hi);
 // Runs of f between consecutive cuts (f is linear in k between them); a run of
 // one step rises by rise(k) within it, or is shaped where rise(k) says it is not linear.
+// (Into out, which it clears first.)
 template <class F, class R>
-std::vector<Run> runs_of(const std::vector<Index>& cuts, F f, R rise) {
-  std::vector<Run> out;
+void runs_of(const std::vector<Index>& cuts, F f, R rise, std::vector<Run>& out) {
+  out.clear();
   for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
     const Index p = cuts[i], q = cuts[i + 1];
     const double a = f(p);
     if (q - p >= 2) {
       const double b = (f(q - 1) - a) / static_cast<double>(q - 1 - p);
-      out.push_back({p, q, a, b, b});
+      push_run(out, {p, q, a, b, b});
       continue;
     }
     double s = 0.0;
     const bool linear = rise(p, s);
-    out.push_back({p, q, a, 0.0, linear ? s : 0.0, !linear});
+    push_run(out, {p, q, a, 0.0, linear ? s : 0.0, !linear});
   }
+}
+template <class F, class R>
+std::vector<Run> runs_of(const std::vector<Index>& cuts, F f, R rise) {
+  std::vector<Run> out;
+  runs_of(cuts, f, rise, out);
   return out;
 }
 // The same where only the step values matter (power, money: no rise within a step).
@@ -149,6 +166,9 @@ SegSeries zero_series(const Segments& s);
 SegSeries runs_on(const Segments& s, const std::vector<Run>& runs);
 // runs_on(s, runs).a alone.
 ArrayXd levels_on(const Segments& s, const std::vector<Run>& runs);
+// a += levels_on(s, runs), in place (a[i] + level: the same sums); a holds
+// no −0, so where no run is active it is left as it is.
+void add_levels_on(const Segments& s, const std::vector<Run>& runs, ArrayXd& a);
 // A per-step array on the step engine's segments (one per step).
 SegSeries steps_on(const Segments& s, const ArrayXd& per_step);
 // Runs of one step each from a per-step array (zeros left out), from step k0 on.
