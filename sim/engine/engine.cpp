@@ -121,7 +121,12 @@ double SegSeries::largest(const Segments& s) const {
   return std::max(a.maxCoeff(), at_last(s).maxCoeff());
 }
 
-ArrayXd SegSeries::per_step(const Segments& s) const {
+ArrayXd SegSeries::per_step(const Segments& s) && {
+  if (s.count() == s.cut.back()) return std::move(a);  // every step a segment
+  return static_cast<const SegSeries&>(*this).per_step(s);
+}
+
+ArrayXd SegSeries::per_step(const Segments& s) const& {
   if (s.count() == s.cut.back()) return a;  // every step a segment
   ArrayXd out(s.cut.back());
   for (Index i = 0; i < s.count(); ++i)
@@ -298,7 +303,7 @@ SegSeries Flows::cash_flow_usd(const Segments& seg) const {
   return out;
 }
 
-void materialise(const Segments& seg, const Grid& g, const Flows& f, StepSeries& ts) {
+void materialise(const Segments& seg, const Grid& g, Flows&& f, StepSeries& ts) {
   using S = SegSeries Flows::*;
   using A = ArrayXd StepSeries::*;
   const std::pair<A, S> members[] = {
@@ -317,12 +322,16 @@ void materialise(const Segments& seg, const Grid& g, const Flows& f, StepSeries&
       {&StepSeries::prepayment_refund_usd, &Flows::prepayment_refund_usd}, {&StepSeries::ppa_energy_wh, &Flows::ppa_energy_wh},
       {&StepSeries::energy_cost_ppa_usd, &Flows::energy_cost_ppa_usd},
       {&StepSeries::energy_cost_grid_usd, &Flows::energy_cost_grid_usd}, {&StepSeries::co2_kg, &Flows::co2_kg}};
-  for (const auto& [array, series] : members) ts.*array = (f.*series).per_step(seg);
-  for (const DebtModel& d : f.annuities)
-    for (Index k = 0; k < g.n; ++k) {
-      ts.interest_usd[k] += d.interest_between(g.t0(k), g.t1(k));
-      ts.debt_repaid_usd[k] += d.repaid_between(g.t0(k), g.t1(k));
+  for (const auto& [array, series] : members) ts.*array = std::move(f.*series).per_step(seg);
+  if (!f.annuities.empty()) {
+    // Each step's interest_between and repaid_between, a bound's balance formed once.
+    std::vector<double> bounds(static_cast<std::size_t>(g.n) + 1);
+    for (Index k = 0; k <= g.n; ++k) bounds[static_cast<std::size_t>(k)] = g.t0(k);
+    for (const DebtModel& d : f.annuities) {
+      d.add_interest_between(bounds, ts.interest_usd.data());
+      d.add_repaid_between(bounds, ts.debt_repaid_usd.data());
     }
+  }
   ts.it_energy_wh = ts.it_power_w * g.dt;
   ts.facility_energy_wh = ts.facility_power_w * g.dt;
   ts.co2_known = f.co2_known;
@@ -492,7 +501,7 @@ Results run_scenario(const ScenarioSpec& s, const EngineOptions& options) {
   const EnergyTotals energy = power_energy_stage(s, g, seg, pools, sites, flows, r);
   money_stage(s, g, seg, money, flows);
   summary_stage(s, g, seg, plan, std::move(allocation.results), energy, flows, r, options.irr);
-  if (options.series) materialise(seg, g, flows, r.series);
+  if (options.series) materialise(seg, g, std::move(flows), r.series);
   else r.series = StepSeries{};
   return r;
 }

@@ -159,7 +159,8 @@ struct SegSeries {
   ArrayXd sums(const Segments& s) const { return s.len * a + b * s.len * (s.len - 1.0) * 0.5; }  // over each segment
   double total(const Segments& s) const;     // over every step
   double largest(const Segments& s) const;   // the largest step value (0 without steps)
-  ArrayXd per_step(const Segments& s) const;  // one value per step
+  ArrayXd per_step(const Segments& s) const&;  // one value per step
+  ArrayXd per_step(const Segments& s) &&;      // the same, `a` moved out when every step is a segment
 };
 SegSeries zero_series(const Segments& s);
 // Σ runs on the segments (each run's ends are cuts).
@@ -203,8 +204,9 @@ struct Flows {
   // their term, whose first and last steps are segments of their own).
   SegSeries cash_flow_usd(const Segments& seg) const;
 };
-// The per-step series of r (r.series) from the flows.
-void materialise(const Segments& seg, const Grid& g, const Flows& f, StepSeries& ts);
+// The per-step series of r (r.series) from the flows, which it uses up (a
+// flow's levels move over as they are when every step is a segment).
+void materialise(const Segments& seg, const Grid& g, Flows&& f, StepSeries& ts);
 
 // ---- Fleet (fleet.cpp; model.md "GPUs installed and available") ----
 
