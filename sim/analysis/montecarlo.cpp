@@ -320,6 +320,7 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
           shape.names = std::move(cells.names);
           shape.name_ends = std::move(cells.name_ends);
           shape.prefix_groups = std::move(cells.prefix_groups);
+          shape.key_data = std::move(cells.key_data);
         } else if (!shaped) {
           out.names.reserve(cells.size());
           for (std::size_t c = 0; c < cells.size(); ++c) out.names.emplace_back(cells.name(c));

@@ -283,7 +283,9 @@ class CellsOut {
       const std::size_t at = numbers_->values.size();
       named_as_shape_ = named_as_shape_ && at < shape_->size() && [&] {
         const std::string_view name = shape_->name(at);
-        if (name.size() != prefix_.size() + key.size() || !name.ends_with(key)) return false;
+        if (name.size() != prefix_.size() + key.size()) return false;
+        const bool same_key = shape_->key_data.size() == shape_->size() && shape_->key_data[at] == key.data();
+        if (!same_key && !name.ends_with(key)) return false;
         // The prefix was compared for the last name if no group opened or
         // closed here since and the shape's prefix group goes on.
         if (checked_group_ == prefix_group_ && at > 0 && shape_->prefix_groups.size() == shape_->size() &&
@@ -299,6 +301,7 @@ class CellsOut {
     cells_->names.append(prefix_).append(key);
     cells_->name_ends.push_back(cells_->names.size());
     cells_->prefix_groups.push_back(prefix_group_);
+    cells_->key_data.push_back(key.data());
     cells_->values.push_back(value);
   }
   SummaryCells* cells_ = nullptr;
@@ -350,6 +353,7 @@ SummaryCells summary_cells(const Results& r) {
   cells.values.reserve(guess);
   cells.name_ends.reserve(guess);
   cells.prefix_groups.reserve(guess);
+  cells.key_data.reserve(guess);
   cells.names.reserve(32 * guess);
   CellsOut out(cells);
   describe_summary(r, "", out);

@@ -47,6 +47,9 @@ struct SummaryCells {
   // the prefix may change: names next to each other with the same number
   // have the same prefix (summary_values_named_as compares it once for them).
   std::vector<std::uint32_t> prefix_groups;
+  // Where each name's last part (its key) was read from: the same address
+  // and length, the same key (summary_values_named_as compares those first).
+  std::vector<const char*> key_data;
 
   std::size_t size() const { return name_ends.size(); }
   std::string_view name(std::size_t i) const {
