@@ -317,10 +317,8 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
             out.values[c] = cells.values[c] ? *cells.values[c] : std::nan("");
         }
         if (i == 0) {
-          shape.names = std::move(cells.names);
-          shape.name_ends = std::move(cells.name_ends);
-          shape.prefix_groups = std::move(cells.prefix_groups);
-          shape.key_data = std::move(cells.key_data);
+          shape = std::move(cells);  // its names, groups and keys (the values are in out.values)
+          shape.values.clear();
         } else if (!shaped) {
           out.names.reserve(cells.size());
           for (std::size_t c = 0; c < cells.size(); ++c) out.names.emplace_back(cells.name(c));

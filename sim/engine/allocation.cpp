@@ -130,9 +130,8 @@ ContractPlan build_contracts(const ScenarioSpec& s, const std::vector<Pool>& poo
     std::size_t operator()(const SpanKey& k) const {
       std::uint64_t bits = 0;
       std::memcpy(&bits, &k.span.amount, sizeof bits);
-      const std::uint64_t h = (static_cast<std::uint64_t>(k.from) * 0x9E3779B97F4A7C15ULL) ^
-                              (bits + static_cast<std::uint64_t>(k.span.unit) + 0x632BE59BD9B4E019ULL);
-      return static_cast<std::size_t>(h ^ (h >> 29));
+      return static_cast<std::size_t>(
+          mix64(static_cast<std::uint64_t>(k.from) ^ mix64(bits + static_cast<std::uint64_t>(k.span.unit))));
     }
   };
   std::unordered_map<SpanKey, double, SpanKeyHash> span_ends;
