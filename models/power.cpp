@@ -55,4 +55,14 @@ Eigen::ArrayXd PowerModel::it_power_w(const Eigen::ArrayXd& available, const Eig
   return out;
 }
 
+void PowerModel::add_it_power_w(Eigen::Ref<const Eigen::ArrayXd> available, Eigen::Ref<const Eigen::ArrayXd> busy,
+                                Eigen::Ref<Eigen::ArrayXd> out) const {
+  const double swing = tdp_w_ - idle_w_, base = idle_w_ + overhead_w_;
+  if (kind_ == PowerCurveSpec::Kind::linear) {
+    out += available * base + busy.min(available) * swing;
+    return;
+  }
+  for (Eigen::Index k = 0; k < available.size(); ++k) out[k] += it_power_w(available[k], busy[k]);
+}
+
 }  // namespace gpusim

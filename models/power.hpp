@@ -25,6 +25,9 @@ class PowerModel {
   double it_power_w(double available, double busy) const;
   // The same per step, over arrays of step averages.
   Eigen::ArrayXd it_power_w(const Eigen::ArrayXd& available, const Eigen::ArrayXd& busy) const;
+  // Adds it to `out`, step by step (the same values as it_power_w's, no array in between).
+  void add_it_power_w(Eigen::Ref<const Eigen::ArrayXd> available, Eigen::Ref<const Eigen::ArrayXd> busy,
+                      Eigen::Ref<Eigen::ArrayXd> out) const;
   // The server overhead per powered GPU in W (constant, whatever the load).
   double overhead_w() const { return overhead_w_; }
   // Whether f(u) = u: then IT power = available × idle_and_overhead_w() + busy × swing_w().

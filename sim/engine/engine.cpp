@@ -42,11 +42,13 @@ ArrayXd StepSeries::cash_flow_usd() const {
 namespace stages {
 
 // Eight running sums: twice as fast as Eigen's sum() here.
-double total(const ArrayXd& a) {
+double total(const ArrayXd& a, Index zero_before) {
   double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   const double* p = a.data();
   const Index n = a.size(), whole = n - n % 8;
-  for (Index i = 0; i < whole; i += 8)
+  // From the block of eight holding zero_before: each running sum meets the
+  // same values in the same order (0 + 0 + … + x is x).
+  for (Index i = std::min(zero_before - zero_before % 8, whole); i < whole; i += 8)
     for (int j = 0; j < 8; ++j) acc[j] += p[i + j];
   double tail = 0.0;
   for (Index i = whole; i < n; ++i) tail += p[i];

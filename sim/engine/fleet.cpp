@@ -173,7 +173,8 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
     p.installed.resize(g.n);
     p.available.resize(g.n);
     p.busy.setZero(g.n);
-    const Index zero_until = fill_step_averages(p.curve, g, p.installed);
+    p.first_step = fill_step_averages(p.curve, g, p.installed);
+    while (p.first_step < g.n && p.installed[p.first_step] == 0.0) ++p.first_step;
     if (!s.seed || p.spec->afr == 0.0) {
       // Expected values: the share down is afr × repair ÷ year.
       if (p.spec->afr == 0.0) p.available = p.installed;
@@ -181,7 +182,7 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
         for (Index k = 0; k < g.n; ++k) p.available[k] = p.installed[k] * (1.0 - p.down_share(g.year_hours[k]));
       continue;
     }
-    drawn.emplace_back(s, g, options, p, i, zero_until);
+    drawn.emplace_back(s, g, options, p, i, p.first_step);
   }
   // The pools' draws are independent chains (each step's draw needs the GPUs
   // up after the last one): a few pools a step at a time, so one pool's draw
@@ -244,8 +245,8 @@ std::vector<Pool> fleet_stage(const ScenarioSpec& s, const Grid& g, const Engine
     pr.gpu = p.spec->gpu;
     pr.site = p.spec->site;
     pr.installed_end = p.curve.value_at(g.end() - 1e-9);
-    pr.gpu_hours_installed = (p.on_runs() ? runs_total(p.installed_runs) : total(p.installed)) * g.dt;
-    pr.gpu_hours_available = (p.on_runs() ? runs_total(p.available_runs) : total(p.available)) * g.dt;
+    pr.gpu_hours_installed = (p.on_runs() ? runs_total(p.installed_runs) : total(p.installed, p.first_step)) * g.dt;
+    pr.gpu_hours_available = (p.on_runs() ? runs_total(p.available_runs) : total(p.available, p.first_step)) * g.dt;
     if (p.spec->fit) pr.fitted_count = p.curve.max_value();
     else pr.count = count_as_written(p.spec->schedule);
     pr.capex_per_gpu_usd = p.capex_per_gpu;
@@ -262,9 +263,10 @@ void fleet_flows(const Segments& seg, const std::vector<Pool>& pools, Flows& f) 
     if (p.on_runs()) {
       installed.insert(installed.end(), p.installed_runs.begin(), p.installed_runs.end());
       available.insert(available.end(), p.available_runs.begin(), p.available_runs.end());
-    } else {  // per step: every step a segment (steps_on), added in place
-      f.installed_gpus.a += p.installed;
-      f.available_gpus.a += p.available;
+    } else {  // per step: every step a segment (steps_on), added in place from its first GPU
+      const Index m = p.installed.size() - p.first_step;
+      f.installed_gpus.a.tail(m) += p.installed.tail(m);
+      f.available_gpus.a.tail(m) += p.available.tail(m);
     }
   }
   if (installed.empty()) return;  // (Σ of per-step counts, never −0: adding runs_on's zeros leaves them as they are)

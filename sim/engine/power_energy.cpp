@@ -109,14 +109,13 @@ void power_energy_cuts(const ScenarioSpec& s, const Grid& g, const SiteSeries& s
 std::vector<SegSeries> site_full_load(const ScenarioSpec& s, const Segments& seg, const std::vector<Pool>& pools) {
   std::vector<SegSeries> out(s.sites.size(), zero_series(seg));
   std::vector<std::vector<Run>> runs(s.sites.size());
-  ArrayXd scaled;  // a pool kept per step: its full load at each step (every step a segment, as steps_on: no slope)
   for (const auto& p : pools) {
     if (p.on_runs()) {
       add_scaled(p.installed_runs, p.power.full_load_w(), runs[p.site]);
       continue;
     }
-    scaled = p.installed * p.power.full_load_w();
-    out[p.site].a += scaled;
+    const Index m = p.installed.size() - p.first_step;  // (0 before its first GPU)
+    out[p.site].a.tail(m) += p.installed.tail(m) * p.power.full_load_w();
   }
   for (std::size_t si = 0; si < s.sites.size(); ++si) out[si] += runs_on(seg, runs[si]);
   return out;
@@ -205,8 +204,10 @@ EnergyTotals power_energy_stage(const ScenarioSpec& s, const Grid& g, const Segm
   std::vector<std::vector<Run>> it_runs(s.sites.size());
   for (const auto& p : pools) {
     if (!p.on_runs()) {
-      site_it[p.site].a += p.power.it_power_w(p.available, p.busy);  // every step a segment (steps_on)
-      out.server_wh += total(p.available) * p.power.overhead_w() * g.dt;
+      // Every step a segment (steps_on); none available (so none busy) before its first GPU.
+      const Index m = p.available.size() - p.first_step;
+      p.power.add_it_power_w(p.available.tail(m), p.busy.tail(m), site_it[p.site].a.tail(m));
+      out.server_wh += total(p.available, p.first_step) * p.power.overhead_w() * g.dt;
       continue;
     }
     out.server_wh += runs_total(p.available_runs) * p.power.overhead_w() * g.dt;

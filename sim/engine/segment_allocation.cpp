@@ -646,7 +646,8 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
     }
     if (steps.cut.empty()) steps = every_step(g.n);
     add_levels_on(steps, pool_busy[i], steps_of(pools[i].busy));  // what spans of steps got, plus the runs
-    r.pools[i].gpu_hours_busy = total(pools[i].busy) * g.dt;
+    // (Busy ≤ available: 0 before the pool's first GPU.)
+    r.pools[i].gpu_hours_busy = total(pools[i].busy, pools[i].first_step) * g.dt;
   }
   return out;
 }

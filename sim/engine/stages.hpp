@@ -29,8 +29,9 @@ using Eigen::ArrayXd;
 using Eigen::Index;
 
 // Σ a, in a fixed order with eight running sums (the same on every machine and
-// thread count).
-double total(const ArrayXd& a);
+// thread count). Given `zero_before`, a's steps before it are all 0 and are not
+// read: the same sum, bit for bit (each running sum starts after 0s it would add).
+double total(const ArrayXd& a, Index zero_before = 0);
 
 // The run's steps: step k covers [t0(k), t1(k)) hours since 1970.
 struct Grid {
@@ -226,6 +227,9 @@ struct Pool {
   // except a pool it keeps per step (per_step_pool: drawn failures or demand
   // noise), which has the arrays and no cuts (every step is a segment then).
   ArrayXd installed, available, busy;
+  // Kept per step: installed and available are 0 before this step (before its
+  // first GPU), so passes over them start here.
+  Index first_step = 0;
   std::vector<Index> cuts;
   std::vector<Run> installed_runs, available_runs, busy_runs;
   bool on_runs() const { return installed.size() == 0; }

@@ -35,6 +35,21 @@ TEST(Power, LinearIsBusyTimesTdpPlusIdlePlusOverhead) {
   EXPECT_EQ(m.it_power_w(0, 0), 0.0);  // GPUs down (none available) draw nothing
 }
 
+// add_it_power_w adds, step by step, what it_power_w gives for each step
+// (96,250 W for 100 available and 50 busy, above), on a part of an array.
+TEST(Power, AddItPowerAddsEachStepsPowerInPlace) {
+  for (const auto k : {PowerCurveSpec::Kind::linear, PowerCurveSpec::Kind::square}) {
+    const PowerModel m = model(kind(k));
+    Eigen::ArrayXd available(5), busy(5), out(6);
+    available << 0, 100, 100, 100, 40;
+    busy << 0, 50, 0, 100, 10;
+    out << 7, 1, 2, 3, 4, 5;
+    m.add_it_power_w(available, busy, out.tail(5));
+    EXPECT_EQ(out[0], 7.0);  // before the part: untouched
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(out[i + 1], i + 1 + m.it_power_w(available[i], busy[i])) << i;
+  }
+}
+
 TEST(Power, SquareAndCubic) {
   // u = 0.5: square f = 0.25 → 100 × (75 + 156.25 + 575) = 80,625 W;
   //          cubic  f = 0.125 → 100 × (75 + 78.125 + 575) = 72,812.5 W.

@@ -11,6 +11,7 @@
 
 #include "sim/engine/engine.hpp"
 #include "sim/engine/solve.hpp"
+#include "sim/engine/stages.hpp"
 #include "sim/output/summary.hpp"
 #include "sim/scenario/loader.hpp"
 #include "tests/support/engine.hpp"
@@ -33,6 +34,17 @@ const std::string kSteps[] = {"1h", "1d"};
 // revenue. With one price, revenue shares are GPU-hour shares, so all customers
 // billed 300M ÷ 0.62 = 483,870,967.74 GPU-hours = 300M/0.62/2.19B = 22.09% of the
 // fleet's hours; Others = (300M/0.62 − 300M)/8,760 h = 21,001.6 GPUs.
+// total() adds in eight running sums; told that a pool's steps before its
+// first GPU are 0, it skips them and gives the same sum, bit for bit, wherever
+// the zeros end (values whose sums round differently in other orders).
+TEST(EngineRules, TotalSkipsTheZerosBeforeAPoolsFirstGpuBitForBit) {
+  Eigen::ArrayXd a = Eigen::ArrayXd::Zero(37);
+  for (Eigen::Index k = 11; k < a.size(); ++k) a[k] = 0.1 * static_cast<double>(k) + 1e15 * static_cast<double>(k % 3);
+  const double whole = gpusim::stages::total(a);
+  for (Eigen::Index first = 0; first <= 11; ++first) EXPECT_EQ(gpusim::stages::total(a, first), whole) << first;
+  EXPECT_EQ(gpusim::stages::total(Eigen::ArrayXd::Zero(37), 37), 0.0);  // a pool with no GPU
+}
+
 TEST(EngineRules, TwentyTwoPercent) {
   const Results r = run_yaml(R"(
 name: the 22%
