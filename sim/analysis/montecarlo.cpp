@@ -245,6 +245,25 @@ std::vector<MetricStats> column_stats(const std::vector<std::string>& names,
 
 std::vector<std::string> default_fan_series() { return {"revenue_usd", "net_income_usd", "cumulative_cash_usd"}; }
 
+namespace {
+// Each name's column in `columns` (a monthly period table's); an unknown name throws.
+std::vector<std::size_t> monthly_series_columns(const PeriodTable& columns, const std::vector<std::string>& names) {
+  std::vector<std::size_t> out;
+  for (const auto& name : names) {
+    const auto at = std::find(columns.columns.begin(), columns.columns.end(), name);
+    if (at == columns.columns.end())
+      throw ModelError("--fan", "'" + name + "' is not a monthly series" + did_you_mean(name, columns.columns) +
+                                    " (series: " + join_names(columns.columns) + ")");
+    out.push_back(static_cast<std::size_t>(at - columns.columns.begin()));
+  }
+  return out;
+}
+}  // namespace
+
+void check_monthly_series(const std::vector<std::string>& names) {
+  monthly_series_columns(period_table(Results{}, Period::month), names);
+}
+
 MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std::uint64_t seed, unsigned threads,
                                  const std::function<void(std::size_t, std::size_t)>& progress,
                                  const std::vector<std::string>& monthly, const RunDistributor* distributor,
@@ -255,14 +274,7 @@ MonteCarloResult run_monte_carlo(const DocNode& document, std::size_t runs, std:
   const std::vector<Draw> draws = prepare_draws(document, base);
   // The requested monthly series, as columns of the time series.
   const PeriodTable columns = period_table(Results{}, Period::month);
-  std::vector<std::size_t> monthly_columns;
-  for (const auto& name : monthly) {
-    const auto at = std::find(columns.columns.begin(), columns.columns.end(), name);
-    if (at == columns.columns.end())
-      throw ModelError("--fan", "'" + name + "' is not a monthly series" + did_you_mean(name, columns.columns) +
-                                    " (series: " + join_names(columns.columns) + ")");
-    monthly_columns.push_back(static_cast<std::size_t>(at - columns.columns.begin()));
-  }
+  const std::vector<std::size_t> monthly_columns = monthly_series_columns(columns, monthly);
   SummaryCells shape;  // run 0's metric names (no values), set before the other runs start
   // A run changes a few keys of the document: copies are reused, not made per run.
   DocumentCopies copies(document);

@@ -75,9 +75,13 @@ inline constexpr std::size_t kMaxMonteCarloRuns = 1'000'000;
 // The message when `runs` cannot be run (0), for every front end to say the same.
 std::optional<std::string> check_runs(std::size_t runs);
 
+// Throws ModelError with path "--fan" if a name is not a timeseries.csv column
+// (the error run_monte_carlo gives for it).
+void check_monthly_series(const std::vector<std::string>& names);
+
 // Throws ScenarioError/ModelError as a run would (a run's error names the run).
 // `monthly` names the timeseries.csv columns to band by month (an unknown one
-// throws ModelError with path "--fan").
+// throws ModelError with path "--fan"); none: the runs keep no per-step series.
 // With a distributor, runs 1..runs-1 run where it sends them (gpusim-mpi:
 // across MPI ranks) and come back in run order; run 0 runs here first. Every
 // run (and its goal-seek, if any) runs on `engine`.

@@ -412,9 +412,13 @@ int run_mc(const McOptions& opts, std::ostream& out, std::ostream& err) {
   const EngineOptions engine = engine_options(opts.engine);
   Progress progress("mc", opts.distributor != nullptr);
   MonteCarloResult r;
+  // The monthly bands are drawn only into --out's fan.svg: without --out the
+  // runs keep no per-step series (the --fan names are still checked).
+  const bool draws_fan = !opts.out_dir.empty();
   try {
-    r = run_monte_carlo(loaded.document, opts.runs, opts.seed, opts.threads, progress.callback(), fan,
-                        opts.distributor, engine.engine);
+    if (!draws_fan) check_monthly_series(fan);
+    r = run_monte_carlo(loaded.document, opts.runs, opts.seed, opts.threads, progress.callback(),
+                        draws_fan ? fan : std::vector<std::string>{}, opts.distributor, engine.engine);
   } catch (const ModelError& e) {
     if (e.path() == "--fan") {
       err << "--fan: error: " << e.what() << "\n1 error; nothing was written\n";

@@ -534,6 +534,16 @@ contracts: [{name: C, pool: p, gpus: 100, price: 2 USD/gpu-h}]
   EXPECT_DOUBLE_EQ(r.monthly[1].p50[1], 100.0);
   EXPECT_DOUBLE_EQ(r.monthly[2].p50[1], 4800.0 * 60);  // 60 days of cash by the end of February
   EXPECT_DOUBLE_EQ(r.monthly[3].p95[0], 2.0);
+  // No monthly series asked for: no bands (the runs keep no per-step series); the same statistics.
+  const MonteCarloResult bare = run_monte_carlo(document_of(R"(name: months
+time: {start: 2024-01-01, end: 2024-03-01, step: 1d}
+sites: [{name: s, electricity: 0 USD/kWh}]
+fleet: [{name: p, gpu: T1, site: s, count: 100, capex: 0 USD}]
+contracts: [{name: C, pool: p, gpus: 100, price: 2 USD/gpu-h}]
+)"),
+                                                3, 1, 1, {}, {});
+  EXPECT_TRUE(bare.monthly.empty());
+  EXPECT_EQ(monte_carlo_json(bare).dump(), monte_carlo_json(r).dump());
   // A series timeseries.csv does not have.
   try {
     run_monte_carlo(document_of(R"(name: months
@@ -597,6 +607,10 @@ TEST(McCli, RegressionFanMetricsAndDrawnInputs) {
                           0),
             0u)
       << fan.err;
+  // Without --out no fan is drawn (the runs keep no monthly series), but a bad name is still an error.
+  const CommandResult fan_no_out = gpusim(dir, "mc " + file + " --runs 2 --fan cash");
+  EXPECT_EQ(fan_no_out.status, 2);
+  EXPECT_EQ(fan_no_out.err, fan.err);
   const CommandResult four = gpusim(dir, "mc " + file + " --runs 2 --fan a,b,c,d");
   EXPECT_EQ(four.status, 2);
   EXPECT_EQ(four.err, "gpusim mc: --fan draws 1 to 3 monthly series, not 4\n");
