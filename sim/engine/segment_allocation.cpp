@@ -282,6 +282,14 @@ class StepLeft {
   void refresh(std::size_t b) {
     const auto [lo, hi] = steps_of(b);
     Block& x = blocks_[b];
+    if (hi - lo == kBlock) {
+      // A whole block: its size known at compile time, so the min and max
+      // unroll (in pairs of steps), with no loop or remainder to run.
+      const Eigen::Map<const Eigen::Array<double, kBlock, 1>> whole(v_.data() + lo);
+      x.min = whole.minCoeff();
+      x.max = whole.maxCoeff();
+      return;
+    }
     x.min = v_.segment(lo, hi - lo).minCoeff();
     x.max = v_.segment(lo, hi - lo).maxCoeff();
   }
