@@ -172,7 +172,9 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
     }
     p.installed.resize(g.n);
     p.available.resize(g.n);
-    p.busy.setZero(g.n);
+    // The step engine adds to busy step by step; the segment engine sizes it
+    // when a contract first gets steps of it (so its zeros are still in cache).
+    if (!on_runs) p.busy.setZero(g.n);
     p.first_step = fill_step_averages(p.curve, g, p.installed);
     while (p.first_step < g.n && p.installed[p.first_step] == 0.0) ++p.first_step;
     if (!s.seed || p.spec->afr == 0.0) {

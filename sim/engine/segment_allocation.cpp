@@ -471,7 +471,7 @@ Allocation segment_allocation_stage(const ScenarioSpec& s, const Grid& g, const 
   std::vector<Run>& shortfall_runs = out.shortfall_gpu_hours;
   std::vector<Run>& unserved_runs = out.unserved_gpu_hours;
   // Each pool's busy GPUs: runs, and a pool kept per step adds what spans of
-  // steps got into its busy (fleet.cpp sizes it to the steps, all 0).
+  // steps got into its busy (sized to the steps, all 0, when first written: steps_of).
   std::vector<std::vector<Run>> pool_busy(pools.size());
   auto steps_of = [&](ArrayXd& a) -> ArrayXd& {
     if (a.size() == 0) a.setZero(g.n);
