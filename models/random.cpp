@@ -174,6 +174,7 @@ std::int64_t BinomialDraws::first_draw(Rng& rng, std::int64_t trials, double pro
     std::fill(slots_.begin(), slots_.end(), Table{});
     tables_ = 0;
     sums_.clear();
+    ++epoch_;
   }
   if (!(q == log_q_of_)) {
     log_q_of_ = q;
@@ -198,6 +199,7 @@ BinomialDraws::Table& BinomialDraws::insert(std::int64_t trials, double probabil
     shift_ = 64 - std::countr_zero(slots_.size());
     mask_ = slots_.size() - 1;
     tables_ = 0;
+    ++epoch_;
     for (const Table& t : old)
       if (t.trials >= 0) insert(t.trials, t.probability) = t;
   }

@@ -178,31 +178,52 @@ inline constexpr double kCountInversionMaxMean = 50.0;
 // A table depends only on (trials, probability), so one object may serve
 // several streams; not shared between threads.
 class BinomialDraws {
+  struct Table;
+
  public:
   std::int64_t draw(Rng& rng, std::int64_t trials, double probability) {
     if (trials == 0 && probability >= 0.0 && probability <= 1.0) return 0;  // binomial() draws nothing
     Table* t = find(trials, probability);
     if (t == nullptr) return first_draw(rng, trials, probability);
-    // A table made (and its arguments checked) for these.
-    const double u = rng.uniform01();
-    const double* sums = sums_.data() + t->begin;
-    if (!(u < sums[t->size - 1])) return search(*t, u);
-    // The search stops at the first i with u < P(K ≤ i) (every sum before the
-    // last one formed let it go on: count < trials and P(K = i) > 0 there).
-    // The sums never fall and the room past them holds +∞, so that i is the
-    // number of sums ≤ u. Among the first kFirst = 16, without branches: the
-    // fours wholly ≤ u (their last sums ≤ u), then the sums ≤ u in the next
-    // four; on from there one by one.
-    static_assert(kFirst == 16);
-    const std::size_t fours = static_cast<std::size_t>(u >= sums[3]) + static_cast<std::size_t>(u >= sums[7]) +
-                              static_cast<std::size_t>(u >= sums[11]);
-    const double* next = sums + 4 * fours;
-    std::int64_t count = static_cast<std::int64_t>(4 * fours) + static_cast<std::int64_t>(u >= next[0]) +
-                         static_cast<std::int64_t>(u >= next[1]) + static_cast<std::int64_t>(u >= next[2]) +
-                         static_cast<std::int64_t>(u >= next[3]);
-    if (count == static_cast<std::int64_t>(kFirst))
-      while (u >= sums[count]) ++count;
-    return t->mirrored ? trials - count : count;
+    return draw_from(*t, rng);
+  }
+
+  // The tables one caller drew from last, e.g. a pool's failures step after
+  // step: its GPUs up move in a narrow band and its probability seldom changes,
+  // so most of its draws find their table here, by trials mod kSize, without
+  // the hash. Remembers tables of one probability and one BinomialDraws (it
+  // forgets them all when either changes, or the tables move or are dropped);
+  // its draws are the same as without it.
+  class Recent {
+   public:
+    static constexpr std::size_t kSize = 32;  // a power of two, ≥ the band of GPUs up a pool moves in
+
+   private:
+    friend class BinomialDraws;
+    std::array<Table*, kSize> tables_{};  // by trials mod kSize; null: none
+    const BinomialDraws* owner_ = nullptr;
+    std::uint64_t epoch_ = 0;  // the owner's epoch_ when they were found
+    double probability_ = std::numeric_limits<double>::quiet_NaN();
+  };
+
+  // draw(rng, trials, probability), finding its table in `recent` if there.
+  // Inlined into the caller's loop (its misses call out).
+  [[gnu::always_inline]] std::int64_t draw(Rng& rng, std::int64_t trials, double probability, Recent& recent) {
+    if (recent.epoch_ != epoch_ || recent.owner_ != this || !(recent.probability_ == probability)) [[unlikely]] {
+      recent.tables_.fill(nullptr);
+      recent.owner_ = this;
+      recent.epoch_ = epoch_;
+      recent.probability_ = probability;
+    }
+    Table*& seen = recent.tables_[static_cast<std::size_t>(trials) % Recent::kSize];
+    if (seen == nullptr || seen->trials != trials) [[unlikely]] {
+      seen = nullptr;  // first_draw may move the tables (and forget `recent`'s at the next draw)
+      if (trials == 0 && probability >= 0.0 && probability <= 1.0) return 0;
+      Table* t = find(trials, probability);
+      if (t == nullptr) return first_draw(rng, trials, probability);
+      seen = t;
+    }
+    return draw_from(*seen, rng);
   }
 
   static constexpr std::size_t kFirst = 16;  // a table's room to begin with
@@ -219,6 +240,28 @@ class BinomialDraws {
     std::uint32_t size = 0, capacity = 0;
     bool mirrored = false;       // drawn for 1 − probability
   };
+  // A draw from a table made (and its arguments checked) for its (trials, probability).
+  [[gnu::always_inline]] std::int64_t draw_from(Table& t, Rng& rng) {
+    const double u = rng.uniform01();
+    const double* sums = sums_.data() + t.begin;
+    if (!(u < sums[t.size - 1])) return search(t, u);
+    // The search stops at the first i with u < P(K ≤ i) (every sum before the
+    // last one formed let it go on: count < trials and P(K = i) > 0 there).
+    // The sums never fall and the room past them holds +∞, so that i is the
+    // number of sums ≤ u. Among the first kFirst = 16, without branches: the
+    // fours wholly ≤ u (their last sums ≤ u), then the sums ≤ u in the next
+    // four; on from there one by one.
+    static_assert(kFirst == 16);
+    const std::size_t fours = static_cast<std::size_t>(u >= sums[3]) + static_cast<std::size_t>(u >= sums[7]) +
+                              static_cast<std::size_t>(u >= sums[11]);
+    const double* next = sums + 4 * fours;
+    std::int64_t count = static_cast<std::int64_t>(4 * fours) + static_cast<std::int64_t>(u >= next[0]) +
+                         static_cast<std::int64_t>(u >= next[1]) + static_cast<std::int64_t>(u >= next[2]) +
+                         static_cast<std::int64_t>(u >= next[3]);
+    if (count == static_cast<std::int64_t>(kFirst))
+      while (u >= sums[count]) ++count;
+    return t.mirrored ? t.trials - count : count;
+  }
   static std::uint64_t key_hash(std::int64_t trials, double probability) {
     std::uint64_t bits = 0;  // the probability's bits (std::bit_cast: not in every standard library yet)
     std::memcpy(&bits, &probability, sizeof bits);
@@ -241,6 +284,7 @@ class BinomialDraws {
   int shift_ = 64;            // 64 − log2(slots)
   std::size_t mask_ = 0;      // slots − 1
   std::size_t tables_ = 0;
+  std::uint64_t epoch_ = 0;  // counts the times tables moved or were dropped: a Recent's pointers are stale past it
   std::vector<double> sums_;
   double log_q_of_ = std::numeric_limits<double>::quiet_NaN(), log_q_ = 0.0;  // ln(1 − q) for the last q
 };

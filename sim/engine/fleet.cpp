@@ -72,7 +72,7 @@ struct FailureWalk {
 
   // Step k (the one after the last stepped, from `first` on): the failures
   // of `repair` steps ago come back, the GPUs up draw this step's.
-  void step(Index k, BinomialDraws& failures) {
+  [[gnu::always_inline]] void step(Index k, BinomialDraws& failures) {
     double* slots = returning.data();
     const std::size_t next = at + 1 == returning.size() ? 0 : at + 1;
     const double now = installed[k];
@@ -83,7 +83,7 @@ struct FailureWalk {
       prob = std::min(1.0, afr_dt / prob_year_hours);
     }
     // ⌊up⌋ (up ≥ 0: the conversion truncates, the same as the floor).
-    const double failed = static_cast<double>(failures.draw(rng, static_cast<std::int64_t>(up), prob));
+    const double failed = static_cast<double>(failures.draw(rng, static_cast<std::int64_t>(up), prob, recent));
     down_now += failed;
     slots[at] = failed;
     // The oldest failures still down come back during the step: down (1 − the share left over) of it.
@@ -97,6 +97,7 @@ struct FailureWalk {
   const double* year_hours;  // the grid's, per step
   double afr_dt;             // afr × step
   Rng rng;
+  BinomialDraws::Recent recent;  // the tables of its last draws: its GPUs up move in a narrow band
   double stay_share = 1.0;        // 1 − the share of its last step a repair leaves over
   std::vector<double> returning;  // failures coming back, by step mod repair_steps
   std::size_t at = 0;             // this step's slot of `returning`: k mod repair_steps
@@ -189,12 +190,24 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
   // its own stream, in its own order of steps.
   constexpr std::size_t kTogether = 4;
   for (std::size_t first = 0; first < drawn.size(); first += kTogether) {
-    const std::size_t last = std::min(drawn.size(), first + kTogether);
-    Index from = g.n;
-    for (std::size_t w = first; w < last; ++w) from = std::min(from, drawn[w].first);
-    for (Index k = from; k < g.n; ++k)
-      for (std::size_t w = first; w < last; ++w)
-        if (k >= drawn[w].first) drawn[w].step(k, failures);
+    FailureWalk* const walks = drawn.data() + first;
+    const std::size_t together = std::min(drawn.size() - first, kTogether);
+    Index from = g.n, all_from = 0;  // the first step of the first of them to begin, of the last
+    for (std::size_t w = 0; w < together; ++w) {
+      from = std::min(from, walks[w].first);
+      all_from = std::max(all_from, walks[w].first);
+    }
+    // Until the last of them begins, some are still waiting; from then on all
+    // step, and a full group's fixed count lets the compiler unroll the walks.
+    for (Index k = from; k < all_from; ++k)
+      for (std::size_t w = 0; w < together; ++w)
+        if (k >= walks[w].first) walks[w].step(k, failures);
+    if (together == kTogether)
+      for (Index k = all_from; k < g.n; ++k)
+        for (std::size_t w = 0; w < kTogether; ++w) walks[w].step(k, failures);
+    else
+      for (Index k = all_from; k < g.n; ++k)
+        for (std::size_t w = 0; w < together; ++w) walks[w].step(k, failures);
   }
   return pools;
 }
