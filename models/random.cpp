@@ -192,6 +192,16 @@ std::int64_t BinomialDraws::first_draw(Rng& rng, std::int64_t trials, double pro
   return search(t, rng.uniform01());
 }
 
+std::int64_t BinomialDraws::Recent::draw_anew(Rng& rng, std::int64_t trials, Table*& seen) {
+  seen = nullptr;  // first_draw may move the tables (the next draw then forgets them all)
+  BinomialDraws& d = *draws_;
+  if (trials == 0 && probability_ >= 0.0 && probability_ <= 1.0) return 0;  // binomial() draws nothing
+  Table* t = d.find(trials, probability_);
+  if (t == nullptr) return d.first_draw(rng, trials, probability_);
+  seen = t;
+  return d.draw_from(*t, rng);
+}
+
 BinomialDraws::Table& BinomialDraws::insert(std::int64_t trials, double probability) {
   if (2 * (tables_ + 1) > slots_.size()) {  // at most half the slots in use: short probes
     std::vector<Table> old(std::max<std::size_t>(64, 2 * slots_.size()));

@@ -188,43 +188,46 @@ class BinomialDraws {
     return draw_from(*t, rng);
   }
 
-  // The tables one caller drew from last, e.g. a pool's failures step after
-  // step: its GPUs up move in a narrow band and its probability seldom changes,
-  // so most of its draws find their table here, by trials mod kSize, without
-  // the hash. Remembers tables of one probability and one BinomialDraws (it
-  // forgets them all when either changes, or the tables move or are dropped);
-  // its draws are the same as without it.
+  // The draws of one caller, e.g. a pool's failures step after step: its GPUs
+  // up move in a narrow band and its probability seldom changes, so most of
+  // its draws find their table among the last ones it used, by trials mod
+  // kSize, without the hash. The same counts as draw(rng, trials, probability)
+  // on the BinomialDraws it was made for. It forgets its tables when its
+  // probability changes or when the owner's move or are dropped.
   class Recent {
    public:
     static constexpr std::size_t kSize = 32;  // a power of two, ≥ the band of GPUs up a pool moves in
 
-   private:
-    friend class BinomialDraws;
-    std::array<Table*, kSize> tables_{};  // by trials mod kSize; null: none
-    const BinomialDraws* owner_ = nullptr;
-    std::uint64_t epoch_ = 0;  // the owner's epoch_ when they were found
-    double probability_ = std::numeric_limits<double>::quiet_NaN();
-  };
+    explicit Recent(BinomialDraws& draws) : draws_(&draws) {}
+    // The probability of the draws from now on (until set, none: draws throw).
+    void set_probability(double probability) {
+      if (probability == probability_) return;
+      probability_ = probability;
+      tables_.fill(nullptr);
+    }
+    double probability() const { return probability_; }
 
-  // draw(rng, trials, probability), finding its table in `recent` if there.
-  // Inlined into the caller's loop (its misses call out).
-  [[gnu::always_inline]] std::int64_t draw(Rng& rng, std::int64_t trials, double probability, Recent& recent) {
-    if (recent.epoch_ != epoch_ || recent.owner_ != this || !(recent.probability_ == probability)) [[unlikely]] {
-      recent.tables_.fill(nullptr);
-      recent.owner_ = this;
-      recent.epoch_ = epoch_;
-      recent.probability_ = probability;
+    // A count of successes in `trials` trials of probability(). Inlined into
+    // the caller's loop; a table not seen yet is found (or made) out of line.
+    [[gnu::always_inline]] std::int64_t draw(Rng& rng, std::int64_t trials) {
+      if (epoch_ != draws_->epoch_) [[unlikely]] {  // the tables moved or were dropped since
+        tables_.fill(nullptr);
+        epoch_ = draws_->epoch_;
+      }
+      Table*& seen = tables_[static_cast<std::size_t>(trials) % kSize];
+      if (seen == nullptr || seen->trials != trials) [[unlikely]] return draw_anew(rng, trials, seen);
+      return draws_->draw_from(*seen, rng);
     }
-    Table*& seen = recent.tables_[static_cast<std::size_t>(trials) % Recent::kSize];
-    if (seen == nullptr || seen->trials != trials) [[unlikely]] {
-      seen = nullptr;  // first_draw may move the tables (and forget `recent`'s at the next draw)
-      if (trials == 0 && probability >= 0.0 && probability <= 1.0) return 0;
-      Table* t = find(trials, probability);
-      if (t == nullptr) return first_draw(rng, trials, probability);
-      seen = t;
-    }
-    return draw_from(*seen, rng);
-  }
+
+   private:
+    // The draw when `seen` (its slot of tables_) holds another table or none.
+    std::int64_t draw_anew(Rng& rng, std::int64_t trials, Table*& seen);
+
+    BinomialDraws* draws_;
+    double probability_ = std::numeric_limits<double>::quiet_NaN();
+    std::uint64_t epoch_ = 0;             // the owner's epoch_ when tables_ were found
+    std::array<Table*, kSize> tables_{};  // its tables of probability_, by trials mod kSize; null: none
+  };
 
   static constexpr std::size_t kFirst = 16;  // a table's room to begin with
   static constexpr std::size_t kMaxTables = std::size_t{1} << 16;
