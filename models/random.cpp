@@ -189,6 +189,11 @@ std::int64_t BinomialDraws::first_draw(Rng& rng, std::int64_t trials, double pro
   t.size = 1;
   sums_.resize(sums_.size() + t.capacity, kNoSum);
   sums_[t.begin] = t.pmf;
+  // The first kFirst sums, or as many as binomial()'s search can reach (it
+  // stops at count = trials or a term of 0): later draws below the last of
+  // them need no search.
+  while (t.size < kFirst && static_cast<std::int64_t>(t.size - 1) < trials && t.pmf > 0.0) extend(t);
+  if (t.size == kFirst) t.fast_below = sums_[t.begin + kFirst - 1];
   return search(t, rng.uniform01());
 }
 

@@ -242,27 +242,29 @@ class BinomialDraws {
     std::uint32_t begin = 0;     // its sums P(K ≤ i) are sums_[begin + i], i < size; +∞ up to capacity (≥ kFirst)
     std::uint32_t size = 0, capacity = 0;
     bool mirrored = false;       // drawn for 1 − probability
+    // P(K ≤ kFirst − 1) once formed (a table forms its first kFirst sums when
+    // made); −∞ if binomial()'s search stops before it (trials < kFirst − 1,
+    // or a term so small it is 0): then every draw searches.
+    double fast_below = -std::numeric_limits<double>::infinity();
   };
   // A draw from a table made (and its arguments checked) for its (trials, probability).
   [[gnu::always_inline]] std::int64_t draw_from(Table& t, Rng& rng) {
     const double u = rng.uniform01();
-    const double* sums = sums_.data() + t.begin;
-    if (!(u < sums[t.size - 1])) return search(t, u);
+    if (!(u < t.fast_below)) return search(t, u);
     // The search stops at the first i with u < P(K ≤ i) (every sum before the
     // last one formed let it go on: count < trials and P(K = i) > 0 there).
-    // The sums never fall and the room past them holds +∞, so that i is the
-    // number of sums ≤ u. Among the first kFirst = 16, without branches: the
-    // fours wholly ≤ u (their last sums ≤ u), then the sums ≤ u in the next
-    // four; on from there one by one.
+    // The sums never fall, so that i is the number of sums ≤ u; here it is
+    // below kFirst = 16, all of those sums formed. Without branches: the fours
+    // wholly ≤ u (their last sums ≤ u), then the sums ≤ u among the first
+    // three of the next four (its last is > u: the fours stopped before it,
+    // or it is P(K ≤ 15) = fast_below).
     static_assert(kFirst == 16);
+    const double* sums = sums_.data() + t.begin;
     const std::size_t fours = static_cast<std::size_t>(u >= sums[3]) + static_cast<std::size_t>(u >= sums[7]) +
                               static_cast<std::size_t>(u >= sums[11]);
     const double* next = sums + 4 * fours;
-    std::int64_t count = static_cast<std::int64_t>(4 * fours) + static_cast<std::int64_t>(u >= next[0]) +
-                         static_cast<std::int64_t>(u >= next[1]) + static_cast<std::int64_t>(u >= next[2]) +
-                         static_cast<std::int64_t>(u >= next[3]);
-    if (count == static_cast<std::int64_t>(kFirst))
-      while (u >= sums[count]) ++count;
+    const std::int64_t count = static_cast<std::int64_t>(4 * fours) + static_cast<std::int64_t>(u >= next[0]) +
+                               static_cast<std::int64_t>(u >= next[1]) + static_cast<std::int64_t>(u >= next[2]);
     return t.mirrored ? t.trials - count : count;
   }
   static std::uint64_t key_hash(std::int64_t trials, double probability) {
