@@ -77,19 +77,18 @@ struct FailureWalk {
   // Step k (the one after the last stepped, from `first` on): the failures
   // of `repair` steps ago come back, the GPUs up draw this step's.
   [[gnu::always_inline]] void step(Index k) {
-    double* slots = returning.data();
-    const std::size_t next = at + 1 == repair_steps ? 0 : at + 1;
+    double* const slot = returning.data() + at;
     const double now = installed[k];
-    double down_now = std::min(std::max(down - slots[at], 0.0), now);  // back from repair
+    double down_now = std::min(std::max(down - *slot, 0.0), now);  // back from repair
     const double up = now - down_now;
     // ⌊up⌋ (up ≥ 0: the conversion truncates, the same as the floor).
     const double failed = static_cast<double>(failures.draw(rng, static_cast<std::int64_t>(up)));
     down_now += failed;
-    slots[at] = failed;
+    *slot = failed;
+    at = at + 1 == repair_steps ? 0 : at + 1;
     // The oldest failures still down come back during the step: down (1 − the share left over) of it.
-    available[k] = std::max(0.0, now - down_now + stay_share * slots[next]);
+    available[k] = std::max(0.0, now - down_now + stay_share * returning[at]);
     down = down_now;
-    at = next;
   }
 
   const double* installed;  // the pool's, per step
@@ -106,6 +105,35 @@ struct FailureWalk {
   double down = 0.0;
   Index first = 0;  // its first step with a GPU
 };
+
+// Steps walks[0, together) (together ≤ kTogether) through the grid: from the
+// first step of the first of them, each from its own first step.
+template <std::size_t kTogether>
+void walk_together(const Grid& g, FailureWalk* walks, std::size_t together) {
+  Index from = g.n, all_from = 0;  // the first step of the first of them to begin, of the last
+  for (std::size_t w = 0; w < together; ++w) {
+    from = std::min(from, walks[w].first);
+    all_from = std::max(all_from, walks[w].first);
+  }
+  // A stretch of steps of one year length at a time: the walks' failure
+  // probability is set once for it.
+  auto change = std::upper_bound(g.year_hours_changes.begin(), g.year_hours_changes.end(), from);
+  for (Index k = from; k < g.n;) {
+    const Index stretch_end = change == g.year_hours_changes.end() ? g.n : *change++;
+    for (std::size_t w = 0; w < together; ++w) walks[w].set_year_hours(g.year_hours[k]);
+    // Until the last of them begins, some are still waiting; from then on all
+    // step, and a full group's fixed count lets the compiler unroll them.
+    for (const Index waiting_end = std::min(all_from, stretch_end); k < waiting_end; ++k)
+      for (std::size_t w = 0; w < together; ++w)
+        if (k >= walks[w].first) walks[w].step(k);
+    if (together == kTogether)
+      for (; k < stretch_end; ++k)
+        for (std::size_t w = 0; w < kTogether; ++w) walks[w].step(k);
+    else
+      for (; k < stretch_end; ++k)
+        for (std::size_t w = 0; w < together; ++w) walks[w].step(k);
+  }
+}
 
 // Builds every pool's installed-GPU curve, fitting `count: fit` pools to their
 // site's caps after the other pools at that site.
@@ -190,33 +218,8 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
   // does not wait for the one before it. The counts are each pool's own, from
   // its own stream, in its own order of steps.
   constexpr std::size_t kTogether = 4;
-  for (std::size_t first = 0; first < drawn.size(); first += kTogether) {
-    FailureWalk* const walks = drawn.data() + first;
-    const std::size_t together = std::min(drawn.size() - first, kTogether);
-    Index from = g.n, all_from = 0;  // the first step of the first of them to begin, of the last
-    for (std::size_t w = 0; w < together; ++w) {
-      from = std::min(from, walks[w].first);
-      all_from = std::max(all_from, walks[w].first);
-    }
-    // A stretch of steps of one year length at a time: the walks' failure
-    // probability is set once for it.
-    auto change = std::upper_bound(g.year_hours_changes.begin(), g.year_hours_changes.end(), from);
-    for (Index k = from; k < g.n;) {
-      const Index stretch_end = change == g.year_hours_changes.end() ? g.n : *change++;
-      for (std::size_t w = 0; w < together; ++w) walks[w].set_year_hours(g.year_hours[k]);
-      // Until the last of them begins, some are still waiting; from then on
-      // all step, and a full group's fixed count lets the compiler unroll them.
-      for (const Index waiting_end = std::min(all_from, stretch_end); k < waiting_end; ++k)
-        for (std::size_t w = 0; w < together; ++w)
-          if (k >= walks[w].first) walks[w].step(k);
-      if (together == kTogether)
-        for (; k < stretch_end; ++k)
-          for (std::size_t w = 0; w < kTogether; ++w) walks[w].step(k);
-      else
-        for (; k < stretch_end; ++k)
-          for (std::size_t w = 0; w < together; ++w) walks[w].step(k);
-    }
-  }
+  for (std::size_t first = 0; first < drawn.size(); first += kTogether)
+    walk_together<kTogether>(g, drawn.data() + first, std::min(drawn.size() - first, kTogether));
   return pools;
 }
 
