@@ -106,9 +106,15 @@ struct FailureWalk {
   Index first = 0;  // its first step with a GPU
 };
 
+// The pools' draws are independent chains (each step's draw needs the GPUs up
+// after the last one): a few pools a step at a time, so one pool's draw does
+// not wait for the one before it.
+constexpr std::size_t kTogether = 4;
+static_assert(kTogether == 4, "walk_together's #pragma GCC unroll takes a literal: change both");
+
 // Steps walks[0, together) (together ≤ kTogether) through the grid: from the
-// first step of the first of them, each from its own first step.
-template <std::size_t kTogether>
+// first step of the first of them, each from its own first step. The counts
+// are each pool's own, from its own stream, in its own order of steps.
 void walk_together(const Grid& g, FailureWalk* walks, std::size_t together) {
   Index from = g.n, all_from = 0;  // the first step of the first of them to begin, of the last
   for (std::size_t w = 0; w < together; ++w) {
@@ -122,12 +128,13 @@ void walk_together(const Grid& g, FailureWalk* walks, std::size_t together) {
     const Index stretch_end = change == g.year_hours_changes.end() ? g.n : *change++;
     for (std::size_t w = 0; w < together; ++w) walks[w].set_year_hours(g.year_hours[k]);
     // Until the last of them begins, some are still waiting; from then on all
-    // step, and a full group's fixed count lets the compiler unroll them.
+    // step, a full group unrolled (its walks' fields at fixed offsets).
     for (const Index waiting_end = std::min(all_from, stretch_end); k < waiting_end; ++k)
       for (std::size_t w = 0; w < together; ++w)
         if (k >= walks[w].first) walks[w].step(k);
     if (together == kTogether)
       for (; k < stretch_end; ++k)
+#pragma GCC unroll 4  // kTogether
         for (std::size_t w = 0; w < kTogether; ++w) walks[w].step(k);
     else
       for (; k < stretch_end; ++k)
@@ -213,13 +220,8 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
     }
     drawn.emplace_back(s, g, options, p, i, zero_until, failures);
   }
-  // The pools' draws are independent chains (each step's draw needs the GPUs
-  // up after the last one): a few pools a step at a time, so one pool's draw
-  // does not wait for the one before it. The counts are each pool's own, from
-  // its own stream, in its own order of steps.
-  constexpr std::size_t kTogether = 4;
   for (std::size_t first = 0; first < drawn.size(); first += kTogether)
-    walk_together<kTogether>(g, drawn.data() + first, std::min(drawn.size() - first, kTogether));
+    walk_together(g, drawn.data() + first, std::min(drawn.size() - first, kTogether));
   return pools;
 }
 
