@@ -174,6 +174,7 @@ std::int64_t BinomialDraws::first_draw(Rng& rng, std::int64_t trials, double pro
     std::fill(slots_.begin(), slots_.end(), Table{});
     tables_ = 0;
     sums_.clear();
+    ++epoch_;
   }
   if (!(q == log_q_of_)) {
     log_q_of_ = q;
@@ -188,7 +189,22 @@ std::int64_t BinomialDraws::first_draw(Rng& rng, std::int64_t trials, double pro
   t.size = 1;
   sums_.resize(sums_.size() + t.capacity, kNoSum);
   sums_[t.begin] = t.pmf;
+  // The first kFirst sums, or as many as binomial()'s search can reach (it
+  // stops at count = trials or a term of 0): later draws below the last of
+  // them need no search.
+  while (t.size < kFirst && static_cast<std::int64_t>(t.size - 1) < trials && t.pmf > 0.0) extend(t);
+  if (t.size == kFirst) t.fast_below = sums_[t.begin + kFirst - 1];
   return search(t, rng.uniform01());
+}
+
+std::int64_t BinomialDraws::Recent::draw_anew(Rng& rng, std::int64_t trials, Table*& seen) {
+  seen = nullptr;  // first_draw may move the tables (the next draw then forgets them all)
+  BinomialDraws& d = *draws_;
+  if (trials == 0 && probability_ >= 0.0 && probability_ <= 1.0) return 0;  // binomial() draws nothing
+  Table* t = d.find(trials, probability_);
+  if (t == nullptr) return d.first_draw(rng, trials, probability_);
+  seen = t;
+  return d.draw_from(*t, rng);
 }
 
 BinomialDraws::Table& BinomialDraws::insert(std::int64_t trials, double probability) {
@@ -198,6 +214,7 @@ BinomialDraws::Table& BinomialDraws::insert(std::int64_t trials, double probabil
     shift_ = 64 - std::countr_zero(slots_.size());
     mask_ = slots_.size() - 1;
     tables_ = 0;
+    ++epoch_;
     for (const Table& t : old)
       if (t.trials >= 0) insert(t.trials, t.probability) = t;
   }

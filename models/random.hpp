@@ -178,32 +178,56 @@ inline constexpr double kCountInversionMaxMean = 50.0;
 // A table depends only on (trials, probability), so one object may serve
 // several streams; not shared between threads.
 class BinomialDraws {
+  struct Table;
+
  public:
   std::int64_t draw(Rng& rng, std::int64_t trials, double probability) {
     if (trials == 0 && probability >= 0.0 && probability <= 1.0) return 0;  // binomial() draws nothing
     Table* t = find(trials, probability);
     if (t == nullptr) return first_draw(rng, trials, probability);
-    // A table made (and its arguments checked) for these.
-    const double u = rng.uniform01();
-    const double* sums = sums_.data() + t->begin;
-    if (!(u < sums[t->size - 1])) return search(*t, u);
-    // The search stops at the first i with u < P(K ≤ i) (every sum before the
-    // last one formed let it go on: count < trials and P(K = i) > 0 there).
-    // The sums never fall and the room past them holds +∞, so that i is the
-    // number of sums ≤ u. Among the first kFirst = 16, without branches: the
-    // fours wholly ≤ u (their last sums ≤ u), then the sums ≤ u in the next
-    // four; on from there one by one.
-    static_assert(kFirst == 16);
-    const std::size_t fours = static_cast<std::size_t>(u >= sums[3]) + static_cast<std::size_t>(u >= sums[7]) +
-                              static_cast<std::size_t>(u >= sums[11]);
-    const double* next = sums + 4 * fours;
-    std::int64_t count = static_cast<std::int64_t>(4 * fours) + static_cast<std::int64_t>(u >= next[0]) +
-                         static_cast<std::int64_t>(u >= next[1]) + static_cast<std::int64_t>(u >= next[2]) +
-                         static_cast<std::int64_t>(u >= next[3]);
-    if (count == static_cast<std::int64_t>(kFirst))
-      while (u >= sums[count]) ++count;
-    return t->mirrored ? trials - count : count;
+    return draw_from(*t, rng);
   }
+
+  // The draws of one caller, e.g. a pool's failures step after step: its GPUs
+  // up move in a narrow band and its probability seldom changes, so most of
+  // its draws find their table among the last ones it used, by trials mod
+  // kSize, without the hash. The same counts as draw(rng, trials, probability)
+  // on the BinomialDraws it was made for. It forgets its tables when its
+  // probability changes or when the owner's move or are dropped.
+  class Recent {
+   public:
+    static constexpr std::size_t kSize = 32;  // a power of two, ≥ the band of GPUs up a pool moves in
+
+    explicit Recent(BinomialDraws& draws) : draws_(&draws) {}
+    // The probability of the draws from now on (until set, none: draws throw).
+    void set_probability(double probability) {
+      if (probability == probability_) return;
+      probability_ = probability;
+      tables_.fill(nullptr);
+    }
+    double probability() const { return probability_; }
+
+    // A count of successes in `trials` trials of probability(). Inlined into
+    // the caller's loop; a table not seen yet is found (or made) out of line.
+    [[gnu::always_inline]] std::int64_t draw(Rng& rng, std::int64_t trials) {
+      if (epoch_ != draws_->epoch_) [[unlikely]] {  // the tables moved or were dropped since
+        tables_.fill(nullptr);
+        epoch_ = draws_->epoch_;
+      }
+      Table*& seen = tables_[static_cast<std::size_t>(trials) % kSize];
+      if (seen == nullptr || seen->trials != trials) [[unlikely]] return draw_anew(rng, trials, seen);
+      return draws_->draw_from(*seen, rng);
+    }
+
+   private:
+    // The draw when `seen` (its slot of tables_) holds another table or none.
+    std::int64_t draw_anew(Rng& rng, std::int64_t trials, Table*& seen);
+
+    BinomialDraws* draws_;
+    double probability_ = std::numeric_limits<double>::quiet_NaN();
+    std::uint64_t epoch_ = 0;             // the owner's epoch_ when tables_ were found
+    std::array<Table*, kSize> tables_{};  // its tables of probability_, by trials mod kSize; null: none
+  };
 
   static constexpr std::size_t kFirst = 16;  // a table's room to begin with
   static constexpr std::size_t kMaxTables = std::size_t{1} << 16;
@@ -218,7 +242,31 @@ class BinomialDraws {
     std::uint32_t begin = 0;     // its sums P(K ≤ i) are sums_[begin + i], i < size; +∞ up to capacity (≥ kFirst)
     std::uint32_t size = 0, capacity = 0;
     bool mirrored = false;       // drawn for 1 − probability
+    // P(K ≤ kFirst − 1) once formed (a table forms its first kFirst sums when
+    // made); −∞ if binomial()'s search stops before it (trials < kFirst − 1,
+    // or a term so small it is 0): then every draw searches.
+    double fast_below = -std::numeric_limits<double>::infinity();
   };
+  // A draw from a table made (and its arguments checked) for its (trials, probability).
+  [[gnu::always_inline]] std::int64_t draw_from(Table& t, Rng& rng) {
+    const double u = rng.uniform01();
+    if (!(u < t.fast_below)) return search(t, u);
+    // The search stops at the first i with u < P(K ≤ i) (every sum before the
+    // last one formed let it go on: count < trials and P(K = i) > 0 there).
+    // The sums never fall, so that i is the number of sums ≤ u; here it is
+    // below kFirst = 16, all of those sums formed. Without branches: the fours
+    // wholly ≤ u (their last sums ≤ u), then the sums ≤ u among the first
+    // three of the next four (its last is > u: the fours stopped before it,
+    // or it is P(K ≤ 15) = fast_below).
+    static_assert(kFirst == 16);
+    const double* sums = sums_.data() + t.begin;
+    const std::size_t fours = static_cast<std::size_t>(u >= sums[3]) + static_cast<std::size_t>(u >= sums[7]) +
+                              static_cast<std::size_t>(u >= sums[11]);
+    const double* next = sums + 4 * fours;
+    const std::int64_t count = static_cast<std::int64_t>(4 * fours) + static_cast<std::int64_t>(u >= next[0]) +
+                               static_cast<std::int64_t>(u >= next[1]) + static_cast<std::int64_t>(u >= next[2]);
+    return t.mirrored ? t.trials - count : count;
+  }
   static std::uint64_t key_hash(std::int64_t trials, double probability) {
     std::uint64_t bits = 0;  // the probability's bits (std::bit_cast: not in every standard library yet)
     std::memcpy(&bits, &probability, sizeof bits);
@@ -241,6 +289,7 @@ class BinomialDraws {
   int shift_ = 64;            // 64 − log2(slots)
   std::size_t mask_ = 0;      // slots − 1
   std::size_t tables_ = 0;
+  std::uint64_t epoch_ = 0;  // counts the times tables moved or were dropped: a Recent's pointers are stale past it
   std::vector<double> sums_;
   double log_q_of_ = std::numeric_limits<double>::quiet_NaN(), log_q_ = 0.0;  // ln(1 − q) for the last q
 };

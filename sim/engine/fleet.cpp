@@ -51,59 +51,96 @@ const GpuModelSpec& gpu_of(const ScenarioSpec& s, const FleetSpec& f) {
 struct FailureWalk {
   // (Its installed GPUs are 0 in the steps before `zero_until`.)
   FailureWalk(const ScenarioSpec& s, const Grid& g, const EngineOptions& options, Pool& p, std::size_t i,
-              Index zero_until)
+              Index zero_until, BinomialDraws& draws)
       : installed(p.installed.data()),
         available(p.available.data()),
-        year_hours(g.year_hours.data()),
         afr_dt(p.spec->afr * g.dt),
         rng(make_stream(*s.seed, options.run_index, purpose_id("failures") + i)),
+        failures(draws),
         first(zero_until) {
     const double repair = p.repair_hours / g.dt;  // in steps
-    const Index repair_steps = std::max<Index>(1, static_cast<Index>(std::ceil(repair - 1e-9)));
+    repair_steps = static_cast<std::size_t>(std::max<Index>(1, static_cast<Index>(std::ceil(repair - 1e-9))));
     // The oldest failures still down come back during the step, down this share of it.
     stay_share = 1.0 - std::clamp(repair - static_cast<double>(repair_steps - 1), 0.0, 1.0);
-    returning.assign(static_cast<std::size_t>(repair_steps), 0.0);
+    returning.assign(repair_steps, 0.0);
     // The steps before its first GPU: nothing up, so nothing drawn (binomial()
     // of no trials takes no random numbers), nothing down, none available.
     while (first < g.n && p.installed[first] == 0.0) ++first;
     p.available.head(first).setZero();
-    at = static_cast<std::size_t>(first % repair_steps);
+    at = static_cast<std::size_t>(first) % repair_steps;
   }
+
+  // The steps from here on have years of `year_hours` (set before the first
+  // step and where the year's length changes, not each step).
+  void set_year_hours(double year_hours) { failures.set_probability(std::min(1.0, afr_dt / year_hours)); }
 
   // Step k (the one after the last stepped, from `first` on): the failures
   // of `repair` steps ago come back, the GPUs up draw this step's.
-  void step(Index k, BinomialDraws& failures) {
-    double* slots = returning.data();
-    const std::size_t next = at + 1 == returning.size() ? 0 : at + 1;
+  [[gnu::always_inline]] void step(Index k) {
+    double* const slot = returning.data() + at;
     const double now = installed[k];
-    double down_now = std::min(std::max(down - slots[at], 0.0), now);  // back from repair
+    double down_now = std::min(std::max(down - *slot, 0.0), now);  // back from repair
     const double up = now - down_now;
-    if (year_hours[k] != prob_year_hours) {
-      prob_year_hours = year_hours[k];
-      prob = std::min(1.0, afr_dt / prob_year_hours);
-    }
     // ⌊up⌋ (up ≥ 0: the conversion truncates, the same as the floor).
-    const double failed = static_cast<double>(failures.draw(rng, static_cast<std::int64_t>(up), prob));
+    const double failed = static_cast<double>(failures.draw(rng, static_cast<std::int64_t>(up)));
     down_now += failed;
-    slots[at] = failed;
+    *slot = failed;
+    at = at + 1 == repair_steps ? 0 : at + 1;
     // The oldest failures still down come back during the step: down (1 − the share left over) of it.
-    available[k] = std::max(0.0, now - down_now + stay_share * slots[next]);
+    available[k] = std::max(0.0, now - down_now + stay_share * returning[at]);
     down = down_now;
-    at = next;
   }
 
   const double* installed;  // the pool's, per step
   double* available;        // the pool's, per step: written from `first` on
-  const double* year_hours;  // the grid's, per step
-  double afr_dt;             // afr × step
+  double afr_dt;            // afr × step
   Rng rng;
+  // Its draws at afr × step ÷ year: GPUs up move in a narrow band step to
+  // step, so the tables of its last draws serve most of the next ones.
+  BinomialDraws::Recent failures;
   double stay_share = 1.0;        // 1 − the share of its last step a repair leaves over
   std::vector<double> returning;  // failures coming back, by step mod repair_steps
+  std::size_t repair_steps = 1;   // returning's size: steps a failure stays down, counting its first
   std::size_t at = 0;             // this step's slot of `returning`: k mod repair_steps
   double down = 0.0;
-  double prob = 0.0, prob_year_hours = 0.0;  // the failure probability, for this year length
-  Index first = 0;                           // its first step with a GPU
+  Index first = 0;  // its first step with a GPU
 };
+
+// The pools' draws are independent chains (each step's draw needs the GPUs up
+// after the last one): a few pools a step at a time, so one pool's draw does
+// not wait for the one before it.
+constexpr std::size_t kTogether = 4;
+static_assert(kTogether == 4, "walk_together's #pragma GCC unroll takes a literal: change both");
+
+// Steps walks[0, together) (together ≤ kTogether) through the grid: from the
+// first step of the first of them, each from its own first step. The counts
+// are each pool's own, from its own stream, in its own order of steps.
+void walk_together(const Grid& g, FailureWalk* walks, std::size_t together) {
+  Index from = g.n, all_from = 0;  // the first step of the first of them to begin, of the last
+  for (std::size_t w = 0; w < together; ++w) {
+    from = std::min(from, walks[w].first);
+    all_from = std::max(all_from, walks[w].first);
+  }
+  // A stretch of steps of one year length at a time: the walks' failure
+  // probability is set once for it.
+  auto change = std::upper_bound(g.year_hours_changes.begin(), g.year_hours_changes.end(), from);
+  for (Index k = from; k < g.n;) {
+    const Index stretch_end = change == g.year_hours_changes.end() ? g.n : *change++;
+    for (std::size_t w = 0; w < together; ++w) walks[w].set_year_hours(g.year_hours[k]);
+    // Until the last of them begins, some are still waiting; from then on all
+    // step, a full group unrolled (its walks' fields at fixed offsets).
+    for (const Index waiting_end = std::min(all_from, stretch_end); k < waiting_end; ++k)
+      for (std::size_t w = 0; w < together; ++w)
+        if (k >= walks[w].first) walks[w].step(k);
+    if (together == kTogether)
+      for (; k < stretch_end; ++k)
+#pragma GCC unroll 4  // kTogether
+        for (std::size_t w = 0; w < kTogether; ++w) walks[w].step(k);
+    else
+      for (; k < stretch_end; ++k)
+        for (std::size_t w = 0; w < together; ++w) walks[w].step(k);
+  }
+}
 
 // Builds every pool's installed-GPU curve, fitting `count: fit` pools to their
 // site's caps after the other pools at that site.
@@ -184,21 +221,10 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
         for (Index k = 0; k < g.n; ++k) p.available[k] = p.installed[k] * (1.0 - p.down_share(g.year_hours[k]));
       continue;
     }
-    drawn.emplace_back(s, g, options, p, i, p.first_step);
+    drawn.emplace_back(s, g, options, p, i, p.first_step, failures);
   }
-  // The pools' draws are independent chains (each step's draw needs the GPUs
-  // up after the last one): a few pools a step at a time, so one pool's draw
-  // does not wait for the one before it. The counts are each pool's own, from
-  // its own stream, in its own order of steps.
-  constexpr std::size_t kTogether = 4;
-  for (std::size_t first = 0; first < drawn.size(); first += kTogether) {
-    const std::size_t last = std::min(drawn.size(), first + kTogether);
-    Index from = g.n;
-    for (std::size_t w = first; w < last; ++w) from = std::min(from, drawn[w].first);
-    for (Index k = from; k < g.n; ++k)
-      for (std::size_t w = first; w < last; ++w)
-        if (k >= drawn[w].first) drawn[w].step(k, failures);
-  }
+  for (std::size_t first = 0; first < drawn.size(); first += kTogether)
+    walk_together(g, drawn.data() + first, std::min(drawn.size() - first, kTogether));
   return pools;
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <iterator>
 #include <numbers>
 #include <stdexcept>
 #include <thread>
@@ -488,6 +489,47 @@ TEST(Random, BinomialDrawsGiveBinomialsCountsFromTheSameStream) {
   EXPECT_GT(many_tables, 10000);
   EXPECT_THROW(draws.draw(cached, -1, 0.5), std::invalid_argument);
   EXPECT_THROW(draws.draw(cached, 10, 1.5), std::invalid_argument);
+}
+
+// A BinomialDraws::Recent finds the tables of its caller's last draws by
+// trials mod kSize and forgets them when its probability changes or the tables
+// move or are dropped: its counts stay binomial()'s. Three callers share one
+// BinomialDraws. `pool` draws failures step after step: trials in a band of 40
+// (more than kSize = 32, so some of its slots change tables), its probability
+// changing every 1,000 draws (a year of 8,760 or 8,784 hours). `fresh` draws a
+// new value of trials every other step, 70,000 in all: the tables grow (and
+// move) and pass kMaxTables (and are dropped) under the others. `odd` changes
+// its probability every draw: mirrored, tables whose search stops before 16
+// sums (3 trials), tails past 16 (30 trials at ½), no trials, no chance.
+TEST(Random, BinomialDrawsRecentGiveBinomialsCounts) {
+  static_assert(70'000 > BinomialDraws::kMaxTables);  // fresh's values of trials
+  Rng reference(21), cached(21);
+  BinomialDraws draws;
+  BinomialDraws::Recent pool(draws), fresh(draws), odd(draws);
+  fresh.set_probability(1e-4);
+  struct Case {
+    std::int64_t trials;
+    double probability;
+  };
+  const Case odd_cases[] = {{3, 0.999}, {30, 0.5}, {0, 0.3}, {1000, 0.0}, {53'360, 1.0 - 0.05 * 24 / 8760}};
+  std::uint64_t state = 9;
+  for (int i = 0; i < 140'000; ++i) {
+    const std::uint64_t x = splitmix64_next(state);
+    if (i % 1000 == 0) pool.set_probability(i % 2000 ? 0.05 * 24 / 8760 : 0.05 * 24 / 8784);
+    const std::int64_t trials = 53'340 + static_cast<std::int64_t>(x % 40);
+    ASSERT_EQ(pool.draw(cached, trials), binomial(reference, trials, pool.probability())) << i << ": " << trials;
+    if (i % 2 == 0) {
+      const std::int64_t fresh_trials = 1 + i / 2;
+      ASSERT_EQ(fresh.draw(cached, fresh_trials), binomial(reference, fresh_trials, 1e-4)) << i;
+    }
+    const Case& c = odd_cases[(x >> 8) % std::size(odd_cases)];
+    odd.set_probability(c.probability);
+    ASSERT_EQ(odd.draw(cached, c.trials), binomial(reference, c.trials, c.probability)) << i << ": " << c.trials;
+  }
+  EXPECT_EQ(cached, reference);
+  // No probability set yet: binomial()'s argument check.
+  BinomialDraws::Recent unset(draws);
+  EXPECT_THROW(unset.draw(cached, 10), std::invalid_argument);
 }
 
 // Past BinomialDraws::kMaxTables tables it drops them all and forms them again:
