@@ -140,12 +140,15 @@ ContractPlan build_contracts(const ScenarioSpec& s, const std::vector<Pool>& poo
     if (fresh) at->second = end_of_span(from, span, s.time.year);
     return at->second;
   };
-  auto add = [&](const ContractSpec& c, const char* list, std::size_t index_in_list) {
+  std::size_t noise_streams = 0;  // contracts (not renewals) added so far
+  // c, item index_in_list of `list`, at `place` in the file (contracts, then demand).
+  auto add = [&](const ContractSpec& c, const char* list, std::size_t index_in_list, std::size_t place) {
     const std::string key = std::string(list) + "." + c.name;
     ContractRun r;
     r.spec = &c;
     r.list = list;
-    r.result = plan.results++;
+    r.result = place;
+    r.noise_stream = noise_streams++;
     const auto found = pool_index.find(c.pool);
     if (found == pool_index.end()) throw ModelError(key + ".pool", "no pool '" + c.pool + "'");
     r.pool = found->second;
@@ -196,6 +199,7 @@ ContractPlan build_contracts(const ScenarioSpec& s, const std::vector<Pool>& poo
     n.spec = &c;
     n.list = list;
     n.result = first.result;
+    n.noise_stream = first.noise_stream;
     n.pool = first.pool;
     n.is_renewal = true;
     n.start = first.end;
@@ -216,11 +220,12 @@ ContractPlan build_contracts(const ScenarioSpec& s, const std::vector<Pool>& poo
     out.push_back(std::move(n));
   };
   // Allocation order: reserved (file order), then on-demand, then spot.
+  plan.results = s.contracts.size() + s.demand.size();
   for (ContractKind kind : {ContractKind::reserved, ContractKind::on_demand, ContractKind::spot}) {
     for (std::size_t i = 0; i < s.contracts.size(); ++i)
-      if (s.contracts[i].kind == kind) add(s.contracts[i], "contracts", i);
+      if (s.contracts[i].kind == kind) add(s.contracts[i], "contracts", i, i);
     for (std::size_t i = 0; i < s.demand.size(); ++i)
-      if (s.demand[i].kind == kind) add(s.demand[i], "demand", i);
+      if (s.demand[i].kind == kind) add(s.demand[i], "demand", i, s.contracts.size() + i);
   }
   return plan;
 }
@@ -321,7 +326,7 @@ Allocation allocation_stage(const ScenarioSpec& s, const Grid& g, const EngineOp
     // Demand noise, drawn only under a seed: demand × max(0, 1 + noise × z), z ~ N(0, 1).
     const bool noisy = s.seed && c.spec->noise > 0;
     std::optional<Rng> rng;
-    if (noisy) rng = make_stream(*s.seed, options.run_index, purpose_id("demand noise") + c.result);
+    if (noisy) rng = make_stream(*s.seed, options.run_index, purpose_id("demand noise") + c.noise_stream);
     const Index len = k1 - k0;
     if (len <= 0) continue;
     // What it asks for in each step of its window, then what it gets of what is left.

@@ -389,7 +389,7 @@ struct PerStepAllocator {
       // Its demand is a per-step series of its own: under noise one draw per
       // step of its window, in order, from its stream (as allocation.cpp draws).
       std::optional<Rng> rng;
-      if (noisy) rng = make_stream(*s.seed, options.run_index, purpose_id("demand noise") + c.result);
+      if (noisy) rng = make_stream(*s.seed, options.run_index, purpose_id("demand noise") + c.noise_stream);
       for (Index k = k0; k < k1; ++k) {
         double w = desired_at(c, pool, g, k);
         if (c.scale != 1.0) w *= c.scale;

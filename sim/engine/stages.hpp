@@ -271,7 +271,10 @@ struct ContractRun {
   std::vector<double> anniversaries;  // start + 1y, + 2y, … before end (escalation only)
   double scale = 1.0;         // a renewal: its probability (expected), or 0/1 drawn under a seed
   bool is_renewal = false;
-  std::size_t result = 0;     // index of its ContractResult (a renewal adds to its contract's)
+  // Its ContractResult's index: its place in the file, contracts then demand
+  // (a renewal adds to its contract's).
+  std::size_t result = 0;
+  std::size_t noise_stream = 0;  // its place among the contracts in allocation order: its demand noise's stream
   double value_usd = 0;       // value at full delivery (with a prepayment)
   double prepayment_usd = 0;  // P
   double opening_deferred_usd = 0;  // a contract that started before the run: P not yet applied at its start
@@ -281,7 +284,8 @@ struct ContractRun {
 };
 
 // The contracts and demand in allocation order (reserved, on-demand, spot; a
-// renewal right after its contract), and how many ContractResults they fill.
+// renewal right after its contract), and how many ContractResults they fill
+// (one per contract and demand item, in file order).
 struct ContractPlan {
   std::vector<ContractRun> runs;
   std::size_t results = 0;

@@ -3,7 +3,7 @@
 // run's totals, ratios, and the discounted cash measures on monthly flows.
 #include <algorithm>
 #include <cmath>
-#include <functional>
+#include <iterator>
 #include <string_view>
 #include <unordered_map>
 
@@ -70,36 +70,24 @@ void summary_stage(const ScenarioSpec& s, const Grid& g, const Segments& seg, co
   // Customers, in order of first appearance in the file.
   // (A name → index table: a campus of 2,000 contracts and customers is not 4M comparisons.)
   std::unordered_map<std::string_view, std::size_t> customer_index;
+  customer_index.reserve(s.contracts.size() + s.demand.size());
   for (const auto* list : {&s.contracts, &s.demand})
     for (const auto& c : *list)
       if (customer_index.try_emplace(c.customer, r.customers.size()).second) r.customers.push_back({c.customer});
   const double total_revenue = f.revenue_usd.total(seg);
-  // Each contract's GPU-hours and revenue to its customer, in contract order.
-  for (const auto& cr : contract_results) {
+  // Each contract's GPU-hours and revenue to its customer, in allocation order.
+  for (const ContractRun& run : plan.runs) {
+    if (run.is_renewal) continue;  // (its contract's result holds it)
+    const ContractResult& cr = contract_results[run.result];
     CustomerResult& cu = r.customers[customer_index.at(cr.customer)];
     cu.gpu_hours += cr.billed_gpu_hours;
     cu.revenue_usd += cr.revenue_usd;
   }
   for (CustomerResult& cu : r.customers) cu.revenue_share = total_revenue > 0 ? cu.revenue_usd / total_revenue : 0.0;
-  // Contract results in file order (contracts, then demand), not allocation order.
-  // (A run's spec is an item of s.contracts or s.demand: its place in the two lists, one after the other.)
-  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
-  std::vector<std::size_t> result_of(s.contracts.size() + s.demand.size(), kNone);
-  const auto place_of = [&](const ContractSpec* c) {
-    const std::less<const ContractSpec*> before;
-    const bool in_contracts = !before(c, s.contracts.data()) && before(c, s.contracts.data() + s.contracts.size());
-    return in_contracts ? static_cast<std::size_t>(c - s.contracts.data())
-                        : s.contracts.size() + static_cast<std::size_t>(c - s.demand.data());
-  };
-  std::size_t results = 0;
-  for (const ContractRun& run : plan.runs)
-    if (!run.is_renewal) {
-      result_of[place_of(run.spec)] = run.result;
-      ++results;
-    }
-  r.contracts.reserve(r.contracts.size() + results);
-  for (const std::size_t result : result_of)
-    if (result != kNone) r.contracts.push_back(std::move(contract_results[result]));
+  // Contract results in file order (contracts, then demand): as they are (build_contracts' result indices).
+  if (r.contracts.empty()) r.contracts = std::move(contract_results);
+  else r.contracts.insert(r.contracts.end(), std::make_move_iterator(contract_results.begin()),
+                          std::make_move_iterator(contract_results.end()));
 
   // Summary scalars.
   Summary& m = r.summary;
