@@ -52,7 +52,8 @@ struct FailureWalk {
   // (Its installed GPUs are 0 in the steps before `zero_until`.)
   FailureWalk(const ScenarioSpec& s, const Grid& g, const EngineOptions& options, Pool& p, std::size_t i,
               Index zero_until, BinomialDraws& draws)
-      : installed(p.installed.data()),
+      : pool(&p),
+        installed(p.installed.data()),
         available(p.available.data()),
         afr_dt(p.spec->afr * g.dt),
         rng(make_stream(*s.seed, options.run_index, purpose_id("failures") + i)),
@@ -91,6 +92,7 @@ struct FailureWalk {
     down = down_now;
   }
 
+  Pool* pool;
   const double* installed;  // the pool's, per step
   double* available;        // the pool's, per step: written from `first` on
   double afr_dt;            // afr × step
@@ -140,6 +142,12 @@ void walk_together(const Grid& g, FailureWalk* walks, std::size_t together) {
       for (; k < stretch_end; ++k)
         for (std::size_t w = 0; w < together; ++w) walks[w].step(k);
   }
+}
+
+// A pool kept per step: the totals of its arrays.
+void add_up_steps(Pool& p) {
+  p.installed_sum = total(p.installed, p.first_step);
+  p.available_sum = total(p.available, p.first_step);
 }
 
 // Builds every pool's installed-GPU curve, fitting `count: fit` pools to their
@@ -219,12 +227,16 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
       if (p.spec->afr == 0.0) p.available = p.installed;
       else
         for (Index k = 0; k < g.n; ++k) p.available[k] = p.installed[k] * (1.0 - p.down_share(g.year_hours[k]));
+      add_up_steps(p);
       continue;
     }
     drawn.emplace_back(s, g, options, p, i, p.first_step, failures);
   }
-  for (std::size_t first = 0; first < drawn.size(); first += kTogether)
-    walk_together(g, drawn.data() + first, std::min(drawn.size() - first, kTogether));
+  for (std::size_t first = 0; first < drawn.size(); first += kTogether) {
+    const std::size_t together = std::min(drawn.size() - first, kTogether);
+    walk_together(g, drawn.data() + first, together);
+    for (std::size_t w = first; w < first + together; ++w) add_up_steps(*drawn[w].pool);  // (still in cache)
+  }
   return pools;
 }
 
@@ -273,8 +285,8 @@ std::vector<Pool> fleet_stage(const ScenarioSpec& s, const Grid& g, const Engine
     pr.gpu = p.spec->gpu;
     pr.site = p.spec->site;
     pr.installed_end = p.curve.value_at(g.end() - 1e-9);
-    pr.gpu_hours_installed = (p.on_runs() ? runs_total(p.installed_runs) : total(p.installed, p.first_step)) * g.dt;
-    pr.gpu_hours_available = (p.on_runs() ? runs_total(p.available_runs) : total(p.available, p.first_step)) * g.dt;
+    pr.gpu_hours_installed = (p.on_runs() ? runs_total(p.installed_runs) : p.installed_sum) * g.dt;
+    pr.gpu_hours_available = (p.on_runs() ? runs_total(p.available_runs) : p.available_sum) * g.dt;
     if (p.spec->fit) pr.fitted_count = p.curve.max_value();
     else pr.count = count_as_written(p.spec->schedule);
     pr.capex_per_gpu_usd = p.capex_per_gpu;

@@ -207,7 +207,7 @@ EnergyTotals power_energy_stage(const ScenarioSpec& s, const Grid& g, const Segm
       // Every step a segment (steps_on); none available (so none busy) before its first GPU.
       const Index m = p.available.size() - p.first_step;
       p.power.add_it_power_w(p.available.tail(m), p.busy.tail(m), site_it[p.site].a.tail(m));
-      out.server_wh += total(p.available, p.first_step) * p.power.overhead_w() * g.dt;
+      out.server_wh += p.available_sum * p.power.overhead_w() * g.dt;
       continue;
     }
     out.server_wh += runs_total(p.available_runs) * p.power.overhead_w() * g.dt;

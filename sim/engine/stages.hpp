@@ -230,6 +230,9 @@ struct Pool {
   // Kept per step: installed and available are 0 before this step (before its
   // first GPU), so passes over them start here.
   Index first_step = 0;
+  // Kept per step: total() of installed and of available, formed in the fleet
+  // stage while they are still in cache.
+  double installed_sum = 0.0, available_sum = 0.0;
   std::vector<Index> cuts;
   std::vector<Run> installed_runs, available_runs, busy_runs;
   bool on_runs() const { return installed.size() == 0; }
