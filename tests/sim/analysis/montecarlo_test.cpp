@@ -517,13 +517,13 @@ uncertain:
 // (the totals, 148,800 and 139,200, differ). Levels (GPUs), the cumulative cash
 // and the price are the month's own value.
 TEST(MonteCarlo, RegressionFanSeriesArePerDayAverages) {
-  const MonteCarloResult r = run_monte_carlo(document_of(R"(name: months
+  const char* const months = R"(name: months
 time: {start: 2024-01-01, end: 2024-03-01, step: 1d}
 sites: [{name: s, electricity: 0 USD/kWh}]
 fleet: [{name: p, gpu: T1, site: s, count: 100, capex: 0 USD}]
 contracts: [{name: C, pool: p, gpus: 100, price: 2 USD/gpu-h}]
-)"),
-                                             3, 1, 1, {},
+)";
+  const MonteCarloResult r = run_monte_carlo(document_of(months), 3, 1, 1, {},
                                              {"revenue_usd", "installed_gpus", "cumulative_cash_usd",
                                               "price_usd_per_gpu_hour"});
   ASSERT_EQ(r.monthly.size(), 4u);
@@ -535,24 +535,12 @@ contracts: [{name: C, pool: p, gpus: 100, price: 2 USD/gpu-h}]
   EXPECT_DOUBLE_EQ(r.monthly[2].p50[1], 4800.0 * 60);  // 60 days of cash by the end of February
   EXPECT_DOUBLE_EQ(r.monthly[3].p95[0], 2.0);
   // No monthly series asked for: no bands (the runs keep no per-step series); the same statistics.
-  const MonteCarloResult bare = run_monte_carlo(document_of(R"(name: months
-time: {start: 2024-01-01, end: 2024-03-01, step: 1d}
-sites: [{name: s, electricity: 0 USD/kWh}]
-fleet: [{name: p, gpu: T1, site: s, count: 100, capex: 0 USD}]
-contracts: [{name: C, pool: p, gpus: 100, price: 2 USD/gpu-h}]
-)"),
-                                                3, 1, 1, {}, {});
+  const MonteCarloResult bare = run_monte_carlo(document_of(months), 3, 1, 1, {}, {});
   EXPECT_TRUE(bare.monthly.empty());
   EXPECT_EQ(monte_carlo_json(bare).dump(), monte_carlo_json(r).dump());
   // A series timeseries.csv does not have.
   try {
-    run_monte_carlo(document_of(R"(name: months
-time: {start: 2024-01-01, end: 2024-03-01, step: 1d}
-sites: [{name: s}]
-fleet: [{name: p, gpu: T1, site: s, count: 100}]
-contracts: [{name: C, pool: p, gpus: 100, price: 2 USD/gpu-h}]
-)"),
-                    1, 1, 1, {}, {"revenue"});
+    run_monte_carlo(document_of(months), 1, 1, 1, {}, {"revenue"});
     ADD_FAILURE() << "no error";
   } catch (const ModelError& e) {
     EXPECT_EQ(e.path(), "--fan");
