@@ -198,13 +198,7 @@ std::int64_t BinomialDraws::first_draw(Rng& rng, std::int64_t trials, double pro
 }
 
 std::int64_t BinomialDraws::Recent::draw_anew(Rng& rng, std::int64_t trials, Table*& seen) {
-  seen = nullptr;  // first_draw may move the tables (the next draw then forgets them all)
-  BinomialDraws& d = *draws_;
-  if (trials == 0 && probability_ >= 0.0 && probability_ <= 1.0) return 0;  // binomial() draws nothing
-  Table* t = d.find(trials, probability_);
-  if (t == nullptr) return d.first_draw(rng, trials, probability_);
-  seen = t;
-  return d.draw_from(*t, rng);
+  return draws_->draw_finding(rng, trials, probability_, seen);
 }
 
 BinomialDraws::Table& BinomialDraws::insert(std::int64_t trials, double probability) {

@@ -182,10 +182,8 @@ class BinomialDraws {
 
  public:
   std::int64_t draw(Rng& rng, std::int64_t trials, double probability) {
-    if (trials == 0 && probability >= 0.0 && probability <= 1.0) return 0;  // binomial() draws nothing
-    Table* t = find(trials, probability);
-    if (t == nullptr) return first_draw(rng, trials, probability);
-    return draw_from(*t, rng);
+    Table* found = nullptr;
+    return draw_finding(rng, trials, probability, found);
   }
 
   // The draws of one caller, e.g. a pool's failures step after step: its GPUs
@@ -247,6 +245,16 @@ class BinomialDraws {
     // or a term so small it is 0): then every draw searches.
     double fast_below = -std::numeric_limits<double>::infinity();
   };
+  // draw(), and the table it drew from in `found` (null when there was none
+  // yet: making one may move the others).
+  std::int64_t draw_finding(Rng& rng, std::int64_t trials, double probability, Table*& found) {
+    found = nullptr;
+    if (trials == 0 && probability >= 0.0 && probability <= 1.0) return 0;  // binomial() draws nothing
+    Table* t = find(trials, probability);
+    if (t == nullptr) return first_draw(rng, trials, probability);
+    found = t;
+    return draw_from(*t, rng);
+  }
   // A draw from a table made (and its arguments checked) for its (trials, probability).
   [[gnu::always_inline]] std::int64_t draw_from(Table& t, Rng& rng) {
     const double u = rng.uniform01();

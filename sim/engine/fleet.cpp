@@ -49,16 +49,16 @@ const GpuModelSpec& gpu_of(const ScenarioSpec& s, const FleetSpec& f) {
 // steps, and the share of a step left over (a 12 h repair at 1 d steps is down
 // half the step). Writes the pool's available GPUs from step `first` on.
 struct FailureWalk {
-  // (Its installed GPUs are 0 in the steps before `zero_until`.)
+  // (From the pool's first GPU, p.first_step.)
   FailureWalk(const ScenarioSpec& s, const Grid& g, const EngineOptions& options, Pool& p, std::size_t i,
-              Index zero_until, BinomialDraws& draws)
+              BinomialDraws& draws)
       : pool(&p),
         installed(p.installed.data()),
         available(p.available.data()),
         afr_dt(p.spec->afr * g.dt),
         rng(make_stream(*s.seed, options.run_index, purpose_id("failures") + i)),
         failures(draws),
-        first(zero_until) {
+        first(p.first_step) {
     const double repair = p.repair_hours / g.dt;  // in steps
     repair_steps = static_cast<std::size_t>(std::max<Index>(1, static_cast<Index>(std::ceil(repair - 1e-9))));
     // The oldest failures still down come back during the step, down this share of it.
@@ -66,7 +66,6 @@ struct FailureWalk {
     returning.assign(repair_steps, 0.0);
     // The steps before its first GPU: nothing up, so nothing drawn (binomial()
     // of no trials takes no random numbers), nothing down, none available.
-    while (first < g.n && p.installed[first] == 0.0) ++first;
     p.available.head(first).setZero();
     at = static_cast<std::size_t>(first) % repair_steps;
   }
@@ -230,7 +229,7 @@ std::vector<Pool> build_pools(const ScenarioSpec& s, const Grid& g, const Engine
       add_up_steps(p);
       continue;
     }
-    drawn.emplace_back(s, g, options, p, i, p.first_step, failures);
+    drawn.emplace_back(s, g, options, p, i, failures);
   }
   for (std::size_t first = 0; first < drawn.size(); first += kTogether) {
     const std::size_t together = std::min(drawn.size() - first, kTogether);
